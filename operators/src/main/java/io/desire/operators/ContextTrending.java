@@ -1,0 +1,191 @@
+package io.desire.operators;
+
+import io.desire.features.event.Event;
+import io.desire.features.profile.EventWeights;
+import io.desire.features.ranking.TopItems;
+import io.desire.features.ranking.TrendingItems;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Trending items per context: sliding event-time windows (size default 1 h, slide default 5 min)
+ * over the weighted interactions ({@link EventWeights}) of each context key, emitting the top K
+ * (default 50) items of every window as a {@link TrendingItems} when the watermark passes the
+ * window's end. Windows are aligned to the epoch like Flink's {@code SlidingEventTimeWindows}: the
+ * window ending at {@code E} (a multiple of the slide) covers {@code [E − size, E)} and fires at
+ * {@code E − 1}; its output record has timestamp {@code E − 1}.
+ *
+ * <p><b>Why not the window API:</b> with {@code size/slide} = 12 overlapping windows, a window
+ * aggregate would read and write 12 accumulators (each holding every item of the context) per event
+ * in RocksDB. Here the state is one small map entry per (context, item) holding per-pane totals
+ * ({@link ItemPanes}); an event reads and writes that one entry, and each window is summed from its
+ * panes once per slide when it fires.
+ *
+ * <p><b>State:</b> map item id → {@link ItemPanes} ({@value #STATE_NAME}) and one event-time timer
+ * per context at the next window end with data. <b>TTL:</b> none; cleanup is event-time driven: when
+ * a window fires, items with no pane in a later window are removed, and when no data is left no timer
+ * remains, so the state of a quiet context is empty once its last window has fired. Events whose
+ * every window has already fired (too late for the watermark) are dropped and counted in
+ * {@value #LATE_METRIC}; impressions and other zero-weight events are ignored.
+ *
+ * <p>Wiring: key by {@link #keySelector()} (the context key); the input needs event-time timestamps
+ * and watermarks. Only behaviour events with a positive weight matter, so filtering with
+ * {@link #counts(Event)} before the {@code keyBy} saves network. Note that one very busy context is a
+ * hot key here.
+ */
+public class ContextTrending extends KeyedProcessFunction<String, Event, TrendingItems> {
+    private static final long serialVersionUID = 1L;
+
+    public static final Duration DEFAULT_SIZE = Duration.ofHours(1);
+    public static final Duration DEFAULT_SLIDE = Duration.ofMinutes(5);
+    public static final int DEFAULT_TOP_K = 50;
+    public static final String STATE_NAME = "trending-item-panes";
+    public static final String LATE_METRIC = "lateEventsDropped";
+    public static final String WINDOWS_METRIC = "windowsEmitted";
+
+    private final long size;
+    private final long slide;
+    private final int topK;
+    private final EventWeights weights;
+
+    private transient MapState<String, ItemPanes> panes;
+    private transient Counter late;
+    private transient Counter windows;
+
+    /** Defaults: 1 h windows sliding by 5 min, top 50, default event weights. */
+    public ContextTrending() {
+        this(DEFAULT_SIZE, DEFAULT_SLIDE, DEFAULT_TOP_K, new EventWeights());
+    }
+
+    /**
+     * @param size window size; a positive multiple of {@code slide}
+     * @param slide window slide; positive
+     * @param topK items per emitted window; ≥ 1
+     * @param weights weight of each event type
+     */
+    public ContextTrending(Duration size, Duration slide, int topK, EventWeights weights) {
+        StateTtl.requirePositive("size", size);
+        StateTtl.requirePositive("slide", slide);
+        if (size.toMillis() % slide.toMillis() != 0) {
+            throw new IllegalArgumentException("size must be a multiple of slide, got size " + size + " slide " + slide);
+        }
+        if (topK < 1) {
+            throw new IllegalArgumentException("topK must be ≥ 1, got " + topK);
+        }
+        if (weights == null) {
+            throw new IllegalArgumentException("weights must not be null");
+        }
+        this.size = size.toMillis();
+        this.slide = slide.toMillis();
+        this.topK = topK;
+        this.weights = weights;
+    }
+
+    public static MapStateDescriptor<String, ItemPanes> createStateDescriptor() {
+        return new MapStateDescriptor<>(STATE_NAME, Types.STRING, TypeInformation.of(ItemPanes.class));
+    }
+
+    /** Keys by {@link Event#contextKey()}. */
+    public static KeySelector<Event, String> keySelector() {
+        return Event::contextKey;
+    }
+
+    /** Whether an event can count in a window: a behaviour event with an item (its weight decides the rest). */
+    public static boolean counts(Event e) {
+        return e.type != null && e.type.isBehaviour() && e.itemId != null;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        panes = getRuntimeContext().getMapState(createStateDescriptor());
+        late = getRuntimeContext().getMetricGroup().counter(LATE_METRIC);
+        windows = getRuntimeContext().getMetricGroup().counter(WINDOWS_METRIC);
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<TrendingItems> out) throws Exception {
+        if (!counts(e)) {
+            return;
+        }
+        double w = weights.weight(e.type, e.value);
+        if (!(w > 0)) {
+            return;
+        }
+        long wm = ctx.timerService().currentWatermark();
+        long paneStart = Math.floorDiv(e.ts, slide) * slide;
+        if (paneStart + size - 1 <= wm) {
+            late.inc();
+            return;
+        }
+        ItemPanes item = panes.get(e.itemId);
+        if (item == null) {
+            item = new ItemPanes();
+        }
+        // panes whose last window fired at or before the watermark are no longer needed
+        long dropBefore = wm == Long.MIN_VALUE ? Long.MIN_VALUE : wm + 1 - size;
+        item.add(paneStart, w, dropBefore);
+        if (e.category != null) {
+            item.category = e.category;
+        }
+        panes.put(e.itemId, item);
+
+        long end = paneStart + slide;
+        if (wm != Long.MIN_VALUE && end - 1 <= wm) {
+            end = (Math.floorDiv(wm + 1, slide) + 1) * slide;
+        }
+        ctx.timerService().registerEventTimeTimer(end - 1);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out) throws Exception {
+        long end = timestamp + 1;
+        long start = end - size;
+        long keepFrom = start + slide; // first pane of the next window
+        long nextEnd = end + slide;
+        TopItems top = new TopItems(topK);
+        List<String> finished = new ArrayList<>();
+        boolean nextWindowHasData = false;
+        for (Map.Entry<String, ItemPanes> entry : panes.entries()) {
+            ItemPanes item = entry.getValue();
+            double sum = 0.0;
+            boolean keep = false;
+            for (int i = 0; i < item.paneStarts.length; i++) {
+                long s = item.paneStarts[i];
+                if (s >= start && s < end) {
+                    sum += item.weights[i];
+                }
+                if (s >= keepFrom) {
+                    keep = true;
+                    if (s < nextEnd) {
+                        nextWindowHasData = true;
+                    }
+                }
+            }
+            top.offer(entry.getKey(), sum, item.category);
+            if (!keep) {
+                finished.add(entry.getKey());
+            }
+        }
+        for (String item : finished) {
+            panes.remove(item);
+        }
+        if (top.size() > 0) {
+            out.collect(top.toTrending(ctx.getCurrentKey(), end));
+            windows.inc();
+        }
+        if (nextWindowHasData) {
+            ctx.timerService().registerEventTimeTimer(nextEnd - 1);
+        }
+    }
+}

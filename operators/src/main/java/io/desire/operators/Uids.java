@@ -1,0 +1,24 @@
+package io.desire.operators;
+
+/**
+ * Stable operator uids, shared by the jobs and by savepoint tools.
+ *
+ * <p>A uid names an operator's state in every checkpoint and savepoint. Never change or reuse one:
+ * renaming a uid orphans the state stored under it. Add new ones instead.
+ */
+public final class Uids {
+    public static final String EVENT_SOURCE = "desire-event-source";
+    public static final String PARSE_EVENTS = "desire-parse-events";
+    public static final String DEDUPLICATE = "desire-deduplicate";
+    public static final String CATALOG_ENRICH = "desire-catalog-enrich";
+    public static final String CONTEXT_TRENDING = "desire-context-trending";
+    public static final String GLOBAL_POPULARITY = "desire-global-popularity";
+    public static final String USER_RECOMMENDER = "desire-user-recommender";
+    public static final String RECOMMENDATION_SINK = "desire-recommendation-sink";
+    public static final String DEAD_LETTER_SINK = "desire-dead-letter-sink";
+
+    /** Max parallelism of every job: the number of key groups, fixed for the lifetime of the state. */
+    public static final int MAX_PARALLELISM = 128;
+
+    private Uids() {}
+}

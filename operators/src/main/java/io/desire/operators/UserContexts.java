@@ -1,0 +1,112 @@
+package io.desire.operators;
+
+import java.util.Arrays;
+
+/**
+ * The contexts a user has documents in, which of them await a refresh, and the user's pending timers.
+ * Part of {@link UserState}; a Flink POJO of parallel arrays.
+ *
+ * <p>Per context it keeps the event time of the last emitted document, so a document's
+ * {@code eventTime} (its version) never goes backwards even when older events arrive late, and the
+ * largest event time awaiting emission ({@link #NONE} when the context is clean).
+ */
+public class UserContexts {
+    /** Marks "no value": no pending event time, no emitted document, no timer. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    public String[] keys = new String[0];
+    /** Event time of the last document emitted per context, or {@link #NONE}. */
+    public long[] emittedEventTime = new long[0];
+    /** Largest event time awaiting emission per context, or {@link #NONE} when clean. */
+    public long[] pendingEventTime = new long[0];
+    /** Processing time of the registered emission timer, or {@link #NONE}. */
+    public long timerAt = NONE;
+    /** Whether the end-of-input event-time timer ({@code Long.MAX_VALUE}) is registered. */
+    public boolean flushArmed;
+
+    public UserContexts() {}
+
+    public int size() {
+        return keys.length;
+    }
+
+    public int indexOf(String key) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public boolean contains(String key) {
+        return indexOf(key) >= 0;
+    }
+
+    public boolean isPending(int i) {
+        return pendingEventTime[i] != NONE;
+    }
+
+    /**
+     * Marks {@code key} as awaiting emission, remembering the largest event time. A new context beyond
+     * {@code maxContexts} evicts the least recently emitted clean context (or, if all are pending, the
+     * one with the oldest event time); its document is simply no longer refreshed.
+     */
+    public void markPending(String key, long eventTime, int maxContexts) {
+        int i = indexOf(key);
+        if (i < 0) {
+            if (keys.length >= maxContexts) {
+                removeAt(evictionCandidate());
+            }
+            int n = keys.length;
+            keys = Arrays.copyOf(keys, n + 1);
+            emittedEventTime = Arrays.copyOf(emittedEventTime, n + 1);
+            pendingEventTime = Arrays.copyOf(pendingEventTime, n + 1);
+            keys[n] = key;
+            emittedEventTime[n] = NONE;
+            pendingEventTime[n] = eventTime;
+            return;
+        }
+        pendingEventTime[i] = Math.max(pendingEventTime[i], eventTime);
+    }
+
+    /**
+     * Marks context {@code i} emitted and returns the event time its document reflects: the largest
+     * of the pending and the previously emitted event time.
+     */
+    public long markEmitted(int i) {
+        long v = Math.max(pendingEventTime[i], emittedEventTime[i]);
+        emittedEventTime[i] = v;
+        pendingEventTime[i] = NONE;
+        return v;
+    }
+
+    private int evictionCandidate() {
+        int best = -1;
+        for (int i = 0; i < keys.length; i++) {
+            if (!isPending(i) && (best < 0 || emittedEventTime[i] < emittedEventTime[best])) {
+                best = i;
+            }
+        }
+        if (best >= 0) {
+            return best;
+        }
+        best = 0;
+        for (int i = 1; i < keys.length; i++) {
+            if (pendingEventTime[i] < pendingEventTime[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void removeAt(int i) {
+        int last = keys.length - 1;
+        keys[i] = keys[last];
+        emittedEventTime[i] = emittedEventTime[last];
+        pendingEventTime[i] = pendingEventTime[last];
+        keys = Arrays.copyOf(keys, last);
+        emittedEventTime = Arrays.copyOf(emittedEventTime, last);
+        pendingEventTime = Arrays.copyOf(pendingEventTime, last);
+    }
+}

@@ -1,0 +1,333 @@
+package io.desire.operators;
+
+import io.desire.features.event.ContextDefaults;
+import io.desire.features.event.Event;
+import io.desire.features.event.EventType;
+import io.desire.features.profile.ProfilePolicy;
+import io.desire.features.profile.UserProfile;
+import io.desire.features.ranking.Blender;
+import io.desire.features.ranking.TrendingItems;
+import io.desire.features.recs.RankedItem;
+import io.desire.features.recs.Recommendation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps each user's profile and publishes one ranked {@link Recommendation} per (user, context).
+ *
+ * <p><b>Inputs.</b> Keyed input: the user's events. A behaviour event updates the profile
+ * ({@link UserProfile#apply}) and marks the event's context pending, remembering the largest event
+ * time per context. An event that changes nothing (an impression, a poor rating) only marks its
+ * context when the user has no document there yet. {@code user} events update attributes and seed
+ * declared interests as category affinity; they refresh documents at the user's next behaviour
+ * event. {@code item} events are ignored. {@code forget_user} clears all of the user's keyed state,
+ * deletes the user's timers and emits {@link Recommendation#forgetUser}. Broadcast input: the latest
+ * {@link TrendingItems} per context key and {@link TrendingItems#GLOBAL}; a context list older than
+ * the global list by more than {@code trendingStaleAfter} is dropped when a global list arrives
+ * (its context had no activity in the latest window).
+ *
+ * <p><b>Emission is coalesced.</b> The first pending context registers ONE processing-time timer at
+ * {@code now + emitInterval} (default 200 ms); further events before it fires register nothing. When
+ * it fires, every pending context gets a {@link Recommendation#upsert} ranked by {@link Blender}, with
+ * {@code eventTime} = the largest event time it reflects (never smaller than the previous document's)
+ * and {@code updatedAt} = processing time. Since processing-time timers do not fire at the end of a
+ * bounded input, each pending period also registers an event-time timer at {@link Long#MAX_VALUE}
+ * that fires with the final watermark and flushes too; whichever fires first deletes the other.
+ *
+ * <p><b>Limitation.</b> Trending updates do not recompute all users: a user's documents refresh with
+ * the trending lists current at the user's next event.
+ *
+ * <p><b>State:</b> one {@link UserState} per user ({@value #STATE_NAME}): profile (bounded by
+ * {@link ProfilePolicy}), up to {@code maxContexts} contexts with their last emitted and pending
+ * event times, and the pending timer. <b>TTL:</b> configurable, default {@link #DEFAULT_STATE_TTL 90
+ * days} of processing time since the last write; by then a profile has decayed through ~13
+ * half-lives. The user's Elasticsearch documents are not deleted when the state expires. Broadcast
+ * state ({@value #TRENDING_STATE_NAME}): one trending list per active context, replicated to every
+ * subtask.
+ *
+ * <p><b>Wiring:</b> {@code events.keyBy(UserRecommender.keySelector()).connect(trending.broadcast(
+ * UserRecommender.createTrendingDescriptor())).process(recommender)}, where events carry a user id
+ * (filter out {@code item} events and events without user) and have event-time watermarks (only for
+ * the end-of-input flush), and {@code trending} is the union of {@link ContextTrending} and
+ * {@link GlobalPopularity}. Metrics: counters {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC},
+ * {@value #FORGETS_METRIC}.
+ */
+public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event, TrendingItems, Recommendation> {
+    private static final long serialVersionUID = 1L;
+
+    public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofMillis(200);
+    public static final Duration DEFAULT_STATE_TTL = Duration.ofDays(90);
+    public static final Duration DEFAULT_TRENDING_STALE_AFTER = Duration.ofMinutes(15);
+    public static final int DEFAULT_MAX_CONTEXTS = 32;
+    public static final String MODEL_VERSION = UserProfile.MODEL_VERSION;
+
+    public static final String STATE_NAME = "user-state";
+    public static final String TRENDING_STATE_NAME = "trending-by-context";
+    public static final String EVENTS_METRIC = "eventsProcessed";
+    public static final String DOCUMENTS_METRIC = "documentsEmitted";
+    public static final String FORGETS_METRIC = "usersForgotten";
+
+    /** Timestamp of the end-of-input flush timer. */
+    static final long END_OF_INPUT = Long.MAX_VALUE;
+
+    private final ProfilePolicy policy;
+    private final Blender blender;
+    private final long emitIntervalMillis;
+    private final Duration stateTtl;
+    private final int maxContexts;
+    private final long trendingStaleAfterMillis;
+
+    private transient ValueState<UserState> state;
+    private transient MapStateDescriptor<String, TrendingItems> trendingDescriptor;
+    private transient Counter events;
+    private transient Counter documents;
+    private transient Counter forgets;
+
+    /** All defaults. */
+    public UserRecommender() {
+        this(builder());
+    }
+
+    private UserRecommender(Builder b) {
+        this.policy = b.policy;
+        this.blender = b.blender;
+        this.emitIntervalMillis = b.emitInterval.toMillis();
+        this.stateTtl = b.stateTtl;
+        this.maxContexts = b.maxContexts;
+        this.trendingStaleAfterMillis = b.trendingStaleAfter.toMillis();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The per-user state descriptor, with the TTL of {@code ttl}. */
+    public static ValueStateDescriptor<UserState> createStateDescriptor(Duration ttl) {
+        ValueStateDescriptor<UserState> d = new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserState.class));
+        d.enableTimeToLive(StateTtl.processingTime(ttl));
+        return d;
+    }
+
+    /** The broadcast state descriptor; the job must broadcast the trending stream with it. */
+    public static MapStateDescriptor<String, TrendingItems> createTrendingDescriptor() {
+        return new MapStateDescriptor<>(TRENDING_STATE_NAME, Types.STRING, TypeInformation.of(TrendingItems.class));
+    }
+
+    /** Keys by user id. */
+    public static KeySelector<Event, String> keySelector() {
+        return e -> e.userId;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(createStateDescriptor(stateTtl));
+        trendingDescriptor = createTrendingDescriptor();
+        events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
+        documents = getRuntimeContext().getMetricGroup().counter(DOCUMENTS_METRIC);
+        forgets = getRuntimeContext().getMetricGroup().counter(FORGETS_METRIC);
+    }
+
+    @Override
+    public void processElement(Event e, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
+        if (e.type == null || e.type == EventType.ITEM) {
+            return;
+        }
+        events.inc();
+        if (e.type == EventType.FORGET_USER) {
+            forget(e, ctx, out);
+            return;
+        }
+        UserState s = state.value();
+        if (s == null) {
+            s = new UserState();
+        }
+        boolean changed = s.profile.apply(e, policy);
+        if (e.type.isBehaviour()) {
+            String contextKey = e.contextKey();
+            if (changed || !s.contexts.contains(contextKey)) {
+                s.contexts.markPending(contextKey, e.ts, maxContexts);
+                schedule(s.contexts, ctx);
+            }
+        }
+        state.update(s);
+    }
+
+    private void schedule(UserContexts c, ReadOnlyContext ctx) {
+        if (c.timerAt == UserContexts.NONE) {
+            c.timerAt = ctx.timerService().currentProcessingTime() + emitIntervalMillis;
+            ctx.timerService().registerProcessingTimeTimer(c.timerAt);
+        }
+        if (!c.flushArmed) {
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+            c.flushArmed = true;
+        }
+    }
+
+    private void forget(Event e, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
+        UserState s = state.value();
+        if (s != null) {
+            if (s.contexts.timerAt != UserContexts.NONE) {
+                ctx.timerService().deleteProcessingTimeTimer(s.contexts.timerAt);
+            }
+            if (s.contexts.flushArmed) {
+                ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+            }
+        }
+        state.clear();
+        out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
+        forgets.inc();
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Recommendation> out) throws Exception {
+        UserState s = state.value();
+        if (s == null) {
+            return;
+        }
+        UserContexts c = s.contexts;
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (timestamp != c.timerAt) {
+                return;
+            }
+            c.timerAt = UserContexts.NONE;
+            if (c.flushArmed) {
+                ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+                c.flushArmed = false;
+            }
+        } else {
+            c.flushArmed = false;
+            if (c.timerAt != UserContexts.NONE) {
+                ctx.timerService().deleteProcessingTimeTimer(c.timerAt);
+                c.timerAt = UserContexts.NONE;
+            }
+        }
+        flush(s, ctx.getCurrentKey(), ctx.timerService().currentProcessingTime(),
+                ctx.getBroadcastState(trendingDescriptor), out);
+        state.update(s);
+    }
+
+    private void flush(UserState s, String userId, long now, ReadOnlyBroadcastState<String, TrendingItems> trending,
+                       Collector<Recommendation> out) throws Exception {
+        UserContexts c = s.contexts;
+        TrendingItems global = null;
+        for (int i = 0; i < c.size(); i++) {
+            if (!c.isPending(i)) {
+                continue;
+            }
+            if (global == null) {
+                global = trending.get(TrendingItems.GLOBAL);
+            }
+            String key = c.keys[i];
+            RankedItem[] items = blender.rank(s.profile, trending.get(key), global);
+            long eventTime = c.markEmitted(i);
+            int first = key.indexOf(ContextDefaults.SEPARATOR);
+            int last = key.lastIndexOf(ContextDefaults.SEPARATOR);
+            out.collect(Recommendation.upsert(userId, key.substring(0, first), key.substring(first + 1, last),
+                    key.substring(last + 1), items, eventTime, now, s.profile.modelVersion));
+            documents.inc();
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(TrendingItems t, Context ctx, Collector<Recommendation> out) throws Exception {
+        if (t == null || t.contextKey == null) {
+            return;
+        }
+        BroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
+        TrendingItems current = trending.get(t.contextKey);
+        if (current == null || t.windowEnd >= current.windowEnd) {
+            trending.put(t.contextKey, t);
+        }
+        if (TrendingItems.GLOBAL.equals(t.contextKey)) {
+            long staleBefore = t.windowEnd - trendingStaleAfterMillis;
+            List<String> stale = new ArrayList<>();
+            for (Map.Entry<String, TrendingItems> e : trending.entries()) {
+                if (!TrendingItems.GLOBAL.equals(e.getKey()) && e.getValue().windowEnd < staleBefore) {
+                    stale.add(e.getKey());
+                }
+            }
+            for (String key : stale) {
+                trending.remove(key);
+            }
+        }
+    }
+
+    /** Validated configuration of a {@link UserRecommender}; every setter checks its argument at once. */
+    public static final class Builder {
+        private ProfilePolicy policy = new ProfilePolicy();
+        private Blender blender = new Blender();
+        private Duration emitInterval = DEFAULT_EMIT_INTERVAL;
+        private Duration stateTtl = DEFAULT_STATE_TTL;
+        private int maxContexts = DEFAULT_MAX_CONTEXTS;
+        private Duration trendingStaleAfter = DEFAULT_TRENDING_STALE_AFTER;
+
+        private Builder() {}
+
+        /** Profile decay, bounds and event weights; default {@code new ProfilePolicy()}. */
+        public Builder profilePolicy(ProfilePolicy p) {
+            if (p == null) {
+                throw new IllegalArgumentException("profilePolicy must not be null");
+            }
+            this.policy = p;
+            return this;
+        }
+
+        /** Ranking weights and list length; default {@code new Blender()}. */
+        public Builder blender(Blender b) {
+            if (b == null) {
+                throw new IllegalArgumentException("blender must not be null");
+            }
+            this.blender = b;
+            return this;
+        }
+
+        /** Delay between a user's first pending change and its documents; positive, default 200 ms. */
+        public Builder emitInterval(Duration d) {
+            this.emitInterval = StateTtl.requirePositive("emitInterval", d);
+            return this;
+        }
+
+        /** Processing-time TTL of a user's state since its last write; positive, default 90 days. */
+        public Builder stateTtl(Duration d) {
+            this.stateTtl = StateTtl.requirePositive("stateTtl", d);
+            return this;
+        }
+
+        /** Contexts tracked per user; ≥ 1, default 32. */
+        public Builder maxContexts(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxContexts must be ≥ 1, got " + n);
+            }
+            this.maxContexts = n;
+            return this;
+        }
+
+        /** How much older than the global list a context list may be before it is dropped; ≥ 0, default 15 min. */
+        public Builder trendingStaleAfter(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("trendingStaleAfter must be a duration ≥ 0, got " + d);
+            }
+            this.trendingStaleAfter = d;
+            return this;
+        }
+
+        public UserRecommender build() {
+            return new UserRecommender(this);
+        }
+    }
+}
