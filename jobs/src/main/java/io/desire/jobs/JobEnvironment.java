@@ -1,0 +1,44 @@
+package io.desire.jobs;
+
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.operators.Uids;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Creates the execution environment of every job with the settings that keep state upgradeable:
+ * no Kryo ({@code pipeline.generic-types: false}), a fixed max parallelism, the configured state
+ * backend (RocksDB by default) and checkpointing on.
+ */
+public final class JobEnvironment {
+    private JobEnvironment() {}
+
+    /** Engine settings from {@code cfg} layered over {@code base} (the cluster's or flink-conf's). */
+    public static Configuration flinkConfiguration(Configuration base, JobConfig cfg) {
+        Configuration conf = new Configuration(base);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.MAX_PARALLELISM, Uids.MAX_PARALLELISM);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, cfg.getInt(ConfigKeys.PARALLELISM, 1, Uids.MAX_PARALLELISM));
+        String backend = cfg.getString(ConfigKeys.STATE_BACKEND).trim().toLowerCase();
+        if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
+            throw new IllegalArgumentException("state.backend is '" + backend + "'; expected rocksdb or hashmap");
+        }
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cfg.getDuration(ConfigKeys.CHECKPOINT_INTERVAL));
+        String dir = cfg.getOptional(ConfigKeys.CHECKPOINT_DIR);
+        if (dir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        }
+        return conf;
+    }
+
+    /** The environment of the current context (cluster submission, or a local mini cluster). */
+    public static StreamExecutionEnvironment create(JobConfig cfg) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(new Configuration(), cfg));
+    }
+}

@@ -1,0 +1,54 @@
+package io.desire.jobs;
+
+import io.desire.features.event.DeadLetter;
+import io.desire.features.recs.Recommendation;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.operators.Uids;
+import io.desire.sinks.deadletter.DeadLetterSinks;
+import io.desire.sinks.elasticsearch.ElasticsearchSink;
+import io.desire.sinks.elasticsearch.ElasticsearchSinkBuilder;
+import io.desire.sinks.elasticsearch.RecommendationDocuments;
+import java.nio.file.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Builds the job's real sinks from its configuration. */
+public final class OutputSinks {
+    private OutputSinks() {}
+
+    /** The Elasticsearch sink of recommendation documents behind the configured alias. */
+    public static ElasticsearchSink<Recommendation> recommendations(JobConfig cfg) {
+        ElasticsearchSinkBuilder<Recommendation> b = RecommendationDocuments
+                .sinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), 0)
+                .setHosts(cfg.getString(ConfigKeys.ES_HOSTS).split("\\s*,\\s*"))
+                .setBulkFlushInterval(cfg.getDuration(ConfigKeys.ES_FLUSH_INTERVAL))
+                .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000));
+        String user = cfg.getOptional(ConfigKeys.ES_USERNAME);
+        String apiKey = cfg.getOptional(ConfigKeys.ES_API_KEY);
+        if (user != null) {
+            b.setBasicAuth(user, cfg.getOptional(ConfigKeys.ES_PASSWORD));
+        }
+        if (apiKey != null) {
+            b.setApiKey(apiKey);
+        }
+        String ca = cfg.getOptional(ConfigKeys.ES_CA_CERT);
+        if (ca != null) {
+            b.setCaCertificate(Path.of(ca));
+        }
+        return b.build();
+    }
+
+    /** Sends dead letters to the Kafka topic (transactional) or, when configured, to files. */
+    public static void attachDeadLetters(DataStream<DeadLetter> deadLetters, JobConfig cfg) {
+        String path = cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH);
+        if (path != null) {
+            deadLetters.sinkTo(DeadLetterSinks.file(path))
+                    .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + path);
+        } else {
+            String topic = cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC);
+            deadLetters.sinkTo(DeadLetterSinks.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic,
+                            "desire-dead-letters-" + topic, null))
+                    .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + topic);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.desire.jobs;
+
+import io.desire.features.event.DeadLetter;
+import io.desire.features.event.Event;
+import io.desire.features.event.EventType;
+import io.desire.features.event.ParserConfig;
+import io.desire.features.event.RawRecord;
+import io.desire.features.context.TimeBucketScheme;
+import io.desire.features.profile.ProfilePolicy;
+import io.desire.features.ranking.Blender;
+import io.desire.features.ranking.TrendingItems;
+import io.desire.features.recs.Recommendation;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.operators.ContextTrending;
+import io.desire.operators.DeduplicateEvents;
+import io.desire.operators.EnrichFromCatalog;
+import io.desire.operators.GlobalPopularity;
+import io.desire.operators.ParseEvents;
+import io.desire.operators.Uids;
+import io.desire.operators.UserRecommender;
+import io.desire.features.profile.EventWeights;
+import java.time.ZoneId;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The named stages of the recommendation pipeline, from raw records to recommendation documents
+ * and dead letters. The same stages serve live Kafka input and bounded inputs (tests, benchmarks).
+ *
+ * <pre>
+ * raw → parse+validate ──(rejected)──────────────────────────────→ dead letters
+ *         → event-time watermarks → deduplicate (event_id)
+ *         → catalog enrichment (keyed by item) → ┬→ context trending (keyed by context) → global popularity
+ *                                               └→ user recommender (keyed by user) ⟵ broadcast trending
+ *                                                    → recommendations (coalesced per user and context)
+ * </pre>
+ */
+public final class RecommendationPipeline {
+
+    /** The pipeline's two outputs. */
+    public record Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {}
+
+    private RecommendationPipeline() {}
+
+    public static Outputs build(DataStream<RawRecord> raw, JobConfig cfg) {
+        SingleOutputStreamOperator<Event> parsed = raw
+                .process(new ParseEvents(parserConfig(cfg)))
+                .uid(Uids.PARSE_EVENTS).name("parse and validate");
+        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEvents.DEAD_LETTERS);
+
+        // Event time comes from the payload, so watermarks follow parsing rather than the source.
+        DataStream<Event> events = parsed.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<Event>forBoundedOutOfOrderness(cfg.getDuration(ConfigKeys.OUT_OF_ORDERNESS))
+                        .withTimestampAssigner((e, previous) -> e.ts)
+                        .withIdleness(cfg.getDuration(ConfigKeys.IDLENESS)))
+                .name("event-time watermarks");
+
+        DataStream<Event> unique = events
+                .keyBy(DeduplicateEvents.keySelector())
+                .process(new DeduplicateEvents(cfg.getDuration(ConfigKeys.DEDUP_TTL)))
+                .uid(Uids.DEDUPLICATE).name("deduplicate by event_id");
+
+        // Every event passes the catalog step (events without an item are keyed by user), so that a
+        // user's events keep their order on the way to the recommender.
+        DataStream<Event> enriched = unique
+                .keyBy(EnrichFromCatalog.keySelector())
+                .process(new EnrichFromCatalog())
+                .uid(Uids.CATALOG_ENRICH).name("catalog enrichment");
+
+        DataStream<TrendingItems> contextTrending = enriched
+                .filter(ContextTrending::counts).name("interactions")
+                .keyBy(ContextTrending.keySelector())
+                .process(new ContextTrending(
+                        cfg.getDuration(ConfigKeys.TRENDING_WINDOW),
+                        cfg.getDuration(ConfigKeys.TRENDING_SLIDE),
+                        ContextTrending.DEFAULT_TOP_K,
+                        new EventWeights()))
+                .uid(Uids.CONTEXT_TRENDING).name("context trending");
+        DataStream<TrendingItems> globalPopularity = contextTrending
+                .keyBy(GlobalPopularity.keySelector())
+                .process(new GlobalPopularity())
+                .uid(Uids.GLOBAL_POPULARITY).name("global popularity");
+
+        DataStream<Recommendation> recommendations = enriched
+                .filter(e -> e.userId != null && e.type != EventType.ITEM).name("user events")
+                .keyBy(UserRecommender.keySelector())
+                .connect(contextTrending.union(globalPopularity).broadcast(UserRecommender.createTrendingDescriptor()))
+                .process(UserRecommender.builder()
+                        .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
+                        .blender(new Blender(Blender.DEFAULT_W_AFFINITY, Blender.DEFAULT_W_CONTEXT,
+                                Blender.DEFAULT_W_POPULAR, cfg.getInt(ConfigKeys.TOP_K, 1, 200)))
+                        .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))
+                        .build())
+                .uid(Uids.USER_RECOMMENDER).name("user recommender");
+        return new Outputs(recommendations, deadLetters);
+    }
+
+    /** The parser settings of the job configuration. */
+    public static ParserConfig parserConfig(JobConfig cfg) {
+        String scheme = cfg.getString(ConfigKeys.TIME_BUCKETS).trim().toUpperCase();
+        TimeBucketScheme bucketScheme;
+        try {
+            bucketScheme = TimeBucketScheme.valueOf(scheme);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("context.time-buckets is '" + scheme + "'; expected DAYPART_WEEKPART or HOUR_OF_WEEK", e);
+        }
+        return ParserConfig.builder()
+                .geohashPrecision(cfg.getInt(ConfigKeys.GEOHASH_PRECISION, 1, 12))
+                .defaultZone(ZoneId.of(cfg.getString(ConfigKeys.TIME_ZONE)))
+                .timeBucketScheme(bucketScheme)
+                .build();
+    }
+}

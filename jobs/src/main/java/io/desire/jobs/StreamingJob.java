@@ -1,0 +1,76 @@
+package io.desire.jobs;
+
+import io.desire.features.event.DeadLetter;
+import io.desire.features.event.RawRecord;
+import io.desire.features.recs.Recommendation;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.KafkaRawRecords;
+import io.desire.jobs.io.StartingOffsets;
+import io.desire.operators.Uids;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming job: events from Kafka, recommendations to Elasticsearch, rejected records to the
+ * dead-letter topic (or files). Submit it with {@code flink run} or run it locally; see the README
+ * for the configuration keys ({@code --key value}).
+ */
+public final class StreamingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
+
+    private StreamingJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig cfg = JobConfig.fromArgs(args);
+        LOG.info("Desire Engine streaming job, configuration {}", cfg.describe());
+        StreamExecutionEnvironment env = JobEnvironment.create(cfg);
+        wire(env, cfg);
+        env.execute("desire-streaming");
+    }
+
+    /** Wires the job with its real ends: Kafka in, Elasticsearch and dead-letter out. */
+    public static void wire(StreamExecutionEnvironment env, JobConfig cfg) {
+        defineWorkflow(env, kafkaSource(cfg), cfg,
+                recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
+                        .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
+                dead -> OutputSinks.attachDeadLetters(dead, cfg));
+    }
+
+    /**
+     * Builds the graph from any source of raw records; tests pass bounded sources and collecting
+     * sinks, {@link #wire} passes Kafka and Elasticsearch.
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> events,
+            JobConfig cfg,
+            Consumer<DataStream<Recommendation>> recommendationSink,
+            Consumer<DataStream<DeadLetter>> deadLetterSink) {
+        // Event time is inside the payload, so watermarks are assigned after parsing (see the pipeline).
+        DataStream<RawRecord> raw = env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
+                .uid(Uids.EVENT_SOURCE);
+        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg);
+        recommendationSink.accept(out.recommendations());
+        deadLetterSink.accept(out.deadLetters());
+    }
+
+    /** The Kafka source of raw events; offsets live in checkpoints and are committed to the group. */
+    public static KafkaSource<RawRecord> kafkaSource(JobConfig cfg) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP))
+                .setTopics(cfg.getString(ConfigKeys.KAFKA_TOPIC))
+                .setGroupId(cfg.getString(ConfigKeys.KAFKA_GROUP))
+                .setStartingOffsets(StartingOffsets.parse(cfg.getString(ConfigKeys.KAFKA_START)))
+                .setDeserializer(new KafkaRawRecords())
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+}

@@ -1,0 +1,102 @@
+package io.desire.jobs.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key of the jobs with its default and meaning. The README's configuration
+ * table is this list.
+ */
+public final class ConfigKeys {
+
+    /** One key: its name, default ({@code null} = unset), whether it is secret, and what it means. */
+    public record Key(String name, String defaultValue, boolean secret, String description) {
+        /** The environment variable that may set it: {@code es.password} → {@code DESIRE_ES_PASSWORD}. */
+        public String envName() {
+            return "DESIRE_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    private static final List<Key> KEYS = new ArrayList<>();
+
+    public static final Key KAFKA_BOOTSTRAP = key("kafka.bootstrap", "localhost:9092", "Kafka bootstrap servers");
+    public static final Key KAFKA_TOPIC = key("kafka.topic", "desire.events", "topic of input events");
+    public static final Key KAFKA_GROUP = key("kafka.group", "desire-engine", "consumer group (offsets are also kept in checkpoints)");
+    public static final Key KAFKA_START = key("kafka.starting-offsets", "committed-or-earliest",
+            "where a job without state starts: committed-or-earliest, earliest, latest, or an epoch-ms timestamp");
+    public static final Key DEAD_LETTER_TOPIC = key("deadletter.topic", "desire.deadletter",
+            "Kafka topic for rejected records (written transactionally)");
+    public static final Key DEAD_LETTER_PATH = key("deadletter.path", null,
+            "write rejected records as JSON lines under this path instead of Kafka");
+    public static final Key ES_HOSTS = key("es.hosts", "http://localhost:9200", "comma-separated Elasticsearch URLs");
+    public static final Key ES_USERNAME = key("es.username", null, "basic-auth user");
+    public static final Key ES_PASSWORD = secret("es.password", "basic-auth password (prefer DESIRE_ES_PASSWORD)");
+    public static final Key ES_API_KEY = secret("es.api-key", "API key, instead of user and password (prefer DESIRE_ES_API_KEY)");
+    public static final Key ES_CA_CERT = key("es.ca-cert", null, "PEM file of the CA that signed the Elasticsearch certificate");
+    public static final Key ES_INDEX = key("es.index", "desire-recs", "read alias apps query; indices are <alias>-NNNNNN");
+    public static final Key ES_FLUSH_INTERVAL = key("es.flush-interval", "200ms", "longest time a document waits in the bulk buffer");
+    public static final Key ES_BULK_ACTIONS = key("es.bulk-actions", "1000", "documents per bulk request");
+    public static final Key PARALLELISM = key("parallelism", "1", "parallelism of the job");
+    public static final Key CHECKPOINT_INTERVAL = key("checkpoint.interval", "10s", "checkpoint interval");
+    public static final Key CHECKPOINT_DIR = key("checkpoint.dir", null,
+            "checkpoint storage URI (e.g. file:///data/checkpoints, s3://...); unset uses the cluster's");
+    public static final Key STATE_BACKEND = key("state.backend", "rocksdb", "rocksdb or hashmap");
+    public static final Key OUT_OF_ORDERNESS = key("watermark.out-of-orderness", "5s", "bound on event-time disorder");
+    public static final Key IDLENESS = key("watermark.idleness", "30s", "a silent partition stops holding back the watermark after this");
+    public static final Key DEDUP_TTL = key("dedup.ttl", "1h", "how long an event_id is remembered to drop retries");
+    public static final Key PROFILE_HALF_LIFE = key("profile.half-life", "7d", "half-life of a user's affinities");
+    public static final Key TRENDING_WINDOW = key("trending.window", "1h", "length of the context trending window");
+    public static final Key TRENDING_SLIDE = key("trending.slide", "5min", "how often trending per context is recomputed");
+    public static final Key TOP_K = key("recs.top-k", "10", "items per recommendation document");
+    public static final Key COALESCE = key("recs.coalesce", "200ms", "a user's document updates are merged over this interval");
+    public static final Key GEOHASH_PRECISION = key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
+    public static final Key TIME_ZONE = key("context.default-tz", "UTC", "time zone of events without context.tz");
+    public static final Key TIME_BUCKETS = key("context.time-buckets", "DAYPART_WEEKPART", "DAYPART_WEEKPART or HOUR_OF_WEEK");
+
+    public static final List<Key> ALL = Collections.unmodifiableList(KEYS);
+
+    private ConfigKeys() {}
+
+    private static Key key(String name, String def, String description) {
+        Key k = new Key(name, def, false, description);
+        KEYS.add(k);
+        return k;
+    }
+
+    private static Key secret(String name, String description) {
+        Key k = new Key(name, null, true, description);
+        KEYS.add(k);
+        return k;
+    }
+
+    public static Key byName(String name) {
+        for (Key k : KEYS) {
+            if (k.name().equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    public static String names() {
+        return KEYS.stream().map(Key::name).collect(Collectors.joining(", "));
+    }
+
+    /** The configuration table as Markdown, for the README. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| key | default | meaning |\n| --- | --- | --- |\n");
+        for (Key k : KEYS) {
+            sb.append("| `").append(k.name()).append("` | ")
+                    .append(k.defaultValue() == null ? "" : "`" + k.defaultValue() + "`").append(" | ")
+                    .append(k.description()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    public static void main(String[] args) {
+        System.out.print(markdownTable());
+    }
+}

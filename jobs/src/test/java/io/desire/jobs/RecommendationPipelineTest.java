@@ -1,0 +1,120 @@
+package io.desire.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.desire.features.event.DeadLetter;
+import io.desire.features.event.RawRecord;
+import io.desire.features.recs.RankedItem;
+import io.desire.features.recs.Recommendation;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on a Flink mini cluster with RocksDB, no Kryo and a bounded input: what a user
+ * relies on without any external system — rankings that follow the user's taste and exclude what
+ * they bought, dead letters with reasons, retries counted once, and erasure on {@code forget_user}.
+ */
+class RecommendationPipelineTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final long T0 = 1_767_254_400_000L; // 2026-01-01T08:00Z
+    private static final String CTX = "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+
+    @Test
+    void buildsRankedDocumentsAndDeadLettersFromABoundedInput(@TempDir Path checkpoints) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            lines.add(item("b" + i, "books"));
+            lines.add(item("m" + i, "music"));
+        }
+        long t = T0;
+        for (String user : List.of("bob", "carol")) {
+            lines.add(behaviour(user + "-1", user, "m1", "click", t += 1000, null));
+        }
+        lines.add(behaviour("a-1", "alice", "b1", "purchase", t += 1000, 12.5));
+        lines.add(behaviour("a-2", "alice", "b2", "view", t += 1000, null));
+        lines.add(behaviour("a-2", "alice", "b2", "view", t, null)); // a producer retry
+        lines.add(behaviour("a-3", "alice", "b3", "view", t += 1000, null));
+        lines.add(behaviour("z-1", "zoe", "m2", "view", t += 1000, null));
+        lines.add("{\"event_id\":\"z-2\",\"ts\":" + (t += 1000) + ",\"type\":\"forget_user\",\"user_id\":\"zoe\"}");
+        lines.add("{\"event_id\":\"bad-1\"");
+        lines.add("{\"event_id\":\"bad-2\",\"ts\":" + t + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":\"five\"}");
+
+        List<RawRecord> records = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            records.add(new RawRecord(lines.get(i).getBytes(StandardCharsets.UTF_8), "test#" + (i + 1), T0));
+        }
+        JobConfig cfg = JobConfig.of(Map.of(
+                ConfigKeys.PARALLELISM.name(), "2",
+                ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
+        DataStream<RawRecord> raw = env.fromData(records, TypeInformation.of(RawRecord.class)).setParallelism(1);
+        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg);
+        CloseableIterator<Recommendation> recs = out.recommendations().collectAsync();
+        CloseableIterator<DeadLetter> dead = out.deadLetters().collectAsync();
+        env.execute("pipeline-test");
+
+        List<Recommendation> recommendations = new ArrayList<>();
+        recs.forEachRemaining(recommendations::add);
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        dead.forEachRemaining(deadLetters::add);
+
+        Recommendation alice = last(recommendations, "alice");
+        assertThat(alice.op).isEqualTo(Recommendation.Op.UPSERT);
+        assertThat(alice.deviceClass).isEqualTo("mobile");
+        assertThat(alice.timeBucket).isEqualTo("weekday-morning");
+        assertThat(alice.eventTime).as("latest event time reflected").isEqualTo(T0 + 5000);
+        List<String> items = Arrays.stream(alice.items).map(r -> r.item).toList();
+        assertThat(items).as("bought items are not recommended").doesNotContain("b1");
+        assertThat(items.get(0)).isIn("b2", "b3");
+        assertThat(alice.items).allSatisfy(r -> assertThat(r.reasons).isNotEmpty());
+        RankedItem first = alice.items[0];
+        assertThat(first.category).isEqualTo("books");
+
+        assertThat(recommendations).filteredOn(r -> r.userId.equals("zoe") && r.op == Recommendation.Op.FORGET_USER)
+                .hasSize(1);
+        assertThat(deadLetters).extracting(d -> d.reason).containsExactlyInAnyOrder("NOT_JSON", "NON_NUMERIC_VALUE");
+        assertThat(deadLetters).extracting(d -> d.source).containsExactlyInAnyOrder("test#17", "test#18");
+    }
+
+    private static Recommendation last(List<Recommendation> recs, String user) {
+        Recommendation last = null;
+        for (Recommendation r : recs) {
+            if (user.equals(r.userId) && (last == null || r.eventTime >= last.eventTime)) {
+                last = r;
+            }
+        }
+        assertThat(last).as("a document for " + user).isNotNull();
+        return last;
+    }
+
+    private static String item(String id, String category) {
+        return "{\"event_id\":\"cat-" + id + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"" + id
+                + "\",\"category\":\"" + category + "\"}";
+    }
+
+    private static String behaviour(String eventId, String user, String item, String type, long ts, Double value) {
+        return "{\"event_id\":\"" + eventId + "\",\"ts\":" + ts + ",\"type\":\"" + type + "\",\"user_id\":\"" + user
+                + "\",\"item_id\":\"" + item + "\"" + (value == null ? "" : ",\"value\":" + value) + "," + CTX + "}";
+    }
+}
