@@ -1,0 +1,624 @@
+# shellcheck shell=bash
+# Functions behind bin/desire. Sourced, never run; expects REPO and LIB to be set.
+#
+# Layout of DESIRE_HOME (all created on demand):
+#   ports.env                  chosen ports (KAFKA_PORT, KAFKA_CONTROLLER_PORT, ES_PORT, ES_TRANSPORT_PORT)
+#   .lock                      flock(1) lock held while starting/stopping
+#   kafka/classpath[.key]      resolved broker + tools classpath (mvn dependency:build-classpath)
+#   kafka/server.properties    generated KRaft config;  kafka/data/  log dirs + metadata
+#   kafka/kafka.log, kafka.pid stdout/stderr of the broker JVM, its PID
+#   (readiness checks and `topics` use bin/lib/KafkaAdmin.java, a single-file AdminClient program)
+#   es/build/, es/classpath    launcher jar built from local-runtime/elasticsearch and its classpath
+#   es/home/{config,data,logs} the node's path.home;  es/es.log, es/es.pid
+#   jobs.classpath, build.stamp  (demo/bench) classpath of the jobs module, time of the last build
+#   mvn-*.log                  output of the Maven calls the script makes
+
+KAFKA_VERSION=4.2.0
+ES_VERSION=7.17.29
+KAFKA_HEAP_DEFAULT=512m
+ES_HEAP_DEFAULT=768m
+START_TIMEOUT_DEFAULT=180
+STOP_TIMEOUT=30
+DEFAULT_TOPICS=(desire.events:4 desire.deadletter:1)
+KAFKA_MAIN=kafka.Kafka
+ES_MAIN=io.desire.local.ElasticsearchLauncher
+
+FLINK_JAVA17_OPENS=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED
+)
+
+# services started by this invocation (stopped again by commands that clean up after themselves)
+STARTED_SERVICES=()
+
+# ---------------------------------------------------------------------------------------------- util
+
+log() { echo "desire: $*" >&2; }
+die() { log "$*"; exit 1; }
+is_ci() { [[ "${CI:-}" == "true" || "${CI:-}" == "1" ]]; }
+now_s() { date +%s; }
+# `timed LABEL cmd...`: run cmd; with CI=true report how long it took
+timed() {
+  local label=$1; shift
+  local t0 rc=0; t0=$(now_s)
+  "$@" || rc=$?
+  if is_ci; then log "$label took $(( $(now_s) - t0 ))s (exit $rc)"; fi
+  return $rc
+}
+
+desire_home_default() {
+  DESIRE_HOME="${DESIRE_HOME:-$1}"
+  mkdir -p "$DESIRE_HOME"
+  DESIRE_HOME="$(cd "$DESIRE_HOME" && pwd)"
+  export DESIRE_HOME
+}
+
+parse_service() {
+  case "$1" in
+    kafka) echo kafka ;;
+    es|elasticsearch) echo es ;;
+    all|"") echo all ;;
+    *) die "unknown service '$1' (expected kafka, es or all)" ;;
+  esac
+}
+
+services_of() { if [[ "$1" == all ]]; then echo "es kafka"; else echo "$1"; fi; }
+
+# run "$@" while holding DESIRE_HOME/.lock (fd 9; every process started under it closes fd 9)
+with_lock() {
+  exec 9>"$DESIRE_HOME/.lock"
+  if ! flock -w 900 9; then die "another bin/desire is busy in $DESIRE_HOME (lock $DESIRE_HOME/.lock)"; fi
+  local rc=0
+  "$@" || rc=$?
+  flock -u 9
+  exec 9>&-
+  return $rc
+}
+
+content_key() { # files... -> a checksum of their contents
+  cat "$@" 2>/dev/null | cksum | tr -d ' '
+}
+
+tail_log() {
+  local file=$1 n=${2:-60}
+  if [[ -f "$file" ]]; then
+    echo "----- last $n lines of $file -----" >&2
+    tail -n "$n" "$file" >&2
+    echo "-----" >&2
+  fi
+}
+
+# mvn with its output going to a log under DESIRE_HOME; prints the tail and fails if Maven fails
+mvn_logged() {
+  local name=$1; shift
+  local out="$DESIRE_HOME/mvn-$name.log"
+  if ! mvn -B "$@" >"$out" 2>&1; then
+    log "Maven failed: mvn -B $*"
+    tail_log "$out" 80
+    return 1
+  fi
+}
+
+# ------------------------------------------------------------------------------------------ network
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# http_get PORT PATH -> sets HTTP_STATUS (0 if no connection) and HTTP_BODY. Pure bash, no curl needed.
+http_get() {
+  local port=$1 path=$2 resp
+  HTTP_STATUS=0 HTTP_BODY=""
+  resp="$( (exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+            printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$path" "$port" >&3
+            timeout 20 cat <&3) 2>/dev/null)" || return 1
+  local status_line=${resp%%$'\r\n'*}
+  HTTP_STATUS=$(echo "$status_line" | awk '{print $2}')
+  HTTP_BODY=${resp#*$'\r\n\r\n'}
+  [[ -n "$HTTP_STATUS" ]] || HTTP_STATUS=0
+}
+
+# ------------------------------------------------------------------------------------------- ports
+
+load_ports() {
+  KAFKA_PORT="" KAFKA_CONTROLLER_PORT="" ES_PORT="" ES_TRANSPORT_PORT=""
+  if [[ -f "$DESIRE_HOME/ports.env" ]]; then
+    # shellcheck disable=SC1091
+    source "$DESIRE_HOME/ports.env"
+  fi
+}
+
+save_ports() {
+  local tmp="$DESIRE_HOME/ports.env.tmp"
+  {
+    echo "# ports chosen by bin/desire; reused on the next start while free"
+    echo "KAFKA_PORT=${KAFKA_PORT:-}"
+    echo "KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-}"
+    echo "ES_PORT=${ES_PORT:-}"
+    echo "ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-}"
+  } >"$tmp"
+  mv "$tmp" "$DESIRE_HOME/ports.env"
+}
+
+# free_ports PREFERRED... -> prints one free port per argument (the preferred one when it is free)
+free_ports() {
+  java -Xshare:auto -XX:TieredStopAtLevel=1 "$LIB/FreePort.java" "$@"
+}
+
+# --------------------------------------------------------------------------------------- processes
+
+pid_file() { echo "$DESIRE_HOME/$1/$1.pid"; }
+log_file() { echo "$DESIRE_HOME/$1/$1.log"; }
+main_class() { if [[ "$1" == kafka ]]; then echo "$KAFKA_MAIN"; else echo "$ES_MAIN"; fi; }
+
+# prints the recorded PID if that process is alive and really is our JVM for this DESIRE_HOME
+service_pid() {
+  local svc=$1 f pid
+  f="$(pid_file "$svc")"
+  [[ -f "$f" ]] || return 1
+  pid="$(cat "$f" 2>/dev/null)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -r "/proc/$pid/cmdline" ]]; then
+    local cmdline
+    cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    [[ "$cmdline" == *"$(main_class "$svc")"* && "$cmdline" == *"$DESIRE_HOME/$svc"* ]] || return 1
+  fi
+  echo "$pid"
+}
+
+service_alive() { service_pid "$1" >/dev/null; }
+
+# launch SVC LOGFILE cmd... : start cmd as a detached background process, record its PID
+launch() {
+  local svc=$1 out=$2; shift 2
+  local setsid=()
+  command -v setsid >/dev/null 2>&1 && setsid=(setsid)
+  "${setsid[@]}" "$@" >"$out" 2>&1 </dev/null 9>&- &
+  local pid=$!
+  echo "$pid" >"$(pid_file "$svc")"
+  STARTED_SERVICES+=("$svc")
+}
+
+# -------------------------------------------------------------------------------------------- kafka
+
+kafka_classpath() {
+  local dir="$DESIRE_HOME/kafka" pom="$REPO/local-runtime/kafka/pom.xml" key
+  mkdir -p "$dir"
+  key="$(content_key "$pom")"
+  if [[ -s "$dir/classpath" && "$(cat "$dir/classpath.key" 2>/dev/null)" == "$key" ]]; then return 0; fi
+  log "resolving the Kafka ${KAFKA_VERSION} classpath (local-runtime/kafka/pom.xml)"
+  timed "resolving Kafka classpath" mvn_logged kafka -q -f "$pom" dependency:build-classpath \
+    -Dmdep.outputFile="$dir/classpath.tmp" -Dmdep.includeScope=runtime || return 1
+  mv "$dir/classpath.tmp" "$dir/classpath"
+  echo "$key" >"$dir/classpath.key"
+}
+
+# kafka_tool CLASS args... : run a Kafka CLI class from the broker classpath, quiet logging
+kafka_tool() {
+  local cls=$1; shift
+  java -Xmx256m -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -Dlog4j2.configurationFile="$REPO/local-runtime/kafka/tools-log4j2.properties" \
+    -cp "$(cat "$DESIRE_HOME/kafka/classpath")" "$cls" "$@" 9>&-
+}
+
+kafka_ready() {
+  load_ports
+  [[ -n "$KAFKA_PORT" ]] && port_open "$KAFKA_PORT" || return 1
+  kafka_tool "$LIB/KafkaAdmin.java" "127.0.0.1:$KAFKA_PORT" ready >/dev/null 2>&1
+}
+
+random_cluster_id() { # a Kafka Uuid: 16 random bytes, url-safe base64 without padding
+  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | cut -c1-22
+}
+
+start_kafka() {
+  local dir="$DESIRE_HOME/kafka"
+  mkdir -p "$dir/data" "$dir/logs"
+  kafka_classpath || return 1
+  load_ports
+  local want=${DESIRE_KAFKA_PORT:-${KAFKA_PORT:-0}} ports
+  ports="$(free_ports "$want" "${KAFKA_CONTROLLER_PORT:-0}")" || return 1
+  read -r KAFKA_PORT KAFKA_CONTROLLER_PORT <<<"$ports"
+  if [[ -n "${DESIRE_KAFKA_PORT:-}" && "$KAFKA_PORT" != "$DESIRE_KAFKA_PORT" ]]; then
+    die "DESIRE_KAFKA_PORT=$DESIRE_KAFKA_PORT is not free on 127.0.0.1"
+  fi
+  save_ports
+
+  cat >"$dir/server.properties" <<EOF
+# generated by bin/desire on every start; edits are overwritten
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+# Flink's KafkaSink (exactly-once) uses transaction timeouts up to 15 minutes
+transaction.max.timeout.ms=900000
+auto.create.topics.enable=true
+delete.topic.enable=true
+log.retention.hours=168
+log.segment.bytes=67108864
+EOF
+
+  if [[ ! -f "$dir/data/meta.properties" ]]; then
+    log "formatting Kafka storage in $dir/data"
+    kafka_tool kafka.tools.StorageTool format --ignore-formatted -t "$(random_cluster_id)" \
+      -c "$dir/server.properties" >"$dir/format.log" 2>&1 || { tail_log "$dir/format.log"; die "formatting Kafka storage failed"; }
+  fi
+
+  log "starting Kafka ${KAFKA_VERSION} on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT), log $(log_file kafka)"
+  local heap=${DESIRE_KAFKA_HEAP:-$KAFKA_HEAP_DEFAULT}
+  launch kafka "$(log_file kafka)" java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$REPO/local-runtime/kafka/log4j2.properties" \
+    -Dkafka.logs.dir="$dir/logs" \
+    -cp "$(cat "$dir/classpath")" "$KAFKA_MAIN" "$dir/server.properties"
+}
+
+# ----------------------------------------------------------------------------------- elasticsearch
+
+es_build() {
+  local src="$REPO/local-runtime/elasticsearch" dir="$DESIRE_HOME/es" key files
+  mkdir -p "$dir"
+  files=("$src/pom.xml")
+  while IFS= read -r f; do files+=("$f"); done < <(find "$src/src" "$src/config" -type f | LC_ALL=C sort)
+  key="$(content_key "${files[@]}")"
+  if [[ -s "$dir/classpath" && "$(cat "$dir/classpath.key" 2>/dev/null)" == "$key" ]] && compgen -G "$dir/build/*.jar" >/dev/null; then
+    return 0
+  fi
+  log "building the Elasticsearch ${ES_VERSION} launcher (local-runtime/elasticsearch)"
+  rm -rf "$dir/build"
+  timed "building ES launcher" mvn_logged es -q -f "$src/pom.xml" -Ddesire.build.dir="$dir/build" \
+    package dependency:build-classpath -Dmdep.outputFile="$dir/classpath.tmp" -Dmdep.includeScope=runtime || return 1
+  mv "$dir/classpath.tmp" "$dir/classpath"
+  echo "$key" >"$dir/classpath.key"
+}
+
+es_ready() {
+  load_ports
+  [[ -n "$ES_PORT" ]] || return 1
+  http_get "$ES_PORT" "/_cluster/health?wait_for_status=green&timeout=1s" && [[ "$HTTP_STATUS" == 200 ]]
+}
+
+start_es() {
+  local dir="$DESIRE_HOME/es"
+  mkdir -p "$dir/home" "$dir/tmp"
+  es_build || return 1
+  load_ports
+  local want=${DESIRE_ES_PORT:-${ES_PORT:-0}} ports
+  ports="$(free_ports "$want" "${ES_TRANSPORT_PORT:-0}")" || return 1
+  read -r ES_PORT ES_TRANSPORT_PORT <<<"$ports"
+  if [[ -n "${DESIRE_ES_PORT:-}" && "$ES_PORT" != "$DESIRE_ES_PORT" ]]; then
+    die "DESIRE_ES_PORT=$DESIRE_ES_PORT is not free on 127.0.0.1"
+  fi
+  save_ports
+
+  log "starting Elasticsearch ${ES_VERSION} on http://127.0.0.1:$ES_PORT (transport :$ES_TRANSPORT_PORT), log $(log_file es)"
+  local heap=${DESIRE_ES_HEAP:-$ES_HEAP_DEFAULT} jar
+  jar="$(compgen -G "$dir/build/*.jar" | head -n1)"
+  launch es "$(log_file es)" java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Djava.io.tmpdir="$dir/tmp" \
+    -Dlog4j2.disable.jmx=true -Dlog4j2.formatMsgNoLookups=true -Dio.netty.noKeySetOptimization=true \
+    -cp "$jar:$(cat "$dir/classpath")" "$ES_MAIN" \
+    --home "$dir/home" --http-port "$ES_PORT" --transport-port "$ES_TRANSPORT_PORT"
+}
+
+# -------------------------------------------------------------------------------- start/stop/wait
+
+service_ready() { if [[ "$1" == kafka ]]; then kafka_ready; else es_ready; fi; }
+
+wait_ready() {
+  local svc=$1 timeout=${DESIRE_START_TIMEOUT:-$START_TIMEOUT_DEFAULT} t0
+  t0=$(now_s)
+  local deadline=$(( t0 + timeout ))
+  while :; do
+    if ! service_alive "$svc"; then
+      log "$svc exited during start-up"
+      tail_log "$(log_file "$svc")"
+      return 1
+    fi
+    if service_ready "$svc"; then
+      is_ci && log "$svc ready after $(( $(now_s) - t0 ))s"
+      return 0
+    fi
+    if (( $(now_s) >= deadline )); then
+      log "$svc not ready after ${timeout}s"
+      tail_log "$(log_file "$svc")"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+start_services() {
+  local svc todo=() failed=0
+  for svc in $(services_of "$1"); do
+    if service_alive "$svc"; then
+      if service_ready "$svc"; then
+        log "$svc already running (pid $(service_pid "$svc"))"
+      else
+        todo+=("$svc")  # alive but still booting (started by another invocation): just wait below
+      fi
+      continue
+    fi
+    rm -f "$(pid_file "$svc")"
+    if [[ "$svc" == kafka ]]; then start_kafka || return 1; else start_es || return 1; fi
+    todo+=("$svc")
+  done
+  # both JVMs boot in parallel; wait for each
+  for svc in "${todo[@]}"; do
+    if ! wait_ready "$svc"; then
+      failed=1
+      if [[ " ${STARTED_SERVICES[*]} " == *" $svc "* ]]; then stop_one "$svc" >/dev/null 2>&1 || true; fi
+    fi
+  done
+  if (( failed )); then log "start failed"; return 1; fi
+}
+
+# stop_one SVC [PID]: TERM (again), wait up to STOP_TIMEOUT, then KILL. PID: one looked up earlier.
+stop_one() {
+  local svc=$1 pid=${2:-}
+  if [[ -z "$pid" ]] && ! pid="$(service_pid "$svc")"; then
+    rm -f "$(pid_file "$svc")"
+    log "$svc not running"
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$(( $(now_s) + STOP_TIMEOUT ))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (( $(now_s) >= deadline )); then
+      log "$svc (pid $pid) did not stop within ${STOP_TIMEOUT}s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$(pid_file "$svc")"
+  log "$svc stopped (pid $pid)"
+}
+
+# stop_list SVC...: TERM all first so the JVMs shut down in parallel, then wait for each
+stop_list() {
+  local svc pid pids=()
+  for svc in "$@"; do
+    if pid="$(service_pid "$svc")"; then kill -TERM "$pid" 2>/dev/null || true; else pid=""; fi
+    pids+=("$pid")
+  done
+  local i
+  for i in "${!pids[@]}"; do
+    svc=${*:i+1:1}
+    if [[ -n "${pids[$i]}" ]]; then stop_one "$svc" "${pids[$i]}"; else stop_one "$svc"; fi
+  done
+}
+
+stop_services() {
+  # shellcheck disable=SC2046
+  stop_list $(services_of "$1")
+}
+
+# stop what this invocation started (EXIT trap of test/demo/bench)
+stop_started() {
+  ((${#STARTED_SERVICES[@]})) || return 0
+  log "stopping what this command started: ${STARTED_SERVICES[*]}"
+  stop_list "${STARTED_SERVICES[@]}" || true
+  STARTED_SERVICES=()
+}
+
+# ------------------------------------------------------------------------------ status / env / logs
+
+kafka_bootstrap() { load_ports; echo "127.0.0.1:$KAFKA_PORT"; }
+es_url() { load_ports; echo "http://127.0.0.1:$ES_PORT"; }
+
+print_endpoints() {
+  load_ports
+  service_alive kafka && echo "kafka  up  $(kafka_bootstrap)  (pid $(service_pid kafka))"
+  service_alive es && echo "es     up  $(es_url)  (pid $(service_pid es))"
+  echo "home   $DESIRE_HOME"
+}
+
+cmd_status() {
+  load_ports
+  local rc=0 pid
+  if pid="$(service_pid kafka)"; then
+    if port_open "$KAFKA_PORT"; then echo "kafka  up        $(kafka_bootstrap)  pid $pid"
+    else echo "kafka  starting  $(kafka_bootstrap)  pid $pid"; rc=1; fi
+  else
+    echo "kafka  down"; rc=1
+  fi
+  if pid="$(service_pid es)"; then
+    local health="?"
+    if http_get "$ES_PORT" "/_cluster/health" && [[ "$HTTP_STATUS" == 200 ]]; then
+      health="$(echo "$HTTP_BODY" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
+      echo "es     up        $(es_url)  pid $pid  health $health"
+    else
+      echo "es     starting  $(es_url)  pid $pid"; rc=1
+    fi
+  else
+    echo "es     down"; rc=1
+  fi
+  echo "home   $DESIRE_HOME"
+  return $rc
+}
+
+cmd_env() {
+  local any=0
+  if service_alive kafka; then echo "DESIRE_KAFKA_BOOTSTRAP=$(kafka_bootstrap)"; any=1; fi
+  if service_alive es; then echo "DESIRE_ES_URL=$(es_url)"; any=1; fi
+  if (( ! any )); then die "nothing running in $DESIRE_HOME (bin/desire start)"; fi
+}
+
+cmd_logs() {
+  local svc
+  for svc in $(services_of "$(parse_service "$1")"); do tail_log "$(log_file "$svc")" 40 2>&1; done
+}
+
+cmd_topics() {
+  service_alive kafka || die "Kafka is not running in $DESIRE_HOME (bin/desire start kafka)"
+  kafka_classpath || return 1
+  local specs=("$@") args=() spec name parts d
+  ((${#specs[@]})) || specs=("${DEFAULT_TOPICS[@]}")
+  for spec in "${specs[@]}"; do
+    name=${spec%%:*}
+    if [[ "$spec" == *:* ]]; then parts=${spec#*:}; else
+      parts=1
+      for d in "${DEFAULT_TOPICS[@]}"; do [[ "${d%%:*}" == "$name" ]] && parts=${d#*:}; done
+    fi
+    [[ -n "$name" && "$parts" =~ ^[1-9][0-9]*$ ]] || die "bad topic '$spec' (expected name or name:partitions)"
+    args+=("$name:$parts")
+  done
+  kafka_tool "$LIB/KafkaAdmin.java" "$(kafka_bootstrap)" create "${args[@]}" || die "creating topics failed"
+}
+
+cmd_clean() {
+  with_lock stop_services all
+  rm -rf "$DESIRE_HOME/kafka" "$DESIRE_HOME/es" "$DESIRE_HOME/ports.env" "$DESIRE_HOME/jobs.classpath" \
+    "$DESIRE_HOME/build.stamp" "$DESIRE_HOME"/mvn-*.log
+  log "cleaned $DESIRE_HOME"
+}
+
+# ---------------------------------------------------------------------- foreground child + signals
+
+FG_PID=""
+FG_SIGNAL=""
+on_signal() {
+  local sig=$1
+  if [[ -n "$FG_PID" ]] && kill -0 "$FG_PID" 2>/dev/null; then
+    if [[ -n "$FG_SIGNAL" ]]; then
+      log "second $sig: killing pid $FG_PID"; kill -KILL "$FG_PID" 2>/dev/null || true
+    else
+      log "$sig: stopping pid $FG_PID"; kill -TERM "$FG_PID" 2>/dev/null || true
+    fi
+    FG_SIGNAL=$sig
+  else
+    FG_SIGNAL=$sig
+    if [[ "$sig" == INT ]]; then exit 130; else exit 143; fi
+  fi
+}
+
+install_traps() {
+  trap 'rc=$?; trap - EXIT; stop_started; exit $rc' EXIT
+  trap 'on_signal INT' INT
+  trap 'on_signal TERM' TERM
+  trap 'on_signal HUP' HUP
+}
+
+# run_foreground cmd... : run cmd as a child; INT/TERM are forwarded to it as TERM. Returns its exit code
+# (130/143 when we were interrupted).
+run_foreground() {
+  "$@" 9>&- 0<&0 &
+  FG_PID=$!
+  local rc=0
+  while :; do
+    rc=0; wait "$FG_PID" || rc=$?
+    kill -0 "$FG_PID" 2>/dev/null || break   # else `wait` was interrupted by a trapped signal
+  done
+  FG_PID=""
+  case "$FG_SIGNAL" in INT) rc=130 ;; TERM|HUP) rc=143 ;; esac
+  return $rc
+}
+
+# --------------------------------------------------------------------------------------------- test
+
+cmd_test() {
+  install_traps
+  local t0; t0=$(now_s)
+  local need_servers=1 a
+  for a in "$@"; do
+    case "$a" in -DskipITs|-DskipITs=true|-DskipTests|-DskipTests=true|-Dmaven.test.skip|-Dmaven.test.skip=true) need_servers=0 ;; esac
+  done
+  local props=()
+  if (( need_servers )); then
+    # a test run that starts its own servers starts from empty data
+    if ! service_alive kafka; then rm -rf "$DESIRE_HOME/kafka/data"; fi
+    if ! service_alive es; then rm -rf "$DESIRE_HOME/es/home/data"; fi
+    timed "starting Kafka and Elasticsearch" with_lock start_services all
+    print_endpoints >&2
+    export DESIRE_KAFKA_BOOTSTRAP DESIRE_ES_URL
+    DESIRE_KAFKA_BOOTSTRAP="$(kafka_bootstrap)"
+    DESIRE_ES_URL="$(es_url)"
+    props=(-Ddesire.it.kafka.bootstrap="$DESIRE_KAFKA_BOOTSTRAP" -Ddesire.it.es.url="$DESIRE_ES_URL")
+  fi
+  log "mvn -B verify ${props[*]} $*"
+  local rc=0
+  cd "$REPO" || return 1
+  timed "mvn verify" run_foreground mvn -B verify "${props[@]}" "$@" || rc=$?
+  is_ci && log "bin/desire test finished in $(( $(now_s) - t0 ))s with exit code $rc"
+  return $rc
+}
+
+# ---------------------------------------------------------------------------------------- demo/bench
+
+jobs_need_build() {
+  local stamp="$DESIRE_HOME/build.stamp"
+  [[ -f "$stamp" && -s "$DESIRE_HOME/jobs.classpath" && -d "$REPO/jobs/target/classes" ]] || return 0
+  [[ -n "$(find "$REPO/pom.xml" "$REPO/features" "$REPO/operators" "$REPO/sinks" "$REPO/jobs" \
+      -name target -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]]
+}
+
+resolve_jobs_classpath() {
+  log "resolving the jobs classpath (compile + provided scope)"
+  (cd "$REPO" && mvn_logged jobs-classpath -q -pl jobs dependency:build-classpath \
+      -Dmdep.includeScope=compile -Dmdep.outputFile="$DESIRE_HOME/jobs.classpath")
+}
+
+build_jobs() {
+  if [[ "${DESIRE_SKIP_BUILD:-}" == 1 ]]; then
+    log "DESIRE_SKIP_BUILD=1: using the existing build"
+    [[ -s "$DESIRE_HOME/jobs.classpath" ]] || resolve_jobs_classpath
+    return
+  fi
+  if ! jobs_need_build; then log "jobs module up to date (build stamp $DESIRE_HOME/build.stamp)"; return 0; fi
+  local stamp="$DESIRE_HOME/build.stamp"
+  touch "$stamp.new"
+  log "building the project (mvn -B -q install -DskipTests), log $DESIRE_HOME/mvn-build.log"
+  (cd "$REPO" && timed "mvn install" mvn_logged build -q install -DskipTests)
+  resolve_jobs_classpath
+  mv "$stamp.new" "$stamp"
+}
+
+cmd_run() {
+  local main=$1; shift
+  install_traps
+  build_jobs
+  with_lock start_services all
+  cmd_topics "${DEFAULT_TOPICS[@]}"
+  print_endpoints >&2
+  local cp
+  cp="$REPO/jobs/target/classes:$(cat "$DESIRE_HOME/jobs.classpath")"
+  # DESIRE_EXTRA_CLASSPATH (optional) is put in front, e.g. for a stand-in main class
+  [[ -n "${DESIRE_EXTRA_CLASSPATH:-}" ]] && cp="$DESIRE_EXTRA_CLASSPATH:$cp"
+  log "running $main (Ctrl-C to stop)"
+  local rc=0
+  local java_opts=()
+  # DESIRE_JAVA_OPTS (optional): extra JVM flags, split on spaces, e.g. "-Xmx2g -Dfoo=bar"
+  read -r -a java_opts <<<"${DESIRE_JAVA_OPTS:-}"
+  run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${java_opts[@]}" -cp "$cp" "$main" \
+    --kafka-bootstrap "$(kafka_bootstrap)" --es-url "$(es_url)" "$@" || rc=$?
+  log "$main exited with code $rc"
+  return $rc
+}
