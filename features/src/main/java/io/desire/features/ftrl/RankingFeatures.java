@@ -1,0 +1,272 @@
+package io.desire.features.ftrl;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Turns one (user, context, candidate item, numeric signals) into the hashed feature vector the FTRL
+ * ranker scores and learns from.
+ *
+ * <p><b>Features</b> (indicator features have value 1; a feature is left out when any string it needs
+ * is {@code null} or empty, or a numeric signal is {@code NaN}):
+ * <ul>
+ *   <li>always: bias; item {@code i}; category {@code c}; segment {@code s}; crosses {@code s×c},
+ *       {@code s×i}; for each of the user's {@link #topCategories} strongest categories {@code u},
+ *       the cross {@code u×c} (user taste × item category);</li>
+ *   <li>with context (the default): geo cell {@code g}, time bucket {@code t}, device {@code d};
+ *       context × item crosses {@code g×i, t×i, d×i, g×c, t×c, d×c}; user × context × item crosses
+ *       {@code s×t×c, s×d×c};</li>
+ *   <li>numeric: ALS score clipped to ±{@value #MAX_ALS}; context popularity as {@code log(1 + p)};
+ *       recency as the freshness {@code 1 / (1 + ageHours / 24)} (1 for brand new, ½ after a day);
+ *       the user's share of affinity for the item's category (left out when 0).</li>
+ * </ul>
+ * Numeric transforms keep every value within a few units, the scale FTRL's per-coordinate rates are
+ * tuned for. Recency is whatever age the caller measures (e.g. time since the item's last interaction
+ * in the context); it must be measured the same way at training and at serving time.
+ *
+ * <p><b>Guarantees:</b> the output is a pure function of the inputs, the hasher (bits, seed) and the
+ * settings; indices are strictly ascending with features that collide in one bucket summed, and
+ * zero sums dropped, so it meets {@link FtrlModel}'s input contract. A model trained with one setting
+ * of {@code contextFeatures}/{@code topCategories} must be served with the same.
+ *
+ * <p>Immutable and thread-safe; each {@link #builder()} is single-use state for one vector.
+ */
+public final class RankingFeatures implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final int DEFAULT_TOP_CATEGORIES = 3;
+    public static final double MAX_ALS = 5.0;
+    /** Hours after which the freshness feature is ½. */
+    public static final double FRESHNESS_HALF_HOURS = 24.0;
+
+    static final String BIAS = "bias";
+    static final String ITEM = "i";
+    static final String CATEGORY = "c";
+    static final String SEGMENT = "s";
+    static final String USER_CATEGORY = "u";
+    static final String GEO = "g";
+    static final String TIME = "t";
+    static final String DEVICE = "d";
+    static final String NUMERIC = "n";
+
+    private final FeatureHasher hasher;
+    private final boolean contextFeatures;
+    private final int topCategories;
+
+    /** Context features on, top {@value #DEFAULT_TOP_CATEGORIES} user categories. */
+    public RankingFeatures(FeatureHasher hasher) {
+        this(hasher, true, DEFAULT_TOP_CATEGORIES);
+    }
+
+    /**
+     * @param contextFeatures whether to emit the context features and crosses ({@code false} gives the
+     *     context-free model evaluation compares against)
+     * @param topCategories how many of the user's strongest categories are crossed with the item's; ≥ 0
+     */
+    public RankingFeatures(FeatureHasher hasher, boolean contextFeatures, int topCategories) {
+        if (hasher == null) {
+            throw new IllegalArgumentException("hasher must not be null");
+        }
+        if (topCategories < 0) {
+            throw new IllegalArgumentException("topCategories must be ≥ 0, got " + topCategories);
+        }
+        this.hasher = hasher;
+        this.contextFeatures = contextFeatures;
+        this.topCategories = topCategories;
+    }
+
+    public FeatureHasher hasher() {
+        return hasher;
+    }
+
+    public boolean contextFeatures() {
+        return contextFeatures;
+    }
+
+    public int topCategories() {
+        return topCategories;
+    }
+
+    /** A fresh builder; set what is known and call {@link Builder#build()}. */
+    public Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of one example. Unset parts contribute no features. */
+    public final class Builder {
+        private UserSummary user = UserSummary.anonymous();
+        private String geo;
+        private String time;
+        private String device;
+        private String item;
+        private String category;
+        private double als = Double.NaN;
+        private double popularity = Double.NaN;
+        private double ageHours = Double.NaN;
+
+        private Builder() {}
+
+        public Builder user(UserSummary summary) {
+            this.user = summary == null ? UserSummary.anonymous() : summary;
+            return this;
+        }
+
+        public Builder context(String geoCell, String timeBucket, String deviceClass) {
+            this.geo = geoCell;
+            this.time = timeBucket;
+            this.device = deviceClass;
+            return this;
+        }
+
+        public Builder item(String itemId, String itemCategory) {
+            this.item = itemId;
+            this.category = itemCategory;
+            return this;
+        }
+
+        /** The ALS score of (user, item); {@code NaN} when unknown (e.g. a cold-start user). */
+        public Builder alsScore(double score) {
+            this.als = score;
+            return this;
+        }
+
+        /** The item's popularity in the context (e.g. its trending score); ≥ 0, {@code NaN} when unknown. */
+        public Builder contextPopularity(double popularity) {
+            this.popularity = popularity;
+            return this;
+        }
+
+        /** Age in hours of the item's latest signal; ≥ 0, {@code NaN} when unknown. */
+        public Builder recencyHours(double hours) {
+            this.ageHours = hours;
+            return this;
+        }
+
+        public HashedFeatures build() {
+            Accumulator acc = new Accumulator();
+            acc.add(hasher.bucket(BIAS), 1.0);
+            String s = nonEmpty(user.segment());
+            String i = nonEmpty(item);
+            String c = nonEmpty(category);
+            if (i != null) {
+                acc.add(hasher.bucket(ITEM, i), 1.0);
+            }
+            if (c != null) {
+                acc.add(hasher.bucket(CATEGORY, c), 1.0);
+            }
+            if (s != null) {
+                acc.add(hasher.bucket(SEGMENT, s), 1.0);
+                if (c != null) {
+                    acc.add(hasher.cross(SEGMENT, s, CATEGORY, c), 1.0);
+                }
+                if (i != null) {
+                    acc.add(hasher.cross(SEGMENT, s, ITEM, i), 1.0);
+                }
+            }
+            if (c != null) {
+                int n = Math.min(topCategories, user.categoryCount());
+                for (int r = 0; r < n; r++) {
+                    acc.add(hasher.cross(USER_CATEGORY, user.category(r), CATEGORY, c), 1.0);
+                }
+            }
+            if (contextFeatures) {
+                addContext(acc, GEO, nonEmpty(geo), s, i, c, false);
+                addContext(acc, TIME, nonEmpty(time), s, i, c, true);
+                addContext(acc, DEVICE, nonEmpty(device), s, i, c, true);
+            }
+            if (!Double.isNaN(als)) {
+                acc.add(hasher.bucket(NUMERIC, "als"), Math.max(-MAX_ALS, Math.min(MAX_ALS, finite(als, "alsScore"))));
+            }
+            if (!Double.isNaN(popularity)) {
+                acc.add(hasher.bucket(NUMERIC, "pop"), Math.log1p(Math.max(0.0, finite(popularity, "contextPopularity"))));
+            }
+            if (!Double.isNaN(ageHours)) {
+                double age = Math.max(0.0, finite(ageHours, "recencyHours"));
+                acc.add(hasher.bucket(NUMERIC, "fresh"), 1.0 / (1.0 + age / FRESHNESS_HALF_HOURS));
+            }
+            double share = user.share(c);
+            if (share > 0) {
+                acc.add(hasher.bucket(NUMERIC, "catshare"), share);
+            }
+            return acc.build();
+        }
+
+        private void addContext(Accumulator acc, String ns, String v, String s, String i, String c,
+                                boolean crossSegment) {
+            if (v == null) {
+                return;
+            }
+            acc.add(hasher.bucket(ns, v), 1.0);
+            if (i != null) {
+                acc.add(hasher.cross(ns, v, ITEM, i), 1.0);
+            }
+            if (c != null) {
+                acc.add(hasher.cross(ns, v, CATEGORY, c), 1.0);
+                if (crossSegment && s != null) {
+                    acc.add(hasher.cross(SEGMENT, s, ns, v, CATEGORY, c), 1.0);
+                }
+            }
+        }
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static double finite(double v, String name) {
+        if (Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be finite or NaN (unknown), got " + v);
+        }
+        return v;
+    }
+
+    /** Unsorted (bucket, value) pairs, merged into a {@link HashedFeatures} once. */
+    static final class Accumulator {
+        private int[] idx = new int[32];
+        private double[] val = new double[32];
+        private int size;
+
+        void add(int bucket, double value) {
+            if (size == idx.length) {
+                idx = Arrays.copyOf(idx, size * 2);
+                val = Arrays.copyOf(val, size * 2);
+            }
+            idx[size] = bucket;
+            val[size] = value;
+            size++;
+        }
+
+        HashedFeatures build() {
+            // insertion sort: vectors have a few dozen entries and are mostly short runs
+            for (int a = 1; a < size; a++) {
+                int ki = idx[a];
+                double kv = val[a];
+                int b = a - 1;
+                while (b >= 0 && idx[b] > ki) {
+                    idx[b + 1] = idx[b];
+                    val[b + 1] = val[b];
+                    b--;
+                }
+                idx[b + 1] = ki;
+                val[b + 1] = kv;
+            }
+            int[] outIdx = new int[size];
+            double[] outVal = new double[size];
+            int out = 0;
+            int a = 0;
+            while (a < size) {
+                int bucket = idx[a];
+                double sum = 0.0;
+                while (a < size && idx[a] == bucket) {
+                    sum += val[a++];
+                }
+                if (sum != 0.0) {
+                    outIdx[out] = bucket;
+                    outVal[out] = sum;
+                    out++;
+                }
+            }
+            return new HashedFeatures(Arrays.copyOf(outIdx, out), Arrays.copyOf(outVal, out));
+        }
+    }
+}
