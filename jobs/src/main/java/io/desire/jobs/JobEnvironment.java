@@ -8,6 +8,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -29,6 +31,13 @@ public final class JobEnvironment {
             throw new IllegalArgumentException("state.backend is '" + backend + "'; expected rocksdb or hashmap");
         }
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        // Timers (one per user with pending documents, one per context window) are hot and small:
+        // keeping them on the heap avoids a RocksDB write and an ordered-set update per timer.
+        // They are still checkpointed and restored with the keyed state.
+        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        // Incremental checkpoints upload only new RocksDB files: the de-duplication state alone
+        // holds every event id of the last dedup.ttl, too much to copy whole every interval.
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cfg.getDuration(ConfigKeys.CHECKPOINT_INTERVAL));
         String dir = cfg.getOptional(ConfigKeys.CHECKPOINT_DIR);
         if (dir != null) {
