@@ -1,0 +1,229 @@
+package io.desire.operators.ranker;
+
+import io.desire.features.event.ContextDefaults;
+import io.desire.features.ftrl.FeatureHasher;
+import io.desire.features.ftrl.FtrlParams;
+import io.desire.features.ftrl.HashedFeatures;
+import io.desire.features.ftrl.RankingFeatures;
+import io.desire.features.ftrl.UserSummary;
+import io.desire.features.recs.RankedItem;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Orders candidate items for one user in one context with the FTRL model: builds the
+ * {@link RankingFeatures} vector of each candidate, scores it with the replica's {@link RankerWeights},
+ * and returns the best {@code topK} as {@link RankedItem}s together with the {@link ServedFeatures} of
+ * each returned item, which the caller logs for {@link ExampleAssembler}.
+ *
+ * <p><b>Ranking:</b> candidates are merged by item id (reasons united in first-seen order; the first
+ * known category and numeric signal win; the largest prior); excluded items (e.g. already purchased)
+ * are dropped. Order: model probability descending, then {@link RankerCandidate#prior} descending,
+ * then item id ascending, so equal inputs always give the same list. {@link RankedItem#score} is the
+ * predicted probability of a click or purchase. Each item carries its sources' reasons plus
+ * {@value #REASON_FTRL} when a trained model ({@link RankerWeights#isTrained()}) scored it; without
+ * one every probability is ½ and the order is the sources' priors, so the ranker can serve, and log
+ * features to learn from, before its first delta arrives.
+ *
+ * <p>Only the returned items are logged: they are the ones an impression can follow. The features use
+ * the same {@link RankingFeatures} (bits, seed, settings) as the learner's training examples, which
+ * must hold for the model to be valid.
+ *
+ * <p>Plain Java without Flink state, immutable and serializable, so an operator can hold one as
+ * configuration; the weights come from the operator's broadcast state.
+ */
+public final class LearnedRanker implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Reason code of items ordered by the learned ranker. */
+    public static final String REASON_FTRL = "ranker_ftrl";
+    public static final int DEFAULT_TOP_K = 10;
+
+    private final RankingFeatures features;
+    private final int topK;
+
+    /** Features over the default FTRL space with context crosses; top {@value #DEFAULT_TOP_K}. */
+    public LearnedRanker() {
+        this(new RankingFeatures(FeatureHasher.forParams(FtrlParams.defaults())), DEFAULT_TOP_K);
+    }
+
+    /**
+     * @param features how candidate vectors are built; the learner's bucket space
+     * @param topK items returned at most; ≥ 1
+     */
+    public LearnedRanker(RankingFeatures features, int topK) {
+        if (features == null) {
+            throw new IllegalArgumentException("features must not be null");
+        }
+        if (topK < 1) {
+            throw new IllegalArgumentException("topK must be ≥ 1, got " + topK);
+        }
+        this.features = features;
+        this.topK = topK;
+    }
+
+    public RankingFeatures features() {
+        return features;
+    }
+
+    public int topK() {
+        return topK;
+    }
+
+    /**
+     * Ranks {@code candidates} for a user in a context.
+     *
+     * @param userId the user (for the serving log)
+     * @param user the user's summary ({@link UserSummary#of}); {@code null} for an anonymous user
+     * @param servedAt event time the ranking reflects (e.g. the document's event time), epoch ms
+     * @param candidates candidates from all sources; an item may appear once per source
+     * @param exclude items never to return (e.g. purchased); may be {@code null}
+     * @param weights the replica's weights; {@code null} before the first delta
+     * @return at most {@code topK} items, best first, and their served features
+     * @throws IllegalArgumentException when the weights' bucket space differs from the features'
+     */
+    public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
+                        long servedAt, Collection<RankerCandidate> candidates, Set<String> exclude,
+                        RankerWeights weights) {
+        int dim = weights == null ? 0 : weights.dimension();
+        if (dim != 0 && dim != features.hasher().dimension()) {
+            throw new IllegalArgumentException("weights have " + dim + " buckets but features hash into "
+                    + features.hasher().dimension() + ": ranker and learner must use the same bits");
+        }
+        boolean trained = weights != null && weights.isTrained();
+        long version = weights == null ? 0L : weights.version;
+        String contextKey = ContextDefaults.contextKey(geoCell, timeBucket, deviceClass);
+
+        List<Scored> scored = new ArrayList<>();
+        for (Merged m : merge(candidates, exclude).values()) {
+            HashedFeatures x = features.builder()
+                    .user(user)
+                    .context(geoCell, timeBucket, deviceClass)
+                    .item(m.itemId, m.category)
+                    .alsScore(m.als)
+                    .contextPopularity(m.popularity)
+                    .recencyHours(m.recency)
+                    .build();
+            double p = weights == null ? 0.5 : weights.score(x);
+            scored.add(new Scored(m, x, p));
+        }
+        scored.sort(Comparator.<Scored>comparingDouble(s -> -s.probability)
+                .thenComparingDouble(s -> -s.merged.prior)
+                .thenComparing(s -> s.merged.itemId));
+
+        int n = Math.min(topK, scored.size());
+        RankedItem[] items = new RankedItem[n];
+        ServedFeatures[] served = new ServedFeatures[n];
+        for (int i = 0; i < n; i++) {
+            Scored s = scored.get(i);
+            Set<String> reasons = s.merged.reasons;
+            if (trained) {
+                reasons.add(REASON_FTRL);
+            }
+            items[i] = new RankedItem(s.merged.itemId, s.probability, s.merged.category, reasons.toArray(new String[0]));
+            served[i] = new ServedFeatures(userId, contextKey, s.merged.itemId, null, servedAt, version, s.features);
+        }
+        return new Ranking(items, served, version);
+    }
+
+    private static Map<String, Merged> merge(Collection<RankerCandidate> candidates, Set<String> exclude) {
+        Map<String, Merged> merged = new LinkedHashMap<>();
+        if (candidates == null) {
+            return merged;
+        }
+        for (RankerCandidate c : candidates) {
+            if (c == null || c.itemId == null || (exclude != null && exclude.contains(c.itemId))) {
+                continue;
+            }
+            Merged m = merged.get(c.itemId);
+            if (m == null) {
+                m = new Merged(c);
+                merged.put(c.itemId, m);
+            } else {
+                m.add(c);
+            }
+        }
+        return merged;
+    }
+
+    /** The result of one ranking: items best first, the features served for each, and the model version used. */
+    public static final class Ranking {
+        public final RankedItem[] items;
+        /** Parallel to {@link #items}: what to log for training. */
+        public final ServedFeatures[] served;
+        /** Version of the weights used; 0 without a model. */
+        public final long modelVersion;
+
+        Ranking(RankedItem[] items, ServedFeatures[] served, long modelVersion) {
+            this.items = items;
+            this.served = served;
+            this.modelVersion = modelVersion;
+        }
+    }
+
+    private static final class Merged {
+        final String itemId;
+        String category;
+        double als;
+        double popularity;
+        double recency;
+        double prior;
+        final Set<String> reasons = new LinkedHashSet<>();
+
+        Merged(RankerCandidate c) {
+            itemId = c.itemId;
+            category = c.category;
+            als = c.alsScore;
+            popularity = c.contextPopularity;
+            recency = c.recencyHours;
+            prior = c.prior;
+            addReasons(c.reasons);
+        }
+
+        void add(RankerCandidate c) {
+            if (category == null) {
+                category = c.category;
+            }
+            if (Double.isNaN(als)) {
+                als = c.alsScore;
+            }
+            if (Double.isNaN(popularity)) {
+                popularity = c.contextPopularity;
+            }
+            if (Double.isNaN(recency)) {
+                recency = c.recencyHours;
+            }
+            prior = Math.max(prior, c.prior);
+            addReasons(c.reasons);
+        }
+
+        private void addReasons(String[] rs) {
+            if (rs != null) {
+                for (String r : rs) {
+                    if (r != null) {
+                        reasons.add(r);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final class Scored {
+        final Merged merged;
+        final HashedFeatures features;
+        final double probability;
+
+        Scored(Merged merged, HashedFeatures features, double probability) {
+            this.merged = merged;
+            this.features = features;
+            this.probability = probability;
+        }
+    }
+}
