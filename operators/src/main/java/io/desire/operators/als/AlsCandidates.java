@@ -1,0 +1,48 @@
+package io.desire.operators.als;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * ALS candidates for one user: item ids best first with their scores {@code x_u · y_i}, computed
+ * against the replicated item table right after the user's vector changed. {@code eventTime} is the
+ * event time of the interaction that triggered it. A Flink POJO.
+ */
+public class AlsCandidates {
+    public String userId;
+    public String[] items;
+    public double[] scores;
+    public long eventTime;
+
+    public AlsCandidates() {}
+
+    public AlsCandidates(String userId, String[] items, double[] scores, long eventTime) {
+        this.userId = userId;
+        this.items = items;
+        this.scores = scores;
+        this.eventTime = eventTime;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof AlsCandidates)) {
+            return false;
+        }
+        AlsCandidates c = (AlsCandidates) o;
+        return eventTime == c.eventTime && Objects.equals(userId, c.userId) && Arrays.equals(items, c.items)
+                && Arrays.equals(scores, c.scores);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(userId, eventTime);
+    }
+
+    @Override
+    public String toString() {
+        return "AlsCandidates{" + userId + ' ' + Arrays.toString(items) + '}';
+    }
+}

@@ -1,0 +1,48 @@
+package io.desire.operators.als;
+
+import java.util.Arrays;
+
+/**
+ * What {@link ItemFactors} keeps per item: the item's current vector, the version of its last
+ * publication (only grows), the largest event time learned from, whether changes wait for
+ * publication, and the item's pending timers. A Flink POJO.
+ */
+public class ItemFactorState {
+    /** No processing-time timer registered. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    public double[] factors;
+    public long version;
+    public long eventTime = Long.MIN_VALUE;
+    /** Updates applied since the last publication. */
+    public int pendingUpdates;
+    /** The registered processing-time timer, or {@link #NONE}. */
+    public long timerAt = NONE;
+    /** Whether the end-of-input event-time timer is registered. */
+    public boolean flushArmed;
+
+    public ItemFactorState() {}
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ItemFactorState)) {
+            return false;
+        }
+        ItemFactorState s = (ItemFactorState) o;
+        return version == s.version && eventTime == s.eventTime && pendingUpdates == s.pendingUpdates
+                && timerAt == s.timerAt && flushArmed == s.flushArmed && Arrays.equals(factors, s.factors);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(version) * 31 + Arrays.hashCode(factors);
+    }
+
+    @Override
+    public String toString() {
+        return "ItemFactorState{v" + version + " pending=" + pendingUpdates + ' ' + Arrays.toString(factors) + '}';
+    }
+}

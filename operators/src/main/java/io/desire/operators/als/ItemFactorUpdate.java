@@ -1,0 +1,58 @@
+package io.desire.operators.als;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A published item vector: the record of the ALS feedback topic, written by {@link ItemFactors} and
+ * read back by every {@link UserFactors} subtask into its replicated item table.
+ *
+ * <p>{@code version} counts the item's publications and only grows, so a reader keeps the update
+ * with the largest version (equal versions: the later one, which makes a re-delivery after a
+ * restore harmless). {@code eventTime} is the largest event time the vector reflects. {@code
+ * factors == null} is a tombstone: the item leaves the table. A Flink POJO (public fields, no-arg
+ * constructor); on Kafka, key the record by {@code itemId} so the topic can be compacted.
+ */
+public class ItemFactorUpdate {
+    public String itemId;
+    public double[] factors;
+    public long version;
+    public long eventTime;
+
+    public ItemFactorUpdate() {}
+
+    public ItemFactorUpdate(String itemId, double[] factors, long version, long eventTime) {
+        this.itemId = itemId;
+        this.factors = factors;
+        this.version = version;
+        this.eventTime = eventTime;
+    }
+
+    /** A deep copy. */
+    public ItemFactorUpdate copy() {
+        return new ItemFactorUpdate(itemId, factors == null ? null : factors.clone(), version, eventTime);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ItemFactorUpdate)) {
+            return false;
+        }
+        ItemFactorUpdate u = (ItemFactorUpdate) o;
+        return version == u.version && eventTime == u.eventTime && Objects.equals(itemId, u.itemId)
+                && Arrays.equals(factors, u.factors);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(itemId, version);
+    }
+
+    @Override
+    public String toString() {
+        return "ItemFactorUpdate{" + itemId + " v" + version + " t=" + eventTime + ' ' + Arrays.toString(factors) + '}';
+    }
+}

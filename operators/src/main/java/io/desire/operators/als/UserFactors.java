@@ -1,0 +1,261 @@
+package io.desire.operators.als;
+
+import io.desire.features.als.FoldIn;
+import io.desire.features.event.Event;
+import io.desire.features.event.EventType;
+import java.util.Arrays;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The user side of online ALS: keeps each user's factor vector, recomputed by an exact fold-in on
+ * every behaviour event, against a replicated table of item vectors.
+ *
+ * <p><b>Keyed input</b> (by user): events. A behaviour event records the interaction in the user's
+ * bounded window of recent interactions — implicit mode: adds its {@link
+ * io.desire.features.profile.EventWeights EventWeights} weight {@code w} to the item's evidence
+ * (events of weight 0, e.g. impressions, change nothing); explicit mode: only {@code rate} events
+ * with a value count and replace the item's rating. Then the user's vector is recomputed from scratch
+ * by {@link FoldIn#solve} over the window — the same regularised k×k least-squares solve a batch
+ * half-sweep does for this user (Hu, Koren, Volinsky 2008 in implicit mode, with the table's Gram
+ * {@code YᵀY}; fold-in as in Oryx 2 {@code ALSUtils}) — stored, and a {@link UserFactorUpdate}
+ * carrying the NEW vector is emitted for the touched item. Items the table does not hold yet take
+ * their deterministic {@link AlsConfig#initialItemVector initial vector}, which the update carries
+ * to the item side. {@code forget_user} clears the user's state. Item, user and other events are
+ * ignored (filter with {@link #isInput}).
+ *
+ * <p><b>Broadcast input</b>: {@link ItemFactorUpdate}s from the feedback topic. The update with the
+ * largest version per item wins (ties: the later), tombstones ({@code factors == null}) remove the
+ * item, vectors of the wrong rank are counted in {@value #REJECTED_METRIC} and dropped.
+ *
+ * <p><b>State.</b> Keyed ({@value #STATE_NAME}): one {@link UserFactorState} per user — the vector
+ * (k doubles) and up to {@code maxRecentInteractions} (item id, evidence) pairs. TTL: processing
+ * time since the last write, {@link AlsConfig#userStateTtl() default 90 days}; an expired user
+ * starts again from their next event. Broadcast ({@value #TABLE_STATE_NAME}, from {@link
+ * #createTableDescriptor()}): the latest {@link ItemFactorUpdate} per item — the whole catalogue on
+ * every subtask, held on the heap and written into every checkpoint by every subtask (broadcast
+ * state is operator state: no TTL, no RocksDB). The Gram matrix and the scan index ({@link
+ * ItemFactorTable}) are derived from it and rebuilt after a restore, not checkpointed.
+ *
+ * <p><b>Candidates.</b> With {@link AlsConfig#candidates()} n > 0, every user update also emits the
+ * user's top-n items from the table (recent interactions excluded) to {@link #CANDIDATES}: an exact
+ * scan, O(catalogue·k) per event. Memory of the table: catalogue × rank × 8 B of vectors per
+ * subtask plus ids, records and map entries — about 300 B per item at rank 10, so 1 M items ≈ 300 MB
+ * of heap per subtask, and as much written per subtask into every checkpoint (see {@link
+ * ItemFactorTable}).
+ *
+ * <p><b>Limitations.</b> A user's vector is only recomputed on their own events, so it follows item
+ * vectors that changed since with a delay. The fold-in sees only the recent window, not the whole
+ * history. Forgetting removes the user's row; what their past events taught item vectors stays
+ * (aggregated, not attributable), as in any factor model.
+ *
+ * <p>Metrics: counters {@value #EVENTS_METRIC}, {@value #UPDATES_METRIC}, {@value #FORGETS_METRIC},
+ * {@value #TABLE_UPDATES_METRIC}, {@value #STALE_METRIC}, {@value #REJECTED_METRIC}; gauge
+ * {@value #TABLE_SIZE_METRIC} (0 until the first record after a restore).
+ */
+public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, ItemFactorUpdate, UserFactorUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String STATE_NAME = "als-user-factors";
+    public static final String TABLE_STATE_NAME = "als-item-table";
+    public static final OutputTag<AlsCandidates> CANDIDATES =
+            new OutputTag<>("als-candidates", TypeInformation.of(AlsCandidates.class));
+
+    public static final String EVENTS_METRIC = "alsUserEvents";
+    public static final String UPDATES_METRIC = "alsUserUpdates";
+    public static final String FORGETS_METRIC = "alsUsersForgotten";
+    public static final String TABLE_UPDATES_METRIC = "alsItemTableUpdates";
+    public static final String STALE_METRIC = "alsItemTableStaleUpdates";
+    public static final String REJECTED_METRIC = "alsItemTableRejectedUpdates";
+    public static final String TABLE_SIZE_METRIC = "alsItemTableSize";
+
+    private final AlsConfig config;
+
+    private transient ValueState<UserFactorState> state;
+    private transient MapStateDescriptor<String, ItemFactorUpdate> tableDescriptor;
+    private transient FoldIn foldIn;
+    private transient ItemFactorTable table;
+    private transient Counter events;
+    private transient Counter updates;
+    private transient Counter forgets;
+    private transient Counter tableUpdates;
+    private transient Counter stale;
+    private transient Counter rejected;
+
+    public UserFactors(AlsConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        this.config = config;
+    }
+
+    /** The per-user state descriptor with its processing-time TTL. */
+    public static ValueStateDescriptor<UserFactorState> createStateDescriptor(AlsConfig config) {
+        ValueStateDescriptor<UserFactorState> d =
+                new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserFactorState.class));
+        // Same shape as the module's other per-user state: refreshed on write, expired never
+        // returned, cleaned in RocksDB compaction (and incrementally on the heap backend).
+        d.enableTimeToLive(StateTtlConfig.newBuilder(config.userStateTtl())
+                .useProcessingTime()
+                .updateTtlOnCreateAndWrite()
+                .neverReturnExpired()
+                .cleanupInRocksdbCompactFilter(1000L)
+                .cleanupIncrementally(10, false)
+                .build());
+        return d;
+    }
+
+    /** The broadcast descriptor of the replicated item table; broadcast the feedback stream with it. */
+    public static MapStateDescriptor<String, ItemFactorUpdate> createTableDescriptor() {
+        return new MapStateDescriptor<>(TABLE_STATE_NAME, Types.STRING, TypeInformation.of(ItemFactorUpdate.class));
+    }
+
+    /** Keys by user id. */
+    public static KeySelector<Event, String> keySelector() {
+        return e -> e.userId;
+    }
+
+    /** Behaviour events with a user and an item, and {@code forget_user} events. */
+    public static boolean isInput(Event e) {
+        return e != null && e.userId != null && e.type != null
+                && (e.type == EventType.FORGET_USER || (e.type.isBehaviour() && e.itemId != null));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(createStateDescriptor(config));
+        tableDescriptor = createTableDescriptor();
+        foldIn = config.foldIn();
+        var metrics = getRuntimeContext().getMetricGroup();
+        events = metrics.counter(EVENTS_METRIC);
+        updates = metrics.counter(UPDATES_METRIC);
+        forgets = metrics.counter(FORGETS_METRIC);
+        tableUpdates = metrics.counter(TABLE_UPDATES_METRIC);
+        stale = metrics.counter(STALE_METRIC);
+        rejected = metrics.counter(REJECTED_METRIC);
+        metrics.gauge(TABLE_SIZE_METRIC, () -> table == null ? 0 : table.size());
+    }
+
+    @Override
+    public void processElement(Event e, ReadOnlyContext ctx, Collector<UserFactorUpdate> out) throws Exception {
+        if (!isInput(e)) {
+            return;
+        }
+        events.inc();
+        if (e.type == EventType.FORGET_USER) {
+            state.clear();
+            forgets.inc();
+            return;
+        }
+        double value;
+        if (config.implicit()) {
+            value = config.weights().weight(e.type, e.value);
+            if (!(value > 0)) {
+                return;
+            }
+        } else {
+            if (e.type != EventType.RATE || e.value == null || !Double.isFinite(e.value)) {
+                return;
+            }
+            value = e.value;
+        }
+        ItemFactorTable items = table(ctx.getBroadcastState(tableDescriptor));
+        UserFactorState s = state.value();
+        if (s == null) {
+            s = new UserFactorState();
+        }
+        double evidence = s.touch(e.itemId, value, config.implicit(), config.maxRecentInteractions());
+
+        int n = s.size();
+        double[][] others = new double[n][];
+        double[] gram = config.implicit() ? items.gram() : null;
+        double[] touchedInit = null;
+        for (int j = 0; j < n; j++) {
+            others[j] = items.get(s.items[j]);
+            if (others[j] == null) {
+                others[j] = config.initialItemVector(s.items[j]);
+                if (gram != null) {
+                    // YᵀY must include every vector the solve uses, also those not yet published.
+                    if (gram == items.gram()) {
+                        gram = gram.clone();
+                    }
+                    ItemFactorTable.addOuter(gram, others[j], 1.0);
+                }
+                if (j == n - 1) {
+                    touchedInit = others[j];
+                }
+            }
+        }
+        double[] x = foldIn.solve(others, s.values, gram);
+        s.factors = x;
+        s.eventTime = Math.max(s.eventTime, e.ts);
+        state.update(s);
+        updates.inc();
+
+        double confidence = config.implicit() ? 1 + config.alpha() * evidence : 1.0;
+        double preference = config.implicit() ? 1.0 : evidence;
+        out.collect(new UserFactorUpdate(e.userId, e.itemId, x.clone(), confidence, preference, e.ts,
+                touchedInit == null ? null : touchedInit.clone()));
+
+        if (config.candidates() > 0) {
+            AlsCandidates c = items.topN(x, config.candidates(), Arrays.asList(s.items));
+            c.userId = e.userId;
+            c.eventTime = e.ts;
+            ctx.output(CANDIDATES, c);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(ItemFactorUpdate u, Context ctx, Collector<UserFactorUpdate> out)
+            throws Exception {
+        if (u == null || u.itemId == null) {
+            return;
+        }
+        BroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);
+        ItemFactorTable items = table(broadcast);
+        if (u.factors != null && u.factors.length != config.rank()) {
+            rejected.inc();
+            return;
+        }
+        ItemFactorUpdate current = broadcast.get(u.itemId);
+        if (current != null && u.version < current.version) {
+            stale.inc();
+            return;
+        }
+        if (u.factors == null) {
+            broadcast.remove(u.itemId);
+            items.remove(u.itemId);
+        } else {
+            // A copy: with object reuse on, the runtime may recycle the incoming record.
+            ItemFactorUpdate kept = u.copy();
+            broadcast.put(kept.itemId, kept);
+            items.put(kept.itemId, kept.factors);
+        }
+        tableUpdates.inc();
+    }
+
+    /** The scan index and Gram over the broadcast table, built on first use after (re)start. */
+    private ItemFactorTable table(ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast) throws Exception {
+        if (table == null) {
+            table = ItemFactorTable.of(config.rank(), broadcast.immutableEntries());
+        }
+        return table;
+    }
+
+    /** The derived table of this instance, or null before its first record; for tests. */
+    ItemFactorTable tableForTesting() {
+        return table;
+    }
+}
