@@ -22,7 +22,9 @@ import io.desire.operators.UserRecommender;
 import io.desire.features.profile.EventWeights;
 import java.time.ZoneId;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -57,15 +59,15 @@ public final class RecommendationPipeline {
                         .withIdleness(cfg.getDuration(ConfigKeys.IDLENESS)))
                 .name("event-time watermarks");
 
+        // De-duplication and catalog enrichment share one key (the item, or the user for events
+        // without an item), so the catalog step runs in the same task without another exchange.
+        // Every event passes both, which keeps a user's events in order on the way to the recommender.
         DataStream<Event> unique = events
                 .keyBy(DeduplicateEvents.keySelector())
                 .process(new DeduplicateEvents(cfg.getDuration(ConfigKeys.DEDUP_TTL)))
                 .uid(Uids.DEDUPLICATE).name("deduplicate by event_id");
-
-        // Every event passes the catalog step (events without an item are keyed by user), so that a
-        // user's events keep their order on the way to the recommender.
-        DataStream<Event> enriched = unique
-                .keyBy(EnrichFromCatalog.keySelector())
+        DataStream<Event> enriched = DataStreamUtils
+                .reinterpretAsKeyedStream(unique, EnrichFromCatalog.keySelector(), Types.STRING)
                 .process(new EnrichFromCatalog())
                 .uid(Uids.CATALOG_ENRICH).name("catalog enrichment");
 

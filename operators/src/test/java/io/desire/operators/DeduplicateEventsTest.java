@@ -30,7 +30,7 @@ class DeduplicateEventsTest {
             h.processElement(a.copy(), a.ts);
 
             assertThat(h.extractOutputValues()).containsExactly(a, b);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).as("one map per item").isEqualTo(2);
         }
     }
 
@@ -48,14 +48,21 @@ class DeduplicateEventsTest {
 
             h.processElement(b, b.ts);
             h.setStateTtlProcessingTime(TTL.toMillis() + 1);
-            h.getOperator().setCurrentKey(a.eventId);
+            h.getOperator().setCurrentKey(a.itemId);
             assertThat(h.getOperator().getKeyedStateStore()
-                    .getState(DeduplicateEvents.createStateDescriptor(TTL)).value()).isNull();
-            assertThat(h.numKeyedStateEntries()).as("expired entry removed on access").isEqualTo(1);
+                    .getMapState(DeduplicateEvents.createStateDescriptor(TTL)).contains(a.eventId))
+                    .as("expired id no longer remembered").isFalse();
 
             h.processElement(a.copy(), a.ts);
             assertThat(h.extractOutputValues()).containsExactly(a, b, a);
         }
+    }
+
+    @Test
+    void copiesOfOneEventShareTheCatalogKey() throws Exception {
+        Event a = view("u1", "i1", null, 1000L);
+        assertThat(DeduplicateEvents.keySelector().getKey(a.copy()))
+                .isEqualTo(EnrichFromCatalog.keySelector().getKey(a));
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.desire.features.recs.RankedItem;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -125,7 +124,10 @@ public final class Blender implements Serializable {
             addTrending(candidates, global, false);
         }
 
-        List<Candidate> scored = new ArrayList<>(candidates.size());
+        // Keep the best topK in a small sorted array instead of sorting every candidate: the order
+        // (score descending, then item id) is the same, at a fraction of the cost per document.
+        Candidate[] best = new Candidate[topK];
+        int n = 0;
         for (Candidate c : candidates.values()) {
             if (purchased.contains(c.item)) {
                 continue;
@@ -133,18 +135,28 @@ public final class Blender implements Serializable {
             Double share = c.category == null ? null : categoryShare.get(c.category);
             c.categoryShare = share == null ? 0.0 : share;
             c.score = wAffinity * (c.itemAffinity + c.categoryShare) + wContext * c.context + wPopular * c.popular;
-            if (c.score > 0) {
-                scored.add(c);
+            if (!(c.score > 0) || (n == topK && !before(c, best[n - 1]))) {
+                continue;
             }
+            int i = n < topK ? n++ : n - 1;
+            while (i > 0 && before(c, best[i - 1])) {
+                best[i] = best[i - 1];
+                i--;
+            }
+            best[i] = c;
         }
-        scored.sort(Comparator.<Candidate>comparingDouble(c -> -c.score).thenComparing(c -> c.item));
-        int n = Math.min(topK, scored.size());
         RankedItem[] out = new RankedItem[n];
         for (int i = 0; i < n; i++) {
-            Candidate c = scored.get(i);
+            Candidate c = best[i];
             out[i] = new RankedItem(c.item, c.score, c.category, reasons(c));
         }
         return out;
+    }
+
+    /** Ranking order: higher score first, then item id ascending. */
+    private static boolean before(Candidate a, Candidate b) {
+        int byScore = Double.compare(b.score, a.score);
+        return byScore < 0 || (byScore == 0 && a.item.compareTo(b.item) < 0);
     }
 
     private String[] reasons(Candidate c) {
