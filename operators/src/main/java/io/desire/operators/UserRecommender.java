@@ -52,9 +52,10 @@ import org.apache.flink.util.Collector;
  * <p><b>Limitation.</b> Trending updates do not recompute all users: a user's documents refresh with
  * the trending lists current at the user's next event.
  *
- * <p><b>State:</b> one {@link UserState} per user ({@value #STATE_NAME}): profile (bounded by
- * {@link ProfilePolicy}), up to {@code maxContexts} contexts with their last emitted and pending
- * event times, and the pending timer. <b>TTL:</b> configurable, default {@link #DEFAULT_STATE_TTL 90
+ * <p><b>State:</b> per user, the profile ({@value #PROFILE_STATE_NAME}, bounded by
+ * {@link ProfilePolicy}) and, apart from it so that timers never rewrite the profile, up to
+ * {@code maxContexts} contexts with their last emitted and pending event times and the pending timer
+ * ({@value #CONTEXTS_STATE_NAME}). <b>TTL:</b> configurable, default {@link #DEFAULT_STATE_TTL 90
  * days} of processing time since the last write; by then a profile has decayed through ~13
  * half-lives. The user's Elasticsearch documents are not deleted when the state expires. Broadcast
  * state ({@value #TRENDING_STATE_NAME}): one trending list per active context, replicated to every
@@ -76,7 +77,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     public static final int DEFAULT_MAX_CONTEXTS = 32;
     public static final String MODEL_VERSION = UserProfile.MODEL_VERSION;
 
-    public static final String STATE_NAME = "user-state";
+    public static final String PROFILE_STATE_NAME = "user-profile";
+    public static final String CONTEXTS_STATE_NAME = "user-contexts";
     public static final String TRENDING_STATE_NAME = "trending-by-context";
     public static final String EVENTS_METRIC = "eventsProcessed";
     public static final String DOCUMENTS_METRIC = "documentsEmitted";
@@ -92,7 +94,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     private final int maxContexts;
     private final long trendingStaleAfterMillis;
 
-    private transient ValueState<UserState> state;
+    private transient ValueState<UserProfile> profileState;
+    private transient ValueState<UserContexts> contextsState;
     private transient MapStateDescriptor<String, TrendingItems> trendingDescriptor;
     private transient Counter events;
     private transient Counter documents;
@@ -116,9 +119,21 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         return new Builder();
     }
 
-    /** The per-user state descriptor, with the TTL of {@code ttl}. */
-    public static ValueStateDescriptor<UserState> createStateDescriptor(Duration ttl) {
-        ValueStateDescriptor<UserState> d = new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserState.class));
+    /** The user's profile, with the TTL of {@code ttl}. */
+    public static ValueStateDescriptor<UserProfile> createProfileDescriptor(Duration ttl) {
+        ValueStateDescriptor<UserProfile> d =
+                new ValueStateDescriptor<>(PROFILE_STATE_NAME, TypeInformation.of(UserProfile.class));
+        d.enableTimeToLive(StateTtl.processingTime(ttl));
+        return d;
+    }
+
+    /**
+     * The user's contexts and pending emission, with the TTL of {@code ttl}. Kept apart from the
+     * profile because a timer rewrites only this small value, never the profile.
+     */
+    public static ValueStateDescriptor<UserContexts> createContextsDescriptor(Duration ttl) {
+        ValueStateDescriptor<UserContexts> d =
+                new ValueStateDescriptor<>(CONTEXTS_STATE_NAME, TypeInformation.of(UserContexts.class));
         d.enableTimeToLive(StateTtl.processingTime(ttl));
         return d;
     }
@@ -135,7 +150,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(createStateDescriptor(stateTtl));
+        profileState = getRuntimeContext().getState(createProfileDescriptor(stateTtl));
+        contextsState = getRuntimeContext().getState(createContextsDescriptor(stateTtl));
         trendingDescriptor = createTrendingDescriptor();
         events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
         documents = getRuntimeContext().getMetricGroup().counter(DOCUMENTS_METRIC);
@@ -152,19 +168,24 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
             forget(e, ctx, out);
             return;
         }
-        UserState s = state.value();
-        if (s == null) {
-            s = new UserState();
+        UserProfile profile = profileState.value();
+        if (profile == null) {
+            profile = new UserProfile();
         }
-        boolean changed = s.profile.apply(e, policy);
+        boolean changed = profile.apply(e, policy);
+        profileState.update(profile);
         if (e.type.isBehaviour()) {
+            UserContexts contexts = contextsState.value();
+            if (contexts == null) {
+                contexts = new UserContexts();
+            }
             String contextKey = e.contextKey();
-            if (changed || !s.contexts.contains(contextKey)) {
-                s.contexts.markPending(contextKey, e.ts, maxContexts);
-                schedule(s.contexts, ctx);
+            if (changed || !contexts.contains(contextKey)) {
+                contexts.markPending(contextKey, e.ts, maxContexts);
+                schedule(contexts, ctx);
+                contextsState.update(contexts);
             }
         }
-        state.update(s);
     }
 
     private void schedule(UserContexts c, ReadOnlyContext ctx) {
@@ -179,27 +200,27 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     }
 
     private void forget(Event e, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
-        UserState s = state.value();
-        if (s != null) {
-            if (s.contexts.timerAt != UserContexts.NONE) {
-                ctx.timerService().deleteProcessingTimeTimer(s.contexts.timerAt);
+        UserContexts contexts = contextsState.value();
+        if (contexts != null) {
+            if (contexts.timerAt != UserContexts.NONE) {
+                ctx.timerService().deleteProcessingTimeTimer(contexts.timerAt);
             }
-            if (s.contexts.flushArmed) {
+            if (contexts.flushArmed) {
                 ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
             }
         }
-        state.clear();
+        profileState.clear();
+        contextsState.clear();
         out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
         forgets.inc();
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Recommendation> out) throws Exception {
-        UserState s = state.value();
-        if (s == null) {
+        UserContexts c = contextsState.value();
+        if (c == null) {
             return;
         }
-        UserContexts c = s.contexts;
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             if (timestamp != c.timerAt) {
                 return;
@@ -216,14 +237,15 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
                 c.timerAt = UserContexts.NONE;
             }
         }
-        flush(s, ctx.getCurrentKey(), ctx.timerService().currentProcessingTime(),
-                ctx.getBroadcastState(trendingDescriptor), out);
-        state.update(s);
+        UserProfile profile = profileState.value();
+        flush(profile == null ? new UserProfile() : profile, c, ctx.getCurrentKey(),
+                ctx.timerService().currentProcessingTime(), ctx.getBroadcastState(trendingDescriptor), out);
+        contextsState.update(c);
     }
 
-    private void flush(UserState s, String userId, long now, ReadOnlyBroadcastState<String, TrendingItems> trending,
+    private void flush(UserProfile profile, UserContexts c, String userId, long now,
+                       ReadOnlyBroadcastState<String, TrendingItems> trending,
                        Collector<Recommendation> out) throws Exception {
-        UserContexts c = s.contexts;
         TrendingItems global = null;
         for (int i = 0; i < c.size(); i++) {
             if (!c.isPending(i)) {
@@ -233,12 +255,12 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
                 global = trending.get(TrendingItems.GLOBAL);
             }
             String key = c.keys[i];
-            RankedItem[] items = blender.rank(s.profile, trending.get(key), global);
+            RankedItem[] items = blender.rank(profile, trending.get(key), global);
             long eventTime = c.markEmitted(i);
             int first = key.indexOf(ContextDefaults.SEPARATOR);
             int last = key.lastIndexOf(ContextDefaults.SEPARATOR);
             out.collect(Recommendation.upsert(userId, key.substring(0, first), key.substring(first + 1, last),
-                    key.substring(last + 1), items, eventTime, now, s.profile.modelVersion));
+                    key.substring(last + 1), items, eventTime, now, profile.modelVersion));
             documents.inc();
         }
     }

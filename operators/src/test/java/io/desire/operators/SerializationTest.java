@@ -19,7 +19,7 @@ class SerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {
         Event.class, RawRecord.class, DeadLetter.class, RankedItem.class, Recommendation.class,
-        TrendingItems.class, DecayedScores.class, UserProfile.class, UserContexts.class, UserState.class,
+        TrendingItems.class, DecayedScores.class, UserProfile.class, UserContexts.class,
         CatalogItem.class, ItemPanes.class
     })
     void isPojoWithoutKryo(Class<?> type) {

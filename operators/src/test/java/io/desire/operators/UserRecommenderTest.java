@@ -54,7 +54,7 @@ class UserRecommenderTest {
     }
 
     private static long stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) {
-        return TestEvents.keyedStateEntries(h, UserRecommender.STATE_NAME);
+        return TestEvents.keyedStateEntries(h, UserRecommender.PROFILE_STATE_NAME, UserRecommender.CONTEXTS_STATE_NAME);
     }
 
     private static String[] ids(Recommendation r) {
@@ -107,7 +107,7 @@ class UserRecommenderTest {
             assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
             h.setProcessingTime(400L);
             assertThat(h.extractOutputValues()).hasSize(3);
-            assertThat(stateEntries(h)).isEqualTo(1);
+            assertThat(stateEntries(h)).as("the user's profile and contexts").isEqualTo(2);
         }
     }
 

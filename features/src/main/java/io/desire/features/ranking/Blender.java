@@ -103,7 +103,11 @@ public final class Blender implements Serializable {
             DecayedScores items = profile.items;
             double maxItem = items.max();
             if (maxItem > 0) {
+                double floor = affinityFloor(items, purchased);
                 for (int i = 0; i < items.size(); i++) {
+                    if (items.values[i] < floor || purchased.contains(items.keys[i])) {
+                        continue;
+                    }
                     Candidate c = candidate(candidates, items.keys[i]);
                     c.itemAffinity = items.values[i] / maxItem;
                     c.offerCategory(items.labelAt(i));
@@ -118,10 +122,10 @@ public final class Blender implements Serializable {
             }
         }
         if (context != null) {
-            addTrending(candidates, context, true);
+            addTrending(candidates, context, true, candidatesPerSource());
         }
         if (global != null) {
-            addTrending(candidates, global, false);
+            addTrending(candidates, global, false, candidatesPerSource());
         }
 
         // Keep the best topK in a small sorted array instead of sorting every candidate: the order
@@ -153,6 +157,35 @@ public final class Blender implements Serializable {
         return out;
     }
 
+    /**
+     * Each source offers at most this many candidates: its best ones. An item outside every
+     * source's best {@code max(3·topK, 30)} cannot gather enough score to enter the top K in
+     * practice, and scoring fewer candidates keeps the cost per document low.
+     */
+    private int candidatesPerSource() {
+        return Math.max(3 * topK, 30);
+    }
+
+    /** The affinity of the user's {@link #candidatesPerSource()}-th best item not yet bought. */
+    private double affinityFloor(DecayedScores items, Set<String> purchased) {
+        int cap = candidatesPerSource();
+        if (items.size() <= cap) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double[] v = new double[items.size()];
+        int n = 0;
+        for (int i = 0; i < items.size(); i++) {
+            if (!purchased.contains(items.keys[i])) {
+                v[n++] = items.values[i];
+            }
+        }
+        if (n <= cap) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        Arrays.sort(v, 0, n);
+        return v[n - cap];
+    }
+
     /** Ranking order: higher score first, then item id ascending. */
     private static boolean before(Candidate a, Candidate b) {
         int byScore = Double.compare(b.score, a.score);
@@ -175,7 +208,7 @@ public final class Blender implements Serializable {
         return out.toArray(new String[0]);
     }
 
-    private static void addTrending(Map<String, Candidate> candidates, TrendingItems t, boolean isContext) {
+    private static void addTrending(Map<String, Candidate> candidates, TrendingItems t, boolean isContext, int cap) {
         double max = 0.0;
         for (int i = 0; i < t.size(); i++) {
             max = Math.max(max, t.scores[i]);
@@ -183,7 +216,8 @@ public final class Blender implements Serializable {
         if (max <= 0) {
             return;
         }
-        for (int i = 0; i < t.size(); i++) {
+        // Lists are sorted best first, so the first `cap` entries are the source's best.
+        for (int i = 0; i < Math.min(t.size(), cap); i++) {
             if (!(t.scores[i] > 0)) {
                 continue;
             }
