@@ -52,7 +52,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (generator → parse → keyBy(user) → count) and of the full recommendation pipeline with a
  * discarding sink and with the real Elasticsearch sink, then the freshness (ingestion into Kafka →
  * document readable by id in Elasticsearch) at a steady live rate. All runs use the same settings:
- * RocksDB, checkpoints every 10 s, parallelism 2.
+ * RocksDB (or the configured backend), checkpoints every 10 s, parallelism 2. Any job configuration key
+ * may be passed as {@code --key value}.
  *
  * <p>Options: {@code --kafka-bootstrap}, {@code --es-url}, {@code --events 2000000},
  * {@code --parallelism 2}, {@code --rate 1000} (freshness), {@code --freshness-seconds 30}.
@@ -84,10 +85,17 @@ public final class PipelineBenchmark {
         if (bootstrap != null) {
             base.put(ConfigKeys.KAFKA_BOOTSTRAP.name(), bootstrap);
         }
+        // Any job configuration key may be given too, e.g. --state.backend hashmap.
+        o.forEach((k, v) -> {
+            if (ConfigKeys.byName(k) != null) {
+                base.put(k, v);
+            }
+        });
         JobConfig cfg = JobConfig.of(base);
 
-        System.out.printf("Pipeline benchmark: %,d generated events per run, parallelism %d, RocksDB, checkpoints 10 s,"
-                + " %d cores%n", events, parallelism, Runtime.getRuntime().availableProcessors());
+        System.out.printf("Pipeline benchmark: %,d generated events per run, parallelism %d, %s state backend,"
+                + " checkpoints %s, %d cores%n", events, parallelism, cfg.getString(ConfigKeys.STATE_BACKEND),
+                cfg.getString(ConfigKeys.CHECKPOINT_INTERVAL), Runtime.getRuntime().availableProcessors());
         if (o.getOrDefault("only", "").equals("full")) {
             // For profiling the full pipeline alone.
             System.out.printf("full pipeline, discarding sink                %,10.0f events/s%n", runFull(cfg, events, null));
