@@ -94,6 +94,7 @@ public final class RecommendationPipeline {
                         .blender(new Blender(Blender.DEFAULT_W_AFFINITY, Blender.DEFAULT_W_CONTEXT,
                                 Blender.DEFAULT_W_POPULAR, cfg.getInt(ConfigKeys.TOP_K, 1, 200)))
                         .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))
+                        .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD))
                         .build())
                 .uid(Uids.USER_RECOMMENDER).name("user recommender");
         return new Outputs(recommendations, deadLetters);

@@ -35,8 +35,10 @@ import org.apache.flink.util.Collector;
  * time per context. An event that changes nothing (an impression, a poor rating) only marks its
  * context when the user has no document there yet. {@code user} events update attributes and seed
  * declared interests as category affinity; they refresh documents at the user's next behaviour
- * event. {@code item} events are ignored. {@code forget_user} clears all of the user's keyed state,
- * deletes the user's timers and emits {@link Recommendation#forgetUser}. Broadcast input: the latest
+ * event. {@code item} events are ignored. {@code forget_user} clears the user's profile and contexts,
+ * deletes the user's timers and emits {@link Recommendation#forgetUser}; for {@code forgetGuard}
+ * (default 1 h) afterwards it remembers only the erasure's event time, so that events of the user
+ * from before the erasure that arrive late are dropped rather than re-create the profile. Broadcast input: the latest
  * {@link TrendingItems} per context key and {@link TrendingItems#GLOBAL}; a context list older than
  * the global list by more than {@code trendingStaleAfter} is dropped when a global list arrives
  * (its context had no activity in the latest window).
@@ -79,6 +81,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
 
     public static final String PROFILE_STATE_NAME = "user-profile";
     public static final String CONTEXTS_STATE_NAME = "user-contexts";
+    public static final String FORGOTTEN_STATE_NAME = "user-forgotten-at";
+    public static final Duration DEFAULT_FORGET_GUARD = Duration.ofHours(1);
+    public static final String DROPPED_AFTER_FORGET_METRIC = "eventsDroppedAfterForget";
     public static final String TRENDING_STATE_NAME = "trending-by-context";
     public static final String EVENTS_METRIC = "eventsProcessed";
     public static final String DOCUMENTS_METRIC = "documentsEmitted";
@@ -93,9 +98,12 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     private final Duration stateTtl;
     private final int maxContexts;
     private final long trendingStaleAfterMillis;
+    private final Duration forgetGuard;
 
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
+    private transient ValueState<Long> forgottenAt;
+    private transient Counter droppedAfterForget;
     private transient MapStateDescriptor<String, TrendingItems> trendingDescriptor;
     private transient Counter events;
     private transient Counter documents;
@@ -113,6 +121,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         this.stateTtl = b.stateTtl;
         this.maxContexts = b.maxContexts;
         this.trendingStaleAfterMillis = b.trendingStaleAfter.toMillis();
+        this.forgetGuard = b.forgetGuard;
     }
 
     public static Builder builder() {
@@ -138,6 +147,17 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         return d;
     }
 
+    /**
+     * The event time of the user's latest {@code forget_user}, kept for {@code guard} of processing
+     * time after it: events of the user at or before that time, still in flight when the erasure ran,
+     * are dropped instead of re-creating the profile. Holds one number, never personal data.
+     */
+    public static ValueStateDescriptor<Long> createForgottenDescriptor(Duration guard) {
+        ValueStateDescriptor<Long> d = new ValueStateDescriptor<>(FORGOTTEN_STATE_NAME, Types.LONG);
+        d.enableTimeToLive(StateTtl.processingTime(guard));
+        return d;
+    }
+
     /** The broadcast state descriptor; the job must broadcast the trending stream with it. */
     public static MapStateDescriptor<String, TrendingItems> createTrendingDescriptor() {
         return new MapStateDescriptor<>(TRENDING_STATE_NAME, Types.STRING, TypeInformation.of(TrendingItems.class));
@@ -152,6 +172,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(createProfileDescriptor(stateTtl));
         contextsState = getRuntimeContext().getState(createContextsDescriptor(stateTtl));
+        forgottenAt = getRuntimeContext().getState(createForgottenDescriptor(forgetGuard));
+        droppedAfterForget = getRuntimeContext().getMetricGroup().counter(DROPPED_AFTER_FORGET_METRIC);
         trendingDescriptor = createTrendingDescriptor();
         events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
         documents = getRuntimeContext().getMetricGroup().counter(DOCUMENTS_METRIC);
@@ -166,6 +188,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         events.inc();
         if (e.type == EventType.FORGET_USER) {
             forget(e, ctx, out);
+            return;
+        }
+        Long forgotten = forgottenAt.value();
+        if (forgotten != null && e.ts <= forgotten) {
+            droppedAfterForget.inc();
             return;
         }
         UserProfile profile = profileState.value();
@@ -211,6 +238,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         }
         profileState.clear();
         contextsState.clear();
+        Long previous = forgottenAt.value();
+        forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
         out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
         forgets.inc();
     }
@@ -297,6 +326,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         private Duration stateTtl = DEFAULT_STATE_TTL;
         private int maxContexts = DEFAULT_MAX_CONTEXTS;
         private Duration trendingStaleAfter = DEFAULT_TRENDING_STALE_AFTER;
+        private Duration forgetGuard = DEFAULT_FORGET_GUARD;
 
         private Builder() {}
 
@@ -327,6 +357,16 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         /** Processing-time TTL of a user's state since its last write; positive, default 90 days. */
         public Builder stateTtl(Duration d) {
             this.stateTtl = StateTtl.requirePositive("stateTtl", d);
+            return this;
+        }
+
+        /**
+         * How long, in processing time, events older than a user's {@code forget_user} are still
+         * dropped; positive, default 1 h. Make it longer than the largest delay with which an event
+         * can reach this operator after a later one (source lag, out-of-orderness).
+         */
+        public Builder forgetGuard(Duration d) {
+            this.forgetGuard = StateTtl.requirePositive("forgetGuard", d);
             return this;
         }
 

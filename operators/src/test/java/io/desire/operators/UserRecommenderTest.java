@@ -53,8 +53,16 @@ class UserRecommenderTest {
                 new double[] {10, 5}, new String[] {"toys", "books"}), 599_999L);
     }
 
-    private static long stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) {
-        return TestEvents.keyedStateEntries(h, UserRecommender.PROFILE_STATE_NAME, UserRecommender.CONTEXTS_STATE_NAME);
+    /** Keys holding a profile or contexts, on either backend. */
+    private static long stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) throws Exception {
+        long n = 0;
+        for (String name : new String[] {UserRecommender.PROFILE_STATE_NAME, UserRecommender.CONTEXTS_STATE_NAME}) {
+            try (var keys = h.getOperator().getKeyedStateBackend()
+                    .getKeys(name, org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+                n += keys.count();
+            }
+        }
+        return n;
     }
 
     private static String[] ids(Recommendation r) {
@@ -161,14 +169,41 @@ class UserRecommenderTest {
             assertThat(erase.userId).isEqualTo(U);
             assertThat(erase.eventTime).isEqualTo(3_000L);
             assertThat(erase.updatedAt).isEqualTo(200L);
-            assertThat(stateEntries(h)).isZero();
+            assertThat(stateEntries(h)).as("profile and contexts").isZero();
             assertThat(h.numProcessingTimeTimers()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+
+            // An event from before the erasure that arrives late re-creates nothing.
+            send(h, EventType.VIEW, "s3", "shoes", 2_500L, CTX_X);
+            assertThat(stateEntries(h)).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
 
             h.setProcessingTime(1_000L);
             h.processWatermark(Long.MAX_VALUE);
             h.processBroadcastWatermark(Long.MAX_VALUE);
             assertThat(h.extractOutputValues()).hasSize(out.size());
+        }
+    }
+
+    @Test
+    void afterTheGuardNothingOfAForgottenUserRemains() throws Exception {
+        try (var h = harness(false)) {
+            h.setStateTtlProcessingTime(0L);
+            send(h, EventType.VIEW, "s1", "shoes", 1_000L, CTX_X);
+            h.processElement(forget(U, 3_000L), 3_000L);
+            assertThat(TestEvents.keyedStateEntries(h)).as("only the erasure time").isEqualTo(1);
+
+            // The user comes back later: new events count again.
+            send(h, EventType.VIEW, "s2", "shoes", 4_000L, CTX_X);
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+            h.processElement(forget(U, 5_000L), 5_000L);
+
+            h.setStateTtlProcessingTime(UserRecommender.DEFAULT_FORGET_GUARD.toMillis() + 1);
+            h.getOperator().setCurrentKey(U);
+            assertThat(h.getOperator().getKeyedStateStore()
+                    .getState(UserRecommender.createForgottenDescriptor(UserRecommender.DEFAULT_FORGET_GUARD)).value())
+                    .as("the erasure time expires after the guard").isNull();
+            assertThat(TestEvents.keyedStateEntries(h)).isZero();
         }
     }
 

@@ -47,6 +47,8 @@ public final class ConfigKeys {
     public static final Key OUT_OF_ORDERNESS = key("watermark.out-of-orderness", "5s", "bound on event-time disorder");
     public static final Key IDLENESS = key("watermark.idleness", "30s", "a silent partition stops holding back the watermark after this");
     public static final Key DEDUP_TTL = key("dedup.ttl", "1h", "how long an event_id is remembered to drop retries");
+    public static final Key FORGET_GUARD = key("forget.guard", "1h",
+            "after a forget_user, older events of that user arriving this late are still dropped");
     public static final Key PROFILE_HALF_LIFE = key("profile.half-life", "7d", "half-life of a user's affinities");
     public static final Key TRENDING_WINDOW = key("trending.window", "1h", "length of the context trending window");
     public static final Key TRENDING_SLIDE = key("trending.slide", "5min", "how often trending per context is recomputed");
