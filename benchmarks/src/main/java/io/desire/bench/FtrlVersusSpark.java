@@ -3,10 +3,11 @@ package io.desire.bench;
 import io.desire.bench.ftrl.FtrlRuns;
 import io.desire.bench.ftrl.FtrlRuns.Quality;
 import io.desire.bench.ftrl.FtrlRuns.Tuned;
-import io.desire.bench.ftrl.GeneratedHistory;
-import io.desire.bench.ftrl.RankerExamples;
 import io.desire.bench.ftrl.SparkLogistic;
 import io.desire.bench.ftrl.SparkLogistic.Regularisation;
+import io.desire.jobs.eval.History;
+import io.desire.jobs.eval.HistoryLoader;
+import io.desire.jobs.eval.RankerExamples;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlModel;
 import io.desire.features.ftrl.FtrlParams;
@@ -29,8 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * batch logistic regression (L-BFGS / OWL-QN, {@code local[N]}) on the same hashed features of
  * generated traffic with planted context effects, plus the same FTRL without context features.
  *
- * <p><b>Data.</b> {@link GeneratedHistory}: the generator's world and traffic for a seed, loaded as the
- * offline evaluation loads {@code --generated} input. {@link RankerExamples}: positives are
+ * <p><b>Data.</b> {@link HistoryLoader#generated}: the generator's world and traffic for a seed, loaded as
+ * the offline evaluation loads {@code --generated} input. {@link RankerExamples}: positives are
  * interactions, negatives popular items the user never consumed, in the positive's context (the
  * evaluation's protocol), hashed by {@link RankingFeatures} with and without context crosses, on a
  * chronological train / validation / test split.
@@ -99,11 +100,12 @@ public final class FtrlVersusSpark {
 
         // Data
         long t0 = System.nanoTime();
-        GeneratedHistory h = GeneratedHistory.generate(events, users, items, seed);
+        History h = HistoryLoader.generated(events, users, items, seed);
         FeatureHasher hasher = FeatureHasher.forParams(base);
         RankingFeatures withContext = new RankingFeatures(hasher, true, RankingFeatures.DEFAULT_TOP_CATEGORIES);
         RankingFeatures withoutContext = new RankingFeatures(hasher, false, RankingFeatures.DEFAULT_TOP_CATEGORIES);
-        RankerExamples ex = RankerExamples.build(h, validation, test, negatives, withContext, withoutContext, seed);
+        RankerExamples.Parts split = RankerExamples.chronological(h, validation, test);
+        RankerExamples ex = RankerExamples.build(h, split, negatives, withContext, withoutContext, seed);
         int[] trainIdx = ex.indices(RankerExamples.TRAIN);
         int[] validationIdx = ex.indices(RankerExamples.VALIDATION);
         int[] fitIdx = ex.indices(RankerExamples.TRAIN, RankerExamples.VALIDATION);
@@ -114,7 +116,7 @@ public final class FtrlVersusSpark {
                 events, users, items, seed, h.records(), h.rejected(), h.duplicates(), h.size(), h.numUsers(),
                 h.numItems(), h.numContexts(), ms(t0));
         System.out.printf(Locale.ROOT, "split: %s; rows train %d, validation %d, test %d%n",
-                ex.splitDescription, ex.rowsPerPart[0], ex.rowsPerPart[1], ex.rowsPerPart[2]);
+                split.description(), split.rowsPerPart()[0], split.rowsPerPart()[1], split.rowsPerPart()[2]);
         System.out.printf(Locale.ROOT,
                 "examples: %d negative(s) per positive → train %d, validation %d, test %d;"
                         + " mean active buckets with context %.1f, without %.1f; 2^%d buckets%n",

@@ -18,7 +18,7 @@ import java.util.Map;
  * carry. {@link #table(int[], boolean)} builds the tables the ALS code needs; all of them share this
  * history's dictionaries, so an index means the same user or item everywhere.
  */
-final class History {
+public final class History {
 
     /** No context on this row (e.g. MovieLens). */
     static final int NO_CONTEXT = -1;
@@ -91,15 +91,35 @@ final class History {
         size = out;
     }
 
-    int size() {
+    /** Distinct contexts seen. */
+    public int numContexts() {
+        return contexts.size();
+    }
+
+    /** Input records read (lines or generated events). */
+    public long records() {
+        return load.lines;
+    }
+
+    /** Input records rejected, counted by reason in the load report. */
+    public long rejected() {
+        return load.badLines;
+    }
+
+    /** Repeated event ids dropped while loading. */
+    public long duplicates() {
+        return load.duplicates;
+    }
+
+    public int size() {
         return size;
     }
 
-    int numUsers() {
+    public int numUsers() {
         return users.size();
     }
 
-    int numItems() {
+    public int numItems() {
         return items.size();
     }
 

@@ -42,7 +42,7 @@ import java.util.Set;
  *       as implicit evidence; there is no context.
  * </ul>
  */
-final class HistoryLoader {
+public final class HistoryLoader {
 
     /** The formats {@code --format} accepts. */
     enum Format {
@@ -141,7 +141,7 @@ final class HistoryLoader {
      * {@code items}, spread evenly over {@value #GENERATED_DAYS} days, with a small share of
      * malformed and repeated records so the bad-line path is exercised.
      */
-    static History generated(int events, int users, int items, long seed) {
+    public static History generated(int events, int users, int items, long seed) {
         World world = new World(users, items, seed);
         EventGenerator generator =
                 new EventGenerator(world, seed, GENERATED_MALFORMED_RATE, GENERATED_DUPLICATE_RATE);

@@ -1,4 +1,4 @@
-package io.desire.bench.ftrl;
+package io.desire.jobs.eval;
 
 import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.RankingFeatures;
@@ -12,63 +12,44 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Labelled ranker examples built from a {@link GeneratedHistory} with the protocol of the offline
- * evaluation's ranker stage, on a chronological train / validation / test split.
+ * Labelled ranker examples built from history, the one protocol shared by the evaluation and the
+ * side-by-side benchmarks.
  *
- * <p><b>Split.</b> A global time cut at the timestamp quantiles {@code 1 − validation − test} and
- * {@code 1 − test} (the evaluation's {@code --split chronological}): the earliest rows are
- * training, then validation, the latest test.
- *
- * <p><b>Examples.</b> Every row with positive evidence is a positive in its own context; for each,
- * {@code negatives} items the user never interacted with (over all rows) are drawn in proportion to
- * their popularity in training + validation rows and labelled 0 in the same context ("shown, popular,
- * not chosen"). Features are what was known just before the event — the user's category taste so
- * far, the item's interaction count so far (popularity signal, global so the context-free variant
- * stays context-free) and the age of its last interaction — computed in one time-ordered pass over
- * all rows. Each example is hashed twice by {@link RankingFeatures}: with the context features and
- * crosses, and without them, so both variants see identical examples.
- *
- * <p>Examples are listed in time order (a positive before its negatives); the list is a pure
- * function of the history, the split fractions, {@code negatives}, the feature settings and the seed.
+ * <p>Every interaction with positive evidence is a positive in its own context; for each,
+ * {@code negatives} items the user never interacted with (among the rows used) are drawn in
+ * proportion to their popularity in the training and validation rows and labelled 0 in the same
+ * context — "shown, popular, not chosen", the fallback for data without impressions. Features are
+ * computed from what was known just before the event (the user's category taste so far, the item's
+ * interactions and last interaction so far), in one time-ordered pass over all used rows, so an
+ * example never sees its own future. Each example is built twice: with the context features and
+ * crosses, and without them.
  */
 public final class RankerExamples {
 
     public static final byte TRAIN = 0;
     public static final byte VALIDATION = 1;
     public static final byte TEST = 2;
+    /** A row that takes no part: neither an example nor known history. */
+    public static final byte UNUSED = -1;
+
+    /** Which part each row of a history belongs to, and how the split was made. */
+    public record Parts(byte[] rowPart, int[] rowsPerPart, String description) {}
 
     /** Part of each example: {@link #TRAIN}, {@link #VALIDATION} or {@link #TEST}. */
     public final byte[] part;
     public final boolean[] label;
     public final HashedFeatures[] withContext;
     public final HashedFeatures[] withoutContext;
-    /** Rows of each part, for the report. */
-    public final int[] rowsPerPart;
-    public final String splitDescription;
 
-    private RankerExamples(byte[] part, boolean[] label, HashedFeatures[] withContext, HashedFeatures[] withoutContext,
-                           int[] rowsPerPart, String splitDescription) {
+    private RankerExamples(byte[] part, boolean[] label, HashedFeatures[] withContext, HashedFeatures[] withoutContext) {
         this.part = part;
         this.label = label;
         this.withContext = withContext;
         this.withoutContext = withoutContext;
-        this.rowsPerPart = rowsPerPart;
-        this.splitDescription = splitDescription;
     }
 
     public int size() {
         return label.length;
-    }
-
-    /** Number of examples in a part. */
-    public int count(byte p) {
-        int n = 0;
-        for (byte b : part) {
-            if (b == p) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** Indices of the examples whose part is one of {@code parts}, in time order. */
@@ -86,17 +67,8 @@ public final class RankerExamples {
         return Arrays.copyOf(out, n);
     }
 
-    /**
-     * Builds the examples.
-     *
-     * @param context feature builder with context features (its hasher is shared by the context-free one)
-     * @param plain feature builder without context features
-     */
-    public static RankerExamples build(GeneratedHistory h, double validationFraction, double testFraction,
-                                       int negatives, RankingFeatures context, RankingFeatures plain, long seed) {
-        if (negatives < 1) {
-            throw new IllegalArgumentException("negatives must be ≥ 1, got " + negatives);
-        }
+    /** A chronological global time cut: the last {@code testFraction} of rows by time are test, before them validation. */
+    public static Parts chronological(History h, double validationFraction, double testFraction) {
         if (!(validationFraction >= 0) || !(testFraction > 0) || validationFraction + testFraction >= 1) {
             throw new IllegalArgumentException("need validation ≥ 0, test > 0, validation + test < 1");
         }
@@ -115,45 +87,66 @@ public final class RankerExamples {
             rowPart[r] = t >= testFrom ? TEST : t >= validationFrom ? VALIDATION : TRAIN;
             rowsPerPart[rowPart[r]]++;
         }
-        String description = "chronological global time cut: validation from " + Instant.ofEpochMilli(validationFrom)
-                + ", test from " + Instant.ofEpochMilli(testFrom);
+        return new Parts(rowPart, rowsPerPart, "chronological global time cut: validation from "
+                + Instant.ofEpochMilli(validationFrom) + ", test from " + Instant.ofEpochMilli(testFrom));
+    }
 
-        int[][] consumed = consumedItems(h);
-        long[] popularity = new long[h.numItems()];
-        for (int r = 0; r < n; r++) {
-            if (rowPart[r] != TEST) {
-                popularity[h.item(r)]++;
-            }
+    /** Train and test rows as given (e.g. by the evaluation's split); every other row is unused. */
+    public static Parts of(History h, int[] trainRows, int[] testRows) {
+        byte[] rowPart = new byte[h.size()];
+        Arrays.fill(rowPart, UNUSED);
+        for (int r : trainRows) {
+            rowPart[r] = TRAIN;
         }
-        Sampler sampler = new Sampler(popularity);
+        for (int r : testRows) {
+            rowPart[r] = TEST;
+        }
+        return new Parts(rowPart, new int[] {trainRows.length, 0, testRows.length}, "given rows");
+    }
+
+    /**
+     * Builds the examples of every used row.
+     *
+     * @param context feature builder with context features
+     * @param plain feature builder without context features (same hasher)
+     */
+    public static RankerExamples build(History h, Parts parts, int negatives, RankingFeatures context,
+                                       RankingFeatures plain, long seed) {
+        if (negatives < 1) {
+            throw new IllegalArgumentException("negatives must be ≥ 1, got " + negatives);
+        }
+        byte[] rowPart = parts.rowPart();
+        int[] used = java.util.stream.IntStream.range(0, h.size()).filter(r -> rowPart[r] != UNUSED).toArray();
+        UserItems consumed = UserItems.of(h, used, null);
+        int[] known = java.util.stream.IntStream.of(used).filter(r -> rowPart[r] != TEST).toArray();
+        Sampler sampler = new Sampler(PopularityRecommender.counts(h, known));
         SplittableRandom random = new SplittableRandom(seed);
         State state = new State(h);
 
-        List<Byte> parts = new ArrayList<>();
+        List<Byte> exampleParts = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();
         List<HashedFeatures> ctx = new ArrayList<>();
         List<HashedFeatures> noCtx = new ArrayList<>();
-        int[] byTime = byTime(h);
         int[] candidates = new int[1 + negatives];
-        for (int r : byTime) {
+        for (int r : h.byTime(used)) {
             if (!(h.value(r) > 0)) {
-                continue; // no positive evidence (a poor rating): neither an example nor taste, as in the evaluation
+                continue; // no positive evidence (a poor rating): neither an example nor taste
             }
             int u = h.user(r);
             candidates[0] = h.item(r);
             int m = 1;
             for (int k = 0; k < negatives; k++) {
-                // a few draws per negative: a heavy user may have consumed most popular items
+                // A few draws per negative: a heavy user may have consumed most popular items.
                 for (int attempt = 0; attempt < 20; attempt++) {
                     int item = sampler.draw(random);
-                    if (item >= 0 && Arrays.binarySearch(consumed[u], item) < 0) {
+                    if (item >= 0 && !consumed.contains(u, item)) {
                         candidates[m++] = item;
                         break;
                     }
                 }
             }
             for (int c = 0; c < m; c++) {
-                parts.add(rowPart[r]);
+                exampleParts.add(rowPart[r]);
                 labels.add(c == 0);
                 ctx.add(state.features(context, r, candidates[c]));
                 noCtx.add(state.features(plain, r, candidates[c]));
@@ -164,11 +157,10 @@ public final class RankerExamples {
         byte[] part = new byte[size];
         boolean[] label = new boolean[size];
         for (int x = 0; x < size; x++) {
-            part[x] = parts.get(x);
+            part[x] = exampleParts.get(x);
             label[x] = labels.get(x);
         }
-        return new RankerExamples(part, label, ctx.toArray(new HashedFeatures[0]), noCtx.toArray(new HashedFeatures[0]),
-                rowsPerPart, description);
+        return new RankerExamples(part, label, ctx.toArray(new HashedFeatures[0]), noCtx.toArray(new HashedFeatures[0]));
     }
 
     private static long quantile(long[] sorted, double q) {
@@ -176,36 +168,6 @@ public final class RankerExamples {
             return Long.MAX_VALUE;
         }
         return sorted[Math.min((int) Math.floor(q * sorted.length), sorted.length - 1)];
-    }
-
-    /** Row numbers sorted by time, ties in row order. */
-    private static int[] byTime(GeneratedHistory h) {
-        return java.util.stream.IntStream.range(0, h.size())
-                .boxed()
-                .sorted((a, b) -> Long.compare(h.ts(a), h.ts(b)))
-                .mapToInt(Integer::intValue)
-                .toArray();
-    }
-
-    /** Distinct items of each user over all rows, ascending. */
-    private static int[][] consumedItems(GeneratedHistory h) {
-        int[] counts = new int[h.numUsers()];
-        for (int r = 0; r < h.size(); r++) {
-            counts[h.user(r)]++;
-        }
-        int[][] items = new int[h.numUsers()][];
-        for (int u = 0; u < items.length; u++) {
-            items[u] = new int[counts[u]];
-        }
-        int[] fill = new int[h.numUsers()];
-        for (int r = 0; r < h.size(); r++) {
-            int u = h.user(r);
-            items[u][fill[u]++] = h.item(r);
-        }
-        for (int u = 0; u < items.length; u++) {
-            items[u] = Arrays.stream(items[u]).sorted().distinct().toArray();
-        }
-        return items;
     }
 
     /** Draws items in proportion to their counts. */
@@ -245,13 +207,13 @@ public final class RankerExamples {
 
     /** What is known at a point of the time-ordered pass. */
     private static final class State {
-        private final GeneratedHistory h;
+        private final History h;
         private final long[] itemCount;
         private final long[] itemLast;
         private final Map<Integer, Map<String, Double>> userCategories = new HashMap<>();
         private final Map<Integer, UserSummary> summaries = new HashMap<>();
 
-        State(GeneratedHistory h) {
+        State(History h) {
             this.h = h;
             this.itemCount = new long[h.numItems()];
             this.itemLast = new long[h.numItems()];
@@ -260,12 +222,15 @@ public final class RankerExamples {
 
         HashedFeatures features(RankingFeatures rf, int row, int item) {
             int u = h.user(row);
-            String[] parts = h.contextParts(row);
             RankingFeatures.Builder b = rf.builder()
                     .user(summary(u))
-                    .item(h.itemId(item), h.categoryOf(item))
-                    .contextPopularity(itemCount[item])
-                    .context(parts[0], parts[1], parts[2]);
+                    .item(h.items.idOf(item), h.categoryOf(item))
+                    .contextPopularity(itemCount[item]);
+            int c = h.context(row);
+            if (c != History.NO_CONTEXT) {
+                String[] parts = h.contextParts(c);
+                b.context(parts[0], parts[1], parts[2]);
+            }
             if (itemLast[item] != Long.MIN_VALUE) {
                 b.recencyHours(Math.max(0, h.ts(row) - itemLast[item]) / 3_600_000.0);
             }
@@ -279,8 +244,7 @@ public final class RankerExamples {
             String category = h.categoryOf(item);
             if (category != null) {
                 int u = h.user(row);
-                userCategories.computeIfAbsent(u, x -> new HashMap<>())
-                        .merge(category, (double) h.value(row), Double::sum);
+                userCategories.computeIfAbsent(u, x -> new HashMap<>()).merge(category, (double) h.value(row), Double::sum);
                 summaries.remove(u);
             }
         }
@@ -288,7 +252,7 @@ public final class RankerExamples {
         private UserSummary summary(int u) {
             UserSummary s = summaries.get(u);
             if (s == null) {
-                s = summarise(h.segmentOf(u), userCategories.get(u));
+                s = summarise(h.userSegment.get(u), userCategories.get(u));
                 summaries.put(u, s);
             }
             return s;
@@ -304,8 +268,8 @@ public final class RankerExamples {
                 return byWeight != 0 ? byWeight : a.compareTo(b);
             });
             double total = 0;
-            for (String name : names) {
-                total += categories.get(name);
+            for (double v : categories.values()) {
+                total += v;
             }
             double[] shares = new double[names.length];
             for (int k = 0; k < names.length; k++) {
