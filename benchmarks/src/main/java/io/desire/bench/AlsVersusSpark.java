@@ -91,14 +91,7 @@ public final class AlsVersusSpark {
 
         AlsParams base = new AlsParams(rank, lambda, true, false, alpha, iterations, threads, seed);
         long sparkStart = System.nanoTime();
-        SparkSession spark = SparkSession.builder()
-                .master("local[" + threads + "]")
-                .appName("als-versus-spark")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", String.valueOf(threads))
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        SparkSession spark = LocalSpark.session("als-versus-spark", threads);
         try {
             Dataset<Row> trainDf = toDataFrame(spark, split.train()).cache();
             trainDf.count(); // materialise the cache outside the timed region

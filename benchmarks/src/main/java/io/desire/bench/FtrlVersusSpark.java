@@ -171,14 +171,7 @@ public final class FtrlVersusSpark {
         Regularisation reg = Regularisation.matching(ctxParams.l1(), ctxParams.l2(), n);
         Regularisation plainReg = Regularisation.matching(plainParams.l1(), plainParams.l2(), n);
         long sparkStart = System.nanoTime();
-        SparkSession spark = SparkSession.builder()
-                .master("local[" + threads + "]")
-                .appName("ftrl-versus-spark")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", String.valueOf(threads))
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        SparkSession spark = LocalSpark.session("ftrl-versus-spark", threads);
         try {
             int dim = 1 << bits;
             Dataset<Row> fitDf = SparkLogistic.frame(spark, ex.withContext, ex.label, fitIdx, dim, threads);

@@ -8,7 +8,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
  * create and write, expired values never returned, cleaned up in the RocksDB compaction filter (and
  * incrementally on the heap backend, which tests use).
  */
-final class StateTtl {
+public final class StateTtl {
     /** Entries the compaction filter processes before it refreshes its notion of "now". */
     static final long COMPACTION_QUERY_TIME_AFTER_ENTRIES = 1000L;
     /** Entries the heap backend checks per state access. */
@@ -16,7 +16,8 @@ final class StateTtl {
 
     private StateTtl() {}
 
-    static StateTtlConfig processingTime(Duration ttl) {
+    /** The module's TTL shape for {@code ttl} of processing time. */
+    public static StateTtlConfig processingTime(Duration ttl) {
         return StateTtlConfig.newBuilder(ttl)
                 .useProcessingTime()
                 .updateTtlOnCreateAndWrite()

@@ -3,7 +3,6 @@ package io.desire.jobs.eval;
 import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ftrl.UserSummary;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,41 +66,30 @@ public final class RankerExamples {
         return Arrays.copyOf(out, n);
     }
 
-    /** A chronological global time cut: the last {@code testFraction} of rows by time are test, before them validation. */
+    /** The evaluation's chronological global time cut ({@link RowSplit#chronological}) as parts. */
     public static Parts chronological(History h, double validationFraction, double testFraction) {
-        if (!(validationFraction >= 0) || !(testFraction > 0) || validationFraction + testFraction >= 1) {
-            throw new IllegalArgumentException("need validation ≥ 0, test > 0, validation + test < 1");
-        }
-        int n = h.size();
-        long[] sorted = new long[n];
-        for (int r = 0; r < n; r++) {
-            sorted[r] = h.ts(r);
-        }
-        Arrays.sort(sorted);
-        long validationFrom = quantile(sorted, 1 - validationFraction - testFraction);
-        long testFrom = quantile(sorted, 1 - testFraction);
-        byte[] rowPart = new byte[n];
-        int[] rowsPerPart = new int[3];
-        for (int r = 0; r < n; r++) {
-            long t = h.ts(r);
-            rowPart[r] = t >= testFrom ? TEST : t >= validationFrom ? VALIDATION : TRAIN;
-            rowsPerPart[rowPart[r]]++;
-        }
-        return new Parts(rowPart, rowsPerPart, "chronological global time cut: validation from "
-                + Instant.ofEpochMilli(validationFrom) + ", test from " + Instant.ofEpochMilli(testFrom));
+        RowSplit split = RowSplit.chronological(h, validationFraction, testFraction);
+        return of(h, split.train(), split.validation(), split.test(), split.description());
     }
 
     /** Train and test rows as given (e.g. by the evaluation's split); every other row is unused. */
     public static Parts of(History h, int[] trainRows, int[] testRows) {
+        return of(h, trainRows, new int[0], testRows, "given rows");
+    }
+
+    private static Parts of(History h, int[] trainRows, int[] validationRows, int[] testRows, String description) {
         byte[] rowPart = new byte[h.size()];
         Arrays.fill(rowPart, UNUSED);
         for (int r : trainRows) {
             rowPart[r] = TRAIN;
         }
+        for (int r : validationRows) {
+            rowPart[r] = VALIDATION;
+        }
         for (int r : testRows) {
             rowPart[r] = TEST;
         }
-        return new Parts(rowPart, new int[] {trainRows.length, 0, testRows.length}, "given rows");
+        return new Parts(rowPart, new int[] {trainRows.length, validationRows.length, testRows.length}, description);
     }
 
     /**
@@ -161,13 +149,6 @@ public final class RankerExamples {
             label[x] = labels.get(x);
         }
         return new RankerExamples(part, label, ctx.toArray(new HashedFeatures[0]), noCtx.toArray(new HashedFeatures[0]));
-    }
-
-    private static long quantile(long[] sorted, double q) {
-        if (sorted.length == 0 || q >= 1) {
-            return Long.MAX_VALUE;
-        }
-        return sorted[Math.min((int) Math.floor(q * sorted.length), sorted.length - 1)];
     }
 
     /** Draws items in proportion to their counts. */

@@ -3,12 +3,12 @@ package io.desire.operators.als;
 import io.desire.features.als.FoldIn;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
+import io.desire.operators.StateTtl;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -105,15 +105,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static ValueStateDescriptor<UserFactorState> createStateDescriptor(AlsConfig config) {
         ValueStateDescriptor<UserFactorState> d =
                 new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserFactorState.class));
-        // Same shape as the module's other per-user state: refreshed on write, expired never
-        // returned, cleaned in RocksDB compaction (and incrementally on the heap backend).
-        d.enableTimeToLive(StateTtlConfig.newBuilder(config.userStateTtl())
-                .useProcessingTime()
-                .updateTtlOnCreateAndWrite()
-                .neverReturnExpired()
-                .cleanupInRocksdbCompactFilter(1000L)
-                .cleanupIncrementally(10, false)
-                .build());
+        d.enableTimeToLive(StateTtl.processingTime(config.userStateTtl()));
         return d;
     }
 
