@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -17,17 +19,18 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *
  * <pre>
  * java -cp "$(cat $DESIRE_HOME/kafka/classpath)" bin/lib/KafkaAdmin.java BOOTSTRAP ready
- * java -cp ... bin/lib/KafkaAdmin.java BOOTSTRAP create name:partitions [name:partitions...]
+ * java -cp ... bin/lib/KafkaAdmin.java BOOTSTRAP create name:partitions[:key=value,key=value...] ...
  * </pre>
  *
  * {@code ready} exits 0 when the broker answers a real metadata request (cluster id, one broker, topic
- * listing). {@code create} creates missing topics (replication factor 1) and prints each topic's
- * partition count; existing topics are left as they are.
+ * listing). {@code create} creates missing topics (replication factor 1) with the given topic-level
+ * settings (e.g. {@code cleanup.policy=compact}) and prints each topic's partition count; existing
+ * topics are left as they are, with a note for each given setting they have a different value of.
  */
 public class KafkaAdmin {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: KafkaAdmin BOOTSTRAP ready | create name:partitions...");
+            System.err.println("usage: KafkaAdmin BOOTSTRAP ready | create name:partitions[:key=value,...]...");
             System.exit(2);
         }
         Properties props = new Properties();
@@ -54,12 +57,26 @@ public class KafkaAdmin {
                 }
                 case "create": {
                     Map<String, Integer> wanted = new LinkedHashMap<>();
+                    Map<String, Map<String, String>> settings = new LinkedHashMap<>();
                     for (int i = 2; i < args.length; i++) {
-                        String[] parts = args[i].split(":", 2);
+                        String[] parts = args[i].split(":", 3);
                         wanted.put(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
+                        Map<String, String> configs = new LinkedHashMap<>();
+                        if (parts.length > 2 && !parts[2].isEmpty()) {
+                            for (String kv : parts[2].split(",")) {
+                                String[] pair = kv.split("=", 2);
+                                if (pair.length != 2 || pair[0].isEmpty()) {
+                                    throw new IllegalArgumentException("bad topic setting '" + kv + "' in " + args[i]
+                                            + " (expected key=value)");
+                                }
+                                configs.put(pair[0], pair[1]);
+                            }
+                        }
+                        settings.put(parts[0], configs);
                     }
                     List<NewTopic> topics = new ArrayList<>();
-                    wanted.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
+                    wanted.forEach((name, partitions) ->
+                            topics.add(new NewTopic(name, partitions, (short) 1).configs(settings.get(name))));
                     var results = admin.createTopics(topics).values();
                     for (var e : results.entrySet()) {
                         try {
@@ -76,6 +93,22 @@ public class KafkaAdmin {
                     for (String name : wanted.keySet()) {
                         int have = described.get(name).partitions().size();
                         String note = have < wanted.get(name) ? " (already existed with fewer partitions than " + wanted.get(name) + ")" : "";
+                        Map<String, String> configs = settings.get(name);
+                        if (!configs.isEmpty()) {
+                            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+                            Config actual = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+                            List<String> differing = new ArrayList<>();
+                            configs.forEach((key, value) -> {
+                                String current = actual.get(key) == null ? null : actual.get(key).value();
+                                if (!value.equals(current)) {
+                                    differing.add(key + "=" + current + " (wanted " + value + ")");
+                                }
+                            });
+                            List<String> set = new ArrayList<>();
+                            configs.forEach((key, value) -> set.add(key + "=" + value));
+                            note += differing.isEmpty() ? " [" + String.join(", ", set) + "]"
+                                    : " (already existed with " + String.join(", ", differing) + ")";
+                        }
                         System.out.println("topic " + name + ": " + have + " partition(s)" + note);
                     }
                     break;

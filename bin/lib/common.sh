@@ -19,7 +19,10 @@ KAFKA_HEAP_DEFAULT=512m
 ES_HEAP_DEFAULT=768m
 START_TIMEOUT_DEFAULT=180
 STOP_TIMEOUT=30
-DEFAULT_TOPICS=(desire.events:4 desire.deadletter:1)
+# name:partitions[:topic settings]; the feedback-loop topics match io.desire.jobs.io.Topics#ensureLoops
+DEFAULT_TOPICS=(desire.events:4 desire.deadletter:1
+  desire.item-factors:4:cleanup.policy=compact,max.message.bytes=1048576,message.timestamp.type=LogAppendTime
+  desire.ranker-weights:1:cleanup.policy=delete,retention.ms=604800000,max.message.bytes=33554432,message.timestamp.type=LogAppendTime)
 KAFKA_MAIN=kafka.Kafka
 ES_MAIN=io.desire.local.ElasticsearchLauncher
 
@@ -482,16 +485,22 @@ cmd_logs() {
 cmd_topics() {
   service_alive kafka || die "Kafka is not running in $DESIRE_HOME (bin/desire start kafka)"
   kafka_classpath || return 1
-  local specs=("$@") args=() spec name parts d
+  local specs=("$@") args=() spec name parts settings d
   ((${#specs[@]})) || specs=("${DEFAULT_TOPICS[@]}")
   for spec in "${specs[@]}"; do
-    name=${spec%%:*}
-    if [[ "$spec" == *:* ]]; then parts=${spec#*:}; else
-      parts=1
-      for d in "${DEFAULT_TOPICS[@]}"; do [[ "${d%%:*}" == "$name" ]] && parts=${d#*:}; done
+    # a bare name of a default topic takes its partitions and settings from DEFAULT_TOPICS
+    if [[ "$spec" != *:* ]]; then
+      for d in "${DEFAULT_TOPICS[@]}"; do [[ "${d%%:*}" == "$spec" ]] && spec=$d; done
     fi
-    [[ -n "$name" && "$parts" =~ ^[1-9][0-9]*$ ]] || die "bad topic '$spec' (expected name or name:partitions)"
-    args+=("$name:$parts")
+    name=${spec%%:*}
+    parts=1 settings=""
+    if [[ "$spec" == *:* ]]; then
+      parts=${spec#*:}
+      if [[ "$parts" == *:* ]]; then settings=${parts#*:}; parts=${parts%%:*}; fi
+    fi
+    [[ -n "$name" && "$parts" =~ ^[1-9][0-9]*$ && ( -z "$settings" || "$settings" =~ ^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$ ) ]] \
+      || die "bad topic '$spec' (expected name, name:partitions or name:partitions:key=value,...)"
+    args+=("$name:$parts${settings:+:$settings}")
   done
   kafka_tool "$LIB/KafkaAdmin.java" "$(kafka_bootstrap)" create "${args[@]}" || die "creating topics failed"
 }

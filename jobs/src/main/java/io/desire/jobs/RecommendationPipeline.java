@@ -18,7 +18,10 @@ import io.desire.operators.EnrichFromCatalog;
 import io.desire.operators.GlobalPopularity;
 import io.desire.operators.ParseEvents;
 import io.desire.operators.Uids;
+import io.desire.operators.ModelUpdate;
 import io.desire.operators.UserRecommender;
+import io.desire.operators.UserSignal;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import io.desire.features.profile.EventWeights;
 import java.time.ZoneId;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -35,9 +38,15 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * raw → parse+validate ──(rejected)──────────────────────────────→ dead letters
  *         → event-time watermarks → deduplicate (event_id)
  *         → catalog enrichment (keyed by item) → ┬→ context trending (keyed by context) → global popularity
- *                                               └→ user recommender (keyed by user) ⟵ broadcast trending
+ *                                               ├→ learning: ALS, co-visitation ({@link LearningPipeline})
+ *                                               └→ user recommender (keyed by user) ⟵ broadcast trending,
+ *                                                  co-visitation, ranker weights; ⟵ ALS candidates
  *                                                    → recommendations (coalesced per user and context)
+ *                                                    → training examples → FTRL learner → weights loop
  * </pre>
+ *
+ * <p>With {@code learning.enabled=false} the recommender serves the blended ranking alone and no
+ * learning operator runs.
  */
 public final class RecommendationPipeline {
 
@@ -46,7 +55,12 @@ public final class RecommendationPipeline {
 
     private RecommendationPipeline() {}
 
+    /** The pipeline with the model loops left open (bounded runs); see {@link ModelLoops#open()}. */
     public static Outputs build(DataStream<RawRecord> raw, JobConfig cfg) {
+        return build(raw, cfg, ModelLoops.open());
+    }
+
+    public static Outputs build(DataStream<RawRecord> raw, JobConfig cfg, ModelLoops loops) {
         SingleOutputStreamOperator<Event> parsed = raw
                 .process(new ParseEvents(parserConfig(cfg)))
                 .uid(Uids.PARSE_EVENTS).name("parse and validate");
@@ -85,18 +99,39 @@ public final class RecommendationPipeline {
                 .process(new GlobalPopularity())
                 .uid(Uids.GLOBAL_POPULARITY).name("global popularity");
 
-        DataStream<Recommendation> recommendations = enriched
-                .filter(e -> e.userId != null && e.type != EventType.ITEM).name("user events")
+        DataStream<Event> userEvents = enriched
+                .filter(e -> e.userId != null && e.type != EventType.ITEM).name("user events");
+        Blender blender = new Blender(Blender.DEFAULT_W_AFFINITY, Blender.DEFAULT_W_CONTEXT,
+                Blender.DEFAULT_W_POPULAR, cfg.getInt(ConfigKeys.TOP_K, 1, 200));
+        UserRecommender.Builder recommender = UserRecommender.builder()
+                .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
+                .blender(blender)
+                .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))
+                .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD));
+        DataStream<ModelUpdate> updates = contextTrending.union(globalPopularity)
+                .map(ModelUpdate::of).returns(TypeInformation.of(ModelUpdate.class)).name("trending updates");
+        boolean learning = LearningPipeline.enabled(cfg);
+        DataStream<UserSignal> signals;
+        if (learning) {
+            LearningPipeline.AlsOutputs als = LearningPipeline.als(userEvents, cfg, loops);
+            signals = LearningPipeline.signals(userEvents, als.candidates());
+            updates = updates
+                    .union(als.followers().map(ModelUpdate::of).returns(TypeInformation.of(ModelUpdate.class))
+                            .name("co-visitation updates"))
+                    .union(loops.rankerWeights(raw.getExecutionEnvironment()).map(ModelUpdate::of)
+                            .returns(TypeInformation.of(ModelUpdate.class)).name("ranker weight updates"));
+            LearningPipeline.learnedRecommender(recommender, blender, cfg);
+        } else {
+            signals = LearningPipeline.signals(userEvents, null);
+        }
+        SingleOutputStreamOperator<Recommendation> recommendations = signals
                 .keyBy(UserRecommender.keySelector())
-                .connect(contextTrending.union(globalPopularity).broadcast(UserRecommender.createTrendingDescriptor()))
-                .process(UserRecommender.builder()
-                        .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
-                        .blender(new Blender(Blender.DEFAULT_W_AFFINITY, Blender.DEFAULT_W_CONTEXT,
-                                Blender.DEFAULT_W_POPULAR, cfg.getInt(ConfigKeys.TOP_K, 1, 200)))
-                        .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))
-                        .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD))
-                        .build())
+                .connect(updates.broadcast(UserRecommender.broadcastDescriptors()))
+                .process(recommender.build())
                 .uid(Uids.USER_RECOMMENDER).name("user recommender");
+        if (learning) {
+            LearningPipeline.trainRanker(enriched, recommendations, cfg, loops);
+        }
         return new Outputs(recommendations, deadLetters);
     }
 

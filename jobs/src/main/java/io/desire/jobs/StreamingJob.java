@@ -5,7 +5,9 @@ import io.desire.features.event.RawRecord;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.KafkaRawRecords;
+import io.desire.jobs.io.Topics;
 import io.desire.jobs.io.StartingOffsets;
 import io.desire.operators.Uids;
 import java.util.function.Consumer;
@@ -35,12 +37,21 @@ public final class StreamingJob {
         env.execute("desire-streaming");
     }
 
-    /** Wires the job with its real ends: Kafka in, Elasticsearch and dead-letter out. */
-    public static void wire(StreamExecutionEnvironment env, JobConfig cfg) {
+    /**
+     * Wires the job with its real ends: Kafka in, Elasticsearch and dead-letter out, and — with
+     * {@code learning.enabled} — the model loops through Kafka, whose topics it creates when missing.
+     */
+    public static void wire(StreamExecutionEnvironment env, JobConfig cfg) throws InterruptedException {
+        ModelLoops loops = ModelLoops.open();
+        if (LearningPipeline.enabled(cfg)) {
+            Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
+            loops = new KafkaModelLoops(cfg, System.currentTimeMillis());
+        }
         defineWorkflow(env, kafkaSource(cfg), cfg,
                 recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
-                dead -> OutputSinks.attachDeadLetters(dead, cfg));
+                dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
     }
 
     /**
@@ -53,10 +64,21 @@ public final class StreamingJob {
             JobConfig cfg,
             Consumer<DataStream<Recommendation>> recommendationSink,
             Consumer<DataStream<DeadLetter>> deadLetterSink) {
+        defineWorkflow(env, events, cfg, recommendationSink, deadLetterSink, ModelLoops.open());
+    }
+
+    /** As above, with the model loops closed by {@code loops}. */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> events,
+            JobConfig cfg,
+            Consumer<DataStream<Recommendation>> recommendationSink,
+            Consumer<DataStream<DeadLetter>> deadLetterSink,
+            ModelLoops loops) {
         // Event time is inside the payload, so watermarks are assigned after parsing (see the pipeline).
         DataStream<RawRecord> raw = env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENT_SOURCE);
-        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg);
+        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg, loops);
         recommendationSink.accept(out.recommendations());
         deadLetterSink.accept(out.deadLetters());
     }

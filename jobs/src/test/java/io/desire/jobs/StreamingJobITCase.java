@@ -96,6 +96,8 @@ class StreamingJobITCase {
                 ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString(),
                 ConfigKeys.TRENDING_WINDOW.name(), "20s"));
         JobConfig withSlide = cfg.with(ConfigKeys.TRENDING_SLIDE.name(), "2s")
+                .with(ConfigKeys.TOPIC_ITEM_FACTORS.name(), "it-factors-" + run)
+                .with(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), "it-weights-" + run)
                 .with(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s")
                 .with(ConfigKeys.IDLENESS.name(), "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(

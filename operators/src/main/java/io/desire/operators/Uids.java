@@ -16,6 +16,16 @@ public final class Uids {
     public static final String USER_RECOMMENDER = "desire-user-recommender";
     public static final String RECOMMENDATION_SINK = "desire-recommendation-sink";
     public static final String DEAD_LETTER_SINK = "desire-dead-letter-sink";
+    public static final String ALS_USER_FACTORS = "desire-als-user-factors";
+    public static final String ALS_ITEM_FACTORS = "desire-als-item-factors";
+    public static final String ITEM_FACTOR_FEED = "desire-item-factor-feed";
+    public static final String ITEM_FACTOR_SINK = "desire-item-factor-sink";
+    public static final String CO_VISITATION = "desire-co-visitation";
+    public static final String FEEDBACK_JOIN = "desire-feedback-join";
+    public static final String EXAMPLE_ASSEMBLER = "desire-example-assembler";
+    public static final String FTRL_LEARNER = "desire-ftrl-learner";
+    public static final String RANKER_WEIGHT_FEED = "desire-ranker-weight-feed";
+    public static final String RANKER_WEIGHT_SINK = "desire-ranker-weight-sink";
 
     /** Max parallelism of every job: the number of key groups, fixed for the lifetime of the state. */
     public static final int MAX_PARALLELISM = 128;

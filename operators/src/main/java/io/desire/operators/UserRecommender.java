@@ -9,6 +9,16 @@ import io.desire.features.ranking.Blender;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
+import io.desire.features.ftrl.UserSummary;
+import io.desire.operators.als.AlsCandidates;
+import io.desire.operators.covisit.CoVisitation;
+import io.desire.operators.covisit.ItemFollowers;
+import io.desire.operators.ranker.HybridCandidates;
+import io.desire.operators.ranker.LearnedRanker;
+import io.desire.operators.ranker.RankerWeights;
+import io.desire.operators.ranker.SampledExamples;
+import io.desire.operators.ranker.ServedFeatures;
+import io.desire.operators.ranker.TrainingExample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +36,24 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Keeps each user's profile and publishes one ranked {@link Recommendation} per (user, context).
  *
- * <p><b>Inputs.</b> Keyed input: the user's events. A behaviour event updates the profile
+ * <p><b>Two ways to rank.</b> Without a learned ranker (the builder's default) every document is the
+ * {@link Blender}'s ranking, model version {@value #MODEL_VERSION}. With {@link Builder#learned} the
+ * candidates of {@link HybridCandidates} (blend, ALS top-N, co-visitation of the recent items) are
+ * ordered by the FTRL replica ({@link LearnedRanker} with {@link RankerWeights} from the broadcast
+ * side); the document's model version is {@code ftrl-<weights version>} and only grows. The features
+ * of every served item go to {@link #SERVED} when {@link Builder#logServed} is on (for
+ * {@code ExampleAssembler}), and with {@link Builder#sampledExamples} each positive event (click,
+ * cart, purchase, good rating) yields training examples to {@link #EXAMPLES}, built from the profile
+ * before the event ({@link SampledExamples}).
+ *
+ * <p><b>Inputs.</b> Keyed input ({@link UserSignal}): the user's events, or the user's latest
+ * {@link AlsCandidates}, which replace older ones (by event time) and are used from the next ranking
+ * on; they do not trigger one, since they follow the event that already did. Events: A behaviour event updates the profile
  * ({@link UserProfile#apply}) and marks the event's context pending, remembering the largest event
  * time per context. An event that changes nothing (an impression, a poor rating) only marks its
  * context when the user has no document there yet. {@code user} events update attributes and seed
@@ -38,7 +61,8 @@ import org.apache.flink.util.Collector;
  * event. {@code item} events are ignored. {@code forget_user} clears the user's profile and contexts,
  * deletes the user's timers and emits {@link Recommendation#forgetUser}; for {@code forgetGuard}
  * (default 1 h) afterwards it remembers only the erasure's event time, so that events of the user
- * from before the erasure that arrive late are dropped rather than re-create the profile. Broadcast input: the latest
+ * from before the erasure that arrive late are dropped rather than re-create the profile. Broadcast input ({@link ModelUpdate}): the latest
+ * {@link ItemFollowers} per item (highest version), FTRL {@code WeightDelta}s, and the latest
  * {@link TrendingItems} per context key and {@link TrendingItems#GLOBAL}; a context list older than
  * the global list by more than {@code trendingStaleAfter} is dropped when a global list arrives
  * (its context had no activity in the latest window).
@@ -57,20 +81,24 @@ import org.apache.flink.util.Collector;
  * <p><b>State:</b> per user, the profile ({@value #PROFILE_STATE_NAME}, bounded by
  * {@link ProfilePolicy}) and, apart from it so that timers never rewrite the profile, up to
  * {@code maxContexts} contexts with their last emitted and pending event times and the pending timer
- * ({@value #CONTEXTS_STATE_NAME}). <b>TTL:</b> configurable, default {@link #DEFAULT_STATE_TTL 90
+ * ({@value #CONTEXTS_STATE_NAME}); with a learned ranker, the latest ALS candidates
+ * ({@value #ALS_STATE_NAME}). <b>TTL:</b> configurable, default {@link #DEFAULT_STATE_TTL 90
  * days} of processing time since the last write; by then a profile has decayed through ~13
  * half-lives. The user's Elasticsearch documents are not deleted when the state expires. Broadcast
  * state ({@value #TRENDING_STATE_NAME}): one trending list per active context, replicated to every
- * subtask.
+ * subtask; with a learned ranker also the co-visitation lists ({@code item-followers}, one per item
+ * with followers: catalogue-sized, like the ALS item table) and the ranker weights (8 MiB at 2^20
+ * buckets).
  *
- * <p><b>Wiring:</b> {@code events.keyBy(UserRecommender.keySelector()).connect(trending.broadcast(
- * UserRecommender.createTrendingDescriptor())).process(recommender)}, where events carry a user id
+ * <p><b>Wiring:</b> {@code signals.keyBy(UserRecommender.keySelector()).connect(updates.broadcast(
+ * UserRecommender.broadcastDescriptors())).process(recommender)}, where signals carry a user id
  * (filter out {@code item} events and events without user) and have event-time watermarks (only for
- * the end-of-input flush), and {@code trending} is the union of {@link ContextTrending} and
- * {@link GlobalPopularity}. Metrics: counters {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC},
- * {@value #FORGETS_METRIC}.
+ * the end-of-input flush), and {@code updates} hold {@link ContextTrending} and
+ * {@link GlobalPopularity} lists, co-visitation lists and weight deltas. Metrics: counters
+ * {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC}, {@value #FORGETS_METRIC},
+ * {@value #EXAMPLES_METRIC}; gauge {@value #RANKER_VERSION_GAUGE}.
  */
-public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event, TrendingItems, Recommendation> {
+public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserSignal, ModelUpdate, Recommendation> {
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofMillis(200);
@@ -88,6 +116,18 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     public static final String EVENTS_METRIC = "eventsProcessed";
     public static final String DOCUMENTS_METRIC = "documentsEmitted";
     public static final String FORGETS_METRIC = "usersForgotten";
+    public static final String EXAMPLES_METRIC = "sampledExamples";
+    public static final String RANKER_VERSION_GAUGE = "rankerModelVersion";
+    public static final String ALS_STATE_NAME = "user-als-candidates";
+    /** Prefix of the model version of learned rankings, followed by the weights' version. */
+    public static final String LEARNED_MODEL_PREFIX = "ftrl-";
+
+    /** Features of every item served, for the ranker's training (with {@link Builder#logServed}). */
+    public static final OutputTag<ServedFeatures> SERVED =
+            new OutputTag<>("served-features", TypeInformation.of(ServedFeatures.class));
+    /** Sampled training examples (with {@link Builder#sampledExamples}). */
+    public static final OutputTag<TrainingExample> EXAMPLES =
+            new OutputTag<>("sampled-examples", TypeInformation.of(TrainingExample.class));
 
     /** Timestamp of the end-of-input flush timer. */
     static final long END_OF_INPUT = Long.MAX_VALUE;
@@ -99,6 +139,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     private final int maxContexts;
     private final long trendingStaleAfterMillis;
     private final Duration forgetGuard;
+    private final LearnedRanker ranker;
+    private final HybridCandidates candidates;
+    private final SampledExamples sampled;
+    private final boolean logServed;
 
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
@@ -108,6 +152,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
     private transient Counter events;
     private transient Counter documents;
     private transient Counter forgets;
+    private transient Counter examples;
+    private transient ValueState<AlsCandidates> alsState;
+    private transient MapStateDescriptor<String, ItemFollowers> followersDescriptor;
+    private transient MapStateDescriptor<String, RankerWeights> weightsDescriptor;
+    private transient long rankerVersion;
 
     /** All defaults. */
     public UserRecommender() {
@@ -122,6 +171,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         this.maxContexts = b.maxContexts;
         this.trendingStaleAfterMillis = b.trendingStaleAfter.toMillis();
         this.forgetGuard = b.forgetGuard;
+        this.ranker = b.ranker;
+        this.candidates = b.candidates;
+        this.sampled = b.sampled;
+        this.logServed = b.logServed;
     }
 
     public static Builder builder() {
@@ -158,14 +211,29 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         return d;
     }
 
-    /** The broadcast state descriptor; the job must broadcast the trending stream with it. */
+    /** The user's latest ALS candidates, with the TTL of {@code ttl}. */
+    public static ValueStateDescriptor<AlsCandidates> createAlsDescriptor(Duration ttl) {
+        ValueStateDescriptor<AlsCandidates> d =
+                new ValueStateDescriptor<>(ALS_STATE_NAME, TypeInformation.of(AlsCandidates.class));
+        d.enableTimeToLive(StateTtl.processingTime(ttl));
+        return d;
+    }
+
+    /** The broadcast state of trending lists. */
     public static MapStateDescriptor<String, TrendingItems> createTrendingDescriptor() {
         return new MapStateDescriptor<>(TRENDING_STATE_NAME, Types.STRING, TypeInformation.of(TrendingItems.class));
     }
 
+    /** Every broadcast state of the recommender; the job broadcasts the model updates with these. */
+    public static MapStateDescriptor<?, ?>[] broadcastDescriptors() {
+        return new MapStateDescriptor<?, ?>[] {
+            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor()
+        };
+    }
+
     /** Keys by user id. */
-    public static KeySelector<Event, String> keySelector() {
-        return e -> e.userId;
+    public static KeySelector<UserSignal, String> keySelector() {
+        return UserSignal::userId;
     }
 
     @Override
@@ -178,11 +246,24 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
         documents = getRuntimeContext().getMetricGroup().counter(DOCUMENTS_METRIC);
         forgets = getRuntimeContext().getMetricGroup().counter(FORGETS_METRIC);
+        examples = getRuntimeContext().getMetricGroup().counter(EXAMPLES_METRIC);
+        getRuntimeContext().getMetricGroup().gauge(RANKER_VERSION_GAUGE, () -> rankerVersion);
+        alsState = getRuntimeContext().getState(createAlsDescriptor(stateTtl));
+        followersDescriptor = CoVisitation.createBroadcastDescriptor();
+        weightsDescriptor = RankerWeights.createDescriptor();
     }
 
     @Override
-    public void processElement(Event e, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
-        if (e.type == null || e.type == EventType.ITEM) {
+    public void processElement(UserSignal signal, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
+        if (signal.als != null) {
+            AlsCandidates current = alsState.value();
+            if (current == null || signal.als.eventTime >= current.eventTime) {
+                alsState.update(signal.als);
+            }
+            return;
+        }
+        Event e = signal.event;
+        if (e == null || e.type == null || e.type == EventType.ITEM) {
             return;
         }
         events.inc();
@@ -199,6 +280,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         if (profile == null) {
             profile = new UserProfile();
         }
+        if (sampled != null && SampledExamples.isPositive(e)) {
+            emitExamples(e, profile, ctx);
+        }
         boolean changed = profile.apply(e, policy);
         profileState.update(profile);
         if (e.type.isBehaviour()) {
@@ -212,6 +296,16 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
                 schedule(contexts, ctx);
                 contextsState.update(contexts);
             }
+        }
+    }
+
+    /** Examples of a positive event, from the profile as it was before the event. */
+    private void emitExamples(Event e, UserProfile before, ReadOnlyContext ctx) throws Exception {
+        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
+        for (TrainingExample x : sampled.of(e, before, trending.get(e.contextKey()), trending.get(TrendingItems.GLOBAL),
+                alsState.value(), candidates, ranker)) {
+            ctx.output(EXAMPLES, x);
+            examples.inc();
         }
     }
 
@@ -238,6 +332,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         }
         profileState.clear();
         contextsState.clear();
+        alsState.clear();
         Long previous = forgottenAt.value();
         forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
         out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
@@ -268,14 +363,15 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         }
         UserProfile profile = profileState.value();
         flush(profile == null ? new UserProfile() : profile, c, ctx.getCurrentKey(),
-                ctx.timerService().currentProcessingTime(), ctx.getBroadcastState(trendingDescriptor), out);
+                ctx.timerService().currentProcessingTime(), ctx, out);
         contextsState.update(c);
     }
 
-    private void flush(UserProfile profile, UserContexts c, String userId, long now,
-                       ReadOnlyBroadcastState<String, TrendingItems> trending,
+    private void flush(UserProfile profile, UserContexts c, String userId, long now, OnTimerContext ctx,
                        Collector<Recommendation> out) throws Exception {
+        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
         TrendingItems global = null;
+        Learned learned = null;
         for (int i = 0; i < c.size(); i++) {
             if (!c.isPending(i)) {
                 continue;
@@ -284,19 +380,85 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
                 global = trending.get(TrendingItems.GLOBAL);
             }
             String key = c.keys[i];
-            RankedItem[] items = blender.rank(profile, trending.get(key), global);
-            long eventTime = c.markEmitted(i);
             int first = key.indexOf(ContextDefaults.SEPARATOR);
             int last = key.lastIndexOf(ContextDefaults.SEPARATOR);
-            out.collect(Recommendation.upsert(userId, key.substring(0, first), key.substring(first + 1, last),
-                    key.substring(last + 1), items, eventTime, now, profile.modelVersion));
+            String geo = key.substring(0, first);
+            String bucket = key.substring(first + 1, last);
+            String device = key.substring(last + 1);
+            long eventTime = c.markEmitted(i);
+            RankedItem[] items;
+            String modelVersion;
+            if (ranker == null) {
+                items = blender.rank(profile, trending.get(key), global);
+                modelVersion = profile.modelVersion;
+            } else {
+                if (learned == null) {
+                    learned = new Learned(profile, ctx);
+                }
+                TrendingItems context = trending.get(key);
+                LearnedRanker.Ranking r = ranker.rank(userId, learned.user, geo, bucket, device, eventTime,
+                        candidates.collect(profile, context, global, learned.als, learned::followers),
+                        learned.excluded, learned.weights);
+                items = r.items;
+                modelVersion = LEARNED_MODEL_PREFIX + r.modelVersion;
+                if (logServed) {
+                    for (ServedFeatures f : r.served) {
+                        ctx.output(SERVED, f);
+                    }
+                }
+            }
+            out.collect(Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion));
             documents.inc();
         }
     }
 
+    /** What a learned ranking of one user needs, read once per flush. */
+    private final class Learned {
+        final UserSummary user;
+        final AlsCandidates als;
+        final java.util.Set<String> excluded;
+        final RankerWeights weights;
+        final ReadOnlyBroadcastState<String, ItemFollowers> followers;
+
+        Learned(UserProfile profile, OnTimerContext ctx) throws Exception {
+            user = UserSummary.of(profile);
+            als = alsState.value();
+            excluded = candidates.excluded(profile);
+            weights = RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+            followers = ctx.getBroadcastState(followersDescriptor);
+        }
+
+        ItemFollowers followers(String itemId) {
+            try {
+                return followers.get(itemId);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the co-visitation list of " + itemId, e);
+            }
+        }
+    }
+
     @Override
-    public void processBroadcastElement(TrendingItems t, Context ctx, Collector<Recommendation> out) throws Exception {
-        if (t == null || t.contextKey == null) {
+    public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<Recommendation> out) throws Exception {
+        if (u == null) {
+            return;
+        }
+        if (u.weights != null) {
+            BroadcastState<String, RankerWeights> weights = ctx.getBroadcastState(weightsDescriptor);
+            RankerWeights.update(weights, u.weights);
+            RankerWeights current = RankerWeights.current(weights);
+            rankerVersion = current == null ? rankerVersion : Math.max(rankerVersion, current.version);
+        } else if (u.followers != null && u.followers.itemId != null) {
+            BroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
+            if (CoVisitation.newer(followers.get(u.followers.itemId), u.followers)) {
+                followers.put(u.followers.itemId, u.followers);
+            }
+        } else if (u.trending != null) {
+            updateTrending(u.trending, ctx);
+        }
+    }
+
+    private void updateTrending(TrendingItems t, Context ctx) throws Exception {
+        if (t.contextKey == null) {
             return;
         }
         BroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
@@ -327,6 +489,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
         private int maxContexts = DEFAULT_MAX_CONTEXTS;
         private Duration trendingStaleAfter = DEFAULT_TRENDING_STALE_AFTER;
         private Duration forgetGuard = DEFAULT_FORGET_GUARD;
+        private LearnedRanker ranker;
+        private HybridCandidates candidates;
+        private SampledExamples sampled;
+        private boolean logServed;
 
         private Builder() {}
 
@@ -388,7 +554,38 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, Event
             return this;
         }
 
+        /**
+         * Rank with the FTRL replica over hybrid candidates instead of the blend alone. The ranker's
+         * features must be the learner's (same bits and seed).
+         */
+        public Builder learned(LearnedRanker ranker, HybridCandidates candidates) {
+            if (ranker == null || candidates == null) {
+                throw new IllegalArgumentException("learned ranking needs a ranker and a candidate source");
+            }
+            this.ranker = ranker;
+            this.candidates = candidates;
+            return this;
+        }
+
+        /** Emit sampled training examples to {@link #EXAMPLES}; needs {@link #learned}. */
+        public Builder sampledExamples(SampledExamples examples) {
+            if (examples == null) {
+                throw new IllegalArgumentException("sampledExamples must not be null");
+            }
+            this.sampled = examples;
+            return this;
+        }
+
+        /** Emit the features of every served item to {@link #SERVED}; needs {@link #learned}. Default off. */
+        public Builder logServed(boolean log) {
+            this.logServed = log;
+            return this;
+        }
+
         public UserRecommender build() {
+            if (ranker == null && (sampled != null || logServed)) {
+                throw new IllegalStateException("sampled examples and the serving log need learned(...) ranking");
+            }
             return new UserRecommender(this);
         }
     }

@@ -26,11 +26,11 @@ import org.junit.jupiter.api.Test;
 class UserRecommenderTest {
     private static final String U = "u1";
 
-    private static KeyedBroadcastOperatorTestHarness<String, Event, TrendingItems, Recommendation> harness(
+    private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean rocksDb) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new UserRecommender(),
-                        List.of(UserRecommender.createTrendingDescriptor())),
+                        List.of(UserRecommender.broadcastDescriptors())),
                 UserRecommender.keySelector(), Types.STRING, 128, 1, 0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -39,17 +39,16 @@ class UserRecommenderTest {
         return h;
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, Event, TrendingItems, Recommendation> h,
+    private static void send(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h,
                              EventType type, String item, String category, long ts, String ctx) throws Exception {
-        h.processElement(behaviour(type, U, item, category, ts, ctx), ts);
+        h.processElement(UserSignal.of(behaviour(type, U, item, category, ts, ctx)), ts);
     }
 
     /** Trending in CTX_X: toys t1 10, shoes s1 9, books b1 8; global: t1 10, b1 5. */
-    private static void broadcastTrending(KeyedBroadcastOperatorTestHarness<String, Event, TrendingItems,
-            Recommendation> h) throws Exception {
-        h.processBroadcastElement(new TrendingItems(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
+    private static void broadcastTrending(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h) throws Exception {
+        h.processBroadcastElement(trending(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
                 new double[] {10, 9, 8}, new String[] {"toys", "shoes", "books"}), 599_999L);
-        h.processBroadcastElement(new TrendingItems(TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"},
+        h.processBroadcastElement(trending(TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"},
                 new double[] {10, 5}, new String[] {"toys", "books"}), 599_999L);
     }
 
@@ -161,7 +160,7 @@ class UserRecommenderTest {
             send(h, EventType.VIEW, "s2", "shoes", 2_000L, CTX_Y); // pending again: timers registered
             assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
 
-            h.processElement(forget(U, 3_000L), 3_000L);
+            h.processElement(UserSignal.of(forget(U, 3_000L)), 3_000L);
 
             List<Recommendation> out = h.extractOutputValues();
             Recommendation erase = out.get(out.size() - 1);
@@ -190,13 +189,13 @@ class UserRecommenderTest {
         try (var h = harness(false)) {
             h.setStateTtlProcessingTime(0L);
             send(h, EventType.VIEW, "s1", "shoes", 1_000L, CTX_X);
-            h.processElement(forget(U, 3_000L), 3_000L);
+            h.processElement(UserSignal.of(forget(U, 3_000L)), 3_000L);
             assertThat(TestEvents.keyedStateEntries(h)).as("only the erasure time").isEqualTo(1);
 
             // The user comes back later: new events count again.
             send(h, EventType.VIEW, "s2", "shoes", 4_000L, CTX_X);
             assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
-            h.processElement(forget(U, 5_000L), 5_000L);
+            h.processElement(UserSignal.of(forget(U, 5_000L)), 5_000L);
 
             h.setStateTtlProcessingTime(UserRecommender.DEFAULT_FORGET_GUARD.toMillis() + 1);
             h.getOperator().setCurrentKey(U);
@@ -241,7 +240,7 @@ class UserRecommenderTest {
         try (var h = harness(false)) {
             Event catalog = item("i1", "shoes", 500L);
             catalog.userId = U;
-            h.processElement(catalog, 500L);
+            h.processElement(UserSignal.of(catalog), 500L);
             assertThat(stateEntries(h)).isZero();
 
             send(h, EventType.IMPRESSION, "s1", null, 1_000L, CTX_X);
@@ -259,7 +258,7 @@ class UserRecommenderTest {
     void staleContextTrendingIsDroppedWhenNewerGlobalPopularityArrives() throws Exception {
         try (var h = harness(false)) {
             broadcastTrending(h);
-            h.processBroadcastElement(new TrendingItems(TrendingItems.GLOBAL, 600_000L + 3_600_000L,
+            h.processBroadcastElement(trending(TrendingItems.GLOBAL, 600_000L + 3_600_000L,
                     new String[] {"g1"}, new double[] {1}, new String[1]), 4_199_999L);
 
             var trending = h.getBroadcastState(UserRecommender.createTrendingDescriptor());
@@ -270,5 +269,9 @@ class UserRecommenderTest {
             broadcastTrending(h);
             assertThat(trending.get(TrendingItems.GLOBAL).items).containsExactly("g1");
         }
+    }
+
+    private static ModelUpdate trending(String key, long windowEnd, String[] items, double[] scores, String[] categories) {
+        return ModelUpdate.of(new TrendingItems(key, windowEnd, items, scores, categories));
     }
 }

@@ -85,6 +85,11 @@ public final class Blender implements Serializable {
         return topK;
     }
 
+    /** The same weights with another list length. */
+    public Blender withTopK(int k) {
+        return new Blender(wAffinity, wContext, wPopular, k);
+    }
+
     /**
      * Ranks items for a user in a context.
      *

@@ -10,6 +10,10 @@ public final class Reasons {
     public static final String CONTEXT_TRENDING = "context_trending";
     /** The item is popular across all contexts. */
     public static final String POPULAR = "popular";
+    /** The item scores high for the user in the ALS factor model (people with similar taste chose it). */
+    public static final String ALS = "als";
+    /** The item often follows items the user interacted with recently (co-visitation). */
+    public static final String SEQUENCE = "sequence";
 
     private Reasons() {}
 }

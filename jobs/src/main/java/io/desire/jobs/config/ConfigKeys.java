@@ -36,7 +36,7 @@ public final class ConfigKeys {
     public static final Key ES_PASSWORD = secret("es.password", "basic-auth password (prefer DESIRE_ES_PASSWORD)");
     public static final Key ES_API_KEY = secret("es.api-key", "API key, instead of user and password (prefer DESIRE_ES_API_KEY)");
     public static final Key ES_CA_CERT = key("es.ca-cert", null, "PEM file of the CA that signed the Elasticsearch certificate");
-    public static final Key ES_INDEX = key("es.index", "desire-recs", "read alias apps query; indices are <alias>-NNNNNN");
+    public static final Key ES_INDEX = key("es.index", "desire-recs", "read alias apps query; indices are `<alias>-NNNNNN`");
     public static final Key ES_FLUSH_INTERVAL = key("es.flush-interval", "200ms", "longest time a document waits in the bulk buffer");
     public static final Key ES_BULK_ACTIONS = key("es.bulk-actions", "1000", "documents per bulk request");
     public static final Key PARALLELISM = key("parallelism", "1", "parallelism of the job");
@@ -57,6 +57,27 @@ public final class ConfigKeys {
     public static final Key GEOHASH_PRECISION = key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
     public static final Key TIME_ZONE = key("context.default-tz", "UTC", "time zone of events without context.tz");
     public static final Key TIME_BUCKETS = key("context.time-buckets", "DAYPART_WEEKPART", "DAYPART_WEEKPART or HOUR_OF_WEEK");
+    public static final Key LEARNING_ENABLED = key("learning.enabled", "true",
+            "ALS, co-visitation and the FTRL ranker with their Kafka feedback loops; false serves the blended ranking only");
+    public static final Key TOPIC_ITEM_FACTORS = key("topic.item-factors", "desire.item-factors",
+            "compacted topic of published ALS item vectors (feedback loop)");
+    public static final Key TOPIC_RANKER_WEIGHTS = key("topic.ranker-weights", "desire.ranker-weights",
+            "topic of FTRL weight deltas (feedback loop)");
+    public static final Key ALS_MODE = key("als.mode", "implicit", "implicit (confidence-weighted events) or explicit (rate events)");
+    public static final Key ALS_RANK = key("als.rank", "10", "ALS factor dimension");
+    public static final Key ALS_LAMBDA = key("als.lambda", "0.1", "ALS L2 regularisation, weighted by the row's interaction count");
+    public static final Key ALS_ALPHA = key("als.alpha", "1.0", "implicit ALS confidence scale: c = 1 + alpha * event weight");
+    public static final Key ALS_CANDIDATES = key("als.candidates", "50", "ALS top-N candidates per user update");
+    public static final Key ALS_UPDATE_INTERVAL = key("als.update-interval", "1s", "an item vector is published at most this often");
+    public static final Key RANKER_LABELS = key("ranker.labels", "sampled",
+            "where labels come from: sampled (behaviour events are positives, negatives drawn from popular items of the context), "
+                    + "impressions (feedback join of impressions with clicks/purchases by request_id), both");
+    public static final Key RANKER_NEGATIVES = key("ranker.negatives", "4", "sampled negatives per positive");
+    public static final Key RANKER_MIN_UPDATES = key("ranker.min-updates", "1000",
+            "the learned ranker orders documents once it has learned from this many examples; before, the candidate sources' order");
+    public static final Key RANKER_BITS = key("ranker.bits", "20", "hashed feature space 2^bits (must match between learner and ranker)");
+    public static final Key FEEDBACK_WINDOW = key("feedback.window", "30min", "a click or purchase this long after an impression labels it positive");
+    public static final Key COVISIT_HALF_LIFE = key("covisit.half-life", "7d", "half-life of co-visitation counts");
 
     public static final List<Key> ALL = Collections.unmodifiableList(KEYS);
 

@@ -143,6 +143,44 @@ public final class JobConfig implements Serializable {
         }
     }
 
+    /** A finite number in {@code [min, max]}. */
+    public double getDouble(ConfigKeys.Key key, double min, double max) {
+        double d = getDouble(key);
+        if (d < min || d > max) {
+            throw new IllegalArgumentException(bad(key, getString(key), "a number in [" + min + ", " + max + "]"));
+        }
+        return d;
+    }
+
+    /** {@code true} or {@code false}, in any case; nothing else (no yes/no/1/0, so typos do not read as false). */
+    public boolean getBoolean(ConfigKeys.Key key) {
+        String v = getString(key);
+        String t = v == null ? "" : v.trim();
+        if (t.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (t.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(bad(key, v, "true or false"));
+    }
+
+    /**
+     * One of {@code allowed}, compared ignoring case and surrounding blanks; returns the allowed
+     * spelling, so callers can switch on it.
+     */
+    public String getChoice(ConfigKeys.Key key, String... allowed) {
+        String v = getString(key);
+        if (v != null) {
+            for (String a : allowed) {
+                if (a.equalsIgnoreCase(v.trim())) {
+                    return a;
+                }
+            }
+        }
+        throw new IllegalArgumentException(bad(key, v, "one of " + String.join(", ", allowed)));
+    }
+
     /** Durations as {@code 250ms}, {@code 10s}, {@code 5min}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT10S}). */
     public Duration getDuration(ConfigKeys.Key key) {
         String v = getString(key);

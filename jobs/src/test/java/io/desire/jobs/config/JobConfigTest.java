@@ -69,4 +69,66 @@ class JobConfigTest {
         assertThat(cfg.getOptional(ConfigKeys.ES_PASSWORD)).isEqualTo("hunter2");
         assertThat(cfg.describe()).contains("es.username=app").doesNotContain("hunter2").doesNotContain("c2VjcmV0");
     }
+
+    @Test
+    void learningKeysHaveTheirDocumentedDefaults() {
+        JobConfig cfg = JobConfig.defaults();
+        assertThat(cfg.getBoolean(ConfigKeys.LEARNING_ENABLED)).isTrue();
+        assertThat(cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS)).isEqualTo("desire.item-factors");
+        assertThat(cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS)).isEqualTo("desire.ranker-weights");
+        assertThat(cfg.getChoice(ConfigKeys.ALS_MODE, "implicit", "explicit")).isEqualTo("implicit");
+        assertThat(cfg.getInt(ConfigKeys.ALS_RANK, 1, 256)).isEqualTo(10);
+        assertThat(cfg.getDouble(ConfigKeys.ALS_LAMBDA, 0, Double.MAX_VALUE)).isEqualTo(0.1);
+        assertThat(cfg.getDouble(ConfigKeys.ALS_ALPHA, 0, Double.MAX_VALUE)).isEqualTo(1.0);
+        assertThat(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000)).isEqualTo(50);
+        assertThat(cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(cfg.getChoice(ConfigKeys.RANKER_LABELS, "sampled", "impressions", "both")).isEqualTo("sampled");
+        assertThat(cfg.getInt(ConfigKeys.RANKER_NEGATIVES, 0, 100)).isEqualTo(4);
+        assertThat(cfg.getInt(ConfigKeys.RANKER_BITS, 1, 30)).isEqualTo(20);
+        assertThat(cfg.getDuration(ConfigKeys.FEEDBACK_WINDOW)).isEqualTo(Duration.ofMinutes(30));
+        assertThat(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE)).isEqualTo(Duration.ofDays(7));
+        assertThat(ConfigKeys.LEARNING_ENABLED.envName()).isEqualTo("DESIRE_LEARNING_ENABLED");
+    }
+
+    @Test
+    void booleansAreTrueOrFalseOnly() {
+        assertThat(JobConfig.of(Map.of("learning.enabled", " FALSE ")).getBoolean(ConfigKeys.LEARNING_ENABLED)).isFalse();
+        assertThat(JobConfig.of(Map.of("learning.enabled", "True")).getBoolean(ConfigKeys.LEARNING_ENABLED)).isTrue();
+        for (String bad : new String[] {"yes", "0", "", "flase"}) {
+            JobConfig cfg = JobConfig.of(Map.of("learning.enabled", bad));
+            assertThatThrownBy(() -> cfg.getBoolean(ConfigKeys.LEARNING_ENABLED))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("learning.enabled").hasMessageContaining("'" + bad + "'")
+                    .hasMessageContaining("true or false");
+        }
+    }
+
+    @Test
+    void choicesIgnoreCaseAndNameTheAlternatives() {
+        JobConfig cfg = JobConfig.of(Map.of("als.mode", " Explicit", "ranker.labels", "clicks"));
+        assertThat(cfg.getChoice(ConfigKeys.ALS_MODE, "implicit", "explicit")).isEqualTo("explicit");
+        assertThatThrownBy(() -> cfg.getChoice(ConfigKeys.RANKER_LABELS, "sampled", "impressions", "both"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ranker.labels").hasMessageContaining("'clicks'")
+                .hasMessageContaining("sampled, impressions, both");
+    }
+
+    @Test
+    void boundedDoublesNameTheirRange() {
+        JobConfig cfg = JobConfig.of(Map.of("als.lambda", "-0.5", "als.alpha", "NaN"));
+        assertThatThrownBy(() -> cfg.getDouble(ConfigKeys.ALS_LAMBDA, 0, 1e6))
+                .hasMessageContaining("als.lambda").hasMessageContaining("-0.5").hasMessageContaining("[0.0, 1000000.0]");
+        assertThatThrownBy(() -> cfg.getDouble(ConfigKeys.ALS_ALPHA, 0, 1e6))
+                .hasMessageContaining("als.alpha").hasMessageContaining("finite");
+    }
+
+    @Test
+    void theReadmeTableListsEveryKeyOnceWithItsDefault() {
+        String table = ConfigKeys.markdownTable();
+        for (ConfigKeys.Key k : ConfigKeys.ALL) {
+            assertThat(table).containsOnlyOnce("| `" + k.name() + "` |");
+        }
+        assertThat(table).contains("| `ranker.bits` | `20` | hashed feature space 2^bits");
+        assertThat(table).doesNotContain("\n\n");
+    }
 }

@@ -12,6 +12,8 @@ public class AlsCandidates {
     public String userId;
     public String[] items;
     public double[] scores;
+    /** Parallel to {@link #items}: each item's category from the item table, null entries when unknown. */
+    public String[] categories;
     public long eventTime;
 
     public AlsCandidates() {}
@@ -33,7 +35,7 @@ public class AlsCandidates {
         }
         AlsCandidates c = (AlsCandidates) o;
         return eventTime == c.eventTime && Objects.equals(userId, c.userId) && Arrays.equals(items, c.items)
-                && Arrays.equals(scores, c.scores);
+                && Arrays.equals(scores, c.scores) && Arrays.equals(categories, c.categories);
     }
 
     @Override

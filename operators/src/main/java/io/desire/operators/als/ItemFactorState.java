@@ -1,6 +1,7 @@
 package io.desire.operators.als;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * What {@link ItemFactors} keeps per item: the item's current vector, the version of its last
@@ -20,6 +21,8 @@ public class ItemFactorState {
     public long timerAt = NONE;
     /** Whether the end-of-input event-time timer is registered. */
     public boolean flushArmed;
+    /** The category of the item's latest interaction that had one; published with the vector. */
+    public String category;
 
     public ItemFactorState() {}
 
@@ -33,7 +36,8 @@ public class ItemFactorState {
         }
         ItemFactorState s = (ItemFactorState) o;
         return version == s.version && eventTime == s.eventTime && pendingUpdates == s.pendingUpdates
-                && timerAt == s.timerAt && flushArmed == s.flushArmed && Arrays.equals(factors, s.factors);
+                && timerAt == s.timerAt && flushArmed == s.flushArmed && Arrays.equals(factors, s.factors)
+                && Objects.equals(category, s.category);
     }
 
     @Override

@@ -18,6 +18,8 @@ public class ItemFactorUpdate {
     public double[] factors;
     public long version;
     public long eventTime;
+    /** The item's category as last seen in its interactions; null when unknown. Serving features use it. */
+    public String category;
 
     public ItemFactorUpdate() {}
 
@@ -28,9 +30,16 @@ public class ItemFactorUpdate {
         this.eventTime = eventTime;
     }
 
+    /** The same update carrying {@code category}. */
+    public ItemFactorUpdate withCategory(String category) {
+        this.category = category;
+        return this;
+    }
+
     /** A deep copy. */
     public ItemFactorUpdate copy() {
-        return new ItemFactorUpdate(itemId, factors == null ? null : factors.clone(), version, eventTime);
+        return new ItemFactorUpdate(itemId, factors == null ? null : factors.clone(), version, eventTime)
+                .withCategory(category);
     }
 
     @Override
@@ -43,7 +52,7 @@ public class ItemFactorUpdate {
         }
         ItemFactorUpdate u = (ItemFactorUpdate) o;
         return version == u.version && eventTime == u.eventTime && Objects.equals(itemId, u.itemId)
-                && Arrays.equals(factors, u.factors);
+                && Objects.equals(category, u.category) && Arrays.equals(factors, u.factors);
     }
 
     @Override

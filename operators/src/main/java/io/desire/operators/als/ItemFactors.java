@@ -121,6 +121,11 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
             schedule(s, ctx);
         }
         s.eventTime = Math.max(s.eventTime, u.eventTime);
+        if (u.category != null && !u.category.equals(s.category)) {
+            s.category = u.category;
+            s.pendingUpdates++;
+            schedule(s, ctx);
+        }
         state.update(s);
     }
 
@@ -177,7 +182,8 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         if (s.pendingUpdates > 0) {
             s.version++;
             s.pendingUpdates = 0;
-            out.collect(new ItemFactorUpdate(ctx.getCurrentKey(), s.factors.clone(), s.version, s.eventTime));
+            out.collect(new ItemFactorUpdate(ctx.getCurrentKey(), s.factors.clone(), s.version, s.eventTime)
+                    .withCategory(s.category));
             published.inc();
             maxVersion = Math.max(maxVersion, s.version);
         }

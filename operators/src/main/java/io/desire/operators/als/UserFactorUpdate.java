@@ -23,6 +23,8 @@ public class UserFactorUpdate {
     public long eventTime;
     /** The initial item vector the user side used, when the item was not yet in its table; else null. */
     public double[] itemFactors;
+    /** The item's category from the event (catalog enrichment), null when unknown. */
+    public String category;
 
     public UserFactorUpdate() {}
 
@@ -48,7 +50,8 @@ public class UserFactorUpdate {
         UserFactorUpdate u = (UserFactorUpdate) o;
         return Double.compare(confidence, u.confidence) == 0 && Double.compare(preference, u.preference) == 0
                 && eventTime == u.eventTime && Objects.equals(userId, u.userId) && Objects.equals(itemId, u.itemId)
-                && Arrays.equals(userFactors, u.userFactors) && Arrays.equals(itemFactors, u.itemFactors);
+                && Arrays.equals(userFactors, u.userFactors) && Arrays.equals(itemFactors, u.itemFactors)
+                && Objects.equals(category, u.category);
     }
 
     @Override

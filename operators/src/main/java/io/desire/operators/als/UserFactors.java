@@ -4,6 +4,7 @@ import io.desire.features.als.FoldIn;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
 import io.desire.operators.StateTtl;
+import io.desire.operators.covisit.ItemTransition;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -56,6 +57,15 @@ import org.apache.flink.util.OutputTag;
  * of heap per subtask, and as much written per subtask into every checkpoint (see {@link
  * ItemFactorTable}).
  *
+ * <p><b>Transitions.</b> Every accepted interaction (implicit: positive weight; explicit: a valid
+ * rating) on an item other than the user's most recently touched one emits {@code new
+ * ItemTransition(previous, item, ts, value)}, with the event's category, to {@link #TRANSITIONS}
+ * before the window is updated: the input of {@link io.desire.operators.covisit.CoVisitation}
+ * (which ignores non-positive ratings). Repeating the most recent item, zero-weight events and
+ * ignored events emit nothing; the user's first interaction (also after {@code forget_user} or TTL
+ * expiry) has no predecessor. "Most recently touched" is the window's order, i.e. arrival order per
+ * user.
+ *
  * <p><b>Limitations.</b> A user's vector is only recomputed on their own events, so it follows item
  * vectors that changed since with a delay. The fold-in sees only the recent window, not the whole
  * history. Forgetting removes the user's row; what their past events taught item vectors stays
@@ -72,6 +82,9 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String TABLE_STATE_NAME = "als-item-table";
     public static final OutputTag<AlsCandidates> CANDIDATES =
             new OutputTag<>("als-candidates", TypeInformation.of(AlsCandidates.class));
+    /** Side output of the user's item-to-item steps; see the class comment. */
+    public static final OutputTag<ItemTransition> TRANSITIONS =
+            new OutputTag<>("item-transitions", TypeInformation.of(ItemTransition.class));
 
     public static final String EVENTS_METRIC = "alsUserEvents";
     public static final String UPDATES_METRIC = "alsUserUpdates";
@@ -167,6 +180,14 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         UserFactorState s = state.value();
         if (s == null) {
             s = new UserFactorState();
+        }
+        if (s.size() > 0) {
+            // The window's last entry is the item touched most recently: the step is previous → this.
+            String previous = s.items[s.size() - 1];
+            if (!previous.equals(e.itemId)) {
+                ctx.output(TRANSITIONS,
+                        new ItemTransition(previous, e.itemId, e.ts, value).withCategory(e.category));
+            }
         }
         double evidence = s.touch(e.itemId, value, config.implicit(), config.maxRecentInteractions());
 

@@ -28,9 +28,11 @@ import java.util.Set;
  * are dropped. Order: model probability descending, then {@link RankerCandidate#prior} descending,
  * then item id ascending, so equal inputs always give the same list. {@link RankedItem#score} is the
  * predicted probability of a click or purchase. Each item carries its sources' reasons plus
- * {@value #REASON_FTRL} when a trained model ({@link RankerWeights#isTrained()}) scored it; without
- * one every probability is ½ and the order is the sources' priors, so the ranker can serve, and log
- * features to learn from, before its first delta arrives.
+ * {@value #REASON_FTRL} when a trained model scored it: weights {@linkplain RankerWeights#isTrained()
+ * trained} on at least {@code minVersion} examples (default 1). Without one every probability is ½ and
+ * the order is the sources' priors, so the ranker can serve, and log features to learn from, before
+ * its first delta arrives — and a model that has seen only a handful of examples, which mostly knows
+ * which few items were clicked, does not override the sources yet.
  *
  * <p>Only the returned items are logged: they are the ones an impression can follow. The features use
  * the same {@link RankingFeatures} (bits, seed, settings) as the learner's training examples, which
@@ -48,6 +50,7 @@ public final class LearnedRanker implements Serializable {
 
     private final RankingFeatures features;
     private final int topK;
+    private final long minVersion;
 
     /** Features over the default FTRL space with context crosses; top {@value #DEFAULT_TOP_K}. */
     public LearnedRanker() {
@@ -59,6 +62,19 @@ public final class LearnedRanker implements Serializable {
      * @param topK items returned at most; ≥ 1
      */
     public LearnedRanker(RankingFeatures features, int topK) {
+        this(features, topK, 1);
+    }
+
+    /**
+     * @param features how candidate vectors are built; the learner's bucket space
+     * @param topK items returned at most; ≥ 1
+     * @param minVersion the model version (examples learned from) from which the model orders; ≥ 1
+     */
+    public LearnedRanker(RankingFeatures features, int topK, long minVersion) {
+        if (minVersion < 1) {
+            throw new IllegalArgumentException("minVersion must be ≥ 1, got " + minVersion);
+        }
+        this.minVersion = minVersion;
         if (features == null) {
             throw new IllegalArgumentException("features must not be null");
         }
@@ -75,6 +91,10 @@ public final class LearnedRanker implements Serializable {
 
     public int topK() {
         return topK;
+    }
+
+    public long minVersion() {
+        return minVersion;
     }
 
     /**
@@ -97,21 +117,15 @@ public final class LearnedRanker implements Serializable {
             throw new IllegalArgumentException("weights have " + dim + " buckets but features hash into "
                     + features.hasher().dimension() + ": ranker and learner must use the same bits");
         }
-        boolean trained = weights != null && weights.isTrained();
-        long version = weights == null ? 0L : weights.version;
+        boolean trained = weights != null && weights.isTrained() && weights.version >= minVersion;
+        long version = trained ? weights.version : 0L;
         String contextKey = ContextDefaults.contextKey(geoCell, timeBucket, deviceClass);
 
         List<Scored> scored = new ArrayList<>();
         for (Merged m : merge(candidates, exclude).values()) {
-            HashedFeatures x = features.builder()
-                    .user(user)
-                    .context(geoCell, timeBucket, deviceClass)
-                    .item(m.itemId, m.category)
-                    .alsScore(m.als)
-                    .contextPopularity(m.popularity)
-                    .recencyHours(m.recency)
-                    .build();
-            double p = weights == null ? 0.5 : weights.score(x);
+            HashedFeatures x = vector(user, geoCell, timeBucket, deviceClass, m.itemId, m.category, m.als,
+                    m.popularity, m.recency);
+            double p = trained ? weights.score(x) : 0.5;
             scored.add(new Scored(m, x, p));
         }
         scored.sort(Comparator.<Scored>comparingDouble(s -> -s.probability)
@@ -131,6 +145,28 @@ public final class LearnedRanker implements Serializable {
             served[i] = new ServedFeatures(userId, contextKey, s.merged.itemId, null, servedAt, version, s.features);
         }
         return new Ranking(items, served, version);
+    }
+
+    /**
+     * The feature vector this ranker scores for {@code c} — what a training example of the same
+     * (user, context, item, signals) must carry for training and serving to agree.
+     */
+    public HashedFeatures featuresOf(UserSummary user, String geoCell, String timeBucket, String deviceClass,
+                                     RankerCandidate c) {
+        return vector(user, geoCell, timeBucket, deviceClass, c.itemId, c.category, c.alsScore,
+                c.contextPopularity, c.recencyHours);
+    }
+
+    private HashedFeatures vector(UserSummary user, String geoCell, String timeBucket, String deviceClass,
+                                  String itemId, String category, double als, double popularity, double recency) {
+        return features.builder()
+                .user(user)
+                .context(geoCell, timeBucket, deviceClass)
+                .item(itemId, category)
+                .alsScore(als)
+                .contextPopularity(popularity)
+                .recencyHours(recency)
+                .build();
     }
 
     private static Map<String, Merged> merge(Collection<RankerCandidate> candidates, Set<String> exclude) {

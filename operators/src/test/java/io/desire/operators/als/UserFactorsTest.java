@@ -11,9 +11,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.desire.features.als.FoldIn;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
+import io.desire.operators.covisit.ItemTransition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -208,6 +211,50 @@ class UserFactorsTest {
             assertThat(cand.items).containsExactly("near", "mid");
             assertThat(cand.scores[0]).isCloseTo(0.9 * x[0] + 0.1 * x[1], within(EPS));
             assertThat(cand.scores[0]).isGreaterThan(cand.scores[1]);
+        }
+    }
+
+    private static List<ItemTransition> transitions(
+            KeyedBroadcastOperatorTestHarness<String, Event, ItemFactorUpdate, UserFactorUpdate> h) {
+        List<ItemTransition> out = new ArrayList<>();
+        for (StreamRecord<ItemTransition> r : h.getSideOutput(UserFactors.TRANSITIONS)) {
+            out.add(r.getValue());
+        }
+        return out;
+    }
+
+    @Test
+    void emitsTheUsersStepsFromTheirMostRecentItem() throws Exception {
+        try (var h = harness(IMPLICIT)) {
+            h.processElement(event(EventType.VIEW, "u", "a", 1L), 1L);         // first: no predecessor
+            h.processElement(event(EventType.VIEW, "v", "x", 2L), 2L);         // another user
+            Event b = event(EventType.CLICK, "u", "b", 3L);
+            b.category = "shoes";
+            h.processElement(b, 3L);                                           // a → b, weight 2
+            h.processElement(event(EventType.VIEW, "u", "b", 4L), 4L);         // same item again: none
+            h.processElement(event(EventType.IMPRESSION, "u", "c", 5L), 5L);   // weight 0: none
+            h.processElement(event(EventType.VIEW, "u", "c", 6L), 6L);         // b → c
+            h.processElement(event(EventType.PURCHASE, "u", "a", 7L), 7L);     // c → a, back to a known item
+            h.processElement(event(EventType.VIEW, "v", "y", 8L), 8L);         // x → y
+            h.processElement(forget("u", 9L), 9L);
+            h.processElement(event(EventType.VIEW, "u", "d", 10L), 10L);       // forgotten: no predecessor
+
+            assertThat(transitions(h)).containsExactly(
+                    new ItemTransition("a", "b", 3L, 2.0).withCategory("shoes"),
+                    new ItemTransition("b", "c", 6L, 1.0),
+                    new ItemTransition("c", "a", 7L, 8.0),
+                    new ItemTransition("x", "y", 8L, 1.0));
+        }
+    }
+
+    @Test
+    void explicitModeEmitsStepsBetweenRatingsOnly() throws Exception {
+        try (var h = harness(EXPLICIT)) {
+            h.processElement(rate("u", "a", 4, 1L), 1L);
+            h.processElement(event(EventType.PURCHASE, "u", "b", 2L), 2L);     // no rating: ignored
+            h.processElement(rate("u", "c", 5, 3L), 3L);
+            h.processElement(rate("u", "c", 2, 4L), 4L);                       // re-rating c: none
+            assertThat(transitions(h)).containsExactly(new ItemTransition("a", "c", 3L, 5.0));
         }
     }
 

@@ -63,6 +63,25 @@ class LearnedRankerTest {
     }
 
     @Test
+    void aModelBelowTheMinimumVersionDoesNotOrderYet() {
+        int cross = HASHER.cross("u", "shoes", "c", "shoes");
+        RankerWeights w = new RankerWeights();
+        w.apply(new WeightDelta(999, 4096, true, new int[] {cross}, new double[] {3.0}));
+        LearnedRanker patient = new LearnedRanker(FEATURES, 10, 1000);
+
+        LearnedRanker.Ranking early = rank(patient, SHOE_LOVER, w);
+        assertThat(ids(early)).as("the sources' order").containsExactly("b1", "b2", "s1", "s2");
+        assertThat(early.modelVersion).isZero();
+        assertThat(early.items).allSatisfy(i -> assertThat(i.reasons).doesNotContain(LearnedRanker.REASON_FTRL));
+
+        w.apply(new WeightDelta(1000, 4096, false, new int[] {cross}, new double[] {3.0}));
+        LearnedRanker.Ranking trained = rank(patient, SHOE_LOVER, w);
+        assertThat(ids(trained)).containsExactly("s1", "s2", "b1", "b2");
+        assertThat(trained.modelVersion).isEqualTo(1000);
+        assertThatThrownBy(() -> new LearnedRanker(FEATURES, 10, 0)).hasMessageContaining("minVersion");
+    }
+
+    @Test
     void withoutATrainedModelOrdersByPriorThenItemIdAndClaimsNoModelReason() {
         LearnedRanker ranker = new LearnedRanker(FEATURES, 3);
         LearnedRanker.Ranking r = rank(ranker, SHOE_LOVER, null);
