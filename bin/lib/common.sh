@@ -237,7 +237,13 @@ kafka_ready() {
 }
 
 random_cluster_id() { # a Kafka Uuid: 16 random bytes, url-safe base64 without padding
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | cut -c1-22
+  # never starting with '-', which the storage tool would read as an option (as Kafka's Uuid avoids)
+  local id
+  while :; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | cut -c1-22)
+    [[ $id == -* ]] || break
+  done
+  printf '%s\n' "$id"
 }
 
 start_kafka() {

@@ -140,7 +140,8 @@ public final class LearningPipeline {
                 .rank(cfg.getInt(ConfigKeys.ALS_RANK, 1, AlsConfig.MAX_RANK))
                 .lambda(cfg.getDouble(ConfigKeys.ALS_LAMBDA))
                 .updateInterval(cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL))
-                .candidates(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000));
+                .candidates(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000))
+                .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD));
         String mode = cfg.getString(ConfigKeys.ALS_MODE).trim().toLowerCase(Locale.ROOT);
         switch (mode) {
             case "implicit" -> b.implicit(cfg.getDouble(ConfigKeys.ALS_ALPHA));

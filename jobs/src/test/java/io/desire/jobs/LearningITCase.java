@@ -3,7 +3,6 @@ package io.desire.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.features.event.EventParser;
 import io.desire.features.event.ParserConfig;
 import io.desire.features.event.RawRecord;
@@ -13,11 +12,6 @@ import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.io.ModelUpdateCodec;
 import io.desire.operators.UserRecommender;
 import io.desire.operators.ranker.LearnedRanker;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,19 +23,12 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,26 +50,28 @@ class LearningITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String[] CATEGORIES = {"books", "music", "toys"};
     private static final int ITEMS_PER_CATEGORY = 8;
     private static final int USERS_PER_GROUP = 20;
+    /**
+     * Events per user: 24 rounds give ~480 clicks and ~2,400 sampled examples, more than the
+     * ranker's default {@code ranker.min-updates} (1,000) before it takes over from the sources.
+     */
+    private static final int ROUNDS = 24;
     /** Yesterday 08:00 UTC: the traffic's few minutes of event time stay in one Paris time bucket. */
     private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
             .atTime(8, 0).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
     private static final String PARIS_PHONE =
             "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final String run = Long.toString(System.nanoTime(), 36);
     private final String topic = "it-learn-events-" + run;
     private final String itemFactorsTopic = "it-learn-factors-" + run;
     private final String alias = "it-learn-recs-" + run;
     private String bootstrap;
     private String esUrl;
-    private KafkaProducer<byte[], byte[]> producer;
-    private JobClient job;
+    private LiveJob job;
     private int eventSeq;
     private long clock = T0;
 
@@ -90,13 +79,6 @@ class LearningITCase {
     void startJob(@TempDir Path checkpoints) throws Exception {
         bootstrap = LocalServices.kafkaBootstrap();
         esUrl = LocalServices.elasticsearchUrl();
-        io.desire.jobs.io.Topics.ensure(bootstrap, topic, "it-learn-dead-" + run);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producer = new KafkaProducer<>(p);
-
         JobConfig cfg = JobConfig.of(Map.ofEntries(
                 Map.entry(ConfigKeys.KAFKA_BOOTSTRAP.name(), bootstrap),
                 Map.entry(ConfigKeys.KAFKA_TOPIC.name(), topic),
@@ -113,23 +95,15 @@ class LearningITCase {
                 Map.entry(ConfigKeys.TRENDING_SLIDE.name(), "5s"),
                 Map.entry(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s"),
                 Map.entry(ConfigKeys.IDLENESS.name(), "1s"),
-                Map.entry(ConfigKeys.ALS_UPDATE_INTERVAL.name(), "200ms"),
-                // a small population: let the ranker take over after a few hundred examples
-                Map.entry(ConfigKeys.RANKER_MIN_UPDATES.name(), "200")));
+                Map.entry(ConfigKeys.ALS_UPDATE_INTERVAL.name(), "200ms")));
         assertThat(LearningPipeline.enabled(cfg)).as("learning is on by default").isTrue();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
-        StreamingJob.wire(env, cfg);
-        job = env.executeAsync("it-learning");
+        job = LiveJob.start(cfg, "it-learning");
     }
 
     @AfterAll
     void stopJob() throws Exception {
         if (job != null) {
-            job.cancel().get(60, TimeUnit.SECONDS);
-        }
-        if (producer != null) {
-            producer.close();
+            job.close();
         }
     }
 
@@ -143,7 +117,7 @@ class LearningITCase {
         }
         // Planted tastes: each user stays in their group's category, with views and some clicks.
         Random random = new Random(42);
-        for (int round = 0; round < 12; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             for (int g = 0; g < CATEGORIES.length; g++) {
                 for (int u = 0; u < USERS_PER_GROUP; u++) {
                     String item = item(CATEGORIES[g], 1 + random.nextInt(ITEMS_PER_CATEGORY));
@@ -151,7 +125,7 @@ class LearningITCase {
                 }
             }
         }
-        producer.flush();
+        job.flush();
 
         // A new reader: two books. Her later probes re-read them, so the document is re-ranked with
         // whatever the models have learned by then; the models are ready once her document shows it.
@@ -164,7 +138,7 @@ class LearningITCase {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
             long probeTime = behaviour(reader, "books-2", "view");
-            producer.flush();
+            job.flush();
             JsonNode seen = pollDocument(documentId, probeTime);
             if (seen != null && learned(seen, touched)) {
                 doc = seen;
@@ -230,25 +204,13 @@ class LearningITCase {
     }
 
     private void send(String key, String json) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8)));
+        job.send(key, json);
     }
 
     /** The document once it reflects event time {@code atLeast}, or null after 30 s. */
     private JsonNode pollDocument(String id, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String url = esUrl + "/" + alias + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
-        do {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                JsonNode doc = JSON.readTree(r.body());
-                if (java.time.Instant.parse(doc.at("/_source/event_time").asText()).toEpochMilli() >= atLeast) {
-                    return doc;
-                }
-            }
-        } while (System.nanoTime() < deadline);
-        return null;
+        return job.pollDocument(id, doc -> java.time.Instant.parse(doc.at("/_source/event_time").asText())
+                .toEpochMilli() >= atLeast, Duration.ofSeconds(30));
     }
 
     private Map<String, Long> readItemFactorVersions() {

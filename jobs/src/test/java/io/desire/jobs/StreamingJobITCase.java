@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,21 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,21 +60,13 @@ class StreamingJobITCase {
     private final String alias = "it-recs-" + run;
     private String bootstrap;
     private String esUrl;
-    private KafkaProducer<byte[], byte[]> producer;
-    private JobClient job;
+    private LiveJob job;
     private int eventSeq;
 
     @BeforeAll
     void startJob(@TempDir Path checkpoints) throws Exception {
         bootstrap = LocalServices.kafkaBootstrap();
         esUrl = LocalServices.elasticsearchUrl();
-        io.desire.jobs.io.Topics.ensure(bootstrap, topic, deadLetterTopic);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producer = new KafkaProducer<>(p);
-
         JobConfig cfg = JobConfig.of(Map.of(
                 ConfigKeys.KAFKA_BOOTSTRAP.name(), bootstrap,
                 ConfigKeys.KAFKA_TOPIC.name(), topic,
@@ -100,19 +83,13 @@ class StreamingJobITCase {
                 .with(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), "it-weights-" + run)
                 .with(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s")
                 .with(ConfigKeys.IDLENESS.name(), "1s");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(new Configuration(), withSlide));
-        StreamingJob.wire(env, withSlide);
-        job = env.executeAsync("it-streaming");
+        job = LiveJob.start(withSlide, "it-streaming");
     }
 
     @AfterAll
     void stopJob() throws Exception {
         if (job != null) {
-            job.cancel().get(60, TimeUnit.SECONDS);
-        }
-        if (producer != null) {
-            producer.close();
+            job.close();
         }
     }
 
@@ -125,7 +102,7 @@ class StreamingJobITCase {
             send(null, "{\"event_id\":\"cat-m" + i + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"m" + i
                     + "\",\"category\":\"music\",\"price\":10}");
         }
-        producer.flush();
+        job.flush();
         // Others in the same context (Paris, phone) make m1 and m2 trend there.
         long t = T0 + 1_000;
         for (String user : List.of("bob", "carol", "dan")) {
@@ -143,7 +120,7 @@ class StreamingJobITCase {
         send(null, "{\"event_id\":\"bad-1\",");
         send(null, "{\"event_id\":\"bad-2\",\"ts\":" + t + ",\"type\":\"teleport\",\"user_id\":\"x\",\"item_id\":\"y\"}");
         send(null, "{\"event_id\":\"bad-3\",\"ts\":" + t + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":42}");
-        producer.flush();
+        job.flush();
 
         // Later events of Alice, once the other users' clicks made m1 trend in her context: her
         // document then blends her taste with what is popular around her.
@@ -152,7 +129,7 @@ class StreamingJobITCase {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
             behaviour("alice", "b2", "view", t += 2_000, null);
-            producer.flush();
+            job.flush();
             doc = pollDocument(aliceDoc, d -> hasReason(d, "context_trending"), Duration.ofSeconds(2));
             if (doc != null) {
                 break;
@@ -187,7 +164,7 @@ class StreamingJobITCase {
 
         // The right to be forgotten: all of Alice's documents go, everyone else's stay.
         send("alice", "{\"event_id\":\"forget-alice\",\"ts\":" + (t += 100) + ",\"type\":\"forget_user\",\"user_id\":\"alice\"}");
-        producer.flush();
+        job.flush();
         assertThat(pollCount("alice", 0)).as("alice's documents after forget_user").isZero();
         assertThat(countOfUser("bob")).isPositive();
     }
@@ -219,24 +196,11 @@ class StreamingJobITCase {
     }
 
     private void send(String key, String json) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8)));
+        job.send(key, json);
     }
 
     private JsonNode pollDocument(String id, Predicate<JsonNode> condition, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        String url = esUrl + "/" + alias + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
-        do {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                JsonNode doc = JSON.readTree(r.body());
-                if (condition.test(doc)) {
-                    return doc;
-                }
-            }
-        } while (System.nanoTime() < deadline);
-        return null;
+        return job.pollDocument(id, condition, within);
     }
 
     private JsonNode search(String query) throws Exception {

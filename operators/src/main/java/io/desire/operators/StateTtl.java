@@ -27,7 +27,8 @@ public final class StateTtl {
                 .build();
     }
 
-    static Duration requirePositive(String name, Duration d) {
+    /** {@code d}, checked to be a positive duration; the message names {@code name}. */
+    public static Duration requirePositive(String name, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
         }

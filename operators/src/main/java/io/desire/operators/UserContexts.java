@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@code eventTime} (its version) never goes backwards even when older events arrive late, and the
  * largest event time awaiting emission ({@link #NONE} when the context is clean).
  */
-public class UserContexts {
+public class UserContexts implements CoalescedEmission {
     /** Marks "no value": no pending event time, no emitted document, no timer. */
     public static final long NONE = Long.MIN_VALUE;
 
@@ -25,6 +25,26 @@ public class UserContexts {
     public boolean flushArmed;
 
     public UserContexts() {}
+
+    @Override
+    public long pendingTimer() {
+        return timerAt;
+    }
+
+    @Override
+    public void pendingTimer(long timestamp) {
+        timerAt = timestamp;
+    }
+
+    @Override
+    public boolean flushArmed() {
+        return flushArmed;
+    }
+
+    @Override
+    public void flushArmed(boolean armed) {
+        flushArmed = armed;
+    }
 
     public int size() {
         return keys.length;

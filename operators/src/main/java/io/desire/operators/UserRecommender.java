@@ -33,7 +33,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -128,9 +127,6 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Sampled training examples (with {@link Builder#sampledExamples}). */
     public static final OutputTag<TrainingExample> EXAMPLES =
             new OutputTag<>("sampled-examples", TypeInformation.of(TrainingExample.class));
-
-    /** Timestamp of the end-of-input flush timer. */
-    static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final ProfilePolicy policy;
     private final Blender blender;
@@ -256,6 +252,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     @Override
     public void processElement(UserSignal signal, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
         if (signal.als != null) {
+            Long forgotten = forgottenAt.value();
+            if (forgotten != null && signal.als.eventTime <= forgotten) {
+                droppedAfterForget.inc(); // candidates of events the erasure already covered
+                return;
+            }
             AlsCandidates current = alsState.value();
             if (current == null || signal.als.eventTime >= current.eventTime) {
                 alsState.update(signal.als);
@@ -293,7 +294,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             String contextKey = e.contextKey();
             if (changed || !contexts.contains(contextKey)) {
                 contexts.markPending(contextKey, e.ts, maxContexts);
-                schedule(contexts, ctx);
+                CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
                 contextsState.update(contexts);
             }
         }
@@ -309,26 +310,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
     }
 
-    private void schedule(UserContexts c, ReadOnlyContext ctx) {
-        if (c.timerAt == UserContexts.NONE) {
-            c.timerAt = ctx.timerService().currentProcessingTime() + emitIntervalMillis;
-            ctx.timerService().registerProcessingTimeTimer(c.timerAt);
-        }
-        if (!c.flushArmed) {
-            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-            c.flushArmed = true;
-        }
-    }
-
     private void forget(Event e, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
         UserContexts contexts = contextsState.value();
         if (contexts != null) {
-            if (contexts.timerAt != UserContexts.NONE) {
-                ctx.timerService().deleteProcessingTimeTimer(contexts.timerAt);
-            }
-            if (contexts.flushArmed) {
-                ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
-            }
+            CoalescedEmission.cancel(contexts, ctx.timerService());
         }
         profileState.clear();
         contextsState.clear();
@@ -345,21 +330,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (c == null) {
             return;
         }
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            if (timestamp != c.timerAt) {
-                return;
-            }
-            c.timerAt = UserContexts.NONE;
-            if (c.flushArmed) {
-                ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
-                c.flushArmed = false;
-            }
-        } else {
-            c.flushArmed = false;
-            if (c.timerAt != UserContexts.NONE) {
-                ctx.timerService().deleteProcessingTimeTimer(c.timerAt);
-                c.timerAt = UserContexts.NONE;
-            }
+        if (!CoalescedEmission.fire(c, timestamp, ctx.timeDomain(), ctx.timerService())) {
+            return;
         }
         UserProfile profile = profileState.value();
         flush(profile == null ? new UserProfile() : profile, c, ctx.getCurrentKey(),

@@ -33,7 +33,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The recommender with the learned ranker over hybrid candidates; harness processing time starts at 0. */
 class LearnedRecommendationTest {
@@ -46,6 +50,11 @@ class LearnedRecommendationTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean sampled, boolean logServed) throws Exception {
+        return harness(sampled, logServed, null, false);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
+            boolean sampled, boolean logServed, OperatorSubtaskState restore, boolean rocksDb) throws Exception {
         UserRecommender.Builder b = UserRecommender.builder().learned(RANKER, CANDIDATES).logServed(logServed);
         if (sampled) {
             b.sampledExamples(new SampledExamples(new NegativeSampler(4, 7L)));
@@ -53,6 +62,12 @@ class LearnedRecommendationTest {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(b.build(), List.of(UserRecommender.broadcastDescriptors())),
                 UserRecommender.keySelector(), Types.STRING, 128, 1, 0);
+        if (rocksDb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        if (restore != null) {
+            h.initializeState(restore);
+        }
         h.open();
         return h;
     }
@@ -148,12 +163,14 @@ class LearnedRecommendationTest {
 
             h.getOutput().clear();
             h.processElement(UserSignal.of(forget(U, 3_000L)), 3_000L);
+            // candidates of an event the erasure covered, still in flight: dropped
+            h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"inflight"}, new double[] {1.0}, 2_500L)), 2_500L);
             h.setStateTtlProcessingTime(UserRecommender.DEFAULT_FORGET_GUARD.toMillis() + 1);
             h.processElement(UserSignal.of(behaviour(EventType.VIEW, U, "s5", "shoes", 4_000L, CTX_X)), 4_000L);
             h.setProcessingTime(400L);
             List<Recommendation> docs = h.extractOutputValues();
             Recommendation upsert = docs.stream().filter(r -> r.op == Recommendation.Op.UPSERT).findFirst().orElseThrow();
-            assertThat(items(upsert)).doesNotContain("new");
+            assertThat(items(upsert)).doesNotContain("new", "inflight");
         }
     }
 
@@ -200,6 +217,39 @@ class LearnedRecommendationTest {
                 assertThat(s.features).isNotNull();
             });
             assertThat(served.stream().map(s -> s.features).filter(Objects::nonNull).distinct()).hasSize(served.size());
+        }
+    }
+
+    @ParameterizedTest(name = "rocksDb={0}")
+    @ValueSource(booleans = {false, true})
+    void weightsFollowersAndAlsCandidatesSurviveASnapshotAndRestore(boolean rocksDb) throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(false, false, null, rocksDb)) {
+            trending(h);
+            h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"a1"}, new double[] {2.0}, 900L)), 900L);
+            ItemFollowers followers = new ItemFollowers("s5", new String[] {"f1"}, new double[] {3.0}, 1L, 900L);
+            h.processBroadcastElement(ModelUpdate.of(followers), 3L);
+            HashedFeatures f1 = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
+                    RankerCandidate.of("f1", null));
+            HashedFeatures other = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
+                    RankerCandidate.of("other", null));
+            int[] own = Arrays.stream(f1.indices).filter(i -> Arrays.binarySearch(other.indices, i) < 0).toArray();
+            double[] w = new double[own.length];
+            Arrays.fill(w, 2.0);
+            h.processBroadcastElement(ModelUpdate.of(new WeightDelta(9, 1 << BITS, false, own, w)), 4L);
+            send(h, EventType.VIEW, "s5", "shoes", 1_000L);
+            h.setProcessingTime(200L);
+            assertThat(items(onlyDocument(h)).get(0)).isEqualTo("f1");
+            snapshot = h.snapshot(1L, 300L);
+        }
+        try (var restored = harness(false, false, snapshot, rocksDb)) {
+            restored.setProcessingTime(1_000L);
+            send(restored, EventType.VIEW, "s5", "shoes", 2_000L);
+            restored.setProcessingTime(1_200L);
+            Recommendation doc = onlyDocument(restored);
+            assertThat(doc.modelVersion).as("weights restored").isEqualTo("ftrl-9");
+            assertThat(items(doc).get(0)).as("co-visitation list and weights restored").isEqualTo("f1");
+            assertThat(items(doc)).as("ALS candidates restored").contains("a1");
         }
     }
 

@@ -13,9 +13,13 @@ import java.nio.charset.StandardCharsets;
  * Guava's {@code murmur3_32_fixed} on UTF-8), checked against known vectors in the tests. Changing the
  * seed or {@code bits} invalidates a trained model.
  *
- * <p>A feature name is {@code namespace U+001F value}; a cross joins its parts with {@code U+001E}.
- * Validated ids never contain control characters, so distinct (namespace, value) pairs and crosses
- * only share a bucket by hash collision, never by spelling. No sign hash is applied: FTRL's L1 keeps
+ * <p>A feature name is {@code namespace U+001F value}; its <em>token</em> is the 32-bit murmur3 of
+ * the name, and its bucket the token's low {@code bits}. A cross combines the tokens of its parts
+ * with an order-sensitive integer mix (multiply, add, murmur3's finaliser), so a ranker that scores
+ * many items for one user and context hashes the user's and the context's names once and each
+ * item's twice, not every cross's concatenated string. Validated ids never contain control
+ * characters, so distinct (namespace, value) pairs only share a token by hash collision, never by
+ * spelling. No sign hash is applied: FTRL's L1 keeps
  * rare colliding features at zero, and {@link RankingFeatures} sums the values of collisions.
  *
  * <p>Immutable and thread-safe.
@@ -26,7 +30,6 @@ public final class FeatureHasher implements Serializable {
     /** Default seed ("desi" in ASCII); part of a model's identity. */
     public static final int DEFAULT_SEED = 0x64657369;
     static final char NAME_SEPARATOR = '\u001f';
-    static final char CROSS_SEPARATOR = '\u001e';
 
     private final int bits;
     private final int seed;
@@ -72,14 +75,29 @@ public final class FeatureHasher implements Serializable {
         return bucket(name(namespace, value));
     }
 
+    /** The token of {@code namespace=value}: 32 bits, of which the bucket is the low {@code bits}. */
+    public int token(String namespace, String value) {
+        return murmur3_32(name(namespace, value), seed);
+    }
+
+    /** The bucket of a token. */
+    public int bucketOf(int token) {
+        return token & mask;
+    }
+
+    /** The token of the cross of two tokens (order matters). */
+    public static int crossTokens(int a, int b) {
+        return fmix32(a * 0x9E3779B1 + b);
+    }
+
     /** Bucket of the cross {@code ns1=v1 × ns2=v2}. */
     public int cross(String ns1, String v1, String ns2, String v2) {
-        return bucket(name(ns1, v1) + CROSS_SEPARATOR + name(ns2, v2));
+        return bucketOf(crossTokens(token(ns1, v1), token(ns2, v2)));
     }
 
     /** Bucket of the cross {@code ns1=v1 × ns2=v2 × ns3=v3}. */
     public int cross(String ns1, String v1, String ns2, String v2, String ns3, String v3) {
-        return bucket(name(ns1, v1) + CROSS_SEPARATOR + name(ns2, v2) + CROSS_SEPARATOR + name(ns3, v3));
+        return bucketOf(crossTokens(crossTokens(token(ns1, v1), token(ns2, v2)), token(ns3, v3)));
     }
 
     static String name(String namespace, String value) {

@@ -52,6 +52,11 @@ public final class RankingFeatures implements Serializable {
     private final FeatureHasher hasher;
     private final boolean contextFeatures;
     private final int topCategories;
+    private final int biasBucket;
+    private final int alsBucket;
+    private final int popularityBucket;
+    private final int freshnessBucket;
+    private final int categoryShareBucket;
 
     /** Context features on, top {@value #DEFAULT_TOP_CATEGORIES} user categories. */
     public RankingFeatures(FeatureHasher hasher) {
@@ -73,6 +78,11 @@ public final class RankingFeatures implements Serializable {
         this.hasher = hasher;
         this.contextFeatures = contextFeatures;
         this.topCategories = topCategories;
+        this.biasBucket = hasher.bucket(BIAS);
+        this.alsBucket = hasher.bucket(NUMERIC, "als");
+        this.popularityBucket = hasher.bucket(NUMERIC, "pop");
+        this.freshnessBucket = hasher.bucket(NUMERIC, "fresh");
+        this.categoryShareBucket = hasher.bucket(NUMERIC, "catshare");
     }
 
     public FeatureHasher hasher() {
@@ -87,7 +97,10 @@ public final class RankingFeatures implements Serializable {
         return topCategories;
     }
 
-    /** A fresh builder; set what is known and call {@link Builder#build()}. */
+    /**
+     * A fresh builder; set what is known and call {@link Builder#build()}. A builder may be reused
+     * for several items of one user and context: it hashes the user's and the context's parts once.
+     */
     public Builder builder() {
         return new Builder();
     }
@@ -103,11 +116,14 @@ public final class RankingFeatures implements Serializable {
         private double als = Double.NaN;
         private double popularity = Double.NaN;
         private double ageHours = Double.NaN;
+        /** Tokens of the user's and the context's parts, computed at the first build after they change. */
+        private Prefix prefix;
 
         private Builder() {}
 
         public Builder user(UserSummary summary) {
             this.user = summary == null ? UserSummary.anonymous() : summary;
+            this.prefix = null;
             return this;
         }
 
@@ -115,6 +131,7 @@ public final class RankingFeatures implements Serializable {
             this.geo = geoCell;
             this.time = timeBucket;
             this.device = deviceClass;
+            this.prefix = null;
             return this;
         }
 
@@ -143,67 +160,107 @@ public final class RankingFeatures implements Serializable {
         }
 
         public HashedFeatures build() {
+            if (prefix == null) {
+                prefix = new Prefix();
+            }
+            Prefix p = prefix;
             Accumulator acc = new Accumulator();
-            acc.add(hasher.bucket(BIAS), 1.0);
-            String s = nonEmpty(user.segment());
+            acc.add(biasBucket, 1.0);
             String i = nonEmpty(item);
             String c = nonEmpty(category);
+            int it = i == null ? 0 : hasher.token(ITEM, i);
+            int ct = c == null ? 0 : hasher.token(CATEGORY, c);
             if (i != null) {
-                acc.add(hasher.bucket(ITEM, i), 1.0);
+                acc.add(hasher.bucketOf(it), 1.0);
             }
             if (c != null) {
-                acc.add(hasher.bucket(CATEGORY, c), 1.0);
+                acc.add(hasher.bucketOf(ct), 1.0);
             }
-            if (s != null) {
-                acc.add(hasher.bucket(SEGMENT, s), 1.0);
+            if (p.segment) {
+                acc.add(hasher.bucketOf(p.segmentToken), 1.0);
                 if (c != null) {
-                    acc.add(hasher.cross(SEGMENT, s, CATEGORY, c), 1.0);
+                    acc.add(cross(p.segmentToken, ct), 1.0);
                 }
                 if (i != null) {
-                    acc.add(hasher.cross(SEGMENT, s, ITEM, i), 1.0);
+                    acc.add(cross(p.segmentToken, it), 1.0);
                 }
             }
             if (c != null) {
-                int n = Math.min(topCategories, user.categoryCount());
-                for (int r = 0; r < n; r++) {
-                    acc.add(hasher.cross(USER_CATEGORY, user.category(r), CATEGORY, c), 1.0);
+                for (int uc : p.userCategoryTokens) {
+                    acc.add(cross(uc, ct), 1.0);
                 }
             }
             if (contextFeatures) {
-                addContext(acc, GEO, nonEmpty(geo), s, i, c, false);
-                addContext(acc, TIME, nonEmpty(time), s, i, c, true);
-                addContext(acc, DEVICE, nonEmpty(device), s, i, c, true);
+                for (int k = 0; k < p.contextTokens.length; k++) {
+                    int vt = p.contextTokens[k];
+                    acc.add(hasher.bucketOf(vt), 1.0);
+                    if (i != null) {
+                        acc.add(cross(vt, it), 1.0);
+                    }
+                    if (c != null) {
+                        acc.add(cross(vt, ct), 1.0);
+                        if (p.crossSegment[k] && p.segment) {
+                            acc.add(hasher.bucketOf(FeatureHasher.crossTokens(
+                                    FeatureHasher.crossTokens(p.segmentToken, vt), ct)), 1.0);
+                        }
+                    }
+                }
             }
             if (!Double.isNaN(als)) {
-                acc.add(hasher.bucket(NUMERIC, "als"), Math.max(-MAX_ALS, Math.min(MAX_ALS, finite(als, "alsScore"))));
+                acc.add(alsBucket, Math.max(-MAX_ALS, Math.min(MAX_ALS, finite(als, "alsScore"))));
             }
             if (!Double.isNaN(popularity)) {
-                acc.add(hasher.bucket(NUMERIC, "pop"), Math.log1p(Math.max(0.0, finite(popularity, "contextPopularity"))));
+                acc.add(popularityBucket, Math.log1p(Math.max(0.0, finite(popularity, "contextPopularity"))));
             }
             if (!Double.isNaN(ageHours)) {
                 double age = Math.max(0.0, finite(ageHours, "recencyHours"));
-                acc.add(hasher.bucket(NUMERIC, "fresh"), 1.0 / (1.0 + age / FRESHNESS_HALF_HOURS));
+                acc.add(freshnessBucket, 1.0 / (1.0 + age / FRESHNESS_HALF_HOURS));
             }
             double share = user.share(c);
             if (share > 0) {
-                acc.add(hasher.bucket(NUMERIC, "catshare"), share);
+                acc.add(categoryShareBucket, share);
             }
             return acc.build();
         }
 
-        private void addContext(Accumulator acc, String ns, String v, String s, String i, String c,
-                                boolean crossSegment) {
-            if (v == null) {
-                return;
-            }
-            acc.add(hasher.bucket(ns, v), 1.0);
-            if (i != null) {
-                acc.add(hasher.cross(ns, v, ITEM, i), 1.0);
-            }
-            if (c != null) {
-                acc.add(hasher.cross(ns, v, CATEGORY, c), 1.0);
-                if (crossSegment && s != null) {
-                    acc.add(hasher.cross(SEGMENT, s, ns, v, CATEGORY, c), 1.0);
+        private int cross(int a, int b) {
+            return hasher.bucketOf(FeatureHasher.crossTokens(a, b));
+        }
+
+        /** The tokens of what stays the same across the items of one ranking. */
+        private final class Prefix {
+            final boolean segment;
+            final int segmentToken;
+            final int[] userCategoryTokens;
+            final int[] contextTokens;
+            /** Per context part: whether it is crossed with segment × category (time and device, not geo). */
+            final boolean[] crossSegment;
+
+            Prefix() {
+                String s = nonEmpty(user.segment());
+                segment = s != null;
+                segmentToken = segment ? hasher.token(SEGMENT, s) : 0;
+                int n = Math.min(topCategories, user.categoryCount());
+                userCategoryTokens = new int[n];
+                for (int r = 0; r < n; r++) {
+                    userCategoryTokens[r] = hasher.token(USER_CATEGORY, user.category(r));
+                }
+                String[] ns = {GEO, TIME, DEVICE};
+                String[] vs = {nonEmpty(geo), nonEmpty(time), nonEmpty(device)};
+                boolean[] crossSeg = {false, true, true};
+                int m = 0;
+                for (String v : vs) {
+                    m += v == null ? 0 : 1;
+                }
+                contextTokens = new int[m];
+                crossSegment = new boolean[m];
+                int k = 0;
+                for (int j = 0; j < 3; j++) {
+                    if (vs[j] != null) {
+                        contextTokens[k] = hasher.token(ns[j], vs[j]);
+                        crossSegment[k] = crossSeg[j];
+                        k++;
+                    }
                 }
             }
         }

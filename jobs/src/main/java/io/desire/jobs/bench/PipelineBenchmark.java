@@ -6,6 +6,7 @@ import io.desire.features.event.ParseOutcome;
 import io.desire.features.event.ParserConfig;
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
+import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.OutputSinks;
 import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.StreamingJob;
@@ -50,7 +51,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * {@code bin/desire bench}: measures, in one run and side by side, the events/s of a bare pipeline
  * (generator → parse → keyBy(user) → count) and of the full recommendation pipeline with a
- * discarding sink and with the real Elasticsearch sink, then the freshness (ingestion into Kafka →
+ * discarding sink — blend only, then with learning (ALS, co-visitation, FTRL; the model loops left
+ * open, as in any bounded run) — and with the real Elasticsearch sink, then the freshness (ingestion into Kafka →
  * document readable by id in Elasticsearch) at a steady live rate. All runs use the same settings:
  * RocksDB (or the configured backend), checkpoints every 10 s, parallelism 2. Any job configuration key
  * may be passed as {@code --key value}.
@@ -107,8 +109,11 @@ public final class PipelineBenchmark {
 
         double bare = runBare(cfg, events);
         System.out.printf("bare pipeline (parse, keyBy user, count)      %,10.0f events/s%n", bare);
+        double blend = runFull(cfg.with(ConfigKeys.LEARNING_ENABLED.name(), "false"), events, null);
+        System.out.printf("full pipeline, blend only, discarding sink    %,10.0f events/s  (%.2fx bare)%n", blend, blend / bare);
         double full = runFull(cfg, events, null);
-        System.out.printf("full pipeline, discarding sink                %,10.0f events/s  (%.2fx bare)%n", full, full / bare);
+        System.out.printf("full pipeline%s, discarding sink %,10.0f events/s  (%.2fx bare)%n",
+                LearningPipeline.enabled(cfg) ? " with learning" : ", blend only ", full, full / bare);
         if (esUrl != null) {
             JobConfig esCfg = cfg.with(ConfigKeys.ES_INDEX.name(), "bench-" + runId);
             double withEs = runFull(esCfg, events, esCfg);
@@ -166,6 +171,8 @@ public final class PipelineBenchmark {
                 .with(ConfigKeys.KAFKA_TOPIC.name(), topic)
                 .with(ConfigKeys.KAFKA_GROUP.name(), "bench-" + runId)
                 .with(ConfigKeys.DEAD_LETTER_TOPIC.name(), "bench-deadletter-" + runId)
+                .with(ConfigKeys.TOPIC_ITEM_FACTORS.name(), "bench-factors-" + runId)
+                .with(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), "bench-weights-" + runId)
                 .with(ConfigKeys.ES_INDEX.name(), "bench-live-" + runId)
                 .with(ConfigKeys.PARALLELISM.name(), "1");
         String bootstrap = live.getString(ConfigKeys.KAFKA_BOOTSTRAP);

@@ -1,5 +1,6 @@
 package io.desire.operators.als;
 
+import io.desire.operators.StateTtl;
 import io.desire.features.als.AlsParams;
 import io.desire.features.als.FoldIn;
 import io.desire.features.profile.EventWeights;
@@ -46,6 +47,7 @@ public final class AlsConfig implements Serializable {
     public static final double DEFAULT_ITEM_LEARNING_RATE = 0.5;
     public static final double DEFAULT_INIT_SCALE = 0.1;
     public static final Duration DEFAULT_USER_STATE_TTL = Duration.ofDays(90);
+    public static final Duration DEFAULT_FORGET_GUARD = Duration.ofHours(1);
     public static final int DEFAULT_CANDIDATES = 0;
     /** Largest accepted rank: a k×k solve per event stays well under a millisecond up to here. */
     public static final int MAX_RANK = 256;
@@ -65,6 +67,7 @@ public final class AlsConfig implements Serializable {
     private final double maxNorm;
     private final double initScale;
     private final Duration userStateTtl;
+    private final Duration forgetGuard;
     private final int candidates;
 
     private AlsConfig(Builder b) {
@@ -81,6 +84,7 @@ public final class AlsConfig implements Serializable {
         this.maxNorm = b.maxNorm;
         this.initScale = b.initScale;
         this.userStateTtl = b.userStateTtl;
+        this.forgetGuard = b.forgetGuard;
         this.candidates = b.candidates;
     }
 
@@ -143,6 +147,11 @@ public final class AlsConfig implements Serializable {
 
     public Duration userStateTtl() {
         return userStateTtl;
+    }
+
+    /** How long after a user's {@code forget_user} their older, late events are still dropped. */
+    public Duration forgetGuard() {
+        return forgetGuard;
     }
 
     public int candidates() {
@@ -209,6 +218,7 @@ public final class AlsConfig implements Serializable {
         private double maxNorm = FoldIn.DEFAULT_MAX_NORM;
         private double initScale = DEFAULT_INIT_SCALE;
         private Duration userStateTtl = DEFAULT_USER_STATE_TTL;
+        private Duration forgetGuard = DEFAULT_FORGET_GUARD;
         private int candidates = DEFAULT_CANDIDATES;
 
         private Builder() {}
@@ -327,6 +337,15 @@ public final class AlsConfig implements Serializable {
                 throw new IllegalArgumentException("initScale must be finite and > 0, got " + s);
             }
             this.initScale = s;
+            return this;
+        }
+
+        /**
+         * Processing time during which events of a forgotten user from before the erasure are dropped
+         * rather than re-create the user's row; positive, default 1 h.
+         */
+        public Builder forgetGuard(Duration d) {
+            this.forgetGuard = StateTtl.requirePositive("forgetGuard", d);
             return this;
         }
 

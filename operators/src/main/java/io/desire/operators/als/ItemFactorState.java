@@ -1,5 +1,6 @@
 package io.desire.operators.als;
 
+import io.desire.operators.CoalescedEmission;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -8,9 +9,7 @@ import java.util.Objects;
  * publication (only grows), the largest event time learned from, whether changes wait for
  * publication, and the item's pending timers. A Flink POJO.
  */
-public class ItemFactorState {
-    /** No processing-time timer registered. */
-    public static final long NONE = Long.MIN_VALUE;
+public class ItemFactorState implements CoalescedEmission {
 
     public double[] factors;
     public long version;
@@ -25,6 +24,26 @@ public class ItemFactorState {
     public String category;
 
     public ItemFactorState() {}
+
+    @Override
+    public long pendingTimer() {
+        return timerAt;
+    }
+
+    @Override
+    public void pendingTimer(long timestamp) {
+        timerAt = timestamp;
+    }
+
+    @Override
+    public boolean flushArmed() {
+        return flushArmed;
+    }
+
+    @Override
+    public void flushArmed(boolean armed) {
+        flushArmed = armed;
+    }
 
     @Override
     public boolean equals(Object o) {

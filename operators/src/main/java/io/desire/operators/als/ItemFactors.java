@@ -1,5 +1,6 @@
 package io.desire.operators.als;
 
+import io.desire.operators.CoalescedEmission;
 import io.desire.features.als.FoldIn;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -7,7 +8,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -56,9 +56,6 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
     public static final String PUBLISHED_METRIC = "alsItemVersionsPublished";
     public static final String REJECTED_METRIC = "alsItemRejectedUpdates";
     public static final String VERSION_METRIC = "alsItemModelVersion";
-
-    /** Timestamp of the end-of-input flush timer. */
-    static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final AlsConfig config;
 
@@ -118,13 +115,13 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         }
         if (moved != null || s.version == 0) {
             s.pendingUpdates++;
-            schedule(s, ctx);
+            CoalescedEmission.schedule(s, ctx.timerService(), config.updateIntervalMillis());
         }
         s.eventTime = Math.max(s.eventTime, u.eventTime);
         if (u.category != null && !u.category.equals(s.category)) {
             s.category = u.category;
             s.pendingUpdates++;
-            schedule(s, ctx);
+            CoalescedEmission.schedule(s, ctx.timerService(), config.updateIntervalMillis());
         }
         state.update(s);
     }
@@ -146,38 +143,14 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         return foldIn.factorForIncremental(g);
     }
 
-    private void schedule(ItemFactorState s, Context ctx) {
-        if (s.timerAt == ItemFactorState.NONE) {
-            s.timerAt = ctx.timerService().currentProcessingTime() + config.updateIntervalMillis();
-            ctx.timerService().registerProcessingTimeTimer(s.timerAt);
-        }
-        if (!s.flushArmed) {
-            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-            s.flushArmed = true;
-        }
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemFactorUpdate> out) throws Exception {
         ItemFactorState s = state.value();
         if (s == null) {
             return;
         }
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            if (timestamp != s.timerAt) {
-                return;
-            }
-            s.timerAt = ItemFactorState.NONE;
-            if (s.flushArmed) {
-                ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
-                s.flushArmed = false;
-            }
-        } else {
-            s.flushArmed = false;
-            if (s.timerAt != ItemFactorState.NONE) {
-                ctx.timerService().deleteProcessingTimeTimer(s.timerAt);
-                s.timerAt = ItemFactorState.NONE;
-            }
+        if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), ctx.timerService())) {
+            return;
         }
         if (s.pendingUpdates > 0) {
             s.version++;

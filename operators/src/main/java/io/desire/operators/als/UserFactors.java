@@ -34,7 +34,10 @@ import org.apache.flink.util.OutputTag;
  * {@code YᵀY}; fold-in as in Oryx 2 {@code ALSUtils}) — stored, and a {@link UserFactorUpdate}
  * carrying the NEW vector is emitted for the touched item. Items the table does not hold yet take
  * their deterministic {@link AlsConfig#initialItemVector initial vector}, which the update carries
- * to the item side. {@code forget_user} clears the user's state. Item, user and other events are
+ * to the item side. {@code forget_user} clears the user's state; for {@link AlsConfig#forgetGuard()}
+ * (default 1 h) afterwards only the erasure's event time is kept, and the user's events from before
+ * it that arrive late are dropped (counted in {@value #DROPPED_AFTER_FORGET_METRIC}), so they
+ * cannot re-create the row. Item, user and other events are
  * ignored (filter with {@link #isInput}).
  *
  * <p><b>Broadcast input</b>: {@link ItemFactorUpdate}s from the feedback topic. The update with the
@@ -80,6 +83,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
 
     public static final String STATE_NAME = "als-user-factors";
     public static final String TABLE_STATE_NAME = "als-item-table";
+    public static final String FORGOTTEN_STATE_NAME = "als-user-forgotten-at";
     public static final OutputTag<AlsCandidates> CANDIDATES =
             new OutputTag<>("als-candidates", TypeInformation.of(AlsCandidates.class));
     /** Side output of the user's item-to-item steps; see the class comment. */
@@ -89,6 +93,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String EVENTS_METRIC = "alsUserEvents";
     public static final String UPDATES_METRIC = "alsUserUpdates";
     public static final String FORGETS_METRIC = "alsUsersForgotten";
+    public static final String DROPPED_AFTER_FORGET_METRIC = "alsEventsDroppedAfterForget";
     public static final String TABLE_UPDATES_METRIC = "alsItemTableUpdates";
     public static final String STALE_METRIC = "alsItemTableStaleUpdates";
     public static final String REJECTED_METRIC = "alsItemTableRejectedUpdates";
@@ -97,12 +102,14 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private final AlsConfig config;
 
     private transient ValueState<UserFactorState> state;
+    private transient ValueState<Long> forgottenAt;
     private transient MapStateDescriptor<String, ItemFactorUpdate> tableDescriptor;
     private transient FoldIn foldIn;
     private transient ItemFactorTable table;
     private transient Counter events;
     private transient Counter updates;
     private transient Counter forgets;
+    private transient Counter droppedAfterForget;
     private transient Counter tableUpdates;
     private transient Counter stale;
     private transient Counter rejected;
@@ -119,6 +126,17 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         ValueStateDescriptor<UserFactorState> d =
                 new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserFactorState.class));
         d.enableTimeToLive(StateTtl.processingTime(config.userStateTtl()));
+        return d;
+    }
+
+    /**
+     * The event time of the user's latest {@code forget_user}, kept for {@link AlsConfig#forgetGuard()}
+     * of processing time: events of the user at or before it, still in flight at the erasure, are
+     * dropped instead of re-creating the user's row.
+     */
+    public static ValueStateDescriptor<Long> createForgottenDescriptor(AlsConfig config) {
+        ValueStateDescriptor<Long> d = new ValueStateDescriptor<>(FORGOTTEN_STATE_NAME, Types.LONG);
+        d.enableTimeToLive(StateTtl.processingTime(config.forgetGuard()));
         return d;
     }
 
@@ -141,12 +159,14 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(createStateDescriptor(config));
+        forgottenAt = getRuntimeContext().getState(createForgottenDescriptor(config));
         tableDescriptor = createTableDescriptor();
         foldIn = config.foldIn();
         var metrics = getRuntimeContext().getMetricGroup();
         events = metrics.counter(EVENTS_METRIC);
         updates = metrics.counter(UPDATES_METRIC);
         forgets = metrics.counter(FORGETS_METRIC);
+        droppedAfterForget = metrics.counter(DROPPED_AFTER_FORGET_METRIC);
         tableUpdates = metrics.counter(TABLE_UPDATES_METRIC);
         stale = metrics.counter(STALE_METRIC);
         rejected = metrics.counter(REJECTED_METRIC);
@@ -161,7 +181,14 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         events.inc();
         if (e.type == EventType.FORGET_USER) {
             state.clear();
+            Long previous = forgottenAt.value();
+            forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
             forgets.inc();
+            return;
+        }
+        Long forgotten = forgottenAt.value();
+        if (forgotten != null && e.ts <= forgotten) {
+            droppedAfterForget.inc();
             return;
         }
         double value;

@@ -1,5 +1,6 @@
 package io.desire.operators.covisit;
 
+import io.desire.operators.CoalescedEmission;
 import io.desire.features.profile.DecayPolicy;
 import io.desire.features.profile.DecayedScores;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -75,9 +75,6 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
     public static final Duration DEFAULT_PUBLISH_INTERVAL = Duration.ofSeconds(1);
     /** Largest {@code maxFollowers} and {@code publishTop}: every transition reads and writes the whole list. */
     public static final int MAX_FOLLOWERS_LIMIT = 1000;
-
-    /** Timestamp of the end-of-input flush timer. */
-    static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final DecayPolicy decay;
     private final int publishTop;
@@ -167,19 +164,8 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
         s.followers.add(t.toItem, t.weight, t.toCategory, t.eventTime, decay);
         s.eventTime = Math.max(s.eventTime, t.eventTime);
         s.pendingUpdates++;
-        schedule(s, ctx);
+        CoalescedEmission.schedule(s, ctx.timerService(), publishIntervalMillis);
         state.update(s);
-    }
-
-    private void schedule(FollowerState s, Context ctx) {
-        if (s.timerAt == FollowerState.NONE) {
-            s.timerAt = ctx.timerService().currentProcessingTime() + publishIntervalMillis;
-            ctx.timerService().registerProcessingTimeTimer(s.timerAt);
-        }
-        if (!s.flushArmed) {
-            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-            s.flushArmed = true;
-        }
     }
 
     @Override
@@ -188,21 +174,8 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
         if (s == null) {
             return;
         }
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            if (timestamp != s.timerAt) {
-                return;
-            }
-            s.timerAt = FollowerState.NONE;
-            if (s.flushArmed) {
-                ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
-                s.flushArmed = false;
-            }
-        } else {
-            s.flushArmed = false;
-            if (s.timerAt != FollowerState.NONE) {
-                ctx.timerService().deleteProcessingTimeTimer(s.timerAt);
-                s.timerAt = FollowerState.NONE;
-            }
+        if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), ctx.timerService())) {
+            return;
         }
         if (s.pendingUpdates > 0) {
             s.version++;

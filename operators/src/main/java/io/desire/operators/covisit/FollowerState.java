@@ -1,6 +1,7 @@
 package io.desire.operators.covisit;
 
 import io.desire.features.profile.DecayedScores;
+import io.desire.operators.CoalescedEmission;
 import java.util.Arrays;
 
 /**
@@ -10,9 +11,7 @@ import java.util.Arrays;
  * version of the item's last publication (only grows), the largest event time reflected, how many
  * transitions wait for publication, and the item's pending timers. A Flink POJO.
  */
-public class FollowerState {
-    /** No processing-time timer registered. */
-    public static final long NONE = Long.MIN_VALUE;
+public class FollowerState implements CoalescedEmission {
 
     public DecayedScores followers = new DecayedScores();
     public long version;
@@ -25,6 +24,26 @@ public class FollowerState {
     public boolean flushArmed;
 
     public FollowerState() {}
+
+    @Override
+    public long pendingTimer() {
+        return timerAt;
+    }
+
+    @Override
+    public void pendingTimer(long timestamp) {
+        timerAt = timestamp;
+    }
+
+    @Override
+    public boolean flushArmed() {
+        return flushArmed;
+    }
+
+    @Override
+    public void flushArmed(boolean armed) {
+        flushArmed = armed;
+    }
 
     @Override
     public boolean equals(Object o) {

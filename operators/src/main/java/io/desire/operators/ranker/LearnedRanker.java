@@ -122,9 +122,11 @@ public final class LearnedRanker implements Serializable {
         String contextKey = ContextDefaults.contextKey(geoCell, timeBucket, deviceClass);
 
         List<Scored> scored = new ArrayList<>();
+        // one builder for the whole ranking: the user's and the context's parts are hashed once
+        RankingFeatures.Builder builder = features.builder().user(user).context(geoCell, timeBucket, deviceClass);
         for (Merged m : merge(candidates, exclude).values()) {
-            HashedFeatures x = vector(user, geoCell, timeBucket, deviceClass, m.itemId, m.category, m.als,
-                    m.popularity, m.recency);
+            HashedFeatures x = builder.item(m.itemId, m.category).alsScore(m.als).contextPopularity(m.popularity)
+                    .recencyHours(m.recency).build();
             double p = trained ? weights.score(x) : 0.5;
             scored.add(new Scored(m, x, p));
         }
@@ -153,19 +155,13 @@ public final class LearnedRanker implements Serializable {
      */
     public HashedFeatures featuresOf(UserSummary user, String geoCell, String timeBucket, String deviceClass,
                                      RankerCandidate c) {
-        return vector(user, geoCell, timeBucket, deviceClass, c.itemId, c.category, c.alsScore,
-                c.contextPopularity, c.recencyHours);
-    }
-
-    private HashedFeatures vector(UserSummary user, String geoCell, String timeBucket, String deviceClass,
-                                  String itemId, String category, double als, double popularity, double recency) {
         return features.builder()
                 .user(user)
                 .context(geoCell, timeBucket, deviceClass)
-                .item(itemId, category)
-                .alsScore(als)
-                .contextPopularity(popularity)
-                .recencyHours(recency)
+                .item(c.itemId, c.category)
+                .alsScore(c.alsScore)
+                .contextPopularity(c.contextPopularity)
+                .recencyHours(c.recencyHours)
                 .build();
     }
 

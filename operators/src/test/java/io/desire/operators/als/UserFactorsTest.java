@@ -189,6 +189,10 @@ class UserFactorsTest {
             assertThat(userState(h, IMPLICIT, "v")).isNotNull();
 
             drain(h);
+            h.processElement(event(EventType.CLICK, "u", "late", 2L), 2L);
+            assertThat(userState(h, IMPLICIT, "u")).as("a late event from before the erasure is dropped").isNull();
+            assertThat(h.extractOutputValues()).isEmpty();
+
             h.processElement(event(EventType.CLICK, "u", "b", 3L), 3L);
             assertThat(userState(h, IMPLICIT, "u").items).as("starts afresh").containsExactly("b");
         }
