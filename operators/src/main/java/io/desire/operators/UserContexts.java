@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@code eventTime} (its version) never goes backwards even when older events arrive late, and the
  * largest event time awaiting emission ({@link #NONE} when the context is clean).
  */
-public class UserContexts implements CoalescedEmission {
+public class UserContexts extends CoalescedState {
     /** Marks "no value": no pending event time, no emitted document, no timer. */
     public static final long NONE = Long.MIN_VALUE;
 
@@ -19,32 +19,8 @@ public class UserContexts implements CoalescedEmission {
     public long[] emittedEventTime = new long[0];
     /** Largest event time awaiting emission per context, or {@link #NONE} when clean. */
     public long[] pendingEventTime = new long[0];
-    /** Processing time of the registered emission timer, or {@link #NONE}. */
-    public long timerAt = NONE;
-    /** Whether the end-of-input event-time timer ({@code Long.MAX_VALUE}) is registered. */
-    public boolean flushArmed;
 
     public UserContexts() {}
-
-    @Override
-    public long pendingTimer() {
-        return timerAt;
-    }
-
-    @Override
-    public void pendingTimer(long timestamp) {
-        timerAt = timestamp;
-    }
-
-    @Override
-    public boolean flushArmed() {
-        return flushArmed;
-    }
-
-    @Override
-    public void flushArmed(boolean armed) {
-        flushArmed = armed;
-    }
 
     public int size() {
         return keys.length;

@@ -120,6 +120,9 @@ public final class PipelineBenchmark {
             System.out.printf("full pipeline, Elasticsearch sink             %,10.0f events/s  (%.2fx bare)%n", withEs, withEs / bare);
         }
         if (esUrl != null && bootstrap != null) {
+            if (LearningPipeline.enabled(cfg)) {
+                freshness(cfg.with(ConfigKeys.LEARNING_ENABLED.name(), "false"), runId + "b", rate, freshnessSeconds);
+            }
             freshness(cfg, runId, rate, freshnessSeconds);
         } else {
             System.out.println("freshness: skipped (needs --kafka-bootstrap and --es-url)");
@@ -214,8 +217,9 @@ public final class PipelineBenchmark {
             System.out.println("freshness: no probe became visible");
             return;
         }
-        System.out.printf("freshness at %.0f events/s (Kafka → Elasticsearch GET by id): p50 %d ms, p99 %d ms, max %d ms,"
-                + " %d probes%n", rate, pct(latencies, 0.50), pct(latencies, 0.99),
+        System.out.printf("freshness%s at %.0f events/s (Kafka → Elasticsearch GET by id): p50 %d ms, p99 %d ms,"
+                + " max %d ms, %d probes%n", LearningPipeline.enabled(cfg) ? " with learning" : ", blend only",
+                rate, pct(latencies, 0.50), pct(latencies, 0.99),
                 latencies.get(latencies.size() - 1), latencies.size());
     }
 

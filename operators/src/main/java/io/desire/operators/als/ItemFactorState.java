@@ -1,6 +1,6 @@
 package io.desire.operators.als;
 
-import io.desire.operators.CoalescedEmission;
+import io.desire.operators.CoalescedState;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -9,41 +9,17 @@ import java.util.Objects;
  * publication (only grows), the largest event time learned from, whether changes wait for
  * publication, and the item's pending timers. A Flink POJO.
  */
-public class ItemFactorState implements CoalescedEmission {
+public class ItemFactorState extends CoalescedState {
 
     public double[] factors;
     public long version;
     public long eventTime = Long.MIN_VALUE;
     /** Updates applied since the last publication. */
     public int pendingUpdates;
-    /** The registered processing-time timer, or {@link #NONE}. */
-    public long timerAt = NONE;
-    /** Whether the end-of-input event-time timer is registered. */
-    public boolean flushArmed;
     /** The category of the item's latest interaction that had one; published with the vector. */
     public String category;
 
     public ItemFactorState() {}
-
-    @Override
-    public long pendingTimer() {
-        return timerAt;
-    }
-
-    @Override
-    public void pendingTimer(long timestamp) {
-        timerAt = timestamp;
-    }
-
-    @Override
-    public boolean flushArmed() {
-        return flushArmed;
-    }
-
-    @Override
-    public void flushArmed(boolean armed) {
-        flushArmed = armed;
-    }
 
     @Override
     public boolean equals(Object o) {

@@ -1,7 +1,7 @@
 package io.desire.operators.covisit;
 
 import io.desire.features.profile.DecayedScores;
-import io.desire.operators.CoalescedEmission;
+import io.desire.operators.CoalescedState;
 import java.util.Arrays;
 
 /**
@@ -11,39 +11,15 @@ import java.util.Arrays;
  * version of the item's last publication (only grows), the largest event time reflected, how many
  * transitions wait for publication, and the item's pending timers. A Flink POJO.
  */
-public class FollowerState implements CoalescedEmission {
+public class FollowerState extends CoalescedState {
 
     public DecayedScores followers = new DecayedScores();
     public long version;
     public long eventTime = Long.MIN_VALUE;
     /** Transitions applied since the last publication. */
     public int pendingUpdates;
-    /** The registered processing-time timer, or {@link #NONE}. */
-    public long timerAt = NONE;
-    /** Whether the end-of-input event-time timer is registered. */
-    public boolean flushArmed;
 
     public FollowerState() {}
-
-    @Override
-    public long pendingTimer() {
-        return timerAt;
-    }
-
-    @Override
-    public void pendingTimer(long timestamp) {
-        timerAt = timestamp;
-    }
-
-    @Override
-    public boolean flushArmed() {
-        return flushArmed;
-    }
-
-    @Override
-    public void flushArmed(boolean armed) {
-        flushArmed = armed;
-    }
 
     @Override
     public boolean equals(Object o) {
