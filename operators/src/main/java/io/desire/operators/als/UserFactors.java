@@ -54,8 +54,10 @@ import org.apache.flink.util.OutputTag;
  * ItemFactorTable}) are derived from it and rebuilt after a restore, not checkpointed.
  *
  * <p><b>Candidates.</b> With {@link AlsConfig#candidates()} n > 0, every user update also emits the
- * user's top-n items from the table (recent interactions excluded) to {@link #CANDIDATES}: an exact
- * scan, O(catalogue·k) per event. Memory of the table: catalogue × rank × 8 B of vectors per
+ * user's top-n items from the table (recent interactions excluded), with the categories the item
+ * side published, to {@link #CANDIDATES} — nothing while the table is empty: an exact scan,
+ * O(catalogue·k) per event. The update sent to the item side carries the event's category, which
+ * {@link ItemFactors} publishes with the vector. Memory of the table: catalogue × rank × 8 B of vectors per
  * subtask plus ids, records and map entries — about 300 B per item at rank 10, so 1 M items ≈ 300 MB
  * of heap per subtask, and as much written per subtask into every checkpoint (see {@link
  * ItemFactorTable}).
@@ -246,14 +248,19 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
 
         double confidence = config.implicit() ? 1 + config.alpha() * evidence : 1.0;
         double preference = config.implicit() ? 1.0 : evidence;
-        out.collect(new UserFactorUpdate(e.userId, e.itemId, x.clone(), confidence, preference, e.ts,
-                touchedInit == null ? null : touchedInit.clone()));
+        UserFactorUpdate update = new UserFactorUpdate(e.userId, e.itemId, x.clone(), confidence, preference, e.ts,
+                touchedInit == null ? null : touchedInit.clone());
+        update.category = e.category;
+        out.collect(update);
 
-        if (config.candidates() > 0) {
+        if (config.candidates() > 0 && items.size() > 0) {
             AlsCandidates c = items.topN(x, config.candidates(), Arrays.asList(s.items));
-            c.userId = e.userId;
-            c.eventTime = e.ts;
-            ctx.output(CANDIDATES, c);
+            if (c.items.length > 0) {
+                c.userId = e.userId;
+                c.eventTime = e.ts;
+                c.categories = categories(c.items, ctx.getBroadcastState(tableDescriptor));
+                ctx.output(CANDIDATES, c);
+            }
         }
     }
 
@@ -284,6 +291,17 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
             items.put(kept.itemId, kept.factors);
         }
         tableUpdates.inc();
+    }
+
+    /** The published category of each item, null where unknown. */
+    private static String[] categories(String[] items, ReadOnlyBroadcastState<String, ItemFactorUpdate> table)
+            throws Exception {
+        String[] out = new String[items.length];
+        for (int i = 0; i < items.length; i++) {
+            ItemFactorUpdate u = table.get(items[i]);
+            out[i] = u == null ? null : u.category;
+        }
+        return out;
     }
 
     /** The scan index and Gram over the broadcast table, built on first use after (re)start. */

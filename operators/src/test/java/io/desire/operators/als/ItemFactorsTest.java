@@ -117,6 +117,18 @@ class ItemFactorsTest {
     }
 
     @Test
+    void publishesTheItemsLatestCategoryWithItsVector() throws Exception {
+        try (var h = harness(CONFIG)) {
+            UserFactorUpdate first = interaction("u", "i", 2.0, 1L, 1, 0);
+            first.category = "books";
+            h.processElement(first, 1L);
+            h.processElement(interaction("v", "i", 2.0, 2L, 0, 1), 2L); // no category: keeps the known one
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(h.extractOutputValues()).extracting(u -> u.category).containsExactly("books");
+        }
+    }
+
+    @Test
     void vectorsStayWithinTheNormCap() throws Exception {
         AlsConfig c = AlsConfig.builder().rank(2).explicit().maxNorm(1.0).itemLearningRate(1.0).build();
         try (var h = harness(c)) {

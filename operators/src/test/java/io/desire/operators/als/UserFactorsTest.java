@@ -202,14 +202,24 @@ class UserFactorsTest {
     void candidatesAreTheBestUnseenItemsByDotProduct() throws Exception {
         AlsConfig c = AlsConfig.builder().rank(2).candidates(2).build();
         try (var h = harness(c)) {
+            Event first = event(EventType.PURCHASE, "u", "a", 4L);
+            h.processElement(first, 4L);
+            assertThat(h.getSideOutput(UserFactors.CANDIDATES)).as("an empty table proposes nothing").isNull();
+            drain(h);
+
             h.processBroadcastElement(item("a", 1, 1, 0), 0);
-            h.processBroadcastElement(item("near", 1, 0.9, 0.1), 0);
+            h.processBroadcastElement(item("near", 1, 0.9, 0.1).withCategory("books"), 0);
             h.processBroadcastElement(item("mid", 1, 0.5, 0.5), 0);
             h.processBroadcastElement(item("far", 1, -1, 0), 0);
-            h.processElement(event(EventType.PURCHASE, "u", "a", 5L), 5L);
-            double[] x = drain(h).get(0).userFactors;
+            Event purchase = event(EventType.PURCHASE, "u", "a", 5L);
+            purchase.category = "toys";
+            h.processElement(purchase, 5L);
+            UserFactorUpdate update = drain(h).get(0);
+            assertThat(update.category).as("the item side learns the item's category").isEqualTo("toys");
+            double[] x = update.userFactors;
 
             AlsCandidates cand = h.getSideOutput(UserFactors.CANDIDATES).poll().getValue();
+            assertThat(cand.categories).as("categories from the published table").containsExactly("books", null);
             assertThat(cand.userId).isEqualTo("u");
             assertThat(cand.eventTime).isEqualTo(5L);
             assertThat(cand.items).containsExactly("near", "mid");
