@@ -106,8 +106,8 @@ public final class DemoMain {
                 long docs = observer.documents();
                 long dead = observer.deadLetters();
                 long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-                System.out.printf("[%4ds] events in %,d | documents %,d | dead letters %,d | lag %,d%n",
-                        elapsed, traffic.sent(), Math.max(docs, 0), dead, observer.lag());
+                System.out.printf("[%4ds] events in %,d | documents %,d | dead letters %,d | lag %,d | model %s%n",
+                        elapsed, traffic.sent(), Math.max(docs, 0), dead, observer.lag(), observer.latestModelVersion());
                 if (!printedCurl && docs > 0) {
                     printedCurl = printCurl(observer, esUrl, alias);
                 }

@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class PipelineObserver implements AutoCloseable {
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
+    private static final Pattern MODEL_VERSION = Pattern.compile("\"model_version\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String esUrl;
@@ -80,6 +81,29 @@ public final class PipelineObserver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /**
+     * The model version of the most recently updated document ({@code ftrl-<n>} with learning,
+     * {@code blend-v1} without), or "-" while there is none.
+     */
+    public String latestModelVersion() {
+        String query = "{\"size\":1,\"_source\":[\"model_version\"],\"sort\":[{\"updated_at\":\"desc\"}]}";
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_search"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(query))
+                            .timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = MODEL_VERSION.matcher(r.body());
+            return r.statusCode() == 200 && m.find() ? m.group(1) : "-";
+        } catch (IOException e) {
+            return "-";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "-";
         }
     }
 
