@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -68,7 +69,7 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>Emission is coalesced.</b> The first pending context registers ONE processing-time timer at
  * {@code now + emitInterval} (default 200 ms); further events before it fires register nothing. When
- * it fires, every pending context gets a {@link Recommendation#upsert} ranked by {@link Blender}, with
+ * it fires, every pending context gets a {@link Recommendation#upsert} ranked as above, with
  * {@code eventTime} = the largest event time it reflects (never smaller than the previous document's)
  * and {@code updatedAt} = processing time. Since processing-time timers do not fire at the end of a
  * bounded input, each pending period also registers an event-time timer at {@link Long#MAX_VALUE}
@@ -388,7 +389,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final class Learned {
         final UserSummary user;
         final AlsCandidates als;
-        final java.util.Set<String> excluded;
+        final Set<String> excluded;
         final RankerWeights weights;
         final ReadOnlyBroadcastState<String, ItemFollowers> followers;
 

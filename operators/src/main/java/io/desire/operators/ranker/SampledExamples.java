@@ -1,7 +1,6 @@
 package io.desire.operators.ranker;
 
 import io.desire.features.event.Event;
-import io.desire.features.event.EventType;
 import io.desire.features.ftrl.UserSummary;
 import io.desire.features.profile.UserProfile;
 import io.desire.features.ranking.TrendingItems;
