@@ -127,6 +127,26 @@ public final class DemoMain {
             cancel(job);
             stopped.countDown();
         }
+        exitWithin(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Exits, or halts when the shutdown hooks take longer than {@code grace}: a task of the local
+     * cluster that does not respond to cancellation would otherwise keep the demo (and the servers
+     * the script waits to stop) alive indefinitely. The job is already cancelled and every client
+     * closed when this runs.
+     */
+    private static void exitWithin(Duration grace) {
+        Thread watchdog = new Thread(() -> {
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (long left = grace.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left); // may return early: loop to the deadline
+            }
+            System.err.println("Shutdown did not finish within " + grace.toSeconds() + " s; halting.");
+            Runtime.getRuntime().halt(0);
+        }, "exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         System.exit(0);
     }
 
