@@ -3,12 +3,11 @@ package io.desire.jobs.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -41,8 +40,13 @@ class FeedbackLoopsWatermarksTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
 
-    /** What each run's keyed function saw, by run id (the mini cluster runs in this JVM). */
-    static final Map<String, Queue<String>> OUTPUT = new ConcurrentHashMap<>();
+    /** What each run's keyed function saw, by run id (the mini cluster runs in this JVM); guarded by itself. */
+    static final Map<String, List<String>> OUTPUT = new HashMap<>();
+    /**
+     * Broadcast updates the control waits for after the keyed input has ended: at 20 updates/s, about
+     * five periodic watermark intervals (200 ms) in which a watermark could have advanced.
+     */
+    private static final int UPDATES_AFTER_INPUT = 20;
 
     private static final List<Long> EVENT_TIMES = List.of(1_000L, 2_000L, 3_000L, 4_000L, 5_000L, 6_000L);
 
@@ -56,7 +60,7 @@ class FeedbackLoopsWatermarksTest {
         } finally {
             job.cancel().get();
         }
-        assertThat(OUTPUT.get(run)).filteredOn(s -> s.startsWith("fired@")).hasSize(EVENT_TIMES.size());
+        assertThat(snapshot(run)).filteredOn(s -> s.startsWith("fired@")).hasSize(EVENT_TIMES.size());
     }
 
     @Test
@@ -65,17 +69,35 @@ class FeedbackLoopsWatermarksTest {
         String run = UUID.randomUUID().toString();
         JobClient job = start(run, WatermarkStrategy.noWatermarks());
         try {
-            await(run, out -> out.stream().filter(s -> s.startsWith("seen@")).count() == EVENT_TIMES.size()
-                    && out.contains("update"), Duration.ofSeconds(90));
-            Thread.sleep(1_500); // many periodic watermark intervals (200 ms) after the keyed input ended
+            // the job keeps running on the broadcast side: wait until it has handled many updates
+            // after the last event, each recording the operator's watermark at that moment
+            await(run, out -> updatesAfterLastEvent(out).size() >= UPDATES_AFTER_INPUT, Duration.ofSeconds(90));
         } finally {
             job.cancel().get();
         }
-        assertThat(OUTPUT.get(run)).noneMatch(s -> s.startsWith("fired@"));
+        List<String> out = snapshot(run);
+        assertThat(out).noneMatch(s -> s.startsWith("fired@"));
+        assertThat(updatesAfterLastEvent(out)).as("the operator's watermark never left the minimum")
+                .allMatch(s -> s.equals("update@" + Long.MIN_VALUE));
+    }
+
+    private static List<String> updatesAfterLastEvent(List<String> out) {
+        int last = -1;
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).startsWith("seen@")) {
+                last = i;
+            }
+        }
+        if (out.stream().filter(s -> s.startsWith("seen@")).count() < EVENT_TIMES.size()) {
+            return List.of();
+        }
+        return out.subList(last + 1, out.size()).stream().filter(s -> s.startsWith("update@")).toList();
     }
 
     private static JobClient start(String run, WatermarkStrategy<Long> broadcastWatermarks) throws Exception {
-        OUTPUT.put(run, new ConcurrentLinkedQueue<>());
+        synchronized (OUTPUT) {
+            OUTPUT.put(run, new ArrayList<>());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
 
@@ -95,13 +117,31 @@ class FeedbackLoopsWatermarksTest {
         return env.executeAsync("feedback-loop-watermarks");
     }
 
-    private static void await(String run, Predicate<Queue<String>> done, Duration timeout) throws InterruptedException {
+    /** Records what the running job saw and wakes the test thread waiting in {@link #await}. */
+    static void record(String run, String what) {
+        synchronized (OUTPUT) {
+            OUTPUT.get(run).add(what);
+            OUTPUT.notifyAll();
+        }
+    }
+
+    private static List<String> snapshot(String run) {
+        synchronized (OUTPUT) {
+            return new ArrayList<>(OUTPUT.get(run));
+        }
+    }
+
+    /** Waits, woken by each record, until {@code done} holds; fails after {@code timeout}. */
+    private static void await(String run, Predicate<List<String>> done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(OUTPUT.get(run))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout + "; output so far: " + OUTPUT.get(run));
+        synchronized (OUTPUT) {
+            while (!done.test(OUTPUT.get(run))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("not reached within " + timeout + "; output so far: " + OUTPUT.get(run));
+                }
+                OUTPUT.wait(Math.max(1, left / 1_000_000));
             }
-            Thread.sleep(50);
         }
     }
 
@@ -119,20 +159,18 @@ class FeedbackLoopsWatermarksTest {
         @Override
         public void processElement(Long t, ReadOnlyContext ctx, Collector<String> out) {
             ctx.timerService().registerEventTimeTimer(t + 10);
-            OUTPUT.get(run).add("seen@" + t);
+            record(run, "seen@" + t);
         }
 
         @Override
         public void processBroadcastElement(Long update, Context ctx, Collector<String> out) throws Exception {
-            if (ctx.getBroadcastState(model).get("latest") == null) {
-                OUTPUT.get(run).add("update");
-            }
             ctx.getBroadcastState(model).put("latest", update);
+            record(run, "update@" + ctx.currentWatermark());
         }
 
         @Override
         public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) {
-            OUTPUT.get(run).add("fired@" + timestamp);
+            record(run, "fired@" + timestamp);
             out.collect("fired@" + timestamp);
         }
     }
