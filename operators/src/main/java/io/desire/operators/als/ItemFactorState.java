@@ -1,6 +1,6 @@
 package io.desire.operators.als;
 
-import io.desire.operators.CoalescedState;
+import io.desire.operators.PublishedState;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -9,13 +9,9 @@ import java.util.Objects;
  * publication (only grows), the largest event time learned from, whether changes wait for
  * publication, and the item's pending timers. A Flink POJO.
  */
-public class ItemFactorState extends CoalescedState {
+public class ItemFactorState extends PublishedState {
 
     public double[] factors;
-    public long version;
-    public long eventTime = Long.MIN_VALUE;
-    /** Updates applied since the last publication. */
-    public int pendingUpdates;
     /** The category of the item's latest interaction that had one; published with the vector. */
     public String category;
 

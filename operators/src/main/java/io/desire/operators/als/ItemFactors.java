@@ -152,9 +152,7 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), ctx.timerService())) {
             return;
         }
-        if (s.pendingUpdates > 0) {
-            s.version++;
-            s.pendingUpdates = 0;
+        if (s.nextVersion()) {
             out.collect(new ItemFactorUpdate(ctx.getCurrentKey(), s.factors.clone(), s.version, s.eventTime)
                     .withCategory(s.category));
             published.inc();

@@ -177,9 +177,7 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
         if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), ctx.timerService())) {
             return;
         }
-        if (s.pendingUpdates > 0) {
-            s.version++;
-            s.pendingUpdates = 0;
+        if (s.nextVersion()) {
             out.collect(top(ctx.getCurrentKey(), s.followers, publishTop, s.version, s.eventTime));
             published.inc();
         }

@@ -1,7 +1,7 @@
 package io.desire.operators.covisit;
 
 import io.desire.features.profile.DecayedScores;
-import io.desire.operators.CoalescedState;
+import io.desire.operators.PublishedState;
 import java.util.Arrays;
 
 /**
@@ -11,13 +11,9 @@ import java.util.Arrays;
  * version of the item's last publication (only grows), the largest event time reflected, how many
  * transitions wait for publication, and the item's pending timers. A Flink POJO.
  */
-public class FollowerState extends CoalescedState {
+public class FollowerState extends PublishedState {
 
     public DecayedScores followers = new DecayedScores();
-    public long version;
-    public long eventTime = Long.MIN_VALUE;
-    /** Transitions applied since the last publication. */
-    public int pendingUpdates;
 
     public FollowerState() {}
 
