@@ -42,12 +42,19 @@ public final class StreamingJob {
      * {@code learning.enabled} — the model loops through Kafka, whose topics it creates when missing.
      */
     public static void wire(StreamExecutionEnvironment env, JobConfig cfg) throws InterruptedException {
-        ModelLoops loops = ModelLoops.open();
         if (LearningPipeline.enabled(cfg)) {
             Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
                     cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
-            loops = new KafkaModelLoops(cfg, System.currentTimeMillis());
         }
+        defineProductionWorkflow(env, cfg, System.currentTimeMillis());
+    }
+
+    /**
+     * The graph {@link #wire} submits, without touching Kafka: loops (when learning is enabled) read
+     * from {@code loopStartMillis} unless restored.
+     */
+    public static void defineProductionWorkflow(StreamExecutionEnvironment env, JobConfig cfg, long loopStartMillis) {
+        ModelLoops loops = LearningPipeline.enabled(cfg) ? new KafkaModelLoops(cfg, loopStartMillis) : ModelLoops.open();
         defineWorkflow(env, kafkaSource(cfg), cfg,
                 recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),

@@ -115,15 +115,19 @@ public class FtrlLearner extends ProcessFunction<TrainingExample, WeightDelta> i
     }
 
     /**
-     * Applies {@code learner} to {@code examples} as a named operator with parallelism and max
-     * parallelism 1 and the given uid.
+     * Applies {@code learner} to {@code examples} as a named operator with parallelism 1 and the
+     * given uid.
+     *
+     * <p>The max parallelism stays the job's: an operator's max parallelism is recorded in savepoints
+     * per chain, and whether the learner chains to its neighbours depends on the job's parallelism
+     * (at 1 it does). A max parallelism of its own made a savepoint of a job at parallelism 1
+     * unrestorable at parallelism 2.
      */
     public static SingleOutputStreamOperator<WeightDelta> transform(DataStream<TrainingExample> examples,
                                                                    FtrlLearner learner, String uid) {
         return examples.transform(NAME, TypeInformation.of(WeightDelta.class), learner.operator())
                 .uid(uid)
-                .setParallelism(1)
-                .setMaxParallelism(1);
+                .setParallelism(1);
     }
 
     /** The operator that runs this learner with timed, pre-barrier and end-of-input flushes. */
