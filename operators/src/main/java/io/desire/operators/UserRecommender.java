@@ -380,7 +380,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     }
                 }
             }
-            out.collect(Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion));
+            Recommendation rec = Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion);
+            rec.profileEvents = profile.events;
+            out.collect(rec);
             documents.inc();
         }
     }

@@ -27,6 +27,11 @@ public class UserProfile {
     public String segment;
     public String locale;
     public String modelVersion = MODEL_VERSION;
+    /**
+     * Behaviour and {@code user} events applied, each once: what reconciles the profile with the
+     * events produced (a lost event makes it smaller, a double count larger).
+     */
+    public long events;
     /** Largest event time applied, epoch ms; {@link Long#MIN_VALUE} before the first event. */
     public long lastEventTime = Long.MIN_VALUE;
 
@@ -76,7 +81,8 @@ public class UserProfile {
                 changed = true;
             }
         }
-        if (changed || e.type.isBehaviour() || e.type == EventType.USER) {
+        if (e.type.isBehaviour() || e.type == EventType.USER) {
+            events++;
             lastEventTime = Math.max(lastEventTime, e.ts);
         }
         return changed;

@@ -33,6 +33,8 @@ public class Recommendation {
     public long updatedAt;
     /** Version of the ranking model that ordered the items. */
     public String modelVersion;
+    /** Events of the user the profile behind this list had applied ({@code UserProfile#events}). */
+    public long profileEvents;
 
     public Recommendation() {}
 

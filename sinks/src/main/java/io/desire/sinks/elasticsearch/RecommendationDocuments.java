@@ -27,6 +27,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
  *  "context":{"geo_cell":"u33d","time_bucket":"evening","device":"mobile","key":"u33d:evening:mobile"},
  *  "items":[{"item":"i9","rank":1,"score":0.93,"category":"shoes","reasons":["context_trending"]}],
  *  "model_version":"ftrl-42",
+ *  "profile_events":17,
  *  "event_time":"2024-05-01T18:00:00Z",
  *  "updated_at":"2024-05-01T18:00:01.250Z"}
  * }</pre>
@@ -145,6 +146,7 @@ public final class RecommendationDocuments implements ElasticsearchEmitter<Recom
             }
             g.writeEndArray();
             stringField(g, "model_version", rec.modelVersion);
+            g.writeNumberField("profile_events", rec.profileEvents);
             g.writeStringField("event_time", Instant.ofEpochMilli(rec.eventTime).toString());
             g.writeStringField("updated_at", Instant.ofEpochMilli(rec.updatedAt).toString());
             g.writeEndObject();

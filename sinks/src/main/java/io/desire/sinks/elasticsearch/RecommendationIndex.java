@@ -91,6 +91,7 @@ public final class RecommendationIndex implements IndexBootstrap {
         keyword(itemProps, "category");
         keyword(itemProps, "reasons");
         keyword(props, "model_version");
+        props.putObject("profile_events").put("type", "long");
         props.putObject("event_time").put("type", "date");
         props.putObject("updated_at").put("type", "date");
         root.putObject("_meta").put("managed_by", "desire-engine");

@@ -27,10 +27,12 @@ class RecommendationDocumentsTest {
     private final RecommendationDocuments documents = new RecommendationDocuments();
 
     private static Recommendation upsert() {
-        return Recommendation.upsert("u1", "u33d", "evening", "mobile", new RankedItem[] {
+        Recommendation rec = Recommendation.upsert("u1", "u33d", "evening", "mobile", new RankedItem[] {
                 new RankedItem("i9", 0.93, "shoes", new String[] {"context_trending", "affinity_category"}),
                 new RankedItem("i4", 0.5, null, new String[] {"popular"})
         }, T0, T0 + 1250, "ftrl-42");
+        rec.profileEvents = 17;
+        return rec;
     }
 
     @Test
@@ -47,6 +49,7 @@ class RecommendationDocumentsTest {
                 + "{\"item\":\"i9\",\"rank\":1,\"score\":0.93,\"category\":\"shoes\",\"reasons\":[\"context_trending\",\"affinity_category\"]},"
                 + "{\"item\":\"i4\",\"rank\":2,\"score\":0.5,\"reasons\":[\"popular\"]}],"
                 + "\"model_version\":\"ftrl-42\","
+                + "\"profile_events\":17,"
                 + "\"event_time\":\"2024-05-01T18:00:00Z\","
                 + "\"updated_at\":\"2024-05-01T18:00:01.250Z\"}");
     }
@@ -58,6 +61,7 @@ class RecommendationDocumentsTest {
         assertThat(new String(RecommendationDocuments.documentJson(rec), StandardCharsets.UTF_8)).isEqualTo("{\"user\":\"u1\","
                 + "\"context\":{\"geo_cell\":\"g\",\"time_bucket\":\"night\",\"device\":\"other\",\"key\":\"g:night:other\"},"
                 + "\"items\":[{\"item\":\"i1\",\"rank\":1,\"reasons\":[]}],"
+                + "\"profile_events\":0,"
                 + "\"event_time\":\"1970-01-01T00:00:00Z\",\"updated_at\":\"1970-01-01T00:00:00Z\"}");
     }
 
