@@ -18,15 +18,25 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Parses and validates raw records. Valid events go to the main output; every rejected record goes
- * to {@link #DEAD_LETTERS} with its reason, origin and raw bytes, and is counted in the metric
- * {@code deadLetters} and in {@code deadLetters.<REASON>}. It never throws on bad input and keeps no
- * state.
+ * to {@link #DEAD_LETTERS} with its reason, origin and raw bytes. It never throws on bad input and
+ * keeps no state.
+ *
+ * <p>Metrics: counters {@value #EVENTS_IN_METRIC} (every record read, valid or not),
+ * {@value #DEAD_LETTERS_METRIC} (rejected records) and, per {@link RejectReason},
+ * {@value #DEAD_LETTER_REASON_GROUP}{@code .<REASON>} (all registered at open, so every reason
+ * reports 0 until it happens). Valid events = {@value #EVENTS_IN_METRIC} − {@value #DEAD_LETTERS_METRIC}.
  */
 public class ParseEvents extends ProcessFunction<RawRecord, Event> {
     private static final long serialVersionUID = 1L;
 
     /** Side output of rejected records. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    /** Counter of every record read. */
+    public static final String EVENTS_IN_METRIC = "eventsIn";
+    /** Counter of rejected records. */
+    public static final String DEAD_LETTERS_METRIC = "deadLetters";
+    /** Metric group of one counter per reject reason, named after {@link RejectReason#name()}. */
+    public static final String DEAD_LETTER_REASON_GROUP = "deadLetterReason";
 
     private final ParserConfig config;
     private transient EventParser parser;
@@ -42,10 +52,10 @@ public class ParseEvents extends ProcessFunction<RawRecord, Event> {
     public void open(OpenContext openContext) {
         parser = new EventParser(config);
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        eventsIn = metrics.counter("eventsIn");
-        deadLetters = metrics.counter("deadLetters");
+        eventsIn = metrics.counter(EVENTS_IN_METRIC);
+        deadLetters = metrics.counter(DEAD_LETTERS_METRIC);
         byReason = new EnumMap<>(RejectReason.class);
-        MetricGroup reasons = metrics.addGroup("deadLetterReason");
+        MetricGroup reasons = metrics.addGroup(DEAD_LETTER_REASON_GROUP);
         for (RejectReason r : RejectReason.values()) {
             byReason.put(r, reasons.counter(r.name()));
         }
@@ -53,9 +63,9 @@ public class ParseEvents extends ProcessFunction<RawRecord, Event> {
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<Event> out) {
+        eventsIn.inc(); // every record, so that deadLetters / eventsIn is the rejected share
         ParseOutcome outcome = parser.parse(record);
         if (outcome.isValid()) {
-            eventsIn.inc();
             out.collect(outcome.event());
         } else {
             DeadLetter dl = outcome.deadLetter();

@@ -96,7 +96,9 @@ import org.apache.flink.util.OutputTag;
  * the end-of-input flush), and {@code updates} hold {@link ContextTrending} and
  * {@link GlobalPopularity} lists, co-visitation lists and weight deltas. Metrics: counters
  * {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC}, {@value #FORGETS_METRIC},
- * {@value #EXAMPLES_METRIC}; gauge {@value #RANKER_VERSION_GAUGE}.
+ * {@value #EXAMPLES_METRIC}; gauges {@value #RANKER_VERSION_GAUGE} and {@value #EVENT_TIME_LAG_GAUGE}
+ * (wall clock minus the watermark observed at the latest signal, timer or model update; see
+ * {@link EventTimeLag}: how stale the documents this subtask writes are).
  */
 public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserSignal, ModelUpdate, Recommendation> {
     private static final long serialVersionUID = 1L;
@@ -118,6 +120,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String FORGETS_METRIC = "usersForgotten";
     public static final String EXAMPLES_METRIC = "sampledExamples";
     public static final String RANKER_VERSION_GAUGE = "rankerModelVersion";
+    /** Freshness: wall clock minus the current watermark, in ms; -1 before the first watermark. */
+    public static final String EVENT_TIME_LAG_GAUGE = "eventTimeLagMs";
     public static final String ALS_STATE_NAME = "user-als-candidates";
     /** Prefix of the model version of learned rankings, followed by the weights' version. */
     public static final String LEARNED_MODEL_PREFIX = "ftrl-";
@@ -154,6 +158,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient MapStateDescriptor<String, ItemFollowers> followersDescriptor;
     private transient MapStateDescriptor<String, RankerWeights> weightsDescriptor;
     private transient long rankerVersion;
+    private transient EventTimeLag eventTimeLag;
 
     /** All defaults. */
     public UserRecommender() {
@@ -245,6 +250,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         forgets = getRuntimeContext().getMetricGroup().counter(FORGETS_METRIC);
         examples = getRuntimeContext().getMetricGroup().counter(EXAMPLES_METRIC);
         getRuntimeContext().getMetricGroup().gauge(RANKER_VERSION_GAUGE, () -> rankerVersion);
+        eventTimeLag = getRuntimeContext().getMetricGroup().gauge(EVENT_TIME_LAG_GAUGE, new EventTimeLag());
         alsState = getRuntimeContext().getState(createAlsDescriptor(stateTtl));
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
@@ -252,6 +258,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
 
     @Override
     public void processElement(UserSignal signal, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
+        eventTimeLag.observe(ctx.timerService().currentWatermark());
         if (signal.als != null) {
             Long forgotten = forgottenAt.value();
             if (forgotten != null && signal.als.eventTime <= forgotten) {
@@ -327,6 +334,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Recommendation> out) throws Exception {
+        eventTimeLag.observe(ctx.timerService().currentWatermark());
         UserContexts c = contextsState.value();
         if (c == null) {
             return;
@@ -414,6 +422,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
 
     @Override
     public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<Recommendation> out) throws Exception {
+        eventTimeLag.observe(ctx.currentWatermark());
         if (u == null) {
             return;
         }
@@ -453,6 +462,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 trending.remove(key);
             }
         }
+    }
+
+    /** The freshness gauge of this instance (null before {@code open}); for tests. */
+    EventTimeLag eventTimeLagForTesting() {
+        return eventTimeLag;
     }
 
     /** Validated configuration of a {@link UserRecommender}; every setter checks its argument at once. */

@@ -6,6 +6,7 @@ import io.desire.features.event.EventType;
 import io.desire.operators.StateTtl;
 import io.desire.operators.covisit.ItemTransition;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -77,8 +78,10 @@ import org.apache.flink.util.OutputTag;
  * (aggregated, not attributable), as in any factor model.
  *
  * <p>Metrics: counters {@value #EVENTS_METRIC}, {@value #UPDATES_METRIC}, {@value #FORGETS_METRIC},
- * {@value #TABLE_UPDATES_METRIC}, {@value #STALE_METRIC}, {@value #REJECTED_METRIC}; gauge
- * {@value #TABLE_SIZE_METRIC} (0 until the first record after a restore).
+ * {@value #TABLE_UPDATES_METRIC}, {@value #STALE_METRIC}, {@value #REJECTED_METRIC}; gauges
+ * {@value #TABLE_SIZE_METRIC} and {@value #TABLE_VERSION_METRIC} (the largest item version the
+ * table has received: the replica side of {@link ItemFactors}' {@value ItemFactors#VERSION_METRIC}, so the two
+ * show whether the feedback loop delivers), both 0 until the first record after a restore.
  */
 public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, ItemFactorUpdate, UserFactorUpdate> {
     private static final long serialVersionUID = 1L;
@@ -100,6 +103,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String STALE_METRIC = "alsItemTableStaleUpdates";
     public static final String REJECTED_METRIC = "alsItemTableRejectedUpdates";
     public static final String TABLE_SIZE_METRIC = "alsItemTableSize";
+    public static final String TABLE_VERSION_METRIC = "alsItemTableMaxVersion";
 
     private final AlsConfig config;
 
@@ -115,6 +119,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private transient Counter tableUpdates;
     private transient Counter stale;
     private transient Counter rejected;
+    private transient long maxItemVersion;
 
     public UserFactors(AlsConfig config) {
         if (config == null) {
@@ -173,6 +178,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         stale = metrics.counter(STALE_METRIC);
         rejected = metrics.counter(REJECTED_METRIC);
         metrics.gauge(TABLE_SIZE_METRIC, () -> table == null ? 0 : table.size());
+        metrics.gauge(TABLE_VERSION_METRIC, () -> maxItemVersion);
     }
 
     @Override
@@ -290,6 +296,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
             broadcast.put(kept.itemId, kept);
             items.put(kept.itemId, kept.factors);
         }
+        maxItemVersion = Math.max(maxItemVersion, u.version);
         tableUpdates.inc();
     }
 
@@ -308,8 +315,18 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private ItemFactorTable table(ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast) throws Exception {
         if (table == null) {
             table = ItemFactorTable.of(config.rank(), broadcast.immutableEntries());
+            for (Map.Entry<String, ItemFactorUpdate> e : broadcast.immutableEntries()) {
+                if (e.getValue() != null) { // after a restore: the versions the table already holds
+                    maxItemVersion = Math.max(maxItemVersion, e.getValue().version);
+                }
+            }
         }
         return table;
+    }
+
+    /** The value of the {@value #TABLE_VERSION_METRIC} gauge; for tests. */
+    long tableMaxVersionForTesting() {
+        return maxItemVersion;
     }
 
     /** The derived table of this instance, or null before its first record; for tests. */
