@@ -175,9 +175,16 @@ choose_ports() {
 
 # --------------------------------------------------------------------------------------- processes
 
-pid_file() { echo "$DESIRE_HOME/$1/$1.pid"; }
-log_file() { echo "$DESIRE_HOME/$1/$1.log"; }
-main_class() { if [[ "$1" == kafka ]]; then echo "$KAFKA_MAIN"; else echo "$ES_MAIN"; fi; }
+# the folder of a service under DESIRE_HOME: kafka, es, or flink (jobmanager and taskmanager)
+service_dir() { case "$1" in jobmanager|taskmanager) echo "$DESIRE_HOME/flink" ;; *) echo "$DESIRE_HOME/$1" ;; esac; }
+pid_file() { echo "$(service_dir "$1")/$1.pid"; }
+log_file() { echo "$(service_dir "$1")/$1.log"; }
+main_class() {
+  case "$1" in
+    kafka) echo "$KAFKA_MAIN" ;; es) echo "$ES_MAIN" ;;
+    jobmanager) echo "$FLINK_JM_MAIN" ;; taskmanager) echo "$FLINK_TM_MAIN" ;;
+  esac
+}
 
 # prints the recorded PID if that process is alive and really is our JVM for this DESIRE_HOME
 service_pid() {
@@ -190,7 +197,7 @@ service_pid() {
   if [[ -r "/proc/$pid/cmdline" ]]; then
     local cmdline
     cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
-    [[ "$cmdline" == *"$(main_class "$svc")"* && "$cmdline" == *"$DESIRE_HOME/$svc"* ]] || return 1
+    [[ "$cmdline" == *"$(main_class "$svc")"* && "$cmdline" == *"$(service_dir "$svc")"* ]] || return 1
   fi
   echo "$pid"
 }
@@ -340,7 +347,9 @@ start_es() {
 
 # -------------------------------------------------------------------------------- start/stop/wait
 
-service_ready() { if [[ "$1" == kafka ]]; then kafka_ready; else es_ready; fi; }
+service_ready() {
+  case "$1" in kafka) kafka_ready ;; es) es_ready ;; jobmanager) jobmanager_ready ;; taskmanager) taskmanager_ready ;; esac
+}
 
 wait_ready() {
   local svc=$1 timeout=${DESIRE_START_TIMEOUT:-$START_TIMEOUT_DEFAULT} t0
@@ -578,7 +587,11 @@ cmd_test() {
     export DESIRE_KAFKA_BOOTSTRAP DESIRE_ES_URL
     DESIRE_KAFKA_BOOTSTRAP="$(kafka_bootstrap)"
     DESIRE_ES_URL="$(es_url)"
-    props=(-Ddesire.it.kafka.bootstrap="$DESIRE_KAFKA_BOOTSTRAP" -Ddesire.it.es.url="$DESIRE_ES_URL")
+    # the cluster tests submit jobs with bin/desire to this home's Flink cluster
+    if ! service_alive jobmanager; then rm -rf "$DESIRE_HOME/flink/checkpoints" "$DESIRE_HOME/flink/savepoints"; fi
+    timed "starting the Flink cluster" with_lock start_cluster
+    props=(-Ddesire.it.kafka.bootstrap="$DESIRE_KAFKA_BOOTSTRAP" -Ddesire.it.es.url="$DESIRE_ES_URL"
+      -Ddesire.it.flink.home="$DESIRE_HOME")
   fi
   log "mvn -B verify ${props[*]} $*"
   local rc=0

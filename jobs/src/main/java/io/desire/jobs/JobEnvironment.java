@@ -25,7 +25,10 @@ public final class JobEnvironment {
         Configuration conf = new Configuration(base);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.MAX_PARALLELISM, Uids.MAX_PARALLELISM);
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, cfg.getInt(ConfigKeys.PARALLELISM, 1, Uids.MAX_PARALLELISM));
+        // Only when given: otherwise `flink run -p N` and the cluster's parallelism.default apply.
+        if (cfg.getOptional(ConfigKeys.PARALLELISM) != null) {
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, cfg.getInt(ConfigKeys.PARALLELISM, 1, Uids.MAX_PARALLELISM));
+        }
         String backend = cfg.getString(ConfigKeys.STATE_BACKEND).trim().toLowerCase();
         if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
             throw new IllegalArgumentException("state.backend is '" + backend + "'; expected rocksdb or hashmap");

@@ -39,7 +39,8 @@ public final class ConfigKeys {
     public static final Key ES_INDEX = key("es.index", "desire-recs", "read alias apps query; indices are `<alias>-NNNNNN`");
     public static final Key ES_FLUSH_INTERVAL = key("es.flush-interval", "200ms", "longest time a document waits in the bulk buffer");
     public static final Key ES_BULK_ACTIONS = key("es.bulk-actions", "1000", "documents per bulk request");
-    public static final Key PARALLELISM = key("parallelism", "1", "parallelism of the job");
+    public static final Key PARALLELISM = key("parallelism", null,
+            "parallelism of the job (default: the cluster's `parallelism.default`, or `flink run -p`)");
     public static final Key CHECKPOINT_INTERVAL = key("checkpoint.interval", "10s", "checkpoint interval");
     public static final Key CHECKPOINT_DIR = key("checkpoint.dir", null,
             "checkpoint storage URI (e.g. file:///data/checkpoints, s3://...); unset uses the cluster's");
