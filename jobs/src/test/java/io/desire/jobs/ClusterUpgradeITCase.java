@@ -1,0 +1,329 @@
+package io.desire.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Savepoint upgrades on a real standalone Flink cluster ({@code bin/desire cluster}) with the real
+ * Kafka and Elasticsearch, driven through {@code bin/desire submit|upgrade|savepoint} as a user would:
+ *
+ * <ol>
+ *   <li>version 1 (the shipped jar, parallelism 1) learns from a burst of events;
+ *   <li>{@code upgrade} stops it with a savepoint and starts version 2 from it — an operator added,
+ *       a field added to the profile POJO, parallelism 2 — and a savepoint of version 2 holds the
+ *       same profiles, context windows, ALS factors and FTRL weights (State Processor API);
+ *   <li>under a steady stream of events, version 2 is upgraded again mid-stream; afterwards every
+ *       user's profile (in state and in Elasticsearch) has counted each produced event exactly once;
+ *   <li>a program without the learning operators is refused that savepoint with Flink's message,
+ *       and starts when the user allows non-restored state.
+ * </ol>
+ */
+class ClusterUpgradeITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int USERS = 40;
+    private static final String[] CATEGORIES = {"books", "games", "shoes", "music"};
+    private static final String[] CONTEXTS = {
+        "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}",
+        "\"context\":{\"lat\":40.7128,\"lon\":-74.0060,\"device\":\"desktop\",\"tz\":\"America/New_York\"}"
+    };
+    private static final Duration CATCH_UP = Duration.ofMinutes(3);
+
+    private final DesireCli cli = DesireCli.forSuite();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final String index = "upgrade-" + run;
+    private final Map<String, Long> produced = new TreeMap<>();
+    private final List<String> jobs = new ArrayList<>();
+    private final long t0 = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+    private long sequence;
+
+    @TempDir
+    Path work;
+
+    @AfterEach
+    void cancelJobs() throws Exception {
+        for (String job : jobs) {
+            cli.run("cancel", job);
+        }
+    }
+
+    @Test
+    void upgradesKeepStateAndCountEveryEventOnce() throws Exception {
+        Map<String, String> args = jobArguments();
+        JobConfig cfg = JobConfig.of(args);
+        Topics.ensure(LocalServices.kafkaBootstrap(), cfg.getString(ConfigKeys.KAFKA_TOPIC),
+                cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
+        Path v1 = UpgradeJars.shippedJar().toAbsolutePath();
+        Path v2 = UpgradeJars.upgradedJar(v1, work).toAbsolutePath();
+
+        try (KafkaProducer<String, String> producer = producer()) {
+            // 1. version 1 at parallelism 1 takes a burst of events
+            String first = started(cli.answer(submit(args, "--jar", v1.toString(), "-p", "1")));
+            for (int i = 0; i < USERS * 30; i++) {
+                send(producer);
+            }
+            producer.flush();
+            assertThat(awaitDocumentsCounting(produced)).as("profile_events per user in Elasticsearch").isEqualTo(produced);
+            assertThat(prometheusSum("eventsIn", first)).as("eventsIn of version 1 (Prometheus)")
+                    .isEqualTo(total(produced));
+
+            // 2. upgrade to version 2 (operator added, POJO field added, parallelism 2)
+            String second = started(cli.answer("upgrade", first, "--jar", v2.toString(),
+                    "--main", UpgradedStreamingJob.class.getName(), "-p", "2"));
+            Path before = savepointOf(first);
+            Path after = Path.of(URI.create(cli.answer("savepoint", second)));
+            assertThat(operatorNames(second)).anyMatch(name -> name.startsWith("audit: records per source"));
+            assertThat(mentions(before, UpgradeJars.ADDED_FIELD)).as("v1 savepoint knows the v2 field").isFalse();
+            assertThat(mentions(after, UpgradeJars.ADDED_FIELD)).as("v2 wrote profiles with its new field").isTrue();
+
+            Map<String, Map<String, String>> v1State = SavepointState.read(before.toString(), cfg);
+            Map<String, Map<String, String>> v2State = SavepointState.read(after.toString(), cfg);
+            assertThat(v1State.get(SavepointState.PROFILES)).hasSize(USERS);
+            assertThat(v1State.get(SavepointState.ALS_USERS)).hasSize(USERS);
+            assertThat(v1State.get(SavepointState.ALS_ITEMS)).isNotEmpty();
+            assertThat(v1State.get(SavepointState.TRENDING)).isNotEmpty();
+            assertThat(v1State.get(SavepointState.FTRL)).hasSize(1);
+            for (String state : v1State.keySet()) {
+                assertThat(v2State.get(state)).as(state + " across the upgrade").isEqualTo(v1State.get(state));
+            }
+
+            // 3. a steady stream of events across another stop-with-savepoint and restore
+            AtomicBoolean upgraded = new AtomicBoolean();
+            ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+            long sentBefore = total(produced);
+            load.scheduleAtFixedRate(() -> {
+                if (upgraded.get() && total(produced) - sentBefore >= USERS * 20L) {
+                    load.shutdown();
+                    return;
+                }
+                for (int i = 0; i < 10; i++) {
+                    send(producer);
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            String third;
+            try {
+                third = started(cli.answer("upgrade", second));
+            } finally {
+                upgraded.set(true);
+            }
+            assertThat(load.awaitTermination(2, TimeUnit.MINUTES)).as("load generator finished").isTrue();
+            producer.flush();
+            assertThat(total(produced)).isGreaterThan(sentBefore);
+
+            assertThat(awaitDocumentsCounting(produced)).as("profile_events per user after a mid-stream upgrade")
+                    .isEqualTo(produced);
+            Path last = Path.of(URI.create(cli.answer("savepoint", third, "--stop")));
+            jobs.remove(third);
+            Map<String, String> profiles = SavepointState.read(last.toString(), cfg).get(SavepointState.PROFILES);
+            Map<String, Long> counted = new TreeMap<>();
+            for (Map.Entry<String, String> p : profiles.entrySet()) {
+                counted.put(p.getKey(), JSON.readTree(p.getValue()).path("events").asLong());
+            }
+            assertThat(counted).as("events counted in the profiles' state").isEqualTo(produced);
+
+            // 4. removing operators (learning off) is refused unless non-restored state is allowed
+            List<String> withoutLearning = new ArrayList<>(List.of(submit(args, "--jar", v1.toString(), "-p", "2",
+                    "-s", last.toUri().toString())));
+            withoutLearning.addAll(List.of("--learning.enabled", "false"));
+            DesireCli.Result refused = cli.run(withoutLearning.toArray(String[]::new));
+            assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+            assertThat(refused.stdout() + refused.stderr())
+                    .contains("Cannot map checkpoint/savepoint state for operator")
+                    .contains("allowNonRestoredState");
+            List<String> allowed = new ArrayList<>(withoutLearning);
+            allowed.add(allowed.indexOf("-s"), "--allow-non-restored");
+            started(cli.answer(allowed.toArray(String[]::new)));
+        }
+    }
+
+    /** The job's arguments: its own topics, group and index, short checkpoints, a small ranker. */
+    private Map<String, String> jobArguments() {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put(ConfigKeys.KAFKA_BOOTSTRAP.name(), LocalServices.kafkaBootstrap());
+        a.put(ConfigKeys.KAFKA_TOPIC.name(), index + ".events");
+        a.put(ConfigKeys.KAFKA_GROUP.name(), index);
+        a.put(ConfigKeys.KAFKA_START.name(), "earliest");
+        a.put(ConfigKeys.DEAD_LETTER_TOPIC.name(), index + ".deadletter");
+        a.put(ConfigKeys.TOPIC_ITEM_FACTORS.name(), index + ".item-factors");
+        a.put(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), index + ".ranker-weights");
+        a.put(ConfigKeys.ES_HOSTS.name(), LocalServices.elasticsearchUrl());
+        a.put(ConfigKeys.ES_INDEX.name(), index);
+        a.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "2s");
+        a.put(ConfigKeys.RANKER_BITS.name(), "16");
+        return a;
+    }
+
+    private static String[] submit(Map<String, String> args, String... options) {
+        List<String> command = new ArrayList<>(List.of("submit"));
+        command.addAll(List.of(options));
+        command.add("--");
+        args.forEach((k, v) -> command.addAll(List.of("--" + k, v)));
+        return command.toArray(String[]::new);
+    }
+
+    private String started(String job) {
+        assertThat(job).matches("[0-9a-f]{32}");
+        jobs.add(job);
+        return job;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p);
+    }
+
+    /** One valid behaviour event of the next user in turn; counted as produced. */
+    private void send(KafkaProducer<String, String> producer) {
+        long n = sequence++;
+        String user = String.format("u-%02d", n % USERS);
+        String category = CATEGORIES[(int) (n % USERS) % CATEGORIES.length];
+        String item = category + "-" + (n * 7 % 13);
+        String type = n % 5 == 0 ? "click" : "view";
+        String json = "{\"event_id\":\"" + index + "-" + n + "\",\"ts\":" + (t0 + n * 100) + ",\"type\":\"" + type
+                + "\",\"user_id\":\"" + user + "\",\"item_id\":\"" + item + "\",\"category\":\"" + category + "\","
+                + CONTEXTS[(int) (n / USERS % CONTEXTS.length)] + "}";
+        producer.send(new ProducerRecord<>(index + ".events", user, json));
+        synchronized (produced) {
+            produced.merge(user, 1L, Long::sum);
+        }
+    }
+
+    private long total(Map<String, Long> counts) {
+        synchronized (produced) {
+            return counts.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * Each user's largest {@code profile_events} over their documents, read until it equals
+     * {@code expected} or {@link #CATCH_UP} passes. Every round refreshes the index first, so each
+     * search sees what was written before it.
+     */
+    private Map<String, Long> awaitDocumentsCounting(Map<String, Long> expected) throws Exception {
+        Map<String, Long> want;
+        synchronized (produced) {
+            want = new TreeMap<>(expected);
+        }
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        Map<String, Long> seen;
+        do {
+            seen = documentCounts();
+        } while (!seen.equals(want) && System.nanoTime() < deadline);
+        return seen;
+    }
+
+    private Map<String, Long> documentCounts() throws Exception {
+        String es = LocalServices.elasticsearchUrl();
+        http.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        String query = "{\"size\":0,\"aggs\":{\"users\":{\"terms\":{\"field\":\"user\",\"size\":1000},"
+                + "\"aggs\":{\"events\":{\"max\":{\"field\":\"profile_events\"}}}}}}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_search"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Long> counts = new TreeMap<>();
+        if (r.statusCode() == 200) {
+            for (JsonNode b : JSON.readTree(r.body()).at("/aggregations/users/buckets")) {
+                counts.put(b.path("key").asText(), b.at("/events/value").asLong());
+            }
+        }
+        return counts;
+    }
+
+    /** Sum over subtasks of an operator metric of one job, scraped from the TaskManager's Prometheus endpoint. */
+    private double prometheusSum(String metric, String job) throws Exception {
+        Properties ports = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(cli.home(), "flink", "ports.env"))) {
+            ports.load(in);
+        }
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ports.getProperty("FLINK_TM_METRICS_PORT") + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        String name = "flink_taskmanager_job_task_operator_" + metric + "{";
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name) && line.contains("job_id=\"" + job + "\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private List<String> operatorNames(String job) throws Exception {
+        Properties ports = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(cli.home(), "flink", "ports.env"))) {
+            ports.load(in);
+        }
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ports.getProperty("FLINK_REST_PORT") + "/jobs/" + job)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<String> names = new ArrayList<>();
+        JSON.readTree(body).path("vertices").forEach(v -> names.add(v.path("name").asText()));
+        return names;
+    }
+
+    /** The savepoint {@code bin/desire upgrade} took when it stopped {@code job}. */
+    private Path savepointOf(String job) throws Exception {
+        try (Stream<Path> dirs = Files.list(Path.of(cli.home(), "flink", "savepoints"))) {
+            List<Path> found = dirs.filter(d -> d.getFileName().toString().startsWith("savepoint-" + job.substring(0, 6)))
+                    .toList();
+            assertThat(found).as("savepoints of job " + job).hasSize(1);
+            return found.get(0);
+        }
+    }
+
+    /** Whether any file of the savepoint contains {@code text} (serializer snapshots name POJO fields). */
+    private static boolean mentions(Path savepoint, String text) throws Exception {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(savepoint)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] data = Files.readAllBytes(f);
+                outer:
+                for (int i = 0; i + needle.length <= data.length; i++) {
+                    for (int j = 0; j < needle.length; j++) {
+                        if (data[i + j] != needle[j]) {
+                            continue outer;
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
