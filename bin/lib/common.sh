@@ -217,17 +217,21 @@ launch() {
 
 # -------------------------------------------------------------------------------------------- kafka
 
-kafka_classpath() {
-  local dir="$DESIRE_HOME/kafka" pom="$REPO/local-runtime/kafka/pom.xml" key
+# resolve_classpath DIR POM LABEL: the runtime classpath of a local-runtime pom into DIR/classpath,
+# resolved again only when the pom changes
+resolve_classpath() {
+  local dir=$1 pom=$2 label=$3 key
   mkdir -p "$dir"
   key="$(content_key "$pom")"
   if [[ -s "$dir/classpath" && "$(cat "$dir/classpath.key" 2>/dev/null)" == "$key" ]]; then return 0; fi
-  log "resolving the Kafka ${KAFKA_VERSION} classpath (local-runtime/kafka/pom.xml)"
-  timed "resolving Kafka classpath" mvn_logged kafka -q -f "$pom" dependency:build-classpath \
+  log "resolving the $label classpath (${pom#"$REPO"/})"
+  timed "resolving $label classpath" mvn_logged "$(basename "$dir")" -q -f "$pom" dependency:build-classpath \
     -Dmdep.outputFile="$dir/classpath.tmp" -Dmdep.includeScope=runtime || return 1
   mv "$dir/classpath.tmp" "$dir/classpath"
   echo "$key" >"$dir/classpath.key"
 }
+
+kafka_classpath() { resolve_classpath "$DESIRE_HOME/kafka" "$REPO/local-runtime/kafka/pom.xml" "Kafka ${KAFKA_VERSION}"; }
 
 # kafka_tool CLASS args... : run a Kafka CLI class from the broker classpath, quiet logging
 kafka_tool() {

@@ -29,18 +29,7 @@ JOB_WAIT_TIMEOUT_DEFAULT=180
 flink_dir() { echo "$DESIRE_HOME/flink"; }
 flink_conf_dir() { echo "$DESIRE_HOME/flink/conf"; }
 
-flink_classpath() {
-  local dir pom="$REPO/local-runtime/flink/pom.xml" key
-  dir="$(flink_dir)"
-  mkdir -p "$dir"
-  key="$(content_key "$pom")"
-  if [[ -s "$dir/classpath" && "$(cat "$dir/classpath.key" 2>/dev/null)" == "$key" ]]; then return 0; fi
-  log "resolving the Flink ${FLINK_VERSION} cluster classpath (local-runtime/flink/pom.xml)"
-  timed "resolving Flink classpath" mvn_logged flink -q -f "$pom" dependency:build-classpath \
-    -Dmdep.outputFile="$dir/classpath.tmp" -Dmdep.includeScope=runtime || return 1
-  mv "$dir/classpath.tmp" "$dir/classpath"
-  echo "$key" >"$dir/classpath.key"
-}
+flink_classpath() { resolve_classpath "$(flink_dir)" "$REPO/local-runtime/flink/pom.xml" "Flink ${FLINK_VERSION} cluster"; }
 
 # flink_java ARGS... : a short-lived JVM on the cluster classpath (the ops helper, BashJavaUtils)
 flink_java() {

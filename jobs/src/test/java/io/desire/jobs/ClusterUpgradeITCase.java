@@ -95,8 +95,15 @@ class ClusterUpgradeITCase {
             }
             producer.flush();
             assertThat(awaitDocumentsCounting(produced)).as("profile_events per user in Elasticsearch").isEqualTo(produced);
+            // the metrics an operator watches, as Prometheus scrapes them from the TaskManager
             assertThat(prometheusSum("eventsIn", first)).as("eventsIn of version 1 (Prometheus)")
                     .isEqualTo(total(produced));
+            assertThat(prometheusSum("deadLetters", first)).as("deadLetters").isZero();
+            assertThat(prometheusSum("numRecordsSend", first, "elasticsearch")).as("documents written to Elasticsearch")
+                    .isGreaterThanOrEqualTo(USERS);
+            assertThat(prometheusSum("eventTimeLagMs", first)).as("freshness lag").isPositive();
+            assertThat(prometheusSum("ftrlVersion", first)).as("FTRL model version").isPositive();
+            assertThat(prometheusSum("alsItemModelVersion", first)).as("ALS item model version").isPositive();
 
             // 2. upgrade to version 2 (operator added, POJO field added, parallelism 2)
             String second = started(cli.answer("upgrade", first, "--jar", v2.toString(),
@@ -267,6 +274,11 @@ class ClusterUpgradeITCase {
 
     /** Sum over subtasks of an operator metric of one job, scraped from the TaskManager's Prometheus endpoint. */
     private double prometheusSum(String metric, String job) throws Exception {
+        return prometheusSum(metric, job, "");
+    }
+
+    /** As above, over the operators whose (sanitised) name starts with {@code operatorPrefix}. */
+    private double prometheusSum(String metric, String job, String operatorPrefix) throws Exception {
         Properties ports = new Properties();
         try (var in = Files.newBufferedReader(Path.of(cli.home(), "flink", "ports.env"))) {
             ports.load(in);
@@ -277,7 +289,8 @@ class ClusterUpgradeITCase {
         double sum = 0;
         String name = "flink_taskmanager_job_task_operator_" + metric + "{";
         for (String line : body.split("\n")) {
-            if (line.startsWith(name) && line.contains("job_id=\"" + job + "\"")) {
+            if (line.startsWith(name) && line.contains("job_id=\"" + job + "\"")
+                    && line.contains("operator_name=\"" + operatorPrefix)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }

@@ -1,5 +1,8 @@
 package io.desire.jobs;
 
+import static io.desire.jobs.TestEvents.T0;
+import static io.desire.jobs.TestEvents.behaviour;
+import static io.desire.jobs.TestEvents.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.DeadLetter;
@@ -36,8 +39,6 @@ class RecommendationPipelineTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final long T0 = 1_767_254_400_000L; // 2026-01-01T08:00Z
-    private static final String CTX = "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
     @Test
     void buildsRankedDocumentsAndDeadLettersFromABoundedInput(@TempDir Path checkpoints) throws Exception {
@@ -108,15 +109,5 @@ class RecommendationPipelineTest {
         }
         assertThat(last).as("a document for " + user).isNotNull();
         return last;
-    }
-
-    private static String item(String id, String category) {
-        return "{\"event_id\":\"cat-" + id + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"" + id
-                + "\",\"category\":\"" + category + "\"}";
-    }
-
-    private static String behaviour(String eventId, String user, String item, String type, long ts, Double value) {
-        return "{\"event_id\":\"" + eventId + "\",\"ts\":" + ts + ",\"type\":\"" + type + "\",\"user_id\":\"" + user
-                + "\",\"item_id\":\"" + item + "\"" + (value == null ? "" : ",\"value\":" + value) + "," + CTX + "}";
     }
 }

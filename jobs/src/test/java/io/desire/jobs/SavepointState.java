@@ -27,6 +27,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -41,7 +47,6 @@ import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 
 /**
@@ -100,15 +105,23 @@ final class SavepointState {
                                         FtrlLearner.STATE_NAME, TypeInformation.of(FtrlState.class))
                                 .map(ftrl -> new String[] {FTRL, "model", canonical(ftrl)})
                                 .returns(String[].class));
-        // One batch job for all of them: each read is an operator of it, not a cluster start of its own.
+        // One batch job for all of them: each read is an operator of it, not a cluster start of its
+        // own. The job runs in this JVM; its rows land in a queue that env.execute() has filled
+        // completely when it returns (executeAndCollect can race the local cluster's shutdown).
+        String run = java.util.UUID.randomUUID().toString();
+        Queue<String[]> received = new ConcurrentLinkedQueue<>();
+        RESULTS.put(run, received);
+        try {
+            rows.sinkTo(new Rows(run)).name("rows");
+            env.execute("read savepoint " + path);
+        } finally {
+            RESULTS.remove(run);
+        }
         Map<String, Map<String, String>> states = new TreeMap<>();
-        try (CloseableIterator<String[]> it = rows.executeAndCollect()) {
-            while (it.hasNext()) {
-                String[] row = it.next();
-                String previous = states.computeIfAbsent(row[0], k -> new TreeMap<>()).put(row[1], row[2]);
-                if (previous != null) {
-                    throw new IllegalStateException(row[0] + " holds key " + row[1] + " twice");
-                }
+        for (String[] row : received) {
+            String previous = states.computeIfAbsent(row[0], k -> new TreeMap<>()).put(row[1], row[2]);
+            if (previous != null) {
+                throw new IllegalStateException(row[0] + " holds key " + row[1] + " twice");
             }
         }
         return states;
@@ -135,6 +148,35 @@ final class SavepointState {
             o.remove(PUBLICATION_FIELDS);
         }
         return tree;
+    }
+
+    /** Rows of the reading jobs running in this JVM, by run. */
+    private static final Map<String, Queue<String[]>> RESULTS = new ConcurrentHashMap<>();
+
+    /** Appends every row to the queue of its run. */
+    private static final class Rows implements Sink<String[]> {
+        private final String run;
+
+        Rows(String run) {
+            this.run = run;
+        }
+
+        @Override
+        public SinkWriter<String[]> createWriter(WriterInitContext context) {
+            Queue<String[]> queue = RESULTS.get(run);
+            return new SinkWriter<>() {
+                @Override
+                public void write(String[] row, Context ctx) {
+                    queue.add(row);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
     }
 
     /** Emits (state label, key, canonical value) for every key of the operator and every named state. */
