@@ -335,7 +335,7 @@ cmd_jobs() {
   flink_ops jobs "$(flink_url)"
 }
 
-# savepoint_of JOB [--stop] [DIR] -> prints the savepoint path (stop: stop-with-savepoint)
+# take_savepoint JOB STOP DIR -> prints the savepoint path (STOP=1: stop-with-savepoint; DIR may be empty)
 take_savepoint() {
   local job=$1 stop=$2 dir=${3:-} out rc=0 t0 path
   [[ "$job" =~ ^[0-9a-f]{32}$ ]] || die "not a job id: '$job' (bin/desire jobs lists them)"

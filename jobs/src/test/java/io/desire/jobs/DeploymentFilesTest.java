@@ -57,6 +57,7 @@ class DeploymentFilesTest {
             "state.backend.type", "state.backend.rocksdb.timer-service.factory", "pipeline.generic-types",
             "pipeline.max-parallelism", "execution.checkpointing.interval", "execution.checkpointing.mode",
             "execution.checkpointing.incremental", "execution.checkpointing.externalized-checkpoint-retention",
+            "execution.checkpointing.snapshot-compression",
             "restart-strategy.type");
 
     /** Scanning is the slow part (one to two seconds): once per run. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -25,5 +26,19 @@ class FlinkConfTest {
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isNotNull();
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("file:");
+        assertThat(conf.get(ExecutionOptions.SNAPSHOT_COMPRESSION)).isTrue();
+    }
+
+    @Test
+    void everyJobKeepsItsStateUpgradeableAndQuickToRestoreWhateverTheCluster() {
+        Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(),
+                io.desire.jobs.config.JobConfig.of(java.util.Map.of()));
+        assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+        assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(Uids.MAX_PARALLELISM);
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        // operator state (FTRL weights, broadcast replicas) restores in blocks only when compressed
+        assertThat(conf.get(ExecutionOptions.SNAPSHOT_COMPRESSION)).isTrue();
+        // the cluster's (or flink run -p's) parallelism applies unless the job is given one
+        assertThat(conf.contains(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)).isFalse();
     }
 }
