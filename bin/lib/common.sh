@@ -656,3 +656,17 @@ cmd_run() {
   log "$main exited with code $rc"
   return $rc
 }
+
+# cmd_offline MAIN args... : build if needed and run MAIN on the jobs classpath in the foreground,
+# without Kafka or Elasticsearch (eval, inspect)
+cmd_offline() {
+  local main=$1; shift
+  install_traps
+  build_jobs
+  local cp="$REPO/jobs/target/classes:$(cat "$DESIRE_HOME/jobs.classpath")"
+  [[ -n "${DESIRE_EXTRA_CLASSPATH:-}" ]] && cp="$DESIRE_EXTRA_CLASSPATH:$cp"
+  local opts=() rc=0
+  read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
+  run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" "$main" "$@" || rc=$?
+  return $rc
+}

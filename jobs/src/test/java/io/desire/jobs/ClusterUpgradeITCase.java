@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.ops.EngineState;
 import io.desire.jobs.io.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,13 +115,13 @@ class ClusterUpgradeITCase {
             assertThat(mentions(before, UpgradeJars.ADDED_FIELD)).as("v1 savepoint knows the v2 field").isFalse();
             assertThat(mentions(after, UpgradeJars.ADDED_FIELD)).as("v2 wrote profiles with its new field").isTrue();
 
-            Map<String, Map<String, String>> v1State = SavepointState.read(before.toString(), cfg);
-            Map<String, Map<String, String>> v2State = SavepointState.read(after.toString(), cfg);
-            assertThat(v1State.get(SavepointState.PROFILES)).hasSize(USERS);
-            assertThat(v1State.get(SavepointState.ALS_USERS)).hasSize(USERS);
-            assertThat(v1State.get(SavepointState.ALS_ITEMS)).isNotEmpty();
-            assertThat(v1State.get(SavepointState.TRENDING)).isNotEmpty();
-            assertThat(v1State.get(SavepointState.FTRL)).hasSize(1);
+            Map<String, Map<String, String>> v1State = EngineState.read(before.toString(), cfg);
+            Map<String, Map<String, String>> v2State = EngineState.read(after.toString(), cfg);
+            assertThat(v1State.get(EngineState.PROFILES)).hasSize(USERS);
+            assertThat(v1State.get(EngineState.ALS_USERS)).hasSize(USERS);
+            assertThat(v1State.get(EngineState.ALS_ITEMS)).isNotEmpty();
+            assertThat(v1State.get(EngineState.TRENDING)).isNotEmpty();
+            assertThat(v1State.get(EngineState.FTRL)).hasSize(1);
             for (String state : v1State.keySet()) {
                 assertThat(v2State.get(state)).as(state + " across the upgrade").isEqualTo(v1State.get(state));
             }
@@ -152,12 +153,20 @@ class ClusterUpgradeITCase {
                     .isEqualTo(produced);
             Path last = Path.of(URI.create(cli.answer("savepoint", third, "--stop")));
             jobs.remove(third);
-            Map<String, String> profiles = SavepointState.read(last.toString(), cfg).get(SavepointState.PROFILES);
+            Map<String, String> profiles = EngineState.read(last.toString(), cfg).get(EngineState.PROFILES);
             Map<String, Long> counted = new TreeMap<>();
             for (Map.Entry<String, String> p : profiles.entrySet()) {
                 counted.put(p.getKey(), JSON.readTree(p.getValue()).path("events").asLong());
             }
             assertThat(counted).as("events counted in the profiles' state").isEqualTo(produced);
+            String inspected = inspect(last.toUri().toString(), "--user", "u-07");
+            assertThat(inspected)
+                    .contains(io.desire.operators.Uids.USER_RECOMMENDER, io.desire.operators.Uids.FTRL_LEARNER,
+                            UpgradedStreamingJob.AUDIT_COUNT_UID)
+                    .containsPattern("profiles +" + USERS + "\\n")
+                    .containsPattern("FTRL learner [0-9,]+ examples")
+                    .contains("user u-07:")
+                    .containsPattern("\"events\":" + produced.get("u-07") + "[,}]");
 
             // 4. removing operators (learning off) is refused unless non-restored state is allowed
             List<String> withoutLearning = new ArrayList<>(List.of(submit(args, "--jar", v1.toString(), "-p", "2",
@@ -172,6 +181,15 @@ class ClusterUpgradeITCase {
             allowed.add(allowed.indexOf("-s"), "--allow-non-restored");
             started(cli.answer(allowed.toArray(String[]::new)));
         }
+    }
+
+    /** What {@code bin/desire inspect} prints for the savepoint. */
+    private static String inspect(String... args) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(io.desire.jobs.ops.InspectSavepoint.run(args, print, print)).as(out.toString(StandardCharsets.UTF_8))
+                .isZero();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** The job's arguments: its own topics, group and index, short checkpoints, a small ranker. */

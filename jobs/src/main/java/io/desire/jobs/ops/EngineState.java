@@ -1,4 +1,4 @@
-package io.desire.jobs;
+package io.desire.jobs.ops;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.desire.features.ftrl.FtrlState;
+import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.CoalescedState;
 import io.desire.operators.ContextTrending;
@@ -23,16 +24,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -41,36 +41,51 @@ import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 
 /**
- * The engine's state in a savepoint of the streaming job, read with Flink's State Processor API
- * under the job's uids and state names: per state, key → canonical JSON of the value (fields sorted,
- * doubles exact; values over 64 KiB as their SHA-256). Equal maps mean equal state.
+ * The engine's state in a savepoint (or retained checkpoint) of the streaming job, read with Flink's
+ * State Processor API under the job's uids and state names: per state, key → canonical JSON of the
+ * value (fields sorted, doubles exact; values over 64 KiB as their SHA-256 next to their scalar fields). Equal maps mean equal
+ * state. States of operators the savepoint does not hold (learning off) are absent from the map.
+ * Everything read is held in memory: meant for inspection and tests, not for bulk export.
  */
-final class SavepointState {
-    static final String PROFILES = "profiles";
-    static final String CONTEXTS = "user contexts";
-    static final String TRENDING = "context windows";
-    static final String ALS_USERS = "ALS user factors";
-    static final String ALS_ITEMS = "ALS item factors";
-    static final String FTRL = "FTRL weights";
+public final class EngineState {
+    public static final String PROFILES = "profiles";
+    public static final String CONTEXTS = "user contexts";
+    public static final String TRENDING = "context windows";
+    public static final String ALS_USERS = "ALS user factors";
+    public static final String ALS_ITEMS = "ALS item factors";
+    public static final String FTRL = "FTRL weights";
 
-    /** Fields of coalesced publication (versions, pending counts, timers): bookkeeping, not model. */
-    private static final List<String> PUBLICATION_FIELDS = new ArrayList<>();
+    /**
+     * Fields that {@link PublishedState} and {@link CoalescedState} add to a state type (publication
+     * versions, pending counts, timers): bookkeeping of emission, not model.
+     */
+    private static final List<String> PUBLICATION_FIELDS = fieldsOf(PublishedState.class, CoalescedState.class);
+    private static final List<String> COALESCING_FIELDS = fieldsOf(CoalescedState.class);
 
-    static {
-        for (Class<?> c : List.of(PublishedState.class, CoalescedState.class)) {
+    private static List<String> fieldsOf(Class<?>... classes) {
+        List<String> names = new ArrayList<>();
+        for (Class<?> c : classes) {
             for (Field f : c.getDeclaredFields()) {
-                PUBLICATION_FIELDS.add(f.getName());
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    names.add(f.getName());
+                }
             }
         }
+        return names;
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -80,31 +95,51 @@ final class SavepointState {
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .build();
 
-    private SavepointState() {}
+    private EngineState() {}
 
     /** Reads the engine's state of the savepoint at {@code path} (RocksDB, as the job writes it). */
-    static Map<String, Map<String, String>> read(String path, JobConfig cfg) throws Exception {
+    public static Map<String, Map<String, String>> read(String path, JobConfig cfg) throws Exception {
+        Set<String> uids = new HashSet<>();
+        for (OperatorState op : SavepointLoader.loadSavepointMetadata(path).getOperatorStates()) {
+            op.getOperatorUid().ifPresent(uids::add);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(1);
         SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
         // TTL durations only decide what reads as expired; state written minutes ago never is.
         Duration ttl = Duration.ofDays(3650);
-        DataStream<String[]> rows = savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.USER_RECOMMENDER),
-                        new Dump(Map.of(
-                                PROFILES, UserRecommender.createProfileDescriptor(ttl),
-                                CONTEXTS, UserRecommender.createContextsDescriptor(ttl))))
-                .union(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.CONTEXT_TRENDING),
-                                new Dump(Map.of(TRENDING, ContextTrending.createStateDescriptor()))),
-                        savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_USER_FACTORS),
-                                new Dump(Map.of(ALS_USERS,
-                                        UserFactors.createStateDescriptor(LearningPipeline.alsConfig(cfg))))),
-                        savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_ITEM_FACTORS),
-                                new Dump(Map.of(ALS_ITEMS, ItemFactors.createStateDescriptor()))),
-                        savepoint.readListState(OperatorIdentifier.forUid(Uids.FTRL_LEARNER),
-                                        FtrlLearner.STATE_NAME, TypeInformation.of(FtrlState.class))
-                                .map(ftrl -> new String[] {FTRL, "model", canonical(ftrl)})
-                                .returns(String[].class));
+        List<DataStream<String[]>> reads = new ArrayList<>();
+        if (uids.contains(Uids.USER_RECOMMENDER)) {
+            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.USER_RECOMMENDER), new Dump(Map.of(
+                    PROFILES, UserRecommender.createProfileDescriptor(ttl),
+                    CONTEXTS, UserRecommender.createContextsDescriptor(ttl)))));
+        }
+        if (uids.contains(Uids.CONTEXT_TRENDING)) {
+            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.CONTEXT_TRENDING),
+                    new Dump(Map.of(TRENDING, ContextTrending.createStateDescriptor()))));
+        }
+        if (uids.contains(Uids.ALS_USER_FACTORS)) {
+            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_USER_FACTORS),
+                    new Dump(Map.of(ALS_USERS, UserFactors.createStateDescriptor(LearningPipeline.alsConfig(cfg))))));
+        }
+        if (uids.contains(Uids.ALS_ITEM_FACTORS)) {
+            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_ITEM_FACTORS),
+                    new Dump(Map.of(ALS_ITEMS, ItemFactors.createStateDescriptor()))));
+        }
+        if (uids.contains(Uids.FTRL_LEARNER)) {
+            reads.add(savepoint.readListState(OperatorIdentifier.forUid(Uids.FTRL_LEARNER),
+                            FtrlLearner.STATE_NAME, TypeInformation.of(FtrlState.class))
+                    .map(ftrl -> new String[] {FTRL, "model", canonical(ftrl)})
+                    .returns(String[].class));
+        }
+        if (reads.isEmpty()) {
+            return new TreeMap<>();
+        }
+        DataStream<String[]> rows = reads.get(0);
+        for (DataStream<String[]> more : reads.subList(1, reads.size())) {
+            rows = rows.union(more);
+        }
         // One batch job for all of them: each read is an operator of it, not a cluster start of its
         // own. The job runs in this JVM; its rows land in a queue that env.execute() has filled
         // completely when it returns (executeAndCollect can race the local cluster's shutdown).
@@ -128,24 +163,40 @@ final class SavepointState {
     }
 
     /** The value as sorted JSON without publication bookkeeping; its SHA-256 when longer than 64 KiB. */
-    static String canonical(Object value) {
-        String json = tree(value).toString();
+    public static String canonical(Object value) {
+        JsonNode tree = tree(value);
+        String json = tree.toString();
         if (json.length() <= 64 * 1024) {
             return json;
         }
+        // Too long to print or diff: its digest, next to the scalar fields (versions, counts).
+        ObjectNode summary = JSON.createObjectNode();
+        if (tree instanceof ObjectNode o) {
+            o.properties().forEach(e -> {
+                if (e.getValue().isValueNode()) {
+                    summary.set(e.getKey(), e.getValue());
+                }
+            });
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest) + " (" + json.length() + " chars)";
+            summary.put("sha256", HexFormat.of().formatHex(digest));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        summary.put("chars", json.length());
+        return summary.toString();
     }
 
-    /** The value as a JSON tree without the publication bookkeeping fields. */
+    /** The value as a JSON tree without the emission bookkeeping its state type inherits. */
     private static JsonNode tree(Object value) {
         JsonNode tree = JSON.valueToTree(value);
         if (tree instanceof ObjectNode o) {
-            o.remove(PUBLICATION_FIELDS);
+            if (value instanceof PublishedState) {
+                o.remove(PUBLICATION_FIELDS);
+            } else if (value instanceof CoalescedState) {
+                o.remove(COALESCING_FIELDS);
+            }
         }
         return tree;
     }
