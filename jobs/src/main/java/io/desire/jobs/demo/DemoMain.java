@@ -64,6 +64,8 @@ public final class DemoMain {
         values.put(ConfigKeys.KAFKA_BOOTSTRAP.name(), bootstrap);
         values.put(ConfigKeys.ES_HOSTS.name(), esUrl);
         values.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "5s");
+        // One subtask per operator unless asked: a local Flink would otherwise take one per core.
+        values.put(ConfigKeys.PARALLELISM.name(), "1");
         values.put(ConfigKeys.CHECKPOINT_DIR.name(), home.resolve("checkpoints").toUri().toString());
         // A demo lasts minutes, not hours: short trending windows make context effects visible quickly.
         values.put(ConfigKeys.TRENDING_WINDOW.name(), "10min");
