@@ -297,12 +297,8 @@ class ClusterUpgradeITCase {
 
     /** As above, over the operators whose (sanitised) name starts with {@code operatorPrefix}. */
     private double prometheusSum(String metric, String job, String operatorPrefix) throws Exception {
-        Properties ports = new Properties();
-        try (var in = Files.newBufferedReader(Path.of(cli.home(), "flink", "ports.env"))) {
-            ports.load(in);
-        }
         String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + ports.getProperty("FLINK_TM_METRICS_PORT") + "/metrics")).build(),
+                        + flinkPort("FLINK_TM_METRICS_PORT") + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         String name = "flink_taskmanager_job_task_operator_" + metric + "{";
@@ -315,13 +311,18 @@ class ClusterUpgradeITCase {
         return sum;
     }
 
-    private List<String> operatorNames(String job) throws Exception {
+    /** A port the suite's cluster recorded in {@code DESIRE_HOME/flink/ports.env}. */
+    private String flinkPort(String name) throws Exception {
         Properties ports = new Properties();
         try (var in = Files.newBufferedReader(Path.of(cli.home(), "flink", "ports.env"))) {
             ports.load(in);
         }
+        return ports.getProperty(name);
+    }
+
+    private List<String> operatorNames(String job) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + ports.getProperty("FLINK_REST_PORT") + "/jobs/" + job)).build(),
+                        + flinkPort("FLINK_REST_PORT") + "/jobs/" + job)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         List<String> names = new ArrayList<>();
         JSON.readTree(body).path("vertices").forEach(v -> names.add(v.path("name").asText()));

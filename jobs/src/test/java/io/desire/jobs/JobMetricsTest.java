@@ -6,7 +6,6 @@ import static io.desire.jobs.TestEvents.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.DeadLetter;
-import io.desire.features.event.RawRecord;
 import io.desire.features.event.RejectReason;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
@@ -17,7 +16,6 @@ import io.desire.operators.UserRecommender;
 import io.desire.operators.als.ItemFactors;
 import io.desire.operators.als.UserFactors;
 import io.desire.operators.ranker.FtrlLearner;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,17 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,10 +88,6 @@ class JobMetricsTest {
         int rejected = bad.values().stream().mapToInt(Integer::intValue).sum();
         assertThat(lines).hasSize(good + rejected);
 
-        List<RawRecord> records = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            records.add(new RawRecord(lines.get(i).getBytes(StandardCharsets.UTF_8), "test#" + (i + 1), T0));
-        }
         // Documents and item vectors are emitted only at the final watermark (an hour of coalescing
         // never elapses here): the recommender observes the end of event time, so its lag gauge has
         // a defined value, and every item is published exactly once.
@@ -106,18 +96,10 @@ class JobMetricsTest {
                 ConfigKeys.COALESCE.name(), "1h",
                 ConfigKeys.ALS_UPDATE_INTERVAL.name(), "1h",
                 ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
-        DataStream<RawRecord> raw = env.fromData(records, TypeInformation.of(RawRecord.class));
-        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg);
-        CloseableIterator<Recommendation> recs = out.recommendations().collectAsync();
-        CloseableIterator<DeadLetter> dead = out.deadLetters().collectAsync();
-        JobID job = env.execute("job-metrics-test").getJobID();
-
-        List<Recommendation> documents = new ArrayList<>();
-        recs.forEachRemaining(documents::add);
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        dead.forEachRemaining(deadLetters::add);
+        BoundedPipeline run = BoundedPipeline.run(lines, cfg, "job-metrics-test");
+        JobID job = run.job();
+        List<Recommendation> documents = run.recommendations();
+        List<DeadLetter> deadLetters = run.deadLetters();
         assertThat(deadLetters).as("the input's bad records are what the test says they are")
                 .extracting(d -> RejectReason.valueOf(d.reason))
                 .containsExactlyInAnyOrderElementsOf(expand(bad));

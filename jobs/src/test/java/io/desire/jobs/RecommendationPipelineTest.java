@@ -6,24 +6,17 @@ import static io.desire.jobs.TestEvents.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.DeadLetter;
-import io.desire.features.event.RawRecord;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,27 +53,14 @@ class RecommendationPipelineTest {
         lines.add("{\"event_id\":\"bad-1\"");
         lines.add("{\"event_id\":\"bad-2\",\"ts\":" + t + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":\"five\"}");
 
-        List<RawRecord> records = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            records.add(new RawRecord(lines.get(i).getBytes(StandardCharsets.UTF_8), "test#" + (i + 1), T0));
-        }
         // Parallelism 1 keeps the input order through every exchange, as one Kafka partition does:
         // the catalog is known before the behaviour events that need it.
         JobConfig cfg = JobConfig.of(Map.of(
                 ConfigKeys.PARALLELISM.name(), "1",
                 ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
-        DataStream<RawRecord> raw = env.fromData(records, TypeInformation.of(RawRecord.class));
-        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg);
-        CloseableIterator<Recommendation> recs = out.recommendations().collectAsync();
-        CloseableIterator<DeadLetter> dead = out.deadLetters().collectAsync();
-        env.execute("pipeline-test");
-
-        List<Recommendation> recommendations = new ArrayList<>();
-        recs.forEachRemaining(recommendations::add);
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        dead.forEachRemaining(deadLetters::add);
+        BoundedPipeline run = BoundedPipeline.run(lines, cfg, "pipeline-test");
+        List<Recommendation> recommendations = run.recommendations();
+        List<DeadLetter> deadLetters = run.deadLetters();
 
         Recommendation alice = last(recommendations, "alice");
         assertThat(alice.op).isEqualTo(Recommendation.Op.UPSERT);
