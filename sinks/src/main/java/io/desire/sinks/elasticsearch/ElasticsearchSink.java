@@ -1,5 +1,6 @@
 package io.desire.sinks.elasticsearch;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.io.IOException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -50,6 +51,14 @@ public final class ElasticsearchSink<T> implements Sink<T> {
         return new ElasticsearchWriter<>(
                 config, emitter, bootstrap, ElasticsearchClients.create(config),
                 context.metricGroup(), context.getProcessingTimeService(), ElasticsearchWriter.BLOCKING_SLEEPER);
+    }
+
+    /**
+     * A client with this sink's hosts, credentials and TLS settings, for work around the job (index
+     * management by a driver); the caller closes it ({@code client._transport().close()}).
+     */
+    public ElasticsearchClient createClient() {
+        return ElasticsearchClients.create(config);
     }
 
     ElasticsearchSinkConfig config() {

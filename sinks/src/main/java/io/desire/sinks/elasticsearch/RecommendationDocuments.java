@@ -71,6 +71,26 @@ public final class RecommendationDocuments implements ElasticsearchEmitter<Recom
                 .setIndexBootstrap(new RecommendationIndex(alias, replicas));
     }
 
+    /**
+     * A sink builder that fills one generation {@code index} of {@code alias} (see
+     * {@link IndexGenerations}), e.g. a backfill's fresh index: upserts and forget-user deletes go to
+     * {@code index} itself, and the index bootstrap only puts the alias's template (with
+     * {@code replicas}). It never creates the alias nor {@code <alias>-000001}, so apps keep reading
+     * what the alias points to until {@link IndexGenerations#promote} moves it.
+     *
+     * @throws IllegalArgumentException when {@code index} is not named {@code <alias>-NNNNNN}
+     */
+    public static ElasticsearchSinkBuilder<Recommendation> generationSinkBuilder(String alias, String index, int replicas) {
+        IndexGenerations generations = new IndexGenerations(alias, replicas);
+        if (!generations.isGeneration(index)) {
+            throw new IllegalArgumentException("Index '" + index + "' is not a generation of alias '" + alias
+                    + "': expected " + alias + "-NNNNNN with six digits, as IndexGenerations.createNext names them");
+        }
+        return ElasticsearchSink.<Recommendation>builder()
+                .setEmitter(new RecommendationDocuments(index)) // the "alias" it writes to is the concrete index
+                .setIndexBootstrap(new GenerationTemplate(alias, replicas));
+    }
+
     public String alias() {
         return alias;
     }

@@ -31,6 +31,11 @@ public final class RecommendationIndex implements IndexBootstrap {
     public static final int SHARDS = 1;
     /** Template priority, above Elasticsearch's built-in templates. */
     public static final int TEMPLATE_PRIORITY = 100;
+    /**
+     * Format of the number in an index name {@code <alias>-NNNNNN}: six digits, zero-padded, as
+     * Elasticsearch's rollover numbers them. {@link IndexGenerations} numbers its indices the same way.
+     */
+    public static final String GENERATION_NUMBER_FORMAT = "%06d";
 
     private final String alias;
     private final int replicas;
@@ -61,7 +66,7 @@ public final class RecommendationIndex implements IndexBootstrap {
 
     /** The index the alias points to when this bootstrap creates it. */
     public String firstIndex() {
-        return alias + "-000001";
+        return alias + '-' + String.format(java.util.Locale.ROOT, GENERATION_NUMBER_FORMAT, 1);
     }
 
     /** The body of {@code PUT _index_template/<alias>}. */
@@ -98,10 +103,18 @@ public final class RecommendationIndex implements IndexBootstrap {
         return root.toString();
     }
 
-    @Override
-    public void ensure(ElasticsearchClient client) throws IOException {
+    /**
+     * Puts the index template {@code <alias>} (body {@link #templateJson()}) and nothing else: no
+     * index, no alias. Idempotent.
+     */
+    public void installTemplate(ElasticsearchClient client) throws IOException {
         String body = templateJson();
         client.indices().putIndexTemplate(t -> t.name(templateName()).withJson(new StringReader(body)));
+    }
+
+    @Override
+    public void ensure(ElasticsearchClient client) throws IOException {
+        installTemplate(client);
         if (client.indices().existsAlias(a -> a.name(alias)).value()) {
             return;
         }
