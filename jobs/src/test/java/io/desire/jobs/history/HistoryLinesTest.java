@@ -1,0 +1,225 @@
+package io.desire.jobs.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.desire.features.event.Event;
+import io.desire.features.event.EventParser;
+import io.desire.features.event.EventType;
+import io.desire.features.event.ParseOutcome;
+import io.desire.features.event.ParserConfig;
+import io.desire.features.event.RawRecord;
+import io.desire.features.event.RejectReason;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class HistoryLinesTest {
+
+    private static final EventParser PARSER = new EventParser(ParserConfig.defaults());
+    private static final String HEADER = "event_id,ts,type,user_id,item_id,value,lat,lon,device,tz,shop_notes";
+
+    @Test
+    void jsonLinesPassAsTheyAreAndBlankLinesGiveNothing() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.JSONL, "a.jsonl");
+        byte[] line = bytes("{\"event_id\":\"e1\"}");
+        assertThat(lines.convert(line)).isSameAs(line);
+        assertThat(lines.convert(bytes(""))).isNull();
+        assertThat(lines.convert(bytes("  \t"))).isNull();
+        assertThat(lines.convert(bytes("not json"))).isEqualTo(bytes("not json"));
+    }
+
+    @Test
+    void csvRowsBecomeEventsUnderTheirHeader() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        assertThat(lines.convert(bytes(HEADER))).isNull();
+
+        byte[] json = lines.convert(bytes("e1,2025-05-31T10:00:00Z,rate,u-1,sku-42,4.5,48.8566,2.3522,phone,Europe/Paris,ignored"));
+
+        assertThat(text(json)).isEqualTo("{\"event_id\":\"e1\",\"ts\":\"2025-05-31T10:00:00Z\",\"type\":\"rate\","
+                + "\"user_id\":\"u-1\",\"item_id\":\"sku-42\",\"value\":4.5,"
+                + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
+        Event e = valid(json);
+        assertThat(e.value).isEqualTo(4.5);
+        assertThat(e.deviceClass).isEqualTo("mobile");
+        assertThat(e.geoCell).isNotEqualTo("unknown");
+    }
+
+    @Test
+    void csvQuotedCellsHoldCommasAndQuotesAndEmptyCellsAreAbsent() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes(" Event_ID , ts,type,user_id,item_id,value,request_id"));
+
+        Event e = valid(lines.convert(bytes("\"e,1\",1767225600000,view,\"u \"\"q\"\"\",i1,,")));
+
+        assertThat(e.eventId).isEqualTo("e,1");
+        assertThat(e.userId).isEqualTo("u \"q\"");
+        assertThat(e.ts).isEqualTo(1_767_225_600_000L);
+        assertThat(e.value).isNull();
+        assertThat(e.requestId).isNull();
+    }
+
+    @Test
+    void csvItemAttributesTakeTheirJsonTypes() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "items.csv");
+        lines.convert(bytes("event_id,ts,type,item_id,category,price,available,tags"));
+
+        byte[] json = lines.convert(bytes("c1,1767225600000,item,sku-1,books,12.50,TRUE,fiction|| classics"));
+
+        assertThat(text(json)).contains("\"price\":12.50", "\"available\":true", "\"tags\":[\"fiction\",\"\",\" classics\"]");
+        Event e = valid(json);
+        assertThat(e.type).isEqualTo(EventType.ITEM);
+        assertThat(e.price).isEqualTo(12.5);
+        assertThat(e.available).isTrue();
+        assertThat(e.tags).contains("fiction");
+    }
+
+    @Test
+    void csvValuesThatAreNotNumbersStayStringsForTheParserToReject() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes("event_id,ts,type,user_id,item_id,value,available"));
+
+        assertThat(reason(lines.convert(bytes("e1,1767225600000,rate,u,i,five,")))).isEqualTo(RejectReason.NON_NUMERIC_VALUE);
+        assertThat(reason(lines.convert(bytes("e2,1767225600000,rate,u,i,NaN,")))).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+        assertThat(reason(lines.convert(bytes("e3,1767225600000,view,u,i,,yes")))).isEqualTo(RejectReason.BAD_FIELD_TYPE);
+    }
+
+    @Test
+    void malformedCsvRowsPassThroughAsTheirOwnBytes() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes("event_id,ts,type,user_id,item_id"));
+
+        byte[] tooFew = bytes("e1,1767225600000,view,u1");
+        byte[] tooMany = bytes("e1,1767225600000,view,u1,i1,extra");
+        byte[] openQuote = bytes("e1,1767225600000,view,\"u1,i1");
+        byte[] afterQuote = bytes("e1,1767225600000,view,\"u1\"x,i1");
+        byte[] notUtf8 = {'e', '1', ',', (byte) 0xC3, (byte) 0x28, ',', 'v', ',', 'u', ',', 'i'};
+        for (byte[] line : new byte[][] {tooFew, tooMany, openQuote, afterQuote, notUtf8}) {
+            assertThat(lines.convert(line)).as(text(line)).isEqualTo(line);
+        }
+        assertThat(reason(notUtf8)).isEqualTo(RejectReason.NOT_UTF8);
+        assertThat(reason(tooFew)).isEqualTo(RejectReason.NOT_JSON);
+    }
+
+    @Test
+    void splitCsvFollowsRfc4180OnOneLine() {
+        assertThat(HistoryLines.splitCsv("a,\"b,c\",\"d \"\"e\"\"\",,f")).containsExactly("a", "b,c", "d \"e\"", "", "f");
+        assertThat(HistoryLines.splitCsv("")).containsExactly("");
+        assertThat(HistoryLines.splitCsv("a,")).containsExactly("a", "");
+        assertThat(HistoryLines.splitCsv("\"\"")).containsExactly("");
+        assertThat(HistoryLines.splitCsv("a\"b,c")).containsExactly("a\"b", "c");
+        assertThat(HistoryLines.splitCsv("\"open")).isNull();
+        assertThat(HistoryLines.splitCsv("\"a\"b")).isNull();
+    }
+
+    @Test
+    void jsonNumbersAreRecognisedByJsonGrammar() {
+        for (String yes : new String[] {"0", "-1", "4.5", "1e3", "2.5E-7", "12.50"}) {
+            assertThat(HistoryLines.isJsonNumber(yes)).as(yes).isTrue();
+        }
+        for (String no : new String[] {"", "-", "+1", ".5", "4.", "01", "1e", "NaN", "Infinity", "0x10", "4,5", " 1"}) {
+            assertThat(HistoryLines.isJsonNumber(no)).as(no).isFalse();
+        }
+    }
+
+    @Test
+    void movieLensRatingsOfEveryLayoutBecomeRateEvents() {
+        String expected = "{\"event_id\":\"ml-1-296-1147880044\",\"ts\":1147880044000,\"type\":\"rate\","
+                + "\"user_id\":\"1\",\"item_id\":\"296\",\"value\":5.0}";
+        HistoryLines csv = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ratings.csv");
+        assertThat(csv.convert(bytes("userId,movieId,rating,timestamp"))).isNull();
+        assertThat(text(csv.convert(bytes("1,296,5.0,1147880044")))).isEqualTo(expected);
+
+        HistoryLines uData = HistoryLines.forFile(HistoryFormat.MOVIELENS, "u.data");
+        assertThat(text(uData.convert(bytes("1\t296\t5\t1147880044")))).isEqualTo(expected);
+
+        HistoryLines dat = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ratings.dat.gz");
+        Event e = valid(dat.convert(bytes("1::296::3.5::1147880044")));
+        assertThat(e.type).isEqualTo(EventType.RATE);
+        assertThat(e.value).isEqualTo(3.5);
+        assertThat(e.ts).isEqualTo(1_147_880_044_000L);
+        assertThat(e.userId).isEqualTo("1");
+        assertThat(e.itemId).isEqualTo("296");
+    }
+
+    @Test
+    void headerlessMovieLensCsvStartsWithARating() {
+        HistoryLines csv = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ratings.csv");
+        assertThat(valid(csv.convert(bytes("1,296,5.0,1147880044"))).eventId).isEqualTo("ml-1-296-1147880044");
+    }
+
+    @Test
+    void malformedMovieLensLinesPassThrough() {
+        HistoryLines dat = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ratings.dat");
+        for (String bad : new String[] {"1::296::5", "1::296::five::1147880044", "1::296::5::yesterday",
+                "::296::5::1147880044", "1::296::5::1147880044::x", "1::296::NaN::1147880044", "1::296::0x1p2::1147880044"}) {
+            byte[] line = bytes(bad);
+            assertThat(dat.convert(line)).as(bad).isEqualTo(line);
+        }
+    }
+
+    @Test
+    void movieLensMoviesBecomeItemEventsWithTheirGenres() {
+        HistoryLines movies = HistoryLines.forFile(HistoryFormat.MOVIELENS, "movies.csv");
+        assertThat(movies.convert(bytes("movieId,title,genres"))).isNull();
+
+        byte[] toyStory = movies.convert(bytes("1,Toy Story (1995),Adventure|Animation|Children"));
+        assertThat(text(toyStory)).isEqualTo("{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
+                + "\"item_id\":\"1\",\"category\":\"Adventure\",\"tags\":[\"Adventure\",\"Animation\",\"Children\"]}");
+        Event item = valid(toyStory);
+        assertThat(item.type).isEqualTo(EventType.ITEM);
+        assertThat(item.category).isEqualTo("Adventure");
+        assertThat(item.tags).containsExactly("Adventure", "Animation", "Children");
+
+        Event quoted = valid(movies.convert(bytes("11,\"American President, The (1995)\",Comedy|Drama|Romance")));
+        assertThat(quoted.itemId).isEqualTo("11");
+        assertThat(quoted.category).isEqualTo("Comedy");
+
+        byte[] none = movies.convert(bytes("182727,A Christmas Story Live! (2017),(no genres listed)"));
+        assertThat(text(none)).doesNotContain("category").contains("\"tags\":[]");
+        assertThat(valid(none).category).isNull();
+
+        byte[] broken = bytes("12,\"Dracula: Dead and Loving It (1995),Comedy|Horror");
+        assertThat(movies.convert(broken)).isEqualTo(broken);
+    }
+
+    @Test
+    void movieLensMoviesDatMayBeLatin1() {
+        HistoryLines movies = HistoryLines.forFile(HistoryFormat.MOVIELENS, "movies.dat");
+        byte[] latin1 = "73::Misérables, Les (1995)::Drama|War".getBytes(StandardCharsets.ISO_8859_1);
+        Event e = valid(movies.convert(latin1));
+        assertThat(e.itemId).isEqualTo("73");
+        assertThat(e.tags).containsExactly("Drama", "War");
+    }
+
+    @Test
+    void skippingTheHeaderStillSetsTheColumns() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.skip(bytes(""));
+        lines.skip(bytes("event_id,ts,type,user_id,item_id"));
+        lines.skip(bytes("e1,1767225600000,view,u1,i1"));
+        assertThat(valid(lines.convert(bytes("e2,1767225600000,view,u1,i2"))).eventId).isEqualTo("e2");
+
+        HistoryLines movies = HistoryLines.forFile(HistoryFormat.MOVIELENS, "movies.csv");
+        movies.skip(bytes("movieId,title,genres"));
+        assertThat(valid(movies.convert(bytes("2,Jumanji (1995),Adventure"))).itemId).isEqualTo("2");
+    }
+
+    private static Event valid(byte[] payload) {
+        ParseOutcome outcome = PARSER.parse(new RawRecord(payload, "test", 0L));
+        assertThat(outcome.isValid()).as("%s: %s", text(payload), outcome).isTrue();
+        return outcome.event();
+    }
+
+    private static RejectReason reason(byte[] payload) {
+        ParseOutcome outcome = PARSER.parse(new RawRecord(payload, "test", 0L));
+        assertThat(outcome.isValid()).as(text(payload)).isFalse();
+        return outcome.reason();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
