@@ -419,3 +419,43 @@ cmd_upgrade() {
   log "if the failure says state cannot be mapped and dropping that state is intended, retry with --allow-non-restored"
   exit 1
 }
+
+# cmd_backfill [--local] [-p N] [--jar J] [--] job args : io.desire.jobs.backfill.BackfillJob in the
+# foreground (it prints progress and a summary, then exits). On the local Flink cluster when one runs
+# in DESIRE_HOME (flink run, attached: the driver stays on this client), else (or with --local) in a
+# Flink inside this JVM. The local Kafka and Elasticsearch are started and passed unless given.
+cmd_backfill() {
+  local on_cluster=1 par="" jar="" args=()
+  while (($#)); do
+    case "$1" in
+      --local) on_cluster=0; shift ;;
+      -p) par=${2:?-p needs a parallelism}; shift 2 ;;
+      --jar) jar=${2:?--jar needs a path}; shift 2 ;;
+      --) shift; args+=("$@"); break ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  install_traps
+  with_lock start_services all
+  cmd_topics "${DEFAULT_TOPICS[@]}"
+  local extra=()
+  mapfile -t extra < <(local_service_args args)
+  if (( on_cluster )) && service_alive jobmanager && jobmanager_ready; then
+    flink_classpath || exit 1
+    [[ -n "$jar" ]] || jar="$(job_jar_default)"
+    local cli=(run)
+    [[ -n "$par" ]] && cli+=(-p "$par")
+    cli+=(-c io.desire.jobs.backfill.BackfillJob "$jar" "${extra[@]}" "${args[@]}")
+    log "flink ${cli[*]}"
+    flink_cli "${cli[@]}"
+  else
+    [[ -n "$par" ]] && extra+=(--parallelism "$par")
+    build_jobs
+    local cp="$REPO/jobs/target/classes:$(cat "$DESIRE_HOME/jobs.classpath")" opts=() rc=0
+    read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
+    log "running the backfill in a local Flink (no cluster in $DESIRE_HOME, or --local)"
+    run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" io.desire.jobs.backfill.BackfillJob \
+      "${extra[@]}" "${args[@]}" || rc=$?
+    return $rc
+  fi
+}

@@ -82,7 +82,8 @@ public final class LearningPipeline {
 
         DataStream<ItemFollowers> followers = userFactors.getSideOutput(UserFactors.TRANSITIONS)
                 .keyBy(CoVisitation.keySelector())
-                .process(CoVisitation.builder().halfLife(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE)).build())
+                .process(CoVisitation.builder().halfLife(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE))
+                        .publishInterval(cfg.getDuration(ConfigKeys.COVISIT_PUBLISH_INTERVAL)).build())
                 .uid(Uids.CO_VISITATION).name("co-visitation");
         return new AlsOutputs(userFactors.getSideOutput(UserFactors.CANDIDATES), followers);
     }

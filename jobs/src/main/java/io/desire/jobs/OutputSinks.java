@@ -18,8 +18,19 @@ public final class OutputSinks {
 
     /** The Elasticsearch sink of recommendation documents behind the configured alias. */
     public static ElasticsearchSink<Recommendation> recommendations(JobConfig cfg) {
-        ElasticsearchSinkBuilder<Recommendation> b = RecommendationDocuments
-                .sinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), 0)
+        return configured(RecommendationDocuments.sinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), 0), cfg);
+    }
+
+    /**
+     * The Elasticsearch sink of recommendation documents into one generation {@code index} of the
+     * configured alias (a backfill's fresh index), which the alias does not point to yet.
+     */
+    public static ElasticsearchSink<Recommendation> recommendationsInto(JobConfig cfg, String index) {
+        return configured(RecommendationDocuments.generationSinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), index, 0), cfg);
+    }
+
+    private static ElasticsearchSink<Recommendation> configured(ElasticsearchSinkBuilder<Recommendation> builder, JobConfig cfg) {
+        ElasticsearchSinkBuilder<Recommendation> b = builder
                 .setHosts(cfg.getString(ConfigKeys.ES_HOSTS).split("\\s*,\\s*"))
                 .setBulkFlushInterval(cfg.getDuration(ConfigKeys.ES_FLUSH_INTERVAL))
                 .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000));

@@ -3,6 +3,7 @@ package io.desire.jobs;
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.RawRecord;
 import io.desire.features.recs.Recommendation;
+import io.desire.jobs.backfill.HistoryInput;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.io.KafkaModelLoops;
@@ -10,10 +11,13 @@ import io.desire.jobs.io.KafkaRawRecords;
 import io.desire.jobs.io.Topics;
 import io.desire.jobs.io.StartingOffsets;
 import io.desire.operators.Uids;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -21,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job: events from Kafka, recommendations to Elasticsearch, rejected records to the
- * dead-letter topic (or files). Submit it with {@code flink run} or run it locally; see the README
+ * dead-letter topic (or files). With {@code history.input} it first reads the history files and then
+ * switches to Kafka at {@code history.cutover} (one job, Flink's HybridSource; see {@link HistoryInput}). Submit it with {@code flink run} or run it locally; see the README
  * for the configuration keys ({@code --key value}).
  */
 public final class StreamingJob {
@@ -55,7 +60,17 @@ public final class StreamingJob {
      */
     public static void defineProductionWorkflow(StreamExecutionEnvironment env, JobConfig cfg, long loopStartMillis) {
         ModelLoops loops = LearningPipeline.enabled(cfg) ? new KafkaModelLoops(cfg, loopStartMillis) : ModelLoops.open();
-        defineWorkflow(env, kafkaSource(cfg), cfg,
+        DataStream<RawRecord> raw;
+        if (cfg.getOptional(ConfigKeys.HISTORY_INPUT) != null) {
+            try {
+                raw = HistoryInput.hybrid(env, cfg);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list " + ConfigKeys.HISTORY_INPUT.name() + ": " + e.getMessage(), e);
+            }
+        } else {
+            raw = env.fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events").uid(Uids.EVENT_SOURCE);
+        }
+        defineWorkflow(raw, cfg,
                 recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
                 dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
@@ -85,6 +100,16 @@ public final class StreamingJob {
         // Event time is inside the payload, so watermarks are assigned after parsing (see the pipeline).
         DataStream<RawRecord> raw = env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENT_SOURCE);
+        defineWorkflow(raw, cfg, recommendationSink, deadLetterSink, loops);
+    }
+
+    /** As above, from a stream of raw records that carries its own source (files, HybridSource). */
+    public static void defineWorkflow(
+            DataStream<RawRecord> raw,
+            JobConfig cfg,
+            Consumer<DataStream<Recommendation>> recommendationSink,
+            Consumer<DataStream<DeadLetter>> deadLetterSink,
+            ModelLoops loops) {
         RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg, loops);
         recommendationSink.accept(out.recommendations());
         deadLetterSink.accept(out.deadLetters());
@@ -92,11 +117,16 @@ public final class StreamingJob {
 
     /** The Kafka source of raw events; offsets live in checkpoints and are committed to the group. */
     public static KafkaSource<RawRecord> kafkaSource(JobConfig cfg) {
+        return kafkaSource(cfg, StartingOffsets.parse(cfg.getString(ConfigKeys.KAFKA_START)));
+    }
+
+    /** The Kafka source of raw events, starting (without state) at {@code start}. */
+    public static KafkaSource<RawRecord> kafkaSource(JobConfig cfg, OffsetsInitializer start) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP))
                 .setTopics(cfg.getString(ConfigKeys.KAFKA_TOPIC))
                 .setGroupId(cfg.getString(ConfigKeys.KAFKA_GROUP))
-                .setStartingOffsets(StartingOffsets.parse(cfg.getString(ConfigKeys.KAFKA_START)))
+                .setStartingOffsets(start)
                 .setDeserializer(new KafkaRawRecords())
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperty("commit.offsets.on.checkpoint", "true")

@@ -8,6 +8,12 @@ package io.desire.operators;
  */
 public final class Uids {
     public static final String EVENT_SOURCE = "desire-event-source";
+    /** The backfill's history-file source; not part of a bootstrap savepoint. */
+    public static final String HISTORY_SOURCE = "desire-history-source";
+    /** The one-job alternative's source: history files, then Kafka (HybridSource). */
+    public static final String HYBRID_EVENT_SOURCE = "desire-hybrid-event-source";
+    /** Counts history records and holds back those at or after the cut-over (stateless). */
+    public static final String HISTORY_RECORDS = "desire-history-records";
     public static final String PARSE_EVENTS = "desire-parse-events";
     public static final String DEDUPLICATE = "desire-deduplicate";
     public static final String CATALOG_ENRICH = "desire-catalog-enrich";

@@ -79,6 +79,24 @@ public final class ConfigKeys {
     public static final Key RANKER_BITS = key("ranker.bits", "20", "hashed feature space 2^bits (must match between learner and ranker)");
     public static final Key FEEDBACK_WINDOW = key("feedback.window", "30min", "a click or purchase this long after an impression labels it positive");
     public static final Key COVISIT_HALF_LIFE = key("covisit.half-life", "7d", "half-life of co-visitation counts");
+    public static final Key COVISIT_PUBLISH_INTERVAL = key("covisit.publish-interval", "1s",
+            "an item's co-visitation followers are published at most this often");
+    public static final Key HISTORY_INPUT = key("history.input", null,
+            "comma-separated history files or directories (local paths or Flink file system URIs): the backfill's input;"
+                    + " in the streaming job, read before switching to Kafka at history.cutover (one job, HybridSource)");
+    public static final Key HISTORY_FORMAT = key("history.format", "auto",
+            "auto (by file name and CSV header), jsonl, csv or movielens");
+    public static final Key HISTORY_CUTOVER = key("history.cutover", null,
+            "hand-over instant (epoch ms or ISO-8601): history events before it come from files, the rest from Kafka"
+                    + " records with a timestamp at or after it; the backfill defaults to its start time");
+    public static final Key BACKFILL_BOOTSTRAP_DIR = key("backfill.bootstrap-dir", null,
+            "the backfill ends in a bootstrap savepoint under this directory for the streaming job to start from; unset: index only");
+    public static final Key BACKFILL_KEEP_INDICES = key("backfill.keep-indices", "2",
+            "older recommendation indices kept for rollback when a backfill moves the alias");
+    public static final Key BACKFILL_PROGRESS_INTERVAL = key("backfill.progress-interval", "5s",
+            "how often the backfill prints its progress");
+    public static final Key BACKFILL_SETTLE = key("backfill.settle", "2s",
+            "after the last file, how long the backfill lets pending documents and model updates go out before its savepoint");
 
     public static final List<Key> ALL = Collections.unmodifiableList(KEYS);
 

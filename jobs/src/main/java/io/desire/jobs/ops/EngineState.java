@@ -15,6 +15,7 @@ import io.desire.operators.CoalescedState;
 import io.desire.operators.ContextTrending;
 import io.desire.operators.PublishedState;
 import io.desire.operators.Uids;
+import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.UserRecommender;
 import io.desire.operators.als.ItemFactors;
 import io.desire.operators.als.UserFactors;
@@ -68,6 +69,7 @@ public final class EngineState {
     public static final String ALS_USERS = "ALS user factors";
     public static final String ALS_ITEMS = "ALS item factors";
     public static final String FTRL = "FTRL weights";
+    public static final String COVISIT = "co-visitation";
 
     /**
      * Fields that {@link PublishedState} and {@link CoalescedState} add to a state type (publication
@@ -126,6 +128,10 @@ public final class EngineState {
         if (uids.contains(Uids.ALS_ITEM_FACTORS)) {
             reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_ITEM_FACTORS),
                     new Dump(Map.of(ALS_ITEMS, ItemFactors.createStateDescriptor()))));
+        }
+        if (uids.contains(Uids.CO_VISITATION)) {
+            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.CO_VISITATION),
+                    new Dump(Map.of(COVISIT, CoVisitation.createStateDescriptor()))));
         }
         if (uids.contains(Uids.FTRL_LEARNER)) {
             reads.add(savepoint.readListState(OperatorIdentifier.forUid(Uids.FTRL_LEARNER),

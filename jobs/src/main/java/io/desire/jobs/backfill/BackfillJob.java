@@ -1,0 +1,302 @@
+package io.desire.jobs.backfill;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.desire.features.event.RawRecord;
+import io.desire.jobs.JobEnvironment;
+import io.desire.jobs.LearningPipeline;
+import io.desire.jobs.ModelLoops;
+import io.desire.jobs.OutputSinks;
+import io.desire.jobs.StreamingJob;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.history.HistoryFile;
+import io.desire.jobs.history.HistoryRecords;
+import io.desire.jobs.io.KafkaModelLoops;
+import io.desire.jobs.io.Topics;
+import io.desire.operators.Uids;
+import io.desire.sinks.elasticsearch.IndexGenerations;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backfill: runs the streaming job's operators over history files and hands the result over.
+ *
+ * <ol>
+ *   <li>Reads {@code history.input} with Flink's FileSource (JSONL events, CSV, MovieLens), through
+ *       the same graph as the streaming job — parsing, de-duplication, catalog, context windows,
+ *       profiles, ALS, co-visitation, the feedback join and the FTRL learner, with the model loops
+ *       closed through Kafka as in the live job — in event-time order. File events at or after the
+ *       {@link Cutover} are left to Kafka.
+ *   <li>Writes recommendations into a fresh generation index of the alias ({@code es.index}) and,
+ *       only when the run finished cleanly, moves the alias to it in one atomic request, keeping
+ *       {@code backfill.keep-indices} older generations for rollback. A failed backfill leaves the
+ *       alias where it was.
+ *   <li>With {@code backfill.bootstrap-dir}, ends in a bootstrap savepoint ({@link BootstrapSavepoint})
+ *       holding every operator's state under the streaming job's uids, and a manifest with the
+ *       cut-over ({@link BootstrapManifest}); the streaming job started from it with {@code
+ *       --kafka.starting-offsets <cut-over>} reads exactly the events the backfill did not.
+ * </ol>
+ *
+ * <p>It runs in STREAMING mode: the operators exchange model updates through broadcasts and the
+ * Kafka loops, which BATCH mode would reorder (each key's input at once, broadcast inputs first) and
+ * cannot close; what makes it fast is that it keeps state on the heap and does not checkpoint
+ * (unless {@code state.backend} / {@code checkpoint.interval} are given). Progress — files, records,
+ * bytes, rate, ETA — is printed every {@code backfill.progress-interval}, then a summary.
+ */
+public final class BackfillJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BackfillJob.class);
+    /** Checkpoint interval of a backfill that was not given one: in effect none. */
+    static final String DEFAULT_CHECKPOINT_INTERVAL = "365d";
+
+    private BackfillJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig cfg = JobConfig.fromArgs(args);
+        LOG.info("Desire Engine backfill, configuration {}", cfg.describe());
+        try {
+            run(cfg, args, System.out);
+        } catch (BackfillFailedException e) {
+            System.err.println("backfill failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** What a finished backfill did. */
+    public record Summary(String index, List<String> previousIndices, List<String> deletedIndices,
+                          long files, long records, long afterCutover, long cutoverMillis,
+                          double seconds, String bootstrapSavepoint) {
+        public double recordsPerSecond() {
+            return seconds > 0 ? records / seconds : 0;
+        }
+    }
+
+    /** A backfill that did not finish cleanly; the alias was not moved. */
+    public static final class BackfillFailedException extends Exception {
+        public BackfillFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Runs the backfill of {@code cfg} and prints its progress and summary to {@code out}.
+     *
+     * @param args the arguments as given, to tell which settings the user chose
+     */
+    public static Summary run(JobConfig cfg, String[] args, PrintStream out) throws Exception {
+        long started = System.currentTimeMillis();
+        List<HistoryFile> files = HistoryInput.files(cfg);
+        long totalBytes = files.stream().mapToLong(HistoryFile::size).sum();
+        long cutover = Cutover.of(cfg, started);
+        String bootstrapDir = cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR);
+        int keep = cfg.getInt(ConfigKeys.BACKFILL_KEEP_INDICES, 0, 1000);
+        Duration every = cfg.getDuration(ConfigKeys.BACKFILL_PROGRESS_INTERVAL);
+        JobConfig jobCfg = backfillConfig(cfg, args);
+        String alias = jobCfg.getString(ConfigKeys.ES_INDEX);
+        IndexGenerations generations = new IndexGenerations(alias, 0);
+        ElasticsearchClient es = OutputSinks.recommendations(jobCfg).createClient();
+        try {
+            String index = generations.createNext(es);
+            out.printf(Locale.ROOT, "backfill: %d file(s), %.1f MiB, cut-over %s (%d) → index %s%n", files.size(),
+                    totalBytes / 1048576.0, Instant.ofEpochMilli(cutover), cutover, index);
+            JobClient job = submit(jobCfg, files, cutover, index, started);
+            BackfillProgress progress = new BackfillProgress(files.size(), totalBytes);
+            long jobStarted = System.nanoTime();
+            Map<String, Object> counts;
+            String bootstrap = null;
+            try {
+                waitUntilFilesRead(job, progress, every, jobStarted, out);
+                settle(job, jobCfg.getDuration(ConfigKeys.BACKFILL_SETTLE));
+                if (bootstrapDir == null) {
+                    // Drained: the final watermark fires what waits for event time or the end of
+                    // input (pending documents), so the index is complete; the state is dropped.
+                    out.println("backfill: history read; draining and stopping");
+                    String drained = job.stopWithSavepoint(true, scratchDir(index), SavepointFormatType.CANONICAL).get();
+                    counts = job.getJobExecutionResult().get().getAllAccumulatorResults();
+                    deleteQuietly(drained);
+                } else {
+                    // Not drained: the state must be the live job's at the cut-over, not at the end of time.
+                    String dir = trimSlash(bootstrapDir);
+                    out.println("backfill: history read; stopping with a savepoint");
+                    String raw = job.stopWithSavepoint(false, dir + "/backfill-" + index, SavepointFormatType.CANONICAL).get();
+                    counts = job.getJobExecutionResult().get().getAllAccumulatorResults();
+                    bootstrap = dir + "/bootstrap-" + index;
+                    BootstrapSavepoint.write(raw, bootstrap);
+                    // The bootstrap holds copies of the state files: the backfill's own savepoint can go.
+                    deleteQuietly(raw);
+                    BootstrapManifest.of(bootstrap, cutover, index, alias,
+                            BackfillProgress.counter(counts, HistoryRecords.HISTORY_FILES),
+                            BackfillProgress.counter(counts, HistoryRecords.HISTORY_RECORDS),
+                            BackfillProgress.counter(counts, HistoryRecords.HISTORY_AFTER_CUTOVER)).write();
+                }
+                print(out, jobStarted, progress.line(counts, elapsed(jobStarted)));
+            } catch (Exception e) {
+                cancelQuietly(job);
+                throw new BackfillFailedException("the alias '" + alias + "' still points where it did;"
+                        + " the partial index " + index + " was left for inspection (" + rootMessage(e) + ")", e);
+            }
+            double seconds = (System.nanoTime() - jobStarted) / 1e9;
+            IndexGenerations.Promotion promotion = generations.promote(es, index, keep);
+            Summary summary = new Summary(index, promotion.previous(), promotion.deleted(),
+                    BackfillProgress.counter(counts, HistoryRecords.HISTORY_FILES),
+                    BackfillProgress.counter(counts, HistoryRecords.HISTORY_RECORDS),
+                    BackfillProgress.counter(counts, HistoryRecords.HISTORY_AFTER_CUTOVER),
+                    cutover, seconds, bootstrap);
+            printSummary(summary, alias, out);
+            return summary;
+        } finally {
+            es._transport().close();
+        }
+    }
+
+    /** The job's settings: state on the heap and no checkpoints unless the user chose otherwise. */
+    static JobConfig backfillConfig(JobConfig cfg, String[] args) {
+        JobConfig c = cfg;
+        if (!given(args, ConfigKeys.STATE_BACKEND)) {
+            c = c.with(ConfigKeys.STATE_BACKEND.name(), "hashmap");
+        }
+        if (!given(args, ConfigKeys.CHECKPOINT_INTERVAL)) {
+            c = c.with(ConfigKeys.CHECKPOINT_INTERVAL.name(), DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        return c;
+    }
+
+    private static boolean given(String[] args, ConfigKeys.Key key) {
+        for (String a : args) {
+            if (a.equals("--" + key.name()) || a.startsWith("--" + key.name() + "=")) {
+                return true;
+            }
+        }
+        return System.getenv(key.envName()) != null;
+    }
+
+    private static JobClient submit(JobConfig cfg, List<HistoryFile> files, long cutover, String index, long loopStart)
+            throws Exception {
+        Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
+        // Accumulators (the progress) reach the client with the task managers' heartbeats.
+        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ModelLoops loops = ModelLoops.open();
+        if (LearningPipeline.enabled(cfg)) {
+            Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
+            loops = new KafkaModelLoops(cfg, loopStart);
+        }
+        // The source stays open after the last file: the driver stops the job (the model loops would
+        // keep it running anyway), with a savepoint or drained.
+        DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, cutover, true);
+        StreamingJob.defineWorkflow(raw, cfg,
+                recs -> recs.sinkTo(OutputSinks.recommendationsInto(cfg, index))
+                        .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + index),
+                dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
+        return env.executeAsync("desire-backfill " + index);
+    }
+
+    /** Prints progress until the job has read every file; throws if it fails or is cancelled first. */
+    private static void waitUntilFilesRead(JobClient job, BackfillProgress progress, Duration every, long startedNanos,
+                                           PrintStream out) throws Exception {
+        long nextPrint = System.nanoTime();
+        while (true) {
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                job.getJobExecutionResult().get(); // throws with the cause
+                throw new IllegalStateException("the backfill job ended " + status + " before reading every file");
+            }
+            Map<String, Object> acc = status == JobStatus.RUNNING ? job.getAccumulators().get() : Map.of();
+            if (progress.filesDone(acc)) {
+                return;
+            }
+            if (System.nanoTime() >= nextPrint) {
+                print(out, startedNanos, progress.line(acc, elapsed(startedNanos)));
+                nextPrint = System.nanoTime() + every.toNanos();
+            }
+            // Status and accumulators are polled, as Flink's own CLI does.
+            Thread.sleep(Math.min(500, Math.max(1, every.toMillis())));
+        }
+    }
+
+    private static void print(PrintStream out, long startedNanos, String line) {
+        out.printf(Locale.ROOT, "[backfill %7.1fs] %s%n", elapsed(startedNanos), line);
+        out.flush();
+    }
+
+    /** Lets pending documents and model publications leave before the savepoint; fails if the job does. */
+    private static void settle(JobClient job, Duration settle) throws Exception {
+        long until = System.nanoTime() + settle.toNanos();
+        while (System.nanoTime() < until) {
+            if (job.getJobStatus().get() != JobStatus.RUNNING) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("the backfill job stopped before its savepoint");
+            }
+            Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    private static void printSummary(Summary s, String alias, PrintStream out) {
+        out.printf(Locale.ROOT, "backfill done in %.1fs: %,d file(s), %,d records (%,.0f records/s), %,d left to Kafka"
+                        + " (at or after the cut-over)%n", s.seconds(), s.files(), s.records(), s.recordsPerSecond(),
+                s.afterCutover());
+        out.printf(Locale.ROOT, "alias %s → %s (was %s); deleted %s%n", alias, s.index(),
+                s.previousIndices().isEmpty() ? "none" : String.join(", ", s.previousIndices()),
+                s.deletedIndices().isEmpty() ? "nothing" : String.join(", ", s.deletedIndices()));
+        if (s.bootstrapSavepoint() != null) {
+            out.printf(Locale.ROOT, "bootstrap savepoint %s (manifest %s)%n", s.bootstrapSavepoint(),
+                    BootstrapManifest.pathOf(s.bootstrapSavepoint()));
+            out.printf(Locale.ROOT, "start the streaming job from it:%n  bin/desire submit -s %s -- --kafka.starting-offsets %d%n",
+                    s.bootstrapSavepoint(), s.cutoverMillis());
+        }
+    }
+
+    private static void cancelQuietly(JobClient job) {
+        try {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not cancel the backfill job {}: {}", job.getJobID(), e.toString());
+        }
+    }
+
+    /** Where a drained backfill's throw-away savepoint goes: {@code state.savepoints.dir} is not required. */
+    private static String scratchDir(String index) {
+        return new org.apache.flink.core.fs.Path(System.getProperty("java.io.tmpdir"), "desire-backfill-" + index)
+                .makeQualified(org.apache.flink.core.fs.local.LocalFileSystem.getSharedInstance()).toString();
+    }
+
+    private static void deleteQuietly(String path) {
+        try {
+            org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(path);
+            p.getFileSystem().delete(p, true);
+        } catch (Exception e) {
+            LOG.info("Could not delete the backfill's savepoint {}: {}", path, e.toString());
+        }
+    }
+
+    private static double elapsed(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private static String trimSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,33 @@
+package io.desire.jobs.backfill;
+
+import io.desire.operators.Uids;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Turns the backfill's savepoint into the streaming job's bootstrap savepoint with Flink's State
+ * Processor API: every operator's state stays under the streaming job's uids (profiles, context
+ * windows, ALS user and item factors, FTRL weights and model versions, co-visitation, the feedback
+ * loops' read positions), and the history source's state, which the streaming job has no operator
+ * for, is removed — so {@code flink run -s} restores it without {@code --allowNonRestoredState}.
+ *
+ * <p>The state files of the kept operators are copied into the new directory: the bootstrap stands
+ * alone, and the backfill's own savepoint may be deleted. The rewrite runs as a small batch job where
+ * the backfill ran (its cluster, or the local Flink of the client).
+ */
+public final class BootstrapSavepoint {
+    private BootstrapSavepoint() {}
+
+    /** Writes to {@code target} the savepoint at {@code source} without the history source. */
+    public static void write(String source, String target) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        SavepointWriter.fromExistingSavepoint(env, source)
+                .removeOperator(OperatorIdentifier.forUid(Uids.HISTORY_SOURCE))
+                .write(target);
+        env.execute("desire: bootstrap savepoint " + target);
+    }
+}

@@ -1,0 +1,84 @@
+package io.desire.jobs.backfill;
+
+import io.desire.features.event.RawRecord;
+import io.desire.jobs.RecommendationPipeline;
+import io.desire.jobs.StreamingJob;
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.history.HistoryFile;
+import io.desire.jobs.history.HistoryFiles;
+import io.desire.jobs.history.HistoryFormat;
+import io.desire.jobs.history.HistoryRecords;
+import io.desire.jobs.history.HistorySource;
+import io.desire.operators.Uids;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.base.source.hybrid.HybridSource;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The raw-record inputs that start from history files: the backfill's file source, and the one-job
+ * alternative's files-then-Kafka {@link HybridSource}. Both pass through {@link HistoryRecords},
+ * which counts what was read (files, records, bytes: the backfill's progress) and holds back file
+ * events at or after the {@link Cutover}, which Kafka delivers instead.
+ */
+public final class HistoryInput {
+    private HistoryInput() {}
+
+    /** The files of {@code history.input}, expanded (directories recursed, hidden files skipped). */
+    public static List<HistoryFile> files(JobConfig cfg) throws IOException {
+        String input = cfg.getOptional(ConfigKeys.HISTORY_INPUT);
+        if (input == null) {
+            throw new IllegalArgumentException("Set " + ConfigKeys.HISTORY_INPUT.name()
+                    + " to the history files or directories (comma-separated paths or file system URIs)");
+        }
+        return HistoryFiles.expand(Arrays.stream(input.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+
+    /** The configured {@code history.format}; null for automatic detection per file. */
+    public static HistoryFormat format(JobConfig cfg) {
+        return HistoryFormat.parse(cfg.getString(ConfigKeys.HISTORY_FORMAT));
+    }
+
+    /**
+     * The backfill's input: {@code files} read once; with {@code keepAlive} the source stays open after
+     * the last file, so the job can be stopped with a savepoint instead of finishing.
+     */
+    public static DataStream<RawRecord> backfill(StreamExecutionEnvironment env, JobConfig cfg, List<HistoryFile> files,
+                                                 long cutoverMillis, boolean keepAlive) {
+        FileSource<RawRecord> source = HistorySource.files(files, format(cfg), keepAlive);
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files")
+                .uid(Uids.HISTORY_SOURCE);
+        return counted(raw, cfg, cutoverMillis);
+    }
+
+    /** The one-job alternative's input: the history files, then Kafka from the cut-over on. */
+    public static DataStream<RawRecord> hybrid(StreamExecutionEnvironment env, JobConfig cfg) throws IOException {
+        long cutover = Cutover.required(cfg);
+        Source<RawRecord, ?, ?> source = hybridSource(cfg, files(cfg), cutover);
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files, then kafka",
+                        TypeInformation.of(RawRecord.class))
+                .uid(Uids.HYBRID_EVENT_SOURCE);
+        return counted(raw, cfg, cutover);
+    }
+
+    /** Files first (bounded), then the event topic from the first record stamped at or after {@code cutover}. */
+    public static HybridSource<RawRecord> hybridSource(JobConfig cfg, List<HistoryFile> files, long cutoverMillis) {
+        KafkaSource<RawRecord> live = StreamingJob.kafkaSource(cfg, OffsetsInitializer.timestamp(cutoverMillis));
+        FileSource<RawRecord> history = HistorySource.files(files, format(cfg), false);
+        return HybridSource.builder(history).addSource(live).build();
+    }
+
+    private static DataStream<RawRecord> counted(DataStream<RawRecord> raw, JobConfig cfg, long cutoverMillis) {
+        return raw.flatMap(new HistoryRecords(RecommendationPipeline.parserConfig(cfg), cutoverMillis))
+                .uid(Uids.HISTORY_RECORDS).name("history: count, cut over");
+    }
+}
