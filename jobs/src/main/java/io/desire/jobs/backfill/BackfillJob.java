@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -52,14 +54,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It runs in STREAMING mode: the operators exchange model updates through broadcasts and the
  * Kafka loops, which BATCH mode would reorder (each key's input at once, broadcast inputs first) and
- * cannot close; what makes it fast is that it keeps state on the heap and does not checkpoint
- * (unless {@code state.backend} / {@code checkpoint.interval} are given). Progress — files, records,
+ * cannot close. What it saves against a live replay: no Kafka in front of the events, no periodic
+ * checkpoints, and documents coalesced over 30 s (unless {@code checkpoint.interval} /
+ * {@code recs.coalesce} are given). Progress — files, records,
  * bytes, rate, ETA — is printed every {@code backfill.progress-interval}, then a summary.
  */
 public final class BackfillJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillJob.class);
     /** Checkpoint interval of a backfill that was not given one: in effect none. */
     static final String DEFAULT_CHECKPOINT_INTERVAL = "365d";
+    /** How long the final savepoint may take. */
+    static final Duration BACKFILL_SAVEPOINT_TIMEOUT = Duration.ofHours(2);
+    /** Document coalescing of a backfill that was not given one. */
+    static final String DEFAULT_COALESCE = "30s";
 
     private BackfillJob() {}
 
@@ -77,7 +84,7 @@ public final class BackfillJob {
     /** What a finished backfill did. */
     public record Summary(String index, List<String> previousIndices, List<String> deletedIndices,
                           long files, long records, long afterCutover, long cutoverMillis,
-                          double seconds, String bootstrapSavepoint) {
+                          double readSeconds, double seconds, String bootstrapSavepoint) {
         public double recordsPerSecond() {
             return seconds > 0 ? records / seconds : 0;
         }
@@ -116,9 +123,10 @@ public final class BackfillJob {
             long jobStarted = System.nanoTime();
             Map<String, Object> counts;
             String bootstrap = null;
+            double readSeconds;
             try {
                 waitUntilFilesRead(job, progress, every, jobStarted, out);
-                settle(job, jobCfg.getDuration(ConfigKeys.BACKFILL_SETTLE));
+                readSeconds = elapsed(jobStarted);
                 if (bootstrapDir == null) {
                     // Drained: the final watermark fires what waits for event time or the end of
                     // input (pending documents), so the index is complete; the state is dropped.
@@ -128,6 +136,10 @@ public final class BackfillJob {
                     deleteQuietly(drained);
                 } else {
                     // Not drained: the state must be the live job's at the cut-over, not at the end of time.
+                    Duration settle = settle(jobCfg);
+                    out.printf(Locale.ROOT, "backfill: history read; %.1fs for pending documents to go out%n",
+                            settle.toMillis() / 1000.0);
+                    settle(job, settle);
                     String dir = trimSlash(bootstrapDir);
                     out.println("backfill: history read; stopping with a savepoint");
                     String raw = job.stopWithSavepoint(false, dir + "/backfill-" + index, SavepointFormatType.CANONICAL).get();
@@ -153,7 +165,7 @@ public final class BackfillJob {
                     BackfillProgress.counter(counts, HistoryRecords.HISTORY_FILES),
                     BackfillProgress.counter(counts, HistoryRecords.HISTORY_RECORDS),
                     BackfillProgress.counter(counts, HistoryRecords.HISTORY_AFTER_CUTOVER),
-                    cutover, seconds, bootstrap);
+                    cutover, readSeconds, seconds, bootstrap);
             printSummary(summary, alias, out);
             return summary;
         } finally {
@@ -161,19 +173,41 @@ public final class BackfillJob {
         }
     }
 
-    /** The job's settings: state on the heap and no checkpoints unless the user chose otherwise. */
+    /**
+     * The job's settings where the user gave none: no periodic checkpoints (a failed backfill is run
+     * again), and documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
+     * document of the history is read by anyone.
+     */
     static JobConfig backfillConfig(JobConfig cfg, String[] args) {
         JobConfig c = cfg;
-        if (!given(args, ConfigKeys.STATE_BACKEND)) {
-            c = c.with(ConfigKeys.STATE_BACKEND.name(), "hashmap");
-        }
-        if (!given(args, ConfigKeys.CHECKPOINT_INTERVAL)) {
+        if (!given(cfg, args, ConfigKeys.CHECKPOINT_INTERVAL)) {
             c = c.with(ConfigKeys.CHECKPOINT_INTERVAL.name(), DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        if (!given(cfg, args, ConfigKeys.COALESCE)) {
+            c = c.with(ConfigKeys.COALESCE.name(), DEFAULT_COALESCE);
+        }
+        if (cfg.getOptional(ConfigKeys.CHECKPOINT_DIR) == null) {
+            // Snapshots go to files, not the JobManager's memory, whose 5 MiB per task a savepoint of
+            // any real history exceeds.
+            String base = cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR);
+            c = c.with(ConfigKeys.CHECKPOINT_DIR.name(),
+                    base != null ? trimSlash(base) + "/checkpoints" : scratchDir("checkpoints"));
         }
         return c;
     }
 
-    private static boolean given(String[] args, ConfigKeys.Key key) {
+    /** How long to wait after the last file before the bootstrap savepoint: pending documents go out first. */
+    static Duration settle(JobConfig cfg) {
+        return cfg.getOptional(ConfigKeys.BACKFILL_SETTLE) != null ? cfg.getDuration(ConfigKeys.BACKFILL_SETTLE)
+                : cfg.getDuration(ConfigKeys.COALESCE).plusSeconds(1);
+    }
+
+    /** Whether the user set {@code key}: in the arguments, the environment, or a configuration built in code. */
+    private static boolean given(JobConfig cfg, String[] args, ConfigKeys.Key key) {
+        String value = cfg.getOptional(key);
+        if (value != null && !value.equals(key.defaultValue())) {
+            return true;
+        }
         for (String a : args) {
             if (a.equals("--" + key.name()) || a.startsWith("--" + key.name() + "=")) {
                 return true;
@@ -187,6 +221,12 @@ public final class BackfillJob {
         Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
         // Accumulators (the progress) reach the client with the task managers' heartbeats.
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        // A failure fails the backfill (the alias stays): with no checkpoint to restart from, a
+        // restart would read everything again into the same index and loops.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        // The final savepoint's barrier queues behind every record read before it: on a large
+        // history that takes longer than a live job's checkpoint may.
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, BACKFILL_SAVEPOINT_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ModelLoops loops = ModelLoops.open();
         if (LearningPipeline.enabled(cfg)) {

@@ -54,7 +54,8 @@ public final class ConfigKeys {
     public static final Key TRENDING_WINDOW = key("trending.window", "1h", "length of the context trending window");
     public static final Key TRENDING_SLIDE = key("trending.slide", "5min", "how often trending per context is recomputed");
     public static final Key TOP_K = key("recs.top-k", "10", "items per recommendation document");
-    public static final Key COALESCE = key("recs.coalesce", "200ms", "a user's document updates are merged over this interval");
+    public static final Key COALESCE = key("recs.coalesce", "200ms",
+            "a user's document updates are merged over this interval (the backfill's default: 30s)");
     public static final Key GEOHASH_PRECISION = key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
     public static final Key TIME_ZONE = key("context.default-tz", "UTC", "time zone of events without context.tz");
     public static final Key TIME_BUCKETS = key("context.time-buckets", "DAYPART_WEEKPART", "DAYPART_WEEKPART or HOUR_OF_WEEK");
@@ -95,8 +96,9 @@ public final class ConfigKeys {
             "older recommendation indices kept for rollback when a backfill moves the alias");
     public static final Key BACKFILL_PROGRESS_INTERVAL = key("backfill.progress-interval", "5s",
             "how often the backfill prints its progress");
-    public static final Key BACKFILL_SETTLE = key("backfill.settle", "2s",
-            "after the last file, how long the backfill lets pending documents and model updates go out before its savepoint");
+    public static final Key BACKFILL_SETTLE = key("backfill.settle", null,
+            "after the last file, how long the backfill lets pending documents and model updates go out before its"
+                    + " bootstrap savepoint; default recs.coalesce + 1s");
 
     public static final List<Key> ALL = Collections.unmodifiableList(KEYS);
 
