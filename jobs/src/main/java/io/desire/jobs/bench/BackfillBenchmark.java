@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,13 +69,7 @@ public final class BackfillBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("Unexpected argument '" + args[i] + "': use --key value");
-            }
-            o.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> o = BenchmarkOptions.parse(args);
         if (o.get("kafka-bootstrap") == null || o.get("es-url") == null) {
             System.err.println("Run through bin/desire backfill-bench (it starts Kafka and Elasticsearch).");
             System.exit(2);

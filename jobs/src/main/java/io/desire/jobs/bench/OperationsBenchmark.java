@@ -34,13 +34,7 @@ public final class OperationsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("Unexpected argument '" + args[i] + "': use --key value");
-            }
-            o.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> o = BenchmarkOptions.parse(args);
         String repo = System.getenv("DESIRE_REPO");
         if (repo == null || o.get("kafka-bootstrap") == null || o.get("es-url") == null) {
             System.err.println("Run through bin/desire ops-bench (it starts Kafka and Elasticsearch and sets DESIRE_REPO).");

@@ -68,6 +68,8 @@ public final class HistoryLines {
     public static final long MOVIE_ITEM_TS = ParserConfig.DEFAULT_EARLIEST_TIMESTAMP.toEpochMilli();
     /** The MovieLens genre list that means "none". */
     static final String NO_GENRES = "(no genres listed)";
+    private static final java.util.regex.Pattern JSON_NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte IGNORED = 0;
@@ -302,45 +304,7 @@ public final class HistoryLines {
 
     /** Whether {@code s} is a number in JSON's grammar ({@code -?int frac? exp?}). */
     static boolean isJsonNumber(String s) {
-        int n = s.length();
-        int i = 0;
-        if (i < n && s.charAt(i) == '-') {
-            i++;
-        }
-        if (i >= n || !isDigit(s.charAt(i))) {
-            return false;
-        }
-        if (s.charAt(i) == '0') {
-            i++;
-        } else {
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            int digits = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == digits) {
-                return false;
-            }
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int digits = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == digits) {
-                return false;
-            }
-        }
-        return i == n;
+        return JSON_NUMBER.matcher(s).matches();
     }
 
     private static boolean isDigit(char c) {

@@ -51,15 +51,7 @@ class IndexGenerationsITCase {
 
     @BeforeAll
     static void findElasticsearch() {
-        String url = System.getProperty("desire.it.es.url");
-        if (url == null || url.isBlank()) {
-            url = System.getenv("DESIRE_ES_URL");
-        }
-        if (url == null || url.isBlank()) {
-            throw new IllegalStateException("IndexGenerationsITCase needs a running Elasticsearch: run it with"
-                    + " `bin/desire test -pl sinks` (or pass -Ddesire.it.es.url=http://host:port / set DESIRE_ES_URL)");
-        }
-        esUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        esUrl = LocalElasticsearch.url("IndexGenerationsITCase");
     }
 
     @BeforeEach
