@@ -118,6 +118,14 @@ public final class BackfillJob {
             String index = generations.createNext(es);
             out.printf(Locale.ROOT, "backfill: %d file(s), %.1f MiB, cut-over %s (%d) → index %s%n", files.size(),
                     totalBytes / 1048576.0, Instant.ofEpochMilli(cutover), cutover, index);
+            // The run's own files (its savepoint, and checkpoint folders unless checkpoint.dir is
+            // given), deleted when it succeeded: next to the bootstrap, or in the temporary folder.
+            String work = bootstrapDir != null ? trimSlash(bootstrapDir) + "/backfill-" + index : scratchDir(index);
+            if (jobCfg.getOptional(ConfigKeys.CHECKPOINT_DIR) == null) {
+                // Snapshots go to files, not the JobManager's memory, whose 5 MiB per task a
+                // savepoint of any real history exceeds.
+                jobCfg = jobCfg.with(ConfigKeys.CHECKPOINT_DIR.name(), work + "/checkpoints");
+            }
             JobClient job = submit(jobCfg, files, cutover, index, started);
             BackfillProgress progress = new BackfillProgress(files.size(), totalBytes);
             long jobStarted = System.nanoTime();
@@ -131,9 +139,9 @@ public final class BackfillJob {
                     // Drained: the final watermark fires what waits for event time or the end of
                     // input (pending documents), so the index is complete; the state is dropped.
                     out.println("backfill: history read; draining and stopping");
-                    String drained = job.stopWithSavepoint(true, scratchDir(index), SavepointFormatType.CANONICAL).get();
+                    job.stopWithSavepoint(true, work + "/savepoint", SavepointFormatType.CANONICAL).get();
                     counts = job.getJobExecutionResult().get().getAllAccumulatorResults();
-                    deleteQuietly(drained);
+                    deleteQuietly(work);
                 } else {
                     // Not drained: the state must be the live job's at the cut-over, not at the end of time.
                     Duration settle = settle(jobCfg);
@@ -142,12 +150,12 @@ public final class BackfillJob {
                     settle(job, settle);
                     String dir = trimSlash(bootstrapDir);
                     out.println("backfill: history read; stopping with a savepoint");
-                    String raw = job.stopWithSavepoint(false, dir + "/backfill-" + index, SavepointFormatType.CANONICAL).get();
+                    String raw = job.stopWithSavepoint(false, work + "/savepoint", SavepointFormatType.CANONICAL).get();
                     counts = job.getJobExecutionResult().get().getAllAccumulatorResults();
                     bootstrap = dir + "/bootstrap-" + index;
                     BootstrapSavepoint.write(raw, bootstrap);
                     // The bootstrap holds copies of the state files: the backfill's own savepoint can go.
-                    deleteQuietly(raw);
+                    deleteQuietly(work);
                     BootstrapManifest.of(bootstrap, cutover, index, alias,
                             BackfillProgress.counter(counts, HistoryRecords.HISTORY_FILES),
                             BackfillProgress.counter(counts, HistoryRecords.HISTORY_RECORDS),
@@ -185,13 +193,6 @@ public final class BackfillJob {
         }
         if (!given(cfg, args, ConfigKeys.COALESCE)) {
             c = c.with(ConfigKeys.COALESCE.name(), DEFAULT_COALESCE);
-        }
-        if (cfg.getOptional(ConfigKeys.CHECKPOINT_DIR) == null) {
-            // Snapshots go to files, not the JobManager's memory, whose 5 MiB per task a savepoint of
-            // any real history exceeds.
-            String base = cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR);
-            c = c.with(ConfigKeys.CHECKPOINT_DIR.name(),
-                    base != null ? trimSlash(base) + "/checkpoints" : scratchDir("checkpoints"));
         }
         return c;
     }
@@ -309,7 +310,7 @@ public final class BackfillJob {
         }
     }
 
-    /** Where a drained backfill's throw-away savepoint goes: {@code state.savepoints.dir} is not required. */
+    /** Where a backfill without a bootstrap keeps its files: {@code state.savepoints.dir} is not required. */
     private static String scratchDir(String index) {
         return new org.apache.flink.core.fs.Path(System.getProperty("java.io.tmpdir"), "desire-backfill-" + index)
                 .makeQualified(org.apache.flink.core.fs.local.LocalFileSystem.getSharedInstance()).toString();
