@@ -3,6 +3,7 @@ package io.desire.jobs.backfill;
 import io.desire.operators.Uids;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,7 +24,11 @@ public final class BootstrapSavepoint {
 
     /** Writes to {@code target} the savepoint at {@code source} without the history source. */
     public static void write(String source, String target) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        Configuration conf = new Configuration();
+        // The State Processor API moves operator states as generic (Kryo) records; the engine's
+        // jobs, and clusters configured like flink-conf/, turn generic types off.
+        conf.set(PipelineOptions.GENERIC_TYPES, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         SavepointWriter.fromExistingSavepoint(env, source)
                 .removeOperator(OperatorIdentifier.forUid(Uids.HISTORY_SOURCE))
