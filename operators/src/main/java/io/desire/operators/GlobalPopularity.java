@@ -20,20 +20,22 @@ import org.apache.flink.util.Collector;
  * window into one top-K list (default 50) with context key {@link TrendingItems#GLOBAL}.
  *
  * <p>It runs at window rate, not event rate: its input is at most one record per context per slide,
- * so the single key it uses is never hot. An item's global score is the sum of its scores in the
- * contexts whose top K it made, so it is exact for items in every context's top K and a lower bound
- * otherwise (an item that is moderately popular everywhere but never in any context's top K is
- * missed).
+ * keyed by the window's end, so each window's lists meet in one key and pending windows — many, while
+ * a backfill or a catch-up runs ahead of the watermark — are kept apart. An item's global score is
+ * the sum of its scores in the contexts whose top K it made, so it is exact for items in every
+ * context's top K and a lower bound otherwise (an item that is moderately popular everywhere but
+ * never in any context's top K is missed).
  *
- * <p><b>State:</b> the per-context lists received and not yet merged ({@value #STATE_NAME}, appended
- * without reading, so each arrival is cheap on RocksDB) and one event-time timer per pending window
- * end. <b>TTL:</b> none; the timer at {@code windowEnd − 1} merges and removes a window's lists once
- * the watermark says every context has reported, so state is empty between windows. Lists arriving
- * after their window was merged are dropped and counted in {@value #LATE_METRIC}; records that are
- * already global are ignored.
+ * <p><b>State:</b> the window's per-context lists received and not yet merged ({@value #STATE_NAME},
+ * appended without reading, so each arrival is cheap on RocksDB) and one event-time timer at {@code
+ * windowEnd − 1}. <b>TTL:</b> none; the timer merges the window's lists once the watermark says every
+ * context has reported and clears them. Lists arriving after their window was merged are dropped and
+ * counted in {@value #LATE_METRIC}; records that are already global are ignored. (Savepoints of
+ * versions that used one constant key hold pending lists of several windows under it; its timers
+ * merge each window's share.)
  *
- * <p>Wiring: {@code contextTrending.keyBy(GlobalPopularity.keySelector())} (one constant key); needs
- * the watermarks that flow out of {@link ContextTrending}.
+ * <p>Wiring: {@code contextTrending.keyBy(GlobalPopularity.keySelector())}; needs the watermarks that
+ * flow out of {@link ContextTrending}.
  */
 public class GlobalPopularity extends KeyedProcessFunction<String, TrendingItems, TrendingItems> {
     private static final long serialVersionUID = 1L;
@@ -63,9 +65,9 @@ public class GlobalPopularity extends KeyedProcessFunction<String, TrendingItems
         return new ListStateDescriptor<>(STATE_NAME, TypeInformation.of(TrendingItems.class));
     }
 
-    /** One constant key, {@link TrendingItems#GLOBAL}. */
+    /** The window's end (as text: the key type of earlier versions), so a window's lists meet in one key. */
     public static KeySelector<TrendingItems, String> keySelector() {
-        return t -> TrendingItems.GLOBAL;
+        return t -> Long.toString(t.windowEnd);
     }
 
     @Override

@@ -48,4 +48,33 @@ class GlobalPopularityTest {
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
+
+    @Test
+    void listsPendingUnderTheOneKeyOfEarlierVersionsAreMergedAfterARestore() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TrendingItems, TrendingItems> old =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new GlobalPopularity(2), t -> TrendingItems.GLOBAL, Types.STRING)) {
+            old.processElement(partial("c1", END, new String[] {"a"}, new double[] {3}, new String[1]), END - 1);
+            old.processElement(partial("c1", END + 300_000L, new String[] {"e"}, new double[] {5}, new String[1]),
+                    END + 299_999L);
+            snapshot = old.snapshot(1L, 1L);
+        }
+        // Nothing of the window is lost across the change of key: the restored lists are merged
+        // under the old key, the new ones under the window's (the window is published twice, once).
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new GlobalPopularity(2)),
+                GlobalPopularity.keySelector(), Types.STRING);
+        try (restored) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(partial("c2", END, new String[] {"b"}, new double[] {4}, new String[1]), END - 1);
+
+            restored.processWatermark(END + 299_999L);
+
+            assertThat(restored.extractOutputValues()).extracting(t -> t.windowEnd + ":" + String.join(",", t.items))
+                    .containsExactlyInAnyOrder(END + ":a", END + ":b", (END + 300_000L) + ":e");
+            assertThat(restored.numKeyedStateEntries()).isZero();
+        }
+    }
 }
