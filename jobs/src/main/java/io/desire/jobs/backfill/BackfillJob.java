@@ -107,7 +107,7 @@ public final class BackfillJob {
         List<HistoryFile> files = HistoryInput.files(cfg);
         long totalBytes = files.stream().mapToLong(HistoryFile::size).sum();
         long cutover = Cutover.of(cfg, started);
-        String bootstrapDir = cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR);
+        String bootstrapDir = qualified(cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR));
         int keep = cfg.getInt(ConfigKeys.BACKFILL_KEEP_INDICES, 0, 1000);
         Duration every = cfg.getDuration(ConfigKeys.BACKFILL_PROGRESS_INTERVAL);
         JobConfig jobCfg = backfillConfig(cfg, args);
@@ -126,7 +126,13 @@ public final class BackfillJob {
                 // savepoint of any real history exceeds.
                 jobCfg = jobCfg.with(ConfigKeys.CHECKPOINT_DIR.name(), work + "/checkpoints");
             }
-            JobClient job = submit(jobCfg, files, cutover, index, started);
+            JobClient job;
+            try {
+                job = submit(jobCfg, files, cutover, index, started);
+            } catch (Exception e) {
+                throw new BackfillFailedException("the job did not start; the alias '" + alias + "' still points where it"
+                        + " did and the empty index " + index + " was left (" + rootMessage(e) + ")", e);
+            }
             BackfillProgress progress = new BackfillProgress(files.size(), totalBytes);
             long jobStarted = System.nanoTime();
             Map<String, Object> counts;
@@ -327,6 +333,18 @@ public final class BackfillJob {
 
     private static double elapsed(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    /**
+     * {@code dir} with its file system's scheme ({@code /data/boot} → {@code file:/data/boot}): Flink
+     * takes checkpoint and savepoint folders only as URIs.
+     */
+    static String qualified(String dir) throws java.io.IOException {
+        if (dir == null) {
+            return null;
+        }
+        org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(dir);
+        return p.makeQualified(p.getFileSystem()).toString();
     }
 
     private static String trimSlash(String s) {

@@ -1,0 +1,32 @@
+package io.desire.jobs.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BackfillJobTest {
+
+    @Test
+    void aPlainBootstrapFolderGetsItsFileSystemSchemeWhichFlinkRequiresOfSnapshotFolders() throws Exception {
+        assertThat(BackfillJob.qualified("/data/boot")).isEqualTo("file:/data/boot");
+        assertThat(BackfillJob.qualified("file:///data/boot")).isEqualTo("file:/data/boot");
+        assertThat(BackfillJob.qualified(null)).isNull();
+    }
+
+    @Test
+    void coalescesDocumentsAndSkipsCheckpointsUnlessTheUserChoseOtherwise() {
+        JobConfig defaults = BackfillJob.backfillConfig(JobConfig.of(Map.of()), new String[0]);
+        assertThat(defaults.getString(ConfigKeys.COALESCE)).isEqualTo(BackfillJob.DEFAULT_COALESCE);
+        assertThat(defaults.getString(ConfigKeys.CHECKPOINT_INTERVAL)).isEqualTo(BackfillJob.DEFAULT_CHECKPOINT_INTERVAL);
+        assertThat(BackfillJob.settle(defaults)).hasSeconds(31);
+
+        String[] args = {"--recs.coalesce", "200ms", "--checkpoint.interval=10s"};
+        JobConfig chosen = BackfillJob.backfillConfig(JobConfig.fromArgs(args), args);
+        assertThat(chosen.getString(ConfigKeys.COALESCE)).isEqualTo("200ms");
+        assertThat(chosen.getString(ConfigKeys.CHECKPOINT_INTERVAL)).isEqualTo("10s");
+        assertThat(BackfillJob.settle(chosen.with(ConfigKeys.BACKFILL_SETTLE.name(), "2s"))).hasSeconds(2);
+    }
+}
