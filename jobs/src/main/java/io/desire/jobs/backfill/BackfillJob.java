@@ -10,6 +10,7 @@ import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.history.HistoryFile;
+import io.desire.jobs.history.HistoryFormat;
 import io.desire.jobs.history.HistoryRecords;
 import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.Topics;
@@ -71,13 +72,17 @@ public final class BackfillJob {
     private BackfillJob() {}
 
     public static void main(String[] args) throws Exception {
-        JobConfig cfg = JobConfig.fromArgs(args);
-        LOG.info("Desire Engine backfill, configuration {}", cfg.describe());
         try {
+            JobConfig cfg = JobConfig.fromArgs(args);
+            LOG.info("Desire Engine backfill, configuration {}", cfg.describe());
             run(cfg, args, System.out);
         } catch (BackfillFailedException e) {
             System.err.println("backfill failed: " + e.getMessage());
             System.exit(1);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            // Bad settings or unreadable input: nothing was started, the alias is untouched.
+            System.err.println("backfill: " + e.getMessage());
+            System.exit(2);
         }
     }
 
@@ -105,6 +110,10 @@ public final class BackfillJob {
     public static Summary run(JobConfig cfg, String[] args, PrintStream out) throws Exception {
         long started = System.currentTimeMillis();
         List<HistoryFile> files = HistoryInput.files(cfg);
+        if (HistoryInput.format(cfg) == null) {
+            // Before anything is created: a file whose format cannot be told fails the run here.
+            files.forEach(f -> HistoryFormat.checkDetectable(f.path().getName()));
+        }
         long totalBytes = files.stream().mapToLong(HistoryFile::size).sum();
         long cutover = Cutover.of(cfg, started);
         String bootstrapDir = qualified(cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR));
