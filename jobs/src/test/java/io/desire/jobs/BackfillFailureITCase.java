@@ -84,7 +84,7 @@ class BackfillFailureITCase {
                 .with(ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(), dir.resolve("bootstrap").toUri().toString())
                 .with(ConfigKeys.BACKFILL_SETTLE.name(), "30s");
 
-        assertThatThrownBy(() -> BackfillJob.run(backfill, new String[0],
+        assertThatThrownBy(() -> BackfillJob.run(backfill,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
                 .isInstanceOf(BackfillJob.BackfillFailedException.class)
                 .hasMessageContaining("still points where it did")

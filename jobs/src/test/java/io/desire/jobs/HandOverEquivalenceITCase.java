@@ -163,7 +163,7 @@ class HandOverEquivalenceITCase {
                 .with(ConfigKeys.BACKFILL_SETTLE.name(), "500ms")
                 .with(ConfigKeys.BACKFILL_PROGRESS_INTERVAL.name(), "1s");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        BackfillJob.Summary summary = BackfillJob.run(backfill, new String[0], new PrintStream(printed, true, StandardCharsets.UTF_8));
+        BackfillJob.Summary summary = BackfillJob.run(backfill, new PrintStream(printed, true, StandardCharsets.UTF_8));
         long historyEvents = log.stream().filter(e -> e.ts() < cutover).count();
         assertThat(summary.records()).as("records read from the file").isEqualTo(log.size());
         assertThat(summary.afterCutover()).as("file events left to Kafka").isEqualTo(log.size() - historyEvents);

@@ -75,7 +75,7 @@ public final class BackfillJob {
         try {
             JobConfig cfg = JobConfig.fromArgs(args);
             LOG.info("Desire Engine backfill, configuration {}", cfg.describe());
-            run(cfg, args, System.out);
+            run(cfg, System.out);
         } catch (BackfillFailedException e) {
             System.err.println("backfill failed: " + e.getMessage());
             System.exit(1);
@@ -102,12 +102,8 @@ public final class BackfillJob {
         }
     }
 
-    /**
-     * Runs the backfill of {@code cfg} and prints its progress and summary to {@code out}.
-     *
-     * @param args the arguments as given, to tell which settings the user chose
-     */
-    public static Summary run(JobConfig cfg, String[] args, PrintStream out) throws Exception {
+    /** Runs the backfill of {@code cfg} and prints its progress and summary to {@code out}. */
+    public static Summary run(JobConfig cfg, PrintStream out) throws Exception {
         long started = System.currentTimeMillis();
         List<HistoryFile> files = HistoryInput.files(cfg);
         if (HistoryInput.format(cfg) == null) {
@@ -119,7 +115,7 @@ public final class BackfillJob {
         String bootstrapDir = qualified(cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR));
         int keep = cfg.getInt(ConfigKeys.BACKFILL_KEEP_INDICES, 0, 1000);
         Duration every = cfg.getDuration(ConfigKeys.BACKFILL_PROGRESS_INTERVAL);
-        JobConfig jobCfg = backfillConfig(cfg, args);
+        JobConfig jobCfg = backfillConfig(cfg);
         String alias = jobCfg.getString(ConfigKeys.ES_INDEX);
         IndexGenerations generations = new IndexGenerations(alias, 0);
         ElasticsearchClient es = OutputSinks.recommendations(jobCfg).createClient();
@@ -201,12 +197,12 @@ public final class BackfillJob {
      * again), and documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
      * document of the history is read by anyone.
      */
-    static JobConfig backfillConfig(JobConfig cfg, String[] args) {
+    static JobConfig backfillConfig(JobConfig cfg) {
         JobConfig c = cfg;
-        if (!given(cfg, args, ConfigKeys.CHECKPOINT_INTERVAL)) {
+        if (!cfg.isSet(ConfigKeys.CHECKPOINT_INTERVAL)) {
             c = c.with(ConfigKeys.CHECKPOINT_INTERVAL.name(), DEFAULT_CHECKPOINT_INTERVAL);
         }
-        if (!given(cfg, args, ConfigKeys.COALESCE)) {
+        if (!cfg.isSet(ConfigKeys.COALESCE)) {
             c = c.with(ConfigKeys.COALESCE.name(), DEFAULT_COALESCE);
         }
         return c;
@@ -216,20 +212,6 @@ public final class BackfillJob {
     static Duration settle(JobConfig cfg) {
         return cfg.getOptional(ConfigKeys.BACKFILL_SETTLE) != null ? cfg.getDuration(ConfigKeys.BACKFILL_SETTLE)
                 : cfg.getDuration(ConfigKeys.COALESCE).plusSeconds(1);
-    }
-
-    /** Whether the user set {@code key}: in the arguments, the environment, or a configuration built in code. */
-    private static boolean given(JobConfig cfg, String[] args, ConfigKeys.Key key) {
-        String value = cfg.getOptional(key);
-        if (value != null && !value.equals(key.defaultValue())) {
-            return true;
-        }
-        for (String a : args) {
-            if (a.equals("--" + key.name()) || a.startsWith("--" + key.name() + "=")) {
-                return true;
-            }
-        }
-        return System.getenv(key.envName()) != null;
     }
 
     private static JobClient submit(JobConfig cfg, List<HistoryFile> files, long cutover, String index, long loopStart)

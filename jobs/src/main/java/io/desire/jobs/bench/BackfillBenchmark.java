@@ -95,7 +95,7 @@ public final class BackfillBenchmark {
                 .with(ConfigKeys.HISTORY_INPUT.name(), history.toUri().toString())
                 .with(ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(), work.resolve("bootstrap").toUri().toString())
                 .with(ConfigKeys.BACKFILL_PROGRESS_INTERVAL.name(), "10s");
-        BackfillJob.Summary backfill = BackfillJob.run(backfillCfg, new String[0], out);
+        BackfillJob.Summary backfill = BackfillJob.run(backfillCfg, out);
         double backfillRate = lines.size() / backfill.seconds();
 
         JobConfig liveCfg = config("live", parallelism)

@@ -106,6 +106,11 @@ public final class JobConfig implements Serializable {
         return m;
     }
 
+    /** Whether {@code key} was given (argument, properties file, environment or in code), default or not. */
+    public boolean isSet(ConfigKeys.Key key) {
+        return values.containsKey(key.name());
+    }
+
     public String getString(ConfigKeys.Key key) {
         String v = values.get(key.name());
         return v != null ? v : key.defaultValue();

@@ -18,13 +18,13 @@ class BackfillJobTest {
 
     @Test
     void coalescesDocumentsAndSkipsCheckpointsUnlessTheUserChoseOtherwise() {
-        JobConfig defaults = BackfillJob.backfillConfig(JobConfig.of(Map.of()), new String[0]);
+        JobConfig defaults = BackfillJob.backfillConfig(JobConfig.of(Map.of()));
         assertThat(defaults.getString(ConfigKeys.COALESCE)).isEqualTo(BackfillJob.DEFAULT_COALESCE);
         assertThat(defaults.getString(ConfigKeys.CHECKPOINT_INTERVAL)).isEqualTo(BackfillJob.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(BackfillJob.settle(defaults)).hasSeconds(31);
 
         String[] args = {"--recs.coalesce", "200ms", "--checkpoint.interval=10s"};
-        JobConfig chosen = BackfillJob.backfillConfig(JobConfig.fromArgs(args), args);
+        JobConfig chosen = BackfillJob.backfillConfig(JobConfig.fromArgs(args));
         assertThat(chosen.getString(ConfigKeys.COALESCE)).isEqualTo("200ms");
         assertThat(chosen.getString(ConfigKeys.CHECKPOINT_INTERVAL)).isEqualTo("10s");
         assertThat(BackfillJob.settle(chosen.with(ConfigKeys.BACKFILL_SETTLE.name(), "2s"))).hasSeconds(2);

@@ -131,4 +131,12 @@ class JobConfigTest {
         assertThat(table).contains("| `ranker.bits` | `20` | hashed feature space 2^bits");
         assertThat(table).doesNotContain("\n\n");
     }
+
+    @Test
+    void tellsAGivenValueFromADefaultEvenWhenTheyAreEqual() {
+        JobConfig cfg = JobConfig.fromArgs(new String[] {"--recs.coalesce", "200ms"}, Map.of());
+        assertThat(cfg.isSet(ConfigKeys.COALESCE)).isTrue();
+        assertThat(cfg.getString(ConfigKeys.COALESCE)).isEqualTo(ConfigKeys.COALESCE.defaultValue());
+        assertThat(cfg.isSet(ConfigKeys.CHECKPOINT_INTERVAL)).isFalse();
+    }
 }
