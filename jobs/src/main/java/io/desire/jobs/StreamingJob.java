@@ -47,11 +47,24 @@ public final class StreamingJob {
      * {@code learning.enabled} — the model loops through Kafka, whose topics it creates when missing.
      */
     public static void wire(StreamExecutionEnvironment env, JobConfig cfg) throws InterruptedException {
+        ensureLoopTopics(cfg);
+        defineProductionWorkflow(env, cfg, System.currentTimeMillis());
+    }
+
+    /** With {@code learning.enabled}, creates the model loops' Kafka topics when missing. */
+    public static void ensureLoopTopics(JobConfig cfg) throws InterruptedException {
         if (LearningPipeline.enabled(cfg)) {
             Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
                     cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
         }
-        defineProductionWorkflow(env, cfg, System.currentTimeMillis());
+    }
+
+    /**
+     * The model loops of a production job: through Kafka with {@code learning.enabled}, reading from
+     * {@code loopStartMillis} unless restored; left open without learning.
+     */
+    public static ModelLoops modelLoops(JobConfig cfg, long loopStartMillis) {
+        return LearningPipeline.enabled(cfg) ? new KafkaModelLoops(cfg, loopStartMillis) : ModelLoops.open();
     }
 
     /**
@@ -59,7 +72,7 @@ public final class StreamingJob {
      * from {@code loopStartMillis} unless restored.
      */
     public static void defineProductionWorkflow(StreamExecutionEnvironment env, JobConfig cfg, long loopStartMillis) {
-        ModelLoops loops = LearningPipeline.enabled(cfg) ? new KafkaModelLoops(cfg, loopStartMillis) : ModelLoops.open();
+        ModelLoops loops = modelLoops(cfg, loopStartMillis);
         DataStream<RawRecord> raw;
         if (cfg.getOptional(ConfigKeys.HISTORY_INPUT) != null) {
             try {
@@ -70,6 +83,11 @@ public final class StreamingJob {
         } else {
             raw = env.fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events").uid(Uids.EVENT_SOURCE);
         }
+        defineProductionWorkflow(raw, cfg, loops);
+    }
+
+    /** The production graph behind {@code raw}: recommendations to the alias, dead letters, {@code loops}. */
+    public static void defineProductionWorkflow(DataStream<RawRecord> raw, JobConfig cfg, ModelLoops loops) {
         defineWorkflow(raw, cfg,
                 recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),

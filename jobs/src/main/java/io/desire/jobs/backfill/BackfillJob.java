@@ -3,7 +3,6 @@ package io.desire.jobs.backfill;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
-import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.ModelLoops;
 import io.desire.jobs.OutputSinks;
 import io.desire.jobs.StreamingJob;
@@ -12,8 +11,6 @@ import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFormat;
 import io.desire.jobs.history.HistoryRecords;
-import io.desire.jobs.io.KafkaModelLoops;
-import io.desire.jobs.io.Topics;
 import io.desire.operators.Uids;
 import io.desire.sinks.elasticsearch.IndexGenerations;
 import java.io.PrintStream;
@@ -226,12 +223,8 @@ public final class BackfillJob {
         // history that takes longer than a live job's checkpoint may.
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, BACKFILL_SAVEPOINT_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        ModelLoops loops = ModelLoops.open();
-        if (LearningPipeline.enabled(cfg)) {
-            Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
-                    cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
-            loops = new KafkaModelLoops(cfg, loopStart);
-        }
+        StreamingJob.ensureLoopTopics(cfg);
+        ModelLoops loops = StreamingJob.modelLoops(cfg, loopStart);
         // The source stays open after the last file: the driver stops the job (the model loops would
         // keep it running anyway), with a savepoint or drained.
         DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, cutover, true);

@@ -2,22 +2,18 @@ package io.desire.jobs.bench;
 
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
-import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.ModelLoops;
-import io.desire.jobs.OutputSinks;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.backfill.BackfillJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.generator.EventGenerator;
 import io.desire.jobs.generator.World;
-import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.Topics;
 import io.desire.operators.Uids;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -40,9 +35,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -105,7 +97,7 @@ public final class BackfillBenchmark {
         double liveSeconds = replay(liveCfg, lines.size(), work.resolve("live-savepoint"), out);
         double liveRate = lines.size() / liveSeconds;
 
-        long bootstrapBytes = bytes(backfill.bootstrapSavepoint());
+        long bootstrapBytes = SavepointBytes.of(backfill.bootstrapSavepoint());
         out.println();
         out.println("Figures (one run, one JVM; the machine is shared, so compare the ratio, not the absolute times):");
         out.printf(Locale.ROOT, "  %-58s %,.0f events/s (%.1f s, until its bootstrap savepoint was written;"
@@ -154,12 +146,6 @@ public final class BackfillBenchmark {
 
     private void produce(JobConfig cfg, List<String> lines) throws Exception {
         String bootstrap = cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP);
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic(cfg.getString(ConfigKeys.KAFKA_TOPIC), Topics.EVENT_PARTITIONS, (short) 1)))
-                    .all().get();
-        }
         Topics.ensure(bootstrap, cfg.getString(ConfigKeys.KAFKA_TOPIC), cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -180,15 +166,12 @@ public final class BackfillBenchmark {
         Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
-                cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
-        ModelLoops loops = LearningPipeline.enabled(cfg) ? new KafkaModelLoops(cfg, System.currentTimeMillis()) : ModelLoops.open();
+        StreamingJob.ensureLoopTopics(cfg);
+        ModelLoops loops = StreamingJob.modelLoops(cfg, System.currentTimeMillis());
         DataStream<RawRecord> raw = env.fromSource(StreamingJob.kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENT_SOURCE)
                 .map(new Counted()).name("count (benchmark)");
-        StreamingJob.defineWorkflow(raw, cfg,
-                recs -> recs.sinkTo(OutputSinks.recommendations(cfg)).uid(Uids.RECOMMENDATION_SINK).name("elasticsearch"),
-                dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
+        StreamingJob.defineProductionWorkflow(raw, cfg, loops);
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("desire live replay (benchmark)");
         long nextReport = System.nanoTime();
@@ -249,16 +232,5 @@ public final class BackfillBenchmark {
         int start = i + prefix.length();
         int end = line.indexOf('"', start);
         return end < 0 ? null : line.substring(start, end);
-    }
-
-    private static long bytes(String savepoint) throws IOException {
-        Path dir = Path.of(URI.create(savepoint.startsWith("file:") ? savepoint : "file://" + savepoint));
-        try (Stream<Path> files = Files.walk(dir)) {
-            long sum = 0;
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                sum += Files.size(f);
-            }
-            return sum;
-        }
     }
 }

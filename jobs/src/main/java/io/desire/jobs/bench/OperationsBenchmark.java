@@ -5,16 +5,13 @@ import io.desire.jobs.demo.TrafficProducer;
 import io.desire.jobs.generator.EventGenerator;
 import io.desire.jobs.generator.World;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Operations figures of the standalone cluster, measured through {@code bin/desire} as a user runs
@@ -99,7 +96,7 @@ public final class OperationsBenchmark {
         figures.put("savepoint size (running)", size(running));
         String stopped = timed("stop-with-savepoint", "savepoint", job, "--stop");
         figures.put("savepoint size (stopped)", size(stopped));
-        long bytes = bytes(stopped);
+        long bytes = SavepointBytes.of(stopped);
         figures.put("savepoint bytes per user / per item",
                 String.format("%,d / %,d (all state over %,d users and %,d items; includes de-duplication ids)",
                         bytes / users, bytes / items, users, items));
@@ -135,17 +132,6 @@ public final class OperationsBenchmark {
     }
 
     private static String size(String savepoint) throws IOException {
-        return String.format("%,.1f MiB", bytes(savepoint) / (1024.0 * 1024.0));
-    }
-
-    private static long bytes(String savepoint) throws IOException {
-        Path dir = Path.of(URI.create(savepoint));
-        try (Stream<Path> files = Files.walk(dir)) {
-            long sum = 0;
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                sum += Files.size(f);
-            }
-            return sum;
-        }
+        return String.format("%,.1f MiB", SavepointBytes.of(savepoint) / (1024.0 * 1024.0));
     }
 }
