@@ -10,7 +10,6 @@ import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFormat;
-import io.desire.jobs.history.HistoryRecords;
 import io.desire.operators.Uids;
 import io.desire.sinks.elasticsearch.IndexGenerations;
 import java.io.PrintStream;
@@ -137,7 +136,7 @@ public final class BackfillJob {
             }
             BackfillProgress progress = new BackfillProgress(files.size(), totalBytes);
             long jobStarted = System.nanoTime();
-            Map<String, Object> counts;
+            HistoryCounts counts;
             String bootstrap = null;
             double readSeconds;
             try {
@@ -148,7 +147,7 @@ public final class BackfillJob {
                     // input (pending documents), so the index is complete; the state is dropped.
                     out.println("backfill: history read; draining and stopping");
                     job.stopWithSavepoint(true, work + "/savepoint", SavepointFormatType.CANONICAL).get();
-                    counts = job.getJobExecutionResult().get().getAllAccumulatorResults();
+                    counts = HistoryCounts.of(job.getJobExecutionResult().get().getAllAccumulatorResults());
                     deleteQuietly(work);
                 } else {
                     // Not drained: the state must be the live job's at the cut-over, not at the end of time.
@@ -159,15 +158,12 @@ public final class BackfillJob {
                     String dir = trimSlash(bootstrapDir);
                     out.println("backfill: history read; stopping with a savepoint");
                     String raw = job.stopWithSavepoint(false, work + "/savepoint", SavepointFormatType.CANONICAL).get();
-                    counts = job.getJobExecutionResult().get().getAllAccumulatorResults();
+                    counts = HistoryCounts.of(job.getJobExecutionResult().get().getAllAccumulatorResults());
                     bootstrap = dir + "/bootstrap-" + index;
                     BootstrapSavepoint.write(raw, bootstrap);
                     // The bootstrap holds copies of the state files: the backfill's own savepoint can go.
                     deleteQuietly(work);
-                    BootstrapManifest.of(bootstrap, cutover, index, alias,
-                            BackfillProgress.counter(counts, HistoryRecords.HISTORY_FILES),
-                            BackfillProgress.counter(counts, HistoryRecords.HISTORY_RECORDS),
-                            BackfillProgress.counter(counts, HistoryRecords.HISTORY_AFTER_CUTOVER)).write();
+                    BootstrapManifest.of(bootstrap, cutover, index, alias, counts).write();
                 }
                 print(out, jobStarted, progress.line(counts, elapsed(jobStarted)));
             } catch (Exception e) {
@@ -178,10 +174,7 @@ public final class BackfillJob {
             double seconds = (System.nanoTime() - jobStarted) / 1e9;
             IndexGenerations.Promotion promotion = generations.promote(es, index, keep);
             Summary summary = new Summary(index, promotion.previous(), promotion.deleted(),
-                    BackfillProgress.counter(counts, HistoryRecords.HISTORY_FILES),
-                    BackfillProgress.counter(counts, HistoryRecords.HISTORY_RECORDS),
-                    BackfillProgress.counter(counts, HistoryRecords.HISTORY_AFTER_CUTOVER),
-                    cutover, readSeconds, seconds, bootstrap);
+                    counts.files(), counts.records(), counts.afterCutover(), cutover, readSeconds, seconds, bootstrap);
             printSummary(summary, alias, out);
             return summary;
         } finally {
@@ -245,7 +238,7 @@ public final class BackfillJob {
                 job.getJobExecutionResult().get(); // throws with the cause
                 throw new IllegalStateException("the backfill job ended " + status + " before reading every file");
             }
-            Map<String, Object> acc = status == JobStatus.RUNNING ? job.getAccumulators().get() : Map.of();
+            HistoryCounts acc = HistoryCounts.of(status == JobStatus.RUNNING ? job.getAccumulators().get() : Map.of());
             if (progress.filesDone(acc)) {
                 return;
             }

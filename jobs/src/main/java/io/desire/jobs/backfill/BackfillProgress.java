@@ -1,13 +1,11 @@
 package io.desire.jobs.backfill;
 
-import io.desire.jobs.history.HistoryRecords;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * The backfill's progress line from the live accumulators of {@link HistoryRecords}: files done,
+ * The backfill's progress line from the live accumulators ({@link HistoryCounts}): files done,
  * records, bytes (share of the input), rate and estimated time left. Pure: the driver feeds it the
- * accumulator map and the elapsed time.
+ * counts and the elapsed time.
  */
 public final class BackfillProgress {
     private final int totalFiles;
@@ -18,30 +16,22 @@ public final class BackfillProgress {
         this.totalBytes = totalBytes;
     }
 
-    /** Reads a counter from the accumulators; 0 until the first report arrives. */
-    public static long counter(Map<String, Object> accumulators, String name) {
-        Object v = accumulators == null ? null : accumulators.get(name);
-        return v instanceof Number n ? n.longValue() : 0L;
-    }
-
     /** Whether every input file has been read to its end. */
-    public boolean filesDone(Map<String, Object> accumulators) {
-        return counter(accumulators, HistoryRecords.HISTORY_FILES) >= totalFiles;
+    public boolean filesDone(HistoryCounts c) {
+        return c.files() >= totalFiles;
     }
 
     /** One progress line, e.g. {@code files 3/10 · 1,234,567 records · 45.1/120.0 MiB (37%) · 98,765 records/s · ETA 20s}. */
-    public String line(Map<String, Object> accumulators, double elapsedSeconds) {
-        long files = counter(accumulators, HistoryRecords.HISTORY_FILES);
-        long records = counter(accumulators, HistoryRecords.HISTORY_RECORDS);
-        long bytes = Math.min(counter(accumulators, HistoryRecords.HISTORY_BYTES), totalBytes);
+    public String line(HistoryCounts c, double elapsedSeconds) {
+        long bytes = Math.min(c.bytes(), totalBytes);
         double share = totalBytes == 0 ? 1.0 : (double) bytes / totalBytes;
-        double rate = elapsedSeconds > 0 ? records / elapsedSeconds : 0;
+        double rate = elapsedSeconds > 0 ? c.records() / elapsedSeconds : 0;
         double bytesPerSecond = elapsedSeconds > 0 ? bytes / elapsedSeconds : 0;
-        String eta = files >= totalFiles ? "done"
+        String eta = c.files() >= totalFiles ? "done"
                 : bytesPerSecond <= 0 ? "ETA unknown"
                 : "ETA " + duration((totalBytes - bytes) / bytesPerSecond);
         return String.format(Locale.ROOT, "files %d/%d · %,d records · %.1f/%.1f MiB (%.0f%%) · %,.0f records/s · %s",
-                files, totalFiles, records, bytes / 1048576.0, totalBytes / 1048576.0, share * 100, rate, eta);
+                c.files(), totalFiles, c.records(), bytes / 1048576.0, totalBytes / 1048576.0, share * 100, rate, eta);
     }
 
     static String duration(double seconds) {

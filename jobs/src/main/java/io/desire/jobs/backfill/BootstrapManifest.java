@@ -27,9 +27,9 @@ public record BootstrapManifest(String savepoint, long cutoverMillis, String sta
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static BootstrapManifest of(String savepoint, long cutoverMillis, String index, String alias,
-                                       long files, long records, long afterCutover) {
+                                       HistoryCounts counts) {
         return new BootstrapManifest(savepoint, cutoverMillis, Long.toString(cutoverMillis), index, alias,
-                files, records, afterCutover, Instant.now().toString());
+                counts.files(), counts.records(), counts.afterCutover(), Instant.now().toString());
     }
 
     /** The path of the manifest of {@code savepoint}. */
