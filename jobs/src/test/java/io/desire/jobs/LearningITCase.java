@@ -162,7 +162,12 @@ class LearningITCase {
         assertThat(versions.values()).allSatisfy(v -> assertThat(v).isPositive());
     }
 
-    /** The document shows every learned part: trained weights, ALS and sequence candidates she never touched. */
+    /**
+     * The document shows every learned part: trained weights, ALS and sequence candidates she never
+     * touched, and a category on every item. Categories come from the catalogue, which may reach an
+     * item's first behaviour events after them (the catalogue and the behaviour events travel in
+     * different partitions); the models pick them up from later events.
+     */
     private static boolean learned(JsonNode doc, Set<String> touched) {
         String version = doc.at("/_source/model_version").asText();
         if (!version.startsWith(UserRecommender.LEARNED_MODEL_PREFIX) || version.equals(UserRecommender.LEARNED_MODEL_PREFIX + "0")) {
@@ -171,6 +176,9 @@ class LearningITCase {
         boolean als = false;
         boolean sequence = false;
         for (JsonNode i : doc.at("/_source/items")) {
+            if (!i.hasNonNull("category")) {
+                return false;
+            }
             if (!touched.contains(i.get("item").asText()) && "books".equals(i.get("category").asText())) {
                 als |= reasons(i).contains(Reasons.ALS);
                 sequence |= reasons(i).contains(Reasons.SEQUENCE);
