@@ -327,9 +327,8 @@ class HandOverEquivalenceITCase {
                 Map.entry(ConfigKeys.STATE_BACKEND.name(), "hashmap"),
                 Map.entry(ConfigKeys.CHECKPOINT_INTERVAL.name(), "1h"),
                 Map.entry(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s"),
-                // One partition, never idle: an idle event input would let the model feeds' end-of-time
-                // watermark through, and the operators behind them would publish early.
-                Map.entry(ConfigKeys.IDLENESS.name(), "1h"),
+                // Idle within a second: quiet spells between the test's phases must change nothing.
+                Map.entry(ConfigKeys.IDLENESS.name(), "1s"),
                 Map.entry(ConfigKeys.TRENDING_WINDOW.name(), "1h"),
                 Map.entry(ConfigKeys.TRENDING_SLIDE.name(), "1h"),
                 Map.entry(ConfigKeys.ALS_UPDATE_INTERVAL.name(), "1h"),

@@ -7,7 +7,6 @@ import io.desire.operators.ranker.WeightDelta;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -129,19 +128,23 @@ public final class FeedbackLoops {
     }
 
     /**
-     * The watermark strategy of a loop source: a watermark of {@link Long#MAX_VALUE} from the start.
+     * The watermark strategy of a loop source: idle from the start and for ever, never a watermark.
      *
      * <p>Model updates carry no event time that matters to the job, but a source without watermarks
      * is not neutral: a two-input operator (a keyed broadcast function, say) forwards the minimum of
      * its inputs' watermarks, so a broadcast input that never emits one holds the operator's watermark
-     * at {@link Long#MIN_VALUE} forever and stalls every event-time timer and window downstream.
-     * Emitting the largest watermark (on every periodic emission and every record; repeats are
-     * dropped by Flink) takes the broadcast side out of the minimum, so the keyed side's watermark
-     * alone drives time. Records keep the timestamp their source gives them (for Kafka, the record's
-     * time); nothing downstream uses it.
+     * at {@link Long#MIN_VALUE} forever and stalls every event-time timer and window downstream. An
+     * idle input is left out of that minimum, so the event side's watermark alone drives time; and
+     * when the event side goes idle too ({@code watermark.idleness}), the operator is idle and its
+     * event time simply waits for the next event. (Emitting the largest watermark instead would also
+     * leave the loop out of the minimum, but while the events are idle it would be the only watermark
+     * left: it would fire every pending event-time timer and hold the operator at the end of time for
+     * good.) Records flow through an idle input as usual, and only a watermark would make it active
+     * again. They keep the timestamp their source gives them (for Kafka, the record's time), which
+     * nothing downstream uses.
      */
     public static <T> WatermarkStrategy<T> modelUpdateWatermarks() {
-        return WatermarkStrategy.forGenerator(new EndOfTimeWatermarks<>());
+        return WatermarkStrategy.forGenerator(new AlwaysIdle<>());
     }
 
     private static <T> KafkaSource<T> source(JobConfig cfg, String topic, String groupSuffix,
@@ -272,23 +275,23 @@ public final class FeedbackLoops {
         }
     }
 
-    /** Emits {@link Watermark#MAX_WATERMARK} periodically and on every record; see {@link #modelUpdateWatermarks}. */
-    static final class EndOfTimeWatermarks<T> implements WatermarkGeneratorSupplier<T>, WatermarkGenerator<T> {
+    /** Marks its output idle periodically and on every record, and emits no watermark; see {@link #modelUpdateWatermarks}. */
+    static final class AlwaysIdle<T> implements WatermarkGeneratorSupplier<T>, WatermarkGenerator<T> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public WatermarkGenerator<T> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
-            return new EndOfTimeWatermarks<>();
+            return new AlwaysIdle<>();
         }
 
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            output.emitWatermark(Watermark.MAX_WATERMARK);
+            output.markIdle();
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(Watermark.MAX_WATERMARK);
+            output.markIdle();
         }
     }
 }

@@ -184,27 +184,30 @@ class FeedbackLoopsTest {
     }
 
     @Test
-    void modelUpdateWatermarksAreTheEndOfTimeAndSerializable() throws Exception {
+    void modelUpdateWatermarksOnlyEverMarkTheLoopIdleAndAreSerializable() throws Exception {
         WatermarkStrategy<String> strategy = InstantiationUtil.clone(FeedbackLoops.<String>modelUpdateWatermarks());
         WatermarkGenerator<String> generator = strategy.createWatermarkGenerator(null);
-        List<Long> emitted = new ArrayList<>();
+        List<String> emitted = new ArrayList<>();
         WatermarkOutput output = new WatermarkOutput() {
             @Override
             public void emitWatermark(Watermark watermark) {
-                emitted.add(watermark.getTimestamp());
+                emitted.add("watermark@" + watermark.getTimestamp());
             }
 
             @Override
             public void markIdle() {
-                emitted.add(null);
+                emitted.add("idle");
             }
 
             @Override
-            public void markActive() {}
+            public void markActive() {
+                emitted.add("active");
+            }
         };
         generator.onPeriodicEmit(output);
         generator.onEvent("update", 42L, output);
-        assertThat(emitted).containsExactly(Long.MAX_VALUE, Long.MAX_VALUE);
+        generator.onPeriodicEmit(output);
+        assertThat(emitted).containsExactly("idle", "idle", "idle");
     }
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, byte[] value) {

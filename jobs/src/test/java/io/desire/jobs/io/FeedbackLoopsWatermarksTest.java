@@ -8,10 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
@@ -32,7 +37,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
  * {@link FeedbackLoops#modelUpdateWatermarks()} the keyed side's event-time timers fire; with no
  * watermarks on the broadcast side (the control) they never do, because the operator's watermark is
  * the minimum of its inputs'. The broadcast side must not end, since a finished source emits the
- * final watermark itself and would hide the difference.
+ * final watermark itself and would hide the difference. And when the keyed side falls idle without
+ * ending, as a quiet Kafka topic does, the loop must not carry the operator to the end of time.
  */
 class FeedbackLoopsWatermarksTest {
 
@@ -81,6 +87,28 @@ class FeedbackLoopsWatermarksTest {
                 .allMatch(s -> s.equals("update@" + Long.MIN_VALUE));
     }
 
+    @Test
+    @Timeout(120)
+    void whenTheEventsFallIdleTheLoopDoesNotCarryTheOperatorToTheEndOfTime() throws Exception {
+        String run = UUID.randomUUID().toString();
+        JobClient job = start(run, FeedbackLoops.modelUpdateWatermarks(), eventsThatFallIdle());
+        try {
+            // The events stop without ending; after 40 updates (~2 s, ten idleness timeouts) they are idle.
+            await(run, out -> updatesAfterLastEvent(out).size() >= 2 * UPDATES_AFTER_INPUT, Duration.ofSeconds(90));
+        } finally {
+            job.cancel().get();
+        }
+        List<String> out = snapshot(run);
+        long lastWatermark = EVENT_TIMES.get(EVENT_TIMES.size() - 1) - 1;
+        assertThat(out).filteredOn(s -> s.startsWith("fired@")).as("the timers the events' own watermark passed, no more")
+                .containsExactlyInAnyOrderElementsOf(EVENT_TIMES.stream()
+                        .filter(t -> t + 10 <= lastWatermark).map(t -> "fired@" + (t + 10)).toList());
+        List<String> updates = updatesAfterLastEvent(out);
+        assertThat(updates).noneMatch(s -> s.equals("update@" + Long.MAX_VALUE));
+        assertThat(updates.get(updates.size() - 1)).as("the operator's watermark stays the events' while they are idle")
+                .isEqualTo("update@" + lastWatermark);
+    }
+
     private static List<String> updatesAfterLastEvent(List<String> out) {
         int last = -1;
         for (int i = 0; i < out.size(); i++) {
@@ -95,15 +123,29 @@ class FeedbackLoopsWatermarksTest {
     }
 
     private static JobClient start(String run, WatermarkStrategy<Long> broadcastWatermarks) throws Exception {
+        return start(run, broadcastWatermarks, env -> env.fromData(EVENT_TIMES)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
+                        .withTimestampAssigner((t, previous) -> t)));
+    }
+
+    /** {@link #EVENT_TIMES}, then silence without an end, idle after 100 ms: a quiet Kafka topic. */
+    private static Function<StreamExecutionEnvironment, DataStream<Long>> eventsThatFallIdle() {
+        return env -> env.fromSource(
+                new DataGeneratorSource<>(i -> 1_000L * (i + 1), Long.MAX_VALUE, new PauseAfter(EVENT_TIMES.size()), Types.LONG),
+                WatermarkStrategy.<Long>forMonotonousTimestamps().withTimestampAssigner((t, previous) -> t)
+                        .withIdleness(Duration.ofMillis(100)),
+                "events");
+    }
+
+    private static JobClient start(String run, WatermarkStrategy<Long> broadcastWatermarks,
+            Function<StreamExecutionEnvironment, DataStream<Long>> eventSource) throws Exception {
         synchronized (OUTPUT) {
             OUTPUT.put(run, new ArrayList<>());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
 
-        DataStream<Long> events = env.fromData(EVENT_TIMES)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
-                        .withTimestampAssigner((t, previous) -> t));
+        DataStream<Long> events = eventSource.apply(env);
         // Endless, slow model updates: the shape of a Kafka loop source.
         DataGeneratorSource<Long> updates = new DataGeneratorSource<>(
                 i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
@@ -115,6 +157,29 @@ class FeedbackLoopsWatermarksTest {
                 .process(new TimerFunction(run, model))
                 .sinkTo(new DiscardingSink<>());
         return env.executeAsync("feedback-loop-watermarks");
+    }
+
+    /** Lets {@code records} records through, then none: the source stays open and emits nothing more. */
+    static final class PauseAfter implements RateLimiterStrategy<NumberSequenceSource.NumberSequenceSplit> {
+        private static final long serialVersionUID = 1L;
+        private final int records;
+
+        PauseAfter(int records) {
+            this.records = records;
+        }
+
+        @Override
+        public RateLimiter<NumberSequenceSource.NumberSequenceSplit> createRateLimiter(int parallelism) {
+            return new RateLimiter<>() {
+                private long granted;
+
+                @Override
+                public CompletionStage<Void> acquire(int permits) {
+                    granted += permits;
+                    return granted <= records ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+                }
+            };
+        }
     }
 
     /** Records what the running job saw and wakes the test thread waiting in {@link #await}. */
