@@ -9,7 +9,6 @@ import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.history.HistoryFile;
-import io.desire.jobs.history.HistoryFormat;
 import io.desire.operators.Uids;
 import io.desire.sinks.elasticsearch.IndexGenerations;
 import java.io.PrintStream;
@@ -101,11 +100,8 @@ public final class BackfillJob {
     /** Runs the backfill of {@code cfg} and prints its progress and summary to {@code out}. */
     public static Summary run(JobConfig cfg, PrintStream out) throws Exception {
         long started = System.currentTimeMillis();
+        // Before anything is created: a file that cannot be read as history fails the run here.
         List<HistoryFile> files = HistoryInput.files(cfg);
-        if (HistoryInput.format(cfg) == null) {
-            // Before anything is created: a file whose format cannot be told fails the run here.
-            files.forEach(f -> HistoryFormat.checkDetectable(f.path().getName()));
-        }
         long totalBytes = files.stream().mapToLong(HistoryFile::size).sum();
         long cutover = Cutover.of(cfg, started);
         String bootstrapDir = qualified(cfg.getOptional(ConfigKeys.BACKFILL_BOOTSTRAP_DIR));

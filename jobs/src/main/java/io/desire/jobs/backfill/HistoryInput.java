@@ -5,6 +5,7 @@ import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.history.CsvHeaders;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFiles;
 import io.desire.jobs.history.HistoryFormat;
@@ -33,14 +34,27 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class HistoryInput {
     private HistoryInput() {}
 
-    /** The files of {@code history.input}, expanded (directories recursed, hidden files skipped). */
+    /**
+     * The files of {@code history.input}, expanded (directories recursed, hidden files skipped), once
+     * each has shown it can be read: under automatic detection its name tells its format, and a CSV
+     * file's header names the event fields ({@link CsvHeaders}). This runs before a job creates anything.
+     *
+     * @throws IllegalArgumentException naming the first file that cannot be read as history
+     */
     public static List<HistoryFile> files(JobConfig cfg) throws IOException {
         String input = cfg.getOptional(ConfigKeys.HISTORY_INPUT);
         if (input == null) {
             throw new IllegalArgumentException("Set " + ConfigKeys.HISTORY_INPUT.name()
                     + " to the history files or directories (comma-separated paths or file system URIs)");
         }
-        return HistoryFiles.expand(Arrays.stream(input.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        List<HistoryFile> files =
+                HistoryFiles.expand(Arrays.stream(input.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        HistoryFormat format = format(cfg);
+        if (format == null) {
+            files.forEach(f -> HistoryFormat.checkDetectable(f.path().getName()));
+        }
+        CsvHeaders.check(files, format);
+        return files;
     }
 
     /** The configured {@code history.format}; null for automatic detection per file. */

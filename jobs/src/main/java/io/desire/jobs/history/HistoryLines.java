@@ -152,12 +152,11 @@ public final class HistoryLines {
 
     private byte[] csv(byte[] line, boolean first) {
         if (first) {
-            List<String> header = splitCsv(decodeLenient(line));
+            List<String> header = csvColumns(decodeLenient(line));
             if (header != null) {
-                columns = new String[header.size()];
-                roles = new byte[header.size()];
+                columns = header.toArray(new String[0]);
+                roles = new byte[columns.length];
                 for (int i = 0; i < columns.length; i++) {
-                    columns[i] = header.get(i).strip().toLowerCase(Locale.ROOT);
                     roles[i] = CSV_FIELDS.contains(columns[i]) ? TOP_LEVEL
                             : CSV_CONTEXT_FIELDS.contains(columns[i]) ? CONTEXT : IGNORED;
                 }
@@ -255,6 +254,16 @@ public final class HistoryLines {
             default:
                 return Kind.STRING;
         }
+    }
+
+    /**
+     * The column names of a CSV header line (as {@link LineInput} gives it: no line end, no byte-order
+     * mark) as rows are read under them: each name stripped and lower-cased; {@code null} when the
+     * line is not valid CSV.
+     */
+    public static List<String> csvColumns(String headerLine) {
+        List<String> cells = splitCsv(headerLine);
+        return cells == null ? null : cells.stream().map(c -> c.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
     /**

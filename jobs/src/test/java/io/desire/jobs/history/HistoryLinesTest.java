@@ -58,6 +58,12 @@ class HistoryLinesTest {
     }
 
     @Test
+    void csvColumnNamesAreReadStrippedAndLowerCased() {
+        assertThat(HistoryLines.csvColumns("\"Event_ID\", TS ,type")).containsExactly("event_id", "ts", "type");
+        assertThat(HistoryLines.csvColumns("\"unclosed,ts")).isNull();
+    }
+
+    @Test
     void csvItemAttributesTakeTheirJsonTypes() {
         HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "items.csv");
         lines.convert(bytes("event_id,ts,type,item_id,category,price,available,tags"));
