@@ -2,16 +2,12 @@ package io.desire.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.ops.EngineState;
 import io.desire.jobs.io.Topics;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +57,7 @@ class ClusterUpgradeITCase {
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
 
     private final DesireCli cli = DesireCli.forSuite();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ClusterMetrics metrics = new ClusterMetrics(cli);
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final String index = "upgrade-" + run;
     private final Map<String, Long> produced = new TreeMap<>();
@@ -97,14 +93,14 @@ class ClusterUpgradeITCase {
             producer.flush();
             assertThat(awaitDocumentsCounting(produced)).as("profile_events per user in Elasticsearch").isEqualTo(produced);
             // the metrics an operator watches, as Prometheus scrapes them from the TaskManager
-            assertThat(prometheusSum("eventsIn", first)).as("eventsIn of version 1 (Prometheus)")
+            assertThat(metrics.sum("eventsIn", first)).as("eventsIn of version 1 (Prometheus)")
                     .isEqualTo(total(produced));
-            assertThat(prometheusSum("deadLetters", first)).as("deadLetters").isZero();
-            assertThat(prometheusSum("numRecordsSend", first, "elasticsearch")).as("documents written to Elasticsearch")
+            assertThat(metrics.sum("deadLetters", first)).as("deadLetters").isZero();
+            assertThat(metrics.sum("numRecordsSend", first, "elasticsearch")).as("documents written to Elasticsearch")
                     .isGreaterThanOrEqualTo(USERS);
-            assertThat(prometheusSum("eventTimeLagMs", first)).as("freshness lag").isPositive();
-            assertThat(prometheusSum("ftrlVersion", first)).as("FTRL model version").isPositive();
-            assertThat(prometheusSum("alsItemModelVersion", first)).as("ALS item model version").isPositive();
+            assertThat(metrics.sum("eventTimeLagMs", first)).as("freshness lag").isPositive();
+            assertThat(metrics.sum("ftrlVersion", first)).as("FTRL model version").isPositive();
+            assertThat(metrics.sum("alsItemModelVersion", first)).as("ALS item model version").isPositive();
 
             // 2. upgrade to version 2 (operator added, POJO field added, parallelism 2)
             String second = started(cli.answer("upgrade", first, "--jar", v2.toString(),
@@ -254,78 +250,19 @@ class ClusterUpgradeITCase {
         }
     }
 
-    /**
-     * Each user's largest {@code profile_events} over their documents, read until it equals
-     * {@code expected} or {@link #CATCH_UP} passes. Every round refreshes the index first, so each
-     * search sees what was written before it.
-     */
+    /** Each user's {@code profile_events} in Elasticsearch once it equals {@code expected}, or after {@link #CATCH_UP}. */
     private Map<String, Long> awaitDocumentsCounting(Map<String, Long> expected) throws Exception {
         Map<String, Long> want;
         synchronized (produced) {
             want = new TreeMap<>(expected);
         }
-        long deadline = System.nanoTime() + CATCH_UP.toNanos();
-        Map<String, Long> seen;
-        do {
-            seen = documentCounts();
-        } while (!seen.equals(want) && System.nanoTime() < deadline);
-        return seen;
-    }
-
-    private Map<String, Long> documentCounts() throws Exception {
-        String es = LocalServices.elasticsearchUrl();
-        http.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        String query = "{\"size\":0,\"aggs\":{\"users\":{\"terms\":{\"field\":\"user\",\"size\":1000},"
-                + "\"aggs\":{\"events\":{\"max\":{\"field\":\"profile_events\"}}}}}}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_search"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, Long> counts = new TreeMap<>();
-        if (r.statusCode() == 200) {
-            for (JsonNode b : JSON.readTree(r.body()).at("/aggregations/users/buckets")) {
-                counts.put(b.path("key").asText(), b.at("/events/value").asLong());
-            }
-        }
-        return counts;
-    }
-
-    /** Sum over subtasks of an operator metric of one job, scraped from the TaskManager's Prometheus endpoint. */
-    private double prometheusSum(String metric, String job) throws Exception {
-        return prometheusSum(metric, job, "");
-    }
-
-    /** As above, over the operators whose (sanitised) name starts with {@code operatorPrefix}. */
-    private double prometheusSum(String metric, String job, String operatorPrefix) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + flinkPort("FLINK_TM_METRICS_PORT") + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        double sum = 0;
-        String name = "flink_taskmanager_job_task_operator_" + metric + "{";
-        for (String line : body.split("\n")) {
-            if (line.startsWith(name) && line.contains("job_id=\"" + job + "\"")
-                    && line.contains("operator_name=\"" + operatorPrefix)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
-    }
-
-    /** A port the suite's cluster recorded in {@code DESIRE_HOME/flink/ports.env}. */
-    private String flinkPort(String name) throws Exception {
-        Properties ports = new Properties();
-        try (var in = Files.newBufferedReader(Path.of(cli.home(), "flink", "ports.env"))) {
-            ports.load(in);
-        }
-        return ports.getProperty(name);
+        return DocumentCounts.await(index, want, CATCH_UP);
     }
 
     private List<String> operatorNames(String job) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + flinkPort("FLINK_REST_PORT") + "/jobs/" + job)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
         List<String> names = new ArrayList<>();
-        JSON.readTree(body).path("vertices").forEach(v -> names.add(v.path("name").asText()));
+        JSON.readTree(metrics.get("FLINK_REST_PORT", "/jobs/" + job)).path("vertices")
+                .forEach(v -> names.add(v.path("name").asText()));
         return names;
     }
 
