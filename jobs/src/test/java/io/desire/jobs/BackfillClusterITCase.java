@@ -20,13 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,21 +61,19 @@ class BackfillClusterITCase {
     private final ClusterMetrics metrics = new ClusterMetrics(cli);
     private final String alias = "bf-cluster-" + Long.toString(System.currentTimeMillis(), 36);
     private final long t0 = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
-    private final List<String> jobs = new ArrayList<>();
+    private final ClusterJobs jobs = new ClusterJobs(cli);
 
     @TempDir
     Path work;
 
     @AfterEach
     void cancelJobs() throws Exception {
-        for (String job : jobs) {
-            cli.run("cancel", job);
-        }
+        jobs.cancelAll();
     }
 
     @Test
     void backfillOnTheClusterHandsOverToTheStreamingJobCountingEveryEventOnce() throws Exception {
-        Map<String, String> args = jobArguments();
+        Map<String, String> args = ClusterJobs.arguments(alias);
         JobConfig cfg = JobConfig.of(args);
         Topics.ensure(LocalServices.kafkaBootstrap(), cfg.getString(ConfigKeys.KAFKA_TOPIC),
                 cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
@@ -90,7 +85,7 @@ class BackfillClusterITCase {
         Map<String, Long> expected = new TreeMap<>();
 
         // The topic holds the whole history too, stamped with event time, as a replayable log would.
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = ClusterJobs.producer()) {
             for (int n = 0; n < USERS * HISTORY_PER_USER; n++) {
                 producer.send(new ProducerRecord<>(topic(), null, time(n), user(n), event(n)));
             }
@@ -98,8 +93,7 @@ class BackfillClusterITCase {
         }
 
         // 1. the backfill on the cluster
-        List<String> backfill = new ArrayList<>(List.of("backfill", "-p", "2", "--"));
-        args.forEach((k, v) -> backfill.addAll(List.of("--" + k, v)));
+        List<String> backfill = new ArrayList<>(List.of(ClusterJobs.command("backfill", args, "-p", "2")));
         backfill.addAll(List.of("--history.input", history.toString(), "--history.cutover", Long.toString(cutover),
                 "--backfill.bootstrap-dir", bootstrapDir.toString(), "--recs.coalesce", "1s"));
         DesireCli.Result result = cli.run(backfill.toArray(String[]::new));
@@ -123,13 +117,10 @@ class BackfillClusterITCase {
         assertThat(counted).as("events per profile in the bootstrap").isEqualTo(beforeCutover);
 
         // 3. the streaming job from the bootstrap, from the cut-over on
-        List<String> submit = new ArrayList<>(List.of("submit", "-p", "2", "-s", manifest.savepoint(), "--"));
-        args.forEach((k, v) -> submit.addAll(List.of("--" + k, v)));
-        submit.addAll(List.of("--" + ConfigKeys.KAFKA_START.name(), manifest.startingOffsets()));
-        String job = cli.answer(submit.toArray(String[]::new));
-        assertThat(job).matches("[0-9a-f]{32}");
-        jobs.add(job);
-        try (KafkaProducer<String, String> producer = producer()) {
+        Map<String, String> fromCutover = new LinkedHashMap<>(args);
+        fromCutover.put(ConfigKeys.KAFKA_START.name(), manifest.startingOffsets());
+        String job = jobs.started(cli.answer(ClusterJobs.command("submit", fromCutover, "-p", "2", "-s", manifest.savepoint())));
+        try (KafkaProducer<String, String> producer = ClusterJobs.producer()) {
             for (int n = 0; n < USERS * LIVE_PER_USER; n++) {
                 int m = USERS * HISTORY_PER_USER + n;
                 producer.send(new ProducerRecord<>(topic(), null, System.currentTimeMillis(), user(m), event(m)));
@@ -147,22 +138,6 @@ class BackfillClusterITCase {
         assertThat(metrics.sum("eventsIn", job)).as("records the streaming job read")
                 .isEqualTo(USERS * (HISTORY_PER_USER - BEFORE_CUTOVER + LIVE_PER_USER));
         assertThat(metrics.sum(DeduplicateEvents.DUPLICATES_METRIC, job)).as("duplicates it dropped").isZero();
-    }
-
-    /** The job's arguments: its own topics, group and alias, short checkpoints, a small ranker. */
-    private Map<String, String> jobArguments() {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put(ConfigKeys.KAFKA_BOOTSTRAP.name(), LocalServices.kafkaBootstrap());
-        a.put(ConfigKeys.KAFKA_TOPIC.name(), topic());
-        a.put(ConfigKeys.KAFKA_GROUP.name(), alias);
-        a.put(ConfigKeys.DEAD_LETTER_TOPIC.name(), alias + ".deadletter");
-        a.put(ConfigKeys.TOPIC_ITEM_FACTORS.name(), alias + ".item-factors");
-        a.put(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), alias + ".ranker-weights");
-        a.put(ConfigKeys.ES_HOSTS.name(), LocalServices.elasticsearchUrl());
-        a.put(ConfigKeys.ES_INDEX.name(), alias);
-        a.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "2s");
-        a.put(ConfigKeys.RANKER_BITS.name(), "16");
-        return a;
     }
 
     private String topic() {
@@ -218,14 +193,5 @@ class BackfillClusterITCase {
         List<String> indices = new ArrayList<>();
         JSON.readTree(r.body()).fieldNames().forEachRemaining(indices::add);
         return indices;
-    }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p);
     }
 }

@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +57,7 @@ class ClusterUpgradeITCase {
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final String index = "upgrade-" + run;
     private final Map<String, Long> produced = new TreeMap<>();
-    private final List<String> jobs = new ArrayList<>();
+    private final ClusterJobs jobs = new ClusterJobs(cli);
     private final long t0 = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
     private long sequence;
 
@@ -70,9 +66,7 @@ class ClusterUpgradeITCase {
 
     @AfterEach
     void cancelJobs() throws Exception {
-        for (String job : jobs) {
-            cli.run("cancel", job);
-        }
+        jobs.cancelAll();
     }
 
     @Test
@@ -84,9 +78,10 @@ class ClusterUpgradeITCase {
         Path v1 = UpgradeJars.shippedJar().toAbsolutePath();
         Path v2 = UpgradeJars.upgradedJar(v1, work).toAbsolutePath();
 
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = ClusterJobs.producer()) {
             // 1. version 1 at parallelism 1 takes a burst of events
-            String first = started(cli.answer(submit(args, "--jar", v1.toString(), "-p", "1")));
+            String first = jobs.started(cli.answer(
+                    ClusterJobs.command("submit", args, "--jar", v1.toString(), "-p", "1")));
             for (int i = 0; i < USERS * 30; i++) {
                 send(producer);
             }
@@ -103,7 +98,7 @@ class ClusterUpgradeITCase {
             assertThat(metrics.sum("alsItemModelVersion", first)).as("ALS item model version").isPositive();
 
             // 2. upgrade to version 2 (operator added, POJO field added, parallelism 2)
-            String second = started(cli.answer("upgrade", first, "--jar", v2.toString(),
+            String second = jobs.started(cli.answer("upgrade", first, "--jar", v2.toString(),
                     "--main", UpgradedStreamingJob.class.getName(), "-p", "2"));
             Path before = savepointOf(first);
             Path after = Path.of(URI.create(cli.answer("savepoint", second)));
@@ -137,7 +132,7 @@ class ClusterUpgradeITCase {
             }, 0, 50, TimeUnit.MILLISECONDS);
             String third;
             try {
-                third = started(cli.answer("upgrade", second));
+                third = jobs.started(cli.answer("upgrade", second));
             } finally {
                 upgraded.set(true);
             }
@@ -148,7 +143,7 @@ class ClusterUpgradeITCase {
             assertThat(awaitDocumentsCounting(produced)).as("profile_events per user after a mid-stream upgrade")
                     .isEqualTo(produced);
             Path last = Path.of(URI.create(cli.answer("savepoint", third, "--stop")));
-            jobs.remove(third);
+            jobs.stopped(third);
             Map<String, String> profiles = EngineState.read(last.toString(), cfg).get(EngineState.PROFILES);
             Map<String, Long> counted = new TreeMap<>();
             for (Map.Entry<String, String> p : profiles.entrySet()) {
@@ -165,8 +160,8 @@ class ClusterUpgradeITCase {
                     .containsPattern("\"events\":" + produced.get("u-07") + "[,}]");
 
             // 4. removing operators (learning off) is refused unless non-restored state is allowed
-            List<String> withoutLearning = new ArrayList<>(List.of(submit(args, "--jar", v1.toString(), "-p", "2",
-                    "-s", last.toUri().toString())));
+            List<String> withoutLearning = new ArrayList<>(List.of(ClusterJobs.command("submit", args,
+                    "--jar", v1.toString(), "-p", "2", "-s", last.toUri().toString())));
             withoutLearning.addAll(List.of("--learning.enabled", "false"));
             DesireCli.Result refused = cli.run(withoutLearning.toArray(String[]::new));
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
@@ -175,7 +170,7 @@ class ClusterUpgradeITCase {
                     .contains("allowNonRestoredState");
             List<String> allowed = new ArrayList<>(withoutLearning);
             allowed.add(allowed.indexOf("-s"), "--allow-non-restored");
-            started(cli.answer(allowed.toArray(String[]::new)));
+            jobs.started(cli.answer(allowed.toArray(String[]::new)));
         }
     }
 
@@ -188,44 +183,11 @@ class ClusterUpgradeITCase {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** The job's arguments: its own topics, group and index, short checkpoints, a small ranker. */
+    /** The job's arguments: its own deployment (topics, group, index), read from the start of its topic. */
     private Map<String, String> jobArguments() {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put(ConfigKeys.KAFKA_BOOTSTRAP.name(), LocalServices.kafkaBootstrap());
-        a.put(ConfigKeys.KAFKA_TOPIC.name(), index + ".events");
-        a.put(ConfigKeys.KAFKA_GROUP.name(), index);
+        Map<String, String> a = ClusterJobs.arguments(index);
         a.put(ConfigKeys.KAFKA_START.name(), "earliest");
-        a.put(ConfigKeys.DEAD_LETTER_TOPIC.name(), index + ".deadletter");
-        a.put(ConfigKeys.TOPIC_ITEM_FACTORS.name(), index + ".item-factors");
-        a.put(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), index + ".ranker-weights");
-        a.put(ConfigKeys.ES_HOSTS.name(), LocalServices.elasticsearchUrl());
-        a.put(ConfigKeys.ES_INDEX.name(), index);
-        a.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "2s");
-        a.put(ConfigKeys.RANKER_BITS.name(), "16");
         return a;
-    }
-
-    private static String[] submit(Map<String, String> args, String... options) {
-        List<String> command = new ArrayList<>(List.of("submit"));
-        command.addAll(List.of(options));
-        command.add("--");
-        args.forEach((k, v) -> command.addAll(List.of("--" + k, v)));
-        return command.toArray(String[]::new);
-    }
-
-    private String started(String job) {
-        assertThat(job).matches("[0-9a-f]{32}");
-        jobs.add(job);
-        return job;
-    }
-
-    private KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p);
     }
 
     /** One valid behaviour event of the next user in turn; counted as produced. */
