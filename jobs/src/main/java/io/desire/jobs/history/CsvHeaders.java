@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import org.apache.flink.api.common.io.compression.InflaterInputStreamFactory;
-import org.apache.flink.connector.file.src.compression.StandardDeCompressors;
 import org.apache.flink.core.fs.Path;
 
 /**
@@ -18,14 +16,13 @@ import org.apache.flink.core.fs.Path;
  *
  * <p>Guarantees: a file is checked when it is read as CSV, that is when {@code history.format=csv},
  * or under automatic detection when its name ends in {@code .csv} (compressed or not) and its header
- * is not MovieLens'. Its first non-blank line must then name the columns every event needs ({@value
- * #REQUIRED_TEXT}), as {@link HistoryLines} reads them. Empty files pass. Other formats are not
+ * is not MovieLens'. Its first non-blank line must then name the columns every event needs ({@link
+ * #REQUIRED}: event_id, ts, type), as {@link HistoryLines} reads them. Empty files pass. Other formats are not
  * opened.
  */
 public final class CsvHeaders {
     /** The columns a CSV history file must have: the fields the event contract requires of every event. */
     public static final List<String> REQUIRED = List.of("event_id", "ts", "type");
-    private static final String REQUIRED_TEXT = "event_id, ts, type";
     /** A header longer than this is not a header; reading stops there instead of taking a whole file. */
     private static final int MAX_HEADER_CHARS = 64 * 1024;
 
@@ -72,7 +69,7 @@ public final class CsvHeaders {
                 : " A CSV history file starts with a header of event fields (docs/backfill.md).";
         throw new IllegalArgumentException("history file " + fileName + " is read as CSV, but its header "
                 + abbreviated(headerLine) + " lacks " + String.join(", ", missing) + " (every event needs "
-                + REQUIRED_TEXT + ")." + hint);
+                + String.join(", ", REQUIRED) + ")." + hint);
     }
 
     /**
@@ -81,11 +78,7 @@ public final class CsvHeaders {
      * an empty file.
      */
     static String firstLine(Path path) throws IOException {
-        String name = path.getName();
-        int dot = name.lastIndexOf('.');
-        InflaterInputStreamFactory<?> decompressor = dot > 0
-                ? StandardDeCompressors.getDecompressorForExtension(name.substring(dot + 1).toLowerCase(Locale.ROOT))
-                : null;
+        InflaterInputStreamFactory<?> decompressor = HistoryFormatReader.decompressorFor(path.getName());
         try (InputStream raw = path.getFileSystem().open(path);
              InputStream in = decompressor != null ? decompressor.create(raw) : raw;
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
