@@ -1,19 +1,13 @@
 package io.desire.sinks.elasticsearch;
 
+import static io.desire.sinks.elasticsearch.LocalElasticsearch.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +39,6 @@ class ElasticsearchSinkITCase {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final long T0 = 1_714_586_400_000L; // 2024-05-01T18:00:00Z
 
     private static String esUrl;
@@ -112,9 +104,9 @@ class ElasticsearchSinkITCase {
     void flinkJobWritesDocumentsReadableById() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        Recommendation a = rec("u1", "u33d", "evening", "mobile", T0, "i1", "i2");
-        Recommendation b = rec("u2", "u33e", "morning", "desktop", T0 + 5, "i3");
-        Recommendation c = rec("u3", "unknown", "night", "other", T0 + 9, "i4", "i5", "i6");
+        Recommendation a = recommendation("u1", "u33d", "evening", "mobile", T0, "i1", "i2");
+        Recommendation b = recommendation("u2", "u33e", "morning", "desktop", T0 + 5, "i3");
+        Recommendation c = recommendation("u3", "unknown", "night", "other", T0 + 9, "i4", "i5", "i6");
         env.fromData(a, b, c)
                 .sinkTo(RecommendationDocuments.sinkBuilder(alias, 0).setHosts(esUrl).build())
                 .name("elasticsearch");
@@ -148,8 +140,8 @@ class ElasticsearchSinkITCase {
     @Test
     void replayOfAnOlderVersionNeverMakesADocumentOlder() throws Exception {
         TestMetricGroup metrics = new TestMetricGroup();
-        Recommendation newer = rec("u1", "g", "evening", "mobile", T0 + 1000, "new-item");
-        Recommendation older = rec("u1", "g", "evening", "mobile", T0, "old-item");
+        Recommendation newer = recommendation("u1", "g", "evening", "mobile", T0 + 1000, "new-item");
+        Recommendation older = recommendation("u1", "g", "evening", "mobile", T0, "old-item");
         try (ElasticsearchWriter<Recommendation> writer = writer(sinkBuilder().build().config(), new RecommendationIndex(alias, 0), metrics)) {
             writer.write(newer, null);
             writer.flush(false);
@@ -169,11 +161,11 @@ class ElasticsearchSinkITCase {
     void forgetRemovesEveryDocumentOfTheUserAndNothingElse() throws Exception {
         TestMetricGroup metrics = new TestMetricGroup();
         try (ElasticsearchWriter<Recommendation> writer = writer(sinkBuilder().build().config(), new RecommendationIndex(alias, 0), metrics)) {
-            writer.write(rec("u1", "g1", "evening", "mobile", T0, "i1"), null);
+            writer.write(recommendation("u1", "g1", "evening", "mobile", T0, "i1"), null);
             writer.flush(false);
             // Still buffered when the forget arrives: must be written first, then deleted.
-            writer.write(rec("u1", "g2", "morning", "desktop", T0 + 1, "i2"), null);
-            writer.write(rec("u2", "g1", "evening", "mobile", T0 + 2, "i3"), null);
+            writer.write(recommendation("u1", "g2", "morning", "desktop", T0 + 1, "i2"), null);
+            writer.write(recommendation("u2", "g1", "evening", "mobile", T0 + 2, "i3"), null);
             writer.write(Recommendation.forgetUser("u1", T0 + 3, T0 + 3), null);
             writer.flush(true);
             assertThat(writer.pendingOperations()).isZero();
@@ -188,9 +180,9 @@ class ElasticsearchSinkITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.fromData(
-                        rec("u7", "g1", "evening", "mobile", T0, "i1"),
-                        rec("u7", "g2", "evening", "mobile", T0, "i2"),
-                        rec("u8", "g1", "evening", "mobile", T0, "i3"),
+                        recommendation("u7", "g1", "evening", "mobile", T0, "i1"),
+                        recommendation("u7", "g2", "evening", "mobile", T0, "i2"),
+                        recommendation("u8", "g1", "evening", "mobile", T0, "i3"),
                         Recommendation.forgetUser("u7", T0 + 1, T0 + 1))
                 .sinkTo(RecommendationDocuments.sinkBuilder(alias, 0).setHosts(esUrl).build());
         env.execute("es-sink-forget-itcase");
@@ -227,24 +219,12 @@ class ElasticsearchSinkITCase {
                 ElasticsearchWriter.BLOCKING_SLEEPER);
     }
 
-    private static Recommendation rec(String user, String geo, String bucket, String device, long t, String... items) {
-        RankedItem[] ranked = new RankedItem[items.length];
-        for (int i = 0; i < items.length; i++) {
-            ranked[i] = new RankedItem(items[i], 1.0 - i * 0.1, "cat", new String[] {"popular"});
-        }
-        return Recommendation.upsert(user, geo, bucket, device, ranked, t, t + 250, "m-1");
-    }
-
     private long count(String query) throws Exception {
         http("POST", "/" + alias + "/_refresh", null);
         return http("POST", "/" + alias + "/_count", "{\"query\":" + query + "}").path("count").asLong();
     }
 
     private static JsonNode http(String method, String path, String body) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(esUrl + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        return resp.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(resp.body());
+        return LocalElasticsearch.request(esUrl, method, path, body).body();
     }
 }

@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
+import io.desire.sinks.elasticsearch.LocalElasticsearch.Reply;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -40,8 +34,6 @@ class IndexGenerationsITCase {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final long T0 = 1_714_586_400_000L; // 2024-05-01T18:00:00Z
 
     private static String esUrl;
@@ -232,11 +224,7 @@ class IndexGenerationsITCase {
     // ---- helpers ----
 
     private static Recommendation rec(String user, String geo, long t, String... items) {
-        RankedItem[] ranked = new RankedItem[items.length];
-        for (int i = 0; i < items.length; i++) {
-            ranked[i] = new RankedItem(items[i], 1.0 - i * 0.1, "cat", new String[] {"popular"});
-        }
-        return Recommendation.upsert(user, geo, "evening", "mobile", ranked, t, t + 250, "m-1");
+        return LocalElasticsearch.recommendation(user, geo, "evening", "mobile", t, items);
     }
 
     /** Indexes a small document into {@code target} (an index or the alias), returns the index it went to. */
@@ -258,13 +246,7 @@ class IndexGenerationsITCase {
                 .at("/" + index + "/aliases/" + alias + "/is_write_index").asBoolean(false);
     }
 
-    private record Reply(int status, JsonNode body) {}
-
     private static Reply http(String method, String path, String body) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(esUrl + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(resp.statusCode(), resp.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(resp.body()));
+        return LocalElasticsearch.request(esUrl, method, path, body);
     }
 }
