@@ -635,6 +635,14 @@ build_jobs() {
   mv "$stamp.new" "$stamp"
 }
 
+# The classpath of demo/bench/eval/backfill runs: this working tree's compiled modules first, so a run
+# uses the code of the tree it starts from, not whatever another checkout last installed into ~/.m2.
+jobs_run_classpath() {
+  local m cp=""
+  for m in jobs sinks operators features; do cp+="$REPO/$m/target/classes:"; done
+  echo "$cp$(cat "$DESIRE_HOME/jobs.classpath")"
+}
+
 cmd_run() {
   local main=$1; shift
   install_traps
@@ -643,7 +651,7 @@ cmd_run() {
   cmd_topics "${DEFAULT_TOPICS[@]}"
   print_endpoints >&2
   local cp
-  cp="$REPO/jobs/target/classes:$(cat "$DESIRE_HOME/jobs.classpath")"
+  cp="$(jobs_run_classpath)"
   # DESIRE_EXTRA_CLASSPATH (optional) is put in front, e.g. for a stand-in main class
   [[ -n "${DESIRE_EXTRA_CLASSPATH:-}" ]] && cp="$DESIRE_EXTRA_CLASSPATH:$cp"
   log "running $main (Ctrl-C to stop)"
@@ -663,7 +671,7 @@ cmd_offline() {
   local main=$1; shift
   install_traps
   build_jobs
-  local cp="$REPO/jobs/target/classes:$(cat "$DESIRE_HOME/jobs.classpath")"
+  local cp; cp="$(jobs_run_classpath)"
   [[ -n "${DESIRE_EXTRA_CLASSPATH:-}" ]] && cp="$DESIRE_EXTRA_CLASSPATH:$cp"
   local opts=() rc=0
   read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"

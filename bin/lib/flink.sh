@@ -451,7 +451,8 @@ cmd_backfill() {
   else
     [[ -n "$par" ]] && extra+=(--parallelism "$par")
     build_jobs
-    local cp="$REPO/jobs/target/classes:$(cat "$DESIRE_HOME/jobs.classpath")" opts=() rc=0
+    local cp opts=() rc=0
+    cp="$(jobs_run_classpath)"
     read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
     log "running the backfill in a local Flink (no cluster in $DESIRE_HOME, or --local)"
     run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" io.desire.jobs.backfill.BackfillJob \
