@@ -23,7 +23,6 @@ import io.desire.operators.feedback.LabeledExample;
 import io.desire.operators.feedback.NegativeSampler;
 import io.desire.operators.ranker.ExampleAssembler;
 import io.desire.operators.ranker.FtrlLearner;
-import io.desire.operators.ranker.HybridCandidates;
 import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.TrainingExample;
@@ -72,7 +71,7 @@ public final class LearningPipeline {
                 .filter(UserFactors::isInput).name("ALS inputs")
                 .keyBy(UserFactors.keySelector())
                 .connect(feed.broadcast(UserFactors.createTableDescriptor()))
-                .process(new UserFactors(als))
+                .process(new UserFactors(als, RecommendationPipeline.exclusion(cfg)))
                 .uid(Uids.ALS_USER_FACTORS).name("ALS user factors");
         DataStream<ItemFactorUpdate> published = userFactors
                 .keyBy(ItemFactors.keySelector())
@@ -92,9 +91,7 @@ public final class LearningPipeline {
     public static UserRecommender.Builder learnedRecommender(UserRecommender.Builder b, Blender blender, JobConfig cfg) {
         LearnedRanker ranker = new LearnedRanker(features(cfg), blender.topK(),
                 cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE));
-        HybridCandidates candidates = new HybridCandidates(blender, Math.max(3 * blender.topK(), 30),
-                HybridCandidates.DEFAULT_RECENT_FOR_SEQUENCE);
-        b.learned(ranker, candidates);
+        b.learned(ranker);
         Labels labels = labels(cfg);
         if (labels != Labels.IMPRESSIONS) {
             b.sampledExamples(new SampledExamples(
@@ -142,6 +139,7 @@ public final class LearningPipeline {
                 .lambda(cfg.getDouble(ConfigKeys.ALS_LAMBDA))
                 .updateInterval(cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL))
                 .candidates(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000))
+                .maxRecentInteractions(cfg.getInt(ConfigKeys.ALS_MAX_INTERACTIONS, 1, 100_000))
                 .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD));
         String mode = cfg.getString(ConfigKeys.ALS_MODE).trim().toLowerCase(Locale.ROOT);
         switch (mode) {

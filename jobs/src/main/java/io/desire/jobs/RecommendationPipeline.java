@@ -16,6 +16,10 @@ import io.desire.operators.ContextTrending;
 import io.desire.operators.DeduplicateEvents;
 import io.desire.operators.EnrichFromCatalog;
 import io.desire.operators.GlobalPopularity;
+import io.desire.operators.LongHorizonPopularity;
+import io.desire.features.serving.CandidateSource;
+import io.desire.features.serving.ExclusionRule;
+import java.util.Set;
 import io.desire.operators.ParseEvents;
 import io.desire.operators.Uids;
 import io.desire.operators.ModelUpdate;
@@ -99,6 +103,12 @@ public final class RecommendationPipeline {
                 .process(new GlobalPopularity())
                 .uid(Uids.GLOBAL_POPULARITY).name("global popularity");
 
+        DataStream<TrendingItems> longHorizon = globalPopularity
+                .keyBy(LongHorizonPopularity.keySelector())
+                .process(new LongHorizonPopularity(cfg.getDuration(ConfigKeys.POPULARITY_HALF_LIFE),
+                        LongHorizonPopularity.DEFAULT_SIZE))
+                .uid(Uids.LONG_HORIZON_POPULARITY).name("long-horizon popularity");
+
         DataStream<Event> userEvents = enriched
                 .filter(e -> e.userId != null && e.type != EventType.ITEM).name("user events");
         Blender blender = new Blender(Blender.DEFAULT_W_AFFINITY, Blender.DEFAULT_W_CONTEXT,
@@ -107,8 +117,14 @@ public final class RecommendationPipeline {
                 .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
                 .blender(blender)
                 .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))
-                .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD));
-        DataStream<ModelUpdate> updates = contextTrending.union(globalPopularity)
+                .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD))
+                .sources(sources(cfg))
+                .perSource(cfg.getInt(ConfigKeys.PER_SOURCE, 1, 1000))
+                .exclusion(exclusion(cfg))
+                .serve(cfg.getString(ConfigKeys.SERVE))
+                .champion(cfg.getDouble(ConfigKeys.PREQUENTIAL_FRACTION), cfg.getDouble(ConfigKeys.ARM_FADING),
+                        cfg.getInt(ConfigKeys.ARM_MIN_OUTCOMES, 0, Integer.MAX_VALUE));
+        DataStream<ModelUpdate> updates = contextTrending.union(globalPopularity, longHorizon)
                 .map(ModelUpdate::of).returns(TypeInformation.of(ModelUpdate.class)).name("trending updates");
         boolean learning = LearningPipeline.enabled(cfg);
         DataStream<UserSignal> signals;
@@ -133,6 +149,16 @@ public final class RecommendationPipeline {
             LearningPipeline.trainRanker(enriched, recommendations, cfg, loops);
         }
         return new Outputs(recommendations, deadLetters);
+    }
+
+    /** The candidate sources of {@code recs.sources}. */
+    public static Set<CandidateSource> sources(JobConfig cfg) {
+        return CandidateSource.parseList(cfg.getString(ConfigKeys.SOURCES));
+    }
+
+    /** The consumption rule of {@code recs.exclude}. */
+    public static ExclusionRule exclusion(JobConfig cfg) {
+        return ExclusionRule.parse(cfg.getString(ConfigKeys.EXCLUDE));
     }
 
     /** The parser settings of the job configuration. */

@@ -19,6 +19,7 @@ public final class Uids {
     public static final String CATALOG_ENRICH = "desire-catalog-enrich";
     public static final String CONTEXT_TRENDING = "desire-context-trending";
     public static final String GLOBAL_POPULARITY = "desire-global-popularity";
+    public static final String LONG_HORIZON_POPULARITY = "desire-long-horizon-popularity";
     public static final String USER_RECOMMENDER = "desire-user-recommender";
     public static final String RECOMMENDATION_SINK = "desire-recommendation-sink";
     public static final String DEAD_LETTER_SINK = "desire-dead-letter-sink";

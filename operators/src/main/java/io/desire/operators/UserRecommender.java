@@ -10,10 +10,24 @@ import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
 import io.desire.features.ftrl.UserSummary;
+import io.desire.features.serving.ArmScores;
+import io.desire.features.serving.CandidatePool;
+import io.desire.features.serving.CandidateSource;
+import io.desire.features.serving.ConsumedItems;
+import io.desire.features.serving.ExclusionRule;
+import io.desire.features.serving.SourceList;
+import io.desire.features.serving.SourceOrder;
+import io.desire.operators.ranker.RankerCandidate;
+import io.desire.operators.serving.ServingSources;
+import java.util.EnumSet;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
-import io.desire.operators.ranker.HybridCandidates;
 import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.SampledExamples;
@@ -100,7 +114,8 @@ import org.apache.flink.util.OutputTag;
  * (wall clock minus the watermark observed at the latest signal, timer or model update; see
  * {@link EventTimeLag}: how stale the documents this subtask writes are).
  */
-public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserSignal, ModelUpdate, Recommendation> {
+public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserSignal, ModelUpdate, Recommendation>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofMillis(200);
@@ -125,6 +140,19 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String ALS_STATE_NAME = "user-als-candidates";
     /** Prefix of the model version of learned rankings, followed by the weights' version. */
     public static final String LEARNED_MODEL_PREFIX = "ftrl-";
+    /** Prefix of the model version of rankings led by one candidate source, followed by its name. */
+    public static final String SOURCE_MODEL_PREFIX = "source-";
+    public static final String CONSUMED_STATE_NAME = "user-consumed";
+    /** Operator state: the prequential scores of the serving arms (union list, one entry per subtask). */
+    public static final String ARM_SCORES_STATE_NAME = "serving-arm-scores";
+    /** Gauge: the arm serving documents now: a source's ordinal, or {@link ArmScores#LEARNED}. */
+    public static final String SERVING_ARM_GAUGE = "servingArm";
+    /** Gauge in the group {@code arm=<name>}: the arm's faded prequential NDCG@k. */
+    public static final String ARM_NDCG_GAUGE = "prequentialNdcg";
+    public static final double DEFAULT_PREQUENTIAL_FRACTION = 0.25;
+    public static final double DEFAULT_ARM_FADING = 0.999;
+    public static final long DEFAULT_MIN_OUTCOMES = 100;
+    public static final int DEFAULT_PER_SOURCE = 50;
 
     /** Features of every item served, for the ranker's training (with {@link Builder#logServed}). */
     public static final OutputTag<ServedFeatures> SERVED =
@@ -141,7 +169,15 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final long trendingStaleAfterMillis;
     private final Duration forgetGuard;
     private final LearnedRanker ranker;
-    private final HybridCandidates candidates;
+    private final ServingSources sources;
+    private final Set<CandidateSource> enabled;
+    private final CandidateSource fallback;
+    private final ExclusionRule exclusion;
+    private final double prequentialFraction;
+    private final double armFading;
+    private final long minOutcomes;
+    /** The arm that always serves, or −1 for the champion of the prequential scores. */
+    private final int pinnedArm;
     private final SampledExamples sampled;
     private final boolean logServed;
 
@@ -159,6 +195,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient MapStateDescriptor<String, RankerWeights> weightsDescriptor;
     private transient long rankerVersion;
     private transient EventTimeLag eventTimeLag;
+    private transient ValueState<ConsumedItems> consumedState;
+    private transient ListState<ArmScores> armScoresState;
+    private transient ArmScores arms;
+    private transient int servingArm;
 
     /** All defaults. */
     public UserRecommender() {
@@ -174,7 +214,14 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.trendingStaleAfterMillis = b.trendingStaleAfter.toMillis();
         this.forgetGuard = b.forgetGuard;
         this.ranker = b.ranker;
-        this.candidates = b.candidates;
+        this.sources = new ServingSources(b.perSource, ServingSources.DEFAULT_RECENT_FOR_SEQUENCE);
+        this.enabled = EnumSet.copyOf(b.sources);
+        this.fallback = enabled.iterator().next();
+        this.exclusion = b.exclusion;
+        this.prequentialFraction = b.prequentialFraction;
+        this.armFading = b.armFading;
+        this.minOutcomes = b.minOutcomes;
+        this.pinnedArm = b.pinnedArm;
         this.sampled = b.sampled;
         this.logServed = b.logServed;
     }
@@ -221,6 +268,31 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         return d;
     }
 
+    /** The items the user consumed (by the {@link ExclusionRule}), never served again; TTL of {@code ttl}. */
+    public static ValueStateDescriptor<ConsumedItems> createConsumedDescriptor(Duration ttl) {
+        ValueStateDescriptor<ConsumedItems> d =
+                new ValueStateDescriptor<>(CONSUMED_STATE_NAME, TypeInformation.of(ConsumedItems.class));
+        d.enableTimeToLive(StateTtl.processingTime(ttl));
+        return d;
+    }
+
+    /** The operator state of the arms' prequential scores. */
+    public static ListStateDescriptor<ArmScores> createArmScoresDescriptor() {
+        return new ListStateDescriptor<>(ARM_SCORES_STATE_NAME, TypeInformation.of(ArmScores.class));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        armScoresState = context.getOperatorStateStore().getUnionListState(createArmScoresDescriptor());
+        // After a rescale every subtask sees every entry: each continues from the best informed one.
+        arms = context.isRestored() ? ArmScores.mostInformed(armScoresState.get()) : new ArmScores();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        armScoresState.update(List.of(arms));
+    }
+
     /** The broadcast state of trending lists. */
     public static MapStateDescriptor<String, TrendingItems> createTrendingDescriptor() {
         return new MapStateDescriptor<>(TRENDING_STATE_NAME, Types.STRING, TypeInformation.of(TrendingItems.class));
@@ -252,6 +324,16 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         getRuntimeContext().getMetricGroup().gauge(RANKER_VERSION_GAUGE, () -> rankerVersion);
         eventTimeLag = getRuntimeContext().getMetricGroup().gauge(EVENT_TIME_LAG_GAUGE, new EventTimeLag());
         alsState = getRuntimeContext().getState(createAlsDescriptor(stateTtl));
+        consumedState = getRuntimeContext().getState(createConsumedDescriptor(stateTtl));
+        if (arms == null) {
+            arms = new ArmScores(); // used without initializeState (plain function tests)
+        }
+        servingArm = fallback.ordinal();
+        getRuntimeContext().getMetricGroup().gauge(SERVING_ARM_GAUGE, () -> servingArm);
+        for (int a = 0; a < ArmScores.ARMS; a++) {
+            int arm = a;
+            getRuntimeContext().getMetricGroup().addGroup("arm", armName(a)).gauge(ARM_NDCG_GAUGE, () -> arms.mean(arm));
+        }
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
     }
@@ -268,6 +350,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             AlsCandidates current = alsState.value();
             if (current == null || signal.als.eventTime >= current.eventTime) {
                 alsState.update(signal.als);
+                if (signal.als.refresh) {
+                    rerankAll(ctx);
+                }
             }
             return;
         }
@@ -289,11 +374,25 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (profile == null) {
             profile = new UserProfile();
         }
-        if (sampled != null && SampledExamples.isPositive(e)) {
-            emitExamples(e, profile, ctx);
+        ConsumedItems consumed = consumedState.value();
+        if (SampledExamples.isPositive(e) && (sampled != null || heldBack(e))) {
+            CandidatePool pool = pool(profile, consumed, e.contextKey(), ctx);
+            if (sampled != null) {
+                emitExamples(e, profile, pool, ctx);
+            }
+            if (heldBack(e)) {
+                recordOutcome(e, profile, pool, ctx);
+            }
         }
         boolean changed = profile.apply(e, policy);
         profileState.update(profile);
+        if (exclusion.consumes(e)) {
+            consumed = consumed == null ? new ConsumedItems() : consumed;
+            if (consumed.add(e.itemId, ConsumedItems.DEFAULT_MAX)) {
+                consumedState.update(consumed);
+                changed = true;
+            }
+        }
         if (e.type.isBehaviour()) {
             UserContexts contexts = contextsState.value();
             if (contexts == null) {
@@ -308,14 +407,130 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
     }
 
-    /** Examples of a positive event, from the profile as it was before the event. */
-    private void emitExamples(Event e, UserProfile before, ReadOnlyContext ctx) throws Exception {
-        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
-        for (TrainingExample x : sampled.of(e, before, trending.get(e.contextKey()), trending.get(TrendingItems.GLOBAL),
-                alsState.value(), candidates, ranker)) {
+    /** Examples of a positive event, from the state as it was before the event. */
+    private void emitExamples(Event e, UserProfile before, CandidatePool pool, ReadOnlyContext ctx) {
+        for (TrainingExample x : sampled.of(e, before, pool, ranker)) {
             ctx.output(EXAMPLES, x);
             examples.inc();
         }
+    }
+
+    /** Whether a positive event is in the prequential slice: a fixed share, by a hash of the event. */
+    private boolean heldBack(Event e) {
+        if (prequentialFraction >= 1.0) {
+            return true;
+        }
+        long h = ConsumedItems.hash(e.userId + '\u0000' + e.itemId + '\u0000' + e.ts);
+        return (h >>> 11) * 0x1.0p-53 < prequentialFraction;
+    }
+
+    /**
+     * Test, then train: where the event's item stands in every arm's list for this user and context
+     * as the state was before the event, recorded into the arms' scores.
+     */
+    private void recordOutcome(Event e, UserProfile before, CandidatePool pool, ReadOnlyContext ctx) throws Exception {
+        int k = sources.perSource() > 0 ? topK() : 10;
+        int[] ranks = new int[ArmScores.ARMS];
+        java.util.Arrays.fill(ranks, Integer.MIN_VALUE);
+        for (CandidateSource s : enabled) {
+            ranks[s.ordinal()] = indexOf(SourceOrder.order(pool, s, k), e.itemId);
+        }
+        RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+        if (learnedAvailable(weights)) {
+            LearnedRanker.Ranking r = ranker.rank(e.userId, UserSummary.of(before), e.geoCell, e.timeBucket,
+                    e.deviceClass, e.ts, candidatesOf(pool), null, weights);
+            int at = -1;
+            for (int i = 0; i < r.items.length; i++) {
+                if (r.items[i].item.equals(e.itemId)) {
+                    at = i;
+                    break;
+                }
+            }
+            ranks[ArmScores.LEARNED] = at;
+        }
+        arms.record(ranks, k, armFading);
+    }
+
+    private static int indexOf(List<CandidatePool.Candidate> list, String item) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).item().equals(item)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int topK() {
+        return ranker != null ? ranker.topK() : blender.topK();
+    }
+
+    private boolean learnedAvailable(RankerWeights weights) {
+        return ranker != null && weights != null && weights.isTrained() && weights.version >= ranker.minVersion();
+    }
+
+    /** The user's merged candidates in a context: every enabled source, consumed items excluded. */
+    private CandidatePool pool(UserProfile profile, ConsumedItems consumed, String contextKey,
+                               ReadOnlyContext ctx) throws Exception {
+        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
+        ReadOnlyBroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
+        Map<CandidateSource, SourceList> lists = sources.lists(profile, trending.get(contextKey),
+                trending.get(TrendingItems.POPULAR), trending.get(TrendingItems.GLOBAL), alsState.value(),
+                item -> followersOf(followers, item));
+        Set<String> purchased = profile == null || profile.purchased.length == 0 ? Set.of()
+                : Set.of(profile.purchased);
+        return CandidatePool.of(lists, enabled,
+                item -> purchased.contains(item) || (consumed != null && consumed.contains(item)), sources.perSource());
+    }
+
+    private static ItemFollowers followersOf(ReadOnlyBroadcastState<String, ItemFollowers> followers, String item) {
+        try {
+            return followers.get(item);
+        } catch (Exception ex) {
+            throw new IllegalStateException("cannot read the co-visitation list of " + item, ex);
+        }
+    }
+
+    private static List<RankerCandidate> candidatesOf(CandidatePool pool) {
+        List<RankerCandidate> out = new ArrayList<>(pool.size());
+        for (CandidatePool.Candidate c : pool.candidates()) {
+            out.add(RankerCandidate.of(c));
+        }
+        return out;
+    }
+
+    /** The blended ranking of the user's context, consumed items left out (the list is ranked deeper to stay full). */
+    private RankedItem[] blend(UserProfile profile, ConsumedItems consumed, String contextKey, ReadOnlyContext ctx)
+            throws Exception {
+        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
+        TrendingItems popular = trending.get(TrendingItems.POPULAR);
+        TrendingItems global = popular != null && popular.size() > 0 ? popular : trending.get(TrendingItems.GLOBAL);
+        int depth = consumed == null ? blender.topK() : blender.topK() + Math.min(consumed.size(), 10 * blender.topK());
+        RankedItem[] ranked = blender.withTopK(depth).rank(profile, trending.get(contextKey), global);
+        List<RankedItem> kept = new ArrayList<>(blender.topK());
+        for (RankedItem r : ranked) {
+            if (kept.size() < blender.topK() && (consumed == null || !consumed.contains(r.item))) {
+                kept.add(r);
+            }
+        }
+        return kept.toArray(new RankedItem[0]);
+    }
+
+    /** Fresh ALS candidates after history was read: every context of the user is ranked again. */
+    private void rerankAll(ReadOnlyContext ctx) throws Exception {
+        UserContexts contexts = contextsState.value();
+        if (contexts == null || contexts.size() == 0) {
+            return;
+        }
+        for (int i = 0; i < contexts.size(); i++) {
+            contexts.markPending(contexts.keys[i], contexts.emittedEventTime[i], maxContexts);
+        }
+        CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
+        contextsState.update(contexts);
+    }
+
+    /** The name of arm {@code a}: a source's config name, or {@code learned}. */
+    public static String armName(int a) {
+        return a == ArmScores.LEARNED ? "learned" : CandidateSource.values()[a].configName();
     }
 
     private void forget(Event e, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
@@ -326,6 +541,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         profileState.clear();
         contextsState.clear();
         alsState.clear();
+        consumedState.clear();
         Long previous = forgottenAt.value();
         forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
         out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
@@ -350,15 +566,16 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
 
     private void flush(UserProfile profile, UserContexts c, String userId, long now, OnTimerContext ctx,
                        Collector<Recommendation> out) throws Exception {
-        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
-        TrendingItems global = null;
-        Learned learned = null;
+        ConsumedItems consumed = consumedState.value();
+        RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+        int arm = pinnedArm == ArmScores.LEARNED ? ArmScores.LEARNED
+                : pinnedArm >= 0 ? pinnedArm
+                : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
+        servingArm = arm;
+        UserSummary user = null;
         for (int i = 0; i < c.size(); i++) {
             if (!c.isPending(i)) {
                 continue;
-            }
-            if (global == null) {
-                global = trending.get(TrendingItems.GLOBAL);
             }
             String key = c.keys[i];
             int first = key.indexOf(ContextDefaults.SEPARATOR);
@@ -369,17 +586,17 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             long eventTime = c.markEmitted(i);
             RankedItem[] items;
             String modelVersion;
-            if (ranker == null) {
-                items = blender.rank(profile, trending.get(key), global);
+            if (ranker == null && pinnedArm < 0) {
+                // Without learning: the blend of affinity, context trending and popularity.
+                items = blend(profile, consumed, key, ctx);
                 modelVersion = profile.modelVersion;
-            } else {
-                if (learned == null) {
-                    learned = new Learned(profile, ctx);
+            } else if (arm == ArmScores.LEARNED) {
+                CandidatePool pool = pool(profile, consumed, key, ctx);
+                if (user == null) {
+                    user = UserSummary.of(profile);
                 }
-                TrendingItems context = trending.get(key);
-                LearnedRanker.Ranking r = ranker.rank(userId, learned.user, geo, bucket, device, eventTime,
-                        candidates.collect(profile, context, global, learned.als, learned::followers),
-                        learned.excluded, learned.weights);
+                LearnedRanker.Ranking r = ranker.rank(userId, user, geo, bucket, device, eventTime,
+                        candidatesOf(pool), null, weights);
                 items = r.items;
                 modelVersion = LEARNED_MODEL_PREFIX + r.modelVersion;
                 if (logServed) {
@@ -387,36 +604,27 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                         ctx.output(SERVED, f);
                     }
                 }
+            } else {
+                CandidatePool pool = pool(profile, consumed, key, ctx);
+                CandidateSource lead = CandidateSource.values()[arm];
+                items = SourceOrder.rank(pool, lead, topK());
+                modelVersion = SOURCE_MODEL_PREFIX + lead.configName();
+                if (logServed) {
+                    // Impression labels need the features of what was shown, whichever arm ordered it.
+                    if (user == null) {
+                        user = UserSummary.of(profile);
+                    }
+                    long version = learnedAvailable(weights) ? weights.version : 0L;
+                    for (RankedItem it : items) {
+                        ctx.output(SERVED, new ServedFeatures(userId, key, it.item, null, eventTime, version,
+                                ranker.featuresOf(user, geo, bucket, device, RankerCandidate.of(pool.get(it.item)))));
+                    }
+                }
             }
             Recommendation rec = Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion);
             rec.profileEvents = profile.events;
             out.collect(rec);
             documents.inc();
-        }
-    }
-
-    /** What a learned ranking of one user needs, read once per flush. */
-    private final class Learned {
-        final UserSummary user;
-        final AlsCandidates als;
-        final Set<String> excluded;
-        final RankerWeights weights;
-        final ReadOnlyBroadcastState<String, ItemFollowers> followers;
-
-        Learned(UserProfile profile, OnTimerContext ctx) throws Exception {
-            user = UserSummary.of(profile);
-            als = alsState.value();
-            excluded = candidates.excluded(profile);
-            weights = RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
-            followers = ctx.getBroadcastState(followersDescriptor);
-        }
-
-        ItemFollowers followers(String itemId) {
-            try {
-                return followers.get(itemId);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read the co-visitation list of " + itemId, e);
-            }
         }
     }
 
@@ -454,7 +662,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             long staleBefore = t.windowEnd - trendingStaleAfterMillis;
             List<String> stale = new ArrayList<>();
             for (Map.Entry<String, TrendingItems> e : trending.entries()) {
-                if (!TrendingItems.GLOBAL.equals(e.getKey()) && e.getValue().windowEnd < staleBefore) {
+                if (!TrendingItems.GLOBAL.equals(e.getKey()) && !TrendingItems.POPULAR.equals(e.getKey())
+                        && e.getValue().windowEnd < staleBefore) {
                     stale.add(e.getKey());
                 }
             }
@@ -479,7 +688,13 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         private Duration trendingStaleAfter = DEFAULT_TRENDING_STALE_AFTER;
         private Duration forgetGuard = DEFAULT_FORGET_GUARD;
         private LearnedRanker ranker;
-        private HybridCandidates candidates;
+        private int perSource = DEFAULT_PER_SOURCE;
+        private Set<CandidateSource> sources = EnumSet.allOf(CandidateSource.class);
+        private ExclusionRule exclusion = ExclusionRule.defaults();
+        private double prequentialFraction = DEFAULT_PREQUENTIAL_FRACTION;
+        private double armFading = DEFAULT_ARM_FADING;
+        private long minOutcomes = DEFAULT_MIN_OUTCOMES;
+        private int pinnedArm = -1;
         private SampledExamples sampled;
         private boolean logServed;
 
@@ -544,15 +759,83 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
 
         /**
-         * Rank with the FTRL replica over hybrid candidates instead of the blend alone. The ranker's
-         * features must be the learner's (same bits and seed).
+         * Let the FTRL replica compete for serving as one more arm (see {@link ArmScores}). The
+         * ranker's features must be the learner's (same bits and seed).
          */
-        public Builder learned(LearnedRanker ranker, HybridCandidates candidates) {
-            if (ranker == null || candidates == null) {
-                throw new IllegalArgumentException("learned ranking needs a ranker and a candidate source");
+        public Builder learned(LearnedRanker ranker) {
+            if (ranker == null) {
+                throw new IllegalArgumentException("learned ranking needs a ranker");
             }
             this.ranker = ranker;
-            this.candidates = candidates;
+            return this;
+        }
+
+        /** The candidate sources used ({@code recs.sources}); not empty; default all. */
+        public Builder sources(Set<CandidateSource> s) {
+            if (s == null || s.isEmpty()) {
+                throw new IllegalArgumentException("sources must name at least one candidate source");
+            }
+            this.sources = EnumSet.copyOf(s);
+            return this;
+        }
+
+        /** Items each source proposes at most; ≥ 1, default {@value #DEFAULT_PER_SOURCE}. */
+        public Builder perSource(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("perSource must be ≥ 1, got " + n);
+            }
+            this.perSource = n;
+            return this;
+        }
+
+        /** Which events make an item never served again ({@code recs.exclude}); default rated and purchased. */
+        public Builder exclusion(ExclusionRule rule) {
+            if (rule == null) {
+                throw new IllegalArgumentException("exclusion must not be null");
+            }
+            this.exclusion = rule;
+            return this;
+        }
+
+        /**
+         * Champion/challenger: the share of positive events scored prequentially (in [0, 1], default
+         * {@value #DEFAULT_PREQUENTIAL_FRACTION}), the fading factor of the scores (in (0, 1], default
+         * {@value #DEFAULT_ARM_FADING}) and the outcomes needed before the scores decide (≥ 0,
+         * default {@value #DEFAULT_MIN_OUTCOMES}; before, the first enabled source serves).
+         */
+        public Builder champion(double fraction, double fading, long minOutcomes) {
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("the prequential fraction must be in [0, 1], got " + fraction);
+            }
+            if (!(fading > 0 && fading <= 1)) {
+                throw new IllegalArgumentException("the fading factor must be in (0, 1], got " + fading);
+            }
+            if (minOutcomes < 0) {
+                throw new IllegalArgumentException("minOutcomes must be ≥ 0, got " + minOutcomes);
+            }
+            this.prequentialFraction = fraction;
+            this.armFading = fading;
+            this.minOutcomes = minOutcomes;
+            return this;
+        }
+
+        /**
+         * Which arm serves ({@code recs.serve}): {@code auto} (default) the champion of the prequential
+         * scores; {@code learned} the learned ranker always (its sources' order until it is trained);
+         * or a source's name, that source always. The scores are kept and reported either way.
+         */
+        public Builder serve(String arm) {
+            String a = arm == null ? "" : arm.trim().toLowerCase(java.util.Locale.ROOT);
+            if (a.equals("auto")) {
+                pinnedArm = -1;
+            } else if (a.equals("learned")) {
+                pinnedArm = ArmScores.LEARNED;
+            } else if (CandidateSource.byName(a) != null) {
+                pinnedArm = CandidateSource.byName(a).ordinal();
+            } else {
+                throw new IllegalArgumentException("recs.serve is '" + arm + "'; expected auto, learned or one of "
+                        + CandidateSource.ALL);
+            }
             return this;
         }
 
@@ -572,6 +855,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
 
         public UserRecommender build() {
+            if (ranker == null && pinnedArm == ArmScores.LEARNED) {
+                throw new IllegalStateException("recs.serve=learned needs learning enabled");
+            }
             if (ranker == null && (sampled != null || logServed)) {
                 throw new IllegalStateException("sampled examples and the serving log need learned(...) ranking");
             }

@@ -19,7 +19,6 @@ import io.desire.features.recs.Recommendation;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.feedback.NegativeSampler;
-import io.desire.operators.ranker.HybridCandidates;
 import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.RankerCandidate;
 import io.desire.operators.ranker.SampledExamples;
@@ -46,7 +45,6 @@ class LearnedRecommendationTest {
     private static final RankingFeatures FEATURES =
             new RankingFeatures(FeatureHasher.forParams(FtrlParams.defaults().withBits(BITS)));
     private static final LearnedRanker RANKER = new LearnedRanker(FEATURES, 5);
-    private static final HybridCandidates CANDIDATES = new HybridCandidates(new Blender(), 30, 3);
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean sampled, boolean logServed) throws Exception {
@@ -55,7 +53,7 @@ class LearnedRecommendationTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean sampled, boolean logServed, OperatorSubtaskState restore, boolean rocksDb) throws Exception {
-        UserRecommender.Builder b = UserRecommender.builder().learned(RANKER, CANDIDATES).logServed(logServed);
+        UserRecommender.Builder b = UserRecommender.builder().learned(RANKER).serve("learned").logServed(logServed);
         if (sampled) {
             b.sampledExamples(new SampledExamples(new NegativeSampler(4, 7L)));
         }
@@ -175,28 +173,42 @@ class LearnedRecommendationTest {
     }
 
     @Test
-    void positiveEventsYieldExamplesFromTheProfileBeforeTheEvent() throws Exception {
+    void positiveEventsYieldExamplesFromTheCandidatePoolBeforeTheEvent() throws Exception {
         try (var h = harness(true, false)) {
             trending(h);
             send(h, EventType.VIEW, "s5", "shoes", 1_000L);
             assertThat(h.getSideOutput(UserRecommender.EXAMPLES)).as("a view is not a label").isNull();
 
-            send(h, EventType.CLICK, "s6", "shoes", 1_100L);
+            send(h, EventType.CLICK, "zz", "shoes", 1_050L);
+            assertThat(h.getSideOutput(UserRecommender.EXAMPLES))
+                    .as("a positive no source proposed teaches the ranker nothing about ordering the pool").isNull();
+
+            send(h, EventType.CLICK, "t1", "toys", 1_100L);
             List<TrainingExample> examples = h.getSideOutput(UserRecommender.EXAMPLES).stream()
                     .map(StreamRecord::getValue).toList();
-            // one positive; negatives from the context's trending items the user did not touch: t1, s1, b1
-            assertThat(examples).hasSize(4);
-            assertThat(examples).extracting(x -> x.label).containsExactly(1, 0, 0, 0);
+            // one positive; negatives drawn from the other candidates of the pool: s5, zz (affinity), s1, b1
+            assertThat(examples).hasSize(5);
+            assertThat(examples).extracting(x -> x.label).containsExactly(1, 0, 0, 0, 0);
             assertThat(examples).extracting(x -> x.eventTime).containsOnly(1_100L);
 
-            // the positive carries the features of s6 for the user as known before the click
+            // the positive carries the features serving computes for t1, from the state before the click
             io.desire.features.profile.UserProfile before = new io.desire.features.profile.UserProfile();
-            before.apply(behaviour(EventType.VIEW, U, "s5", "shoes", 1_000L, CTX_X),
-                    new io.desire.features.profile.ProfilePolicy());
+            io.desire.features.profile.ProfilePolicy policy = new io.desire.features.profile.ProfilePolicy();
+            before.apply(behaviour(EventType.VIEW, U, "s5", "shoes", 1_000L, CTX_X), policy);
+            before.apply(behaviour(EventType.CLICK, U, "zz", "shoes", 1_050L, CTX_X), policy);
+            TrendingItems context = new TrendingItems(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
+                    new double[] {10, 9, 8}, new String[] {"toys", "shoes", "books"});
+            TrendingItems global = new TrendingItems(TrendingItems.GLOBAL, 600_000L,
+                    new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {"toys", "books"});
+            io.desire.features.serving.CandidatePool pool = io.desire.features.serving.CandidatePool.of(
+                    new io.desire.operators.serving.ServingSources(UserRecommender.DEFAULT_PER_SOURCE, 3)
+                            .lists(before, context, null, global, null, null),
+                    java.util.EnumSet.allOf(io.desire.features.serving.CandidateSource.class), x -> false,
+                    UserRecommender.DEFAULT_PER_SOURCE);
             HashedFeatures expected = RANKER.featuresOf(UserSummary.of(before), "u4pruy", "weekday-evening", "mobile",
-                    CANDIDATES.describe("s6", "shoes", null, null));
+                    RankerCandidate.of(pool.get("t1")));
             assertThat(examples.get(0).features).isEqualTo(expected);
-            assertThat(examples.subList(1, 4)).allSatisfy(x -> assertThat(x.features).isNotEqualTo(expected));
+            assertThat(examples.subList(1, 5)).allSatisfy(x -> assertThat(x.features).isNotEqualTo(expected));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.desire.features.ftrl;
 
+import io.desire.features.serving.CandidateSource;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -57,6 +58,9 @@ public final class RankingFeatures implements Serializable {
     private final int popularityBucket;
     private final int freshnessBucket;
     private final int categoryShareBucket;
+    /** Per {@link CandidateSource}: the buckets of its normalised score and of its reciprocal rank. */
+    private final int[] sourceScoreBuckets;
+    private final int[] sourceRankBuckets;
 
     /** Context features on, top {@value #DEFAULT_TOP_CATEGORIES} user categories. */
     public RankingFeatures(FeatureHasher hasher) {
@@ -83,6 +87,13 @@ public final class RankingFeatures implements Serializable {
         this.popularityBucket = hasher.bucket(NUMERIC, "pop");
         this.freshnessBucket = hasher.bucket(NUMERIC, "fresh");
         this.categoryShareBucket = hasher.bucket(NUMERIC, "catshare");
+        CandidateSource[] sources = CandidateSource.values();
+        this.sourceScoreBuckets = new int[sources.length];
+        this.sourceRankBuckets = new int[sources.length];
+        for (CandidateSource src : sources) {
+            sourceScoreBuckets[src.ordinal()] = hasher.bucket(NUMERIC, "src-score:" + src.configName());
+            sourceRankBuckets[src.ordinal()] = hasher.bucket(NUMERIC, "src-rr:" + src.configName());
+        }
     }
 
     public FeatureHasher hasher() {
@@ -116,6 +127,8 @@ public final class RankingFeatures implements Serializable {
         private double als = Double.NaN;
         private double popularity = Double.NaN;
         private double ageHours = Double.NaN;
+        private double[] sourceScores;
+        private int[] sourceRanks;
         /** Tokens of the user's and the context's parts, computed at the first build after they change. */
         private Prefix prefix;
 
@@ -156,6 +169,18 @@ public final class RankingFeatures implements Serializable {
         /** Age in hours of the item's latest signal; ≥ 0, {@code NaN} when unknown. */
         public Builder recencyHours(double hours) {
             this.ageHours = hours;
+            return this;
+        }
+
+        /**
+         * What each {@link CandidateSource} said of the item (indexed by ordinal): its normalised score
+         * in [0, 1] and its 0-based rank, −1 where the source did not propose the item. Each source
+         * contributes two real features, its score and {@code 1/(1+rank)}, so a model can reproduce
+         * any single source's order and learn how to combine them. Null: no source features.
+         */
+        public Builder sources(double[] scores, int[] ranks) {
+            this.sourceScores = scores;
+            this.sourceRanks = ranks;
             return this;
         }
 
@@ -215,6 +240,14 @@ public final class RankingFeatures implements Serializable {
             if (!Double.isNaN(ageHours)) {
                 double age = Math.max(0.0, finite(ageHours, "recencyHours"));
                 acc.add(freshnessBucket, 1.0 / (1.0 + age / FRESHNESS_HALF_HOURS));
+            }
+            if (sourceScores != null && sourceRanks != null) {
+                for (int k = 0; k < sourceRankBuckets.length && k < sourceRanks.length; k++) {
+                    if (sourceRanks[k] >= 0) {
+                        acc.add(sourceScoreBuckets[k], Math.max(0.0, Math.min(1.0, finite(sourceScores[k], "sourceScore"))));
+                        acc.add(sourceRankBuckets[k], 1.0 / (1.0 + sourceRanks[k]));
+                    }
+                }
             }
             double share = user.share(c);
             if (share > 0) {

@@ -12,6 +12,8 @@ import java.util.Arrays;
 public class TrendingItems {
     /** Context key of global popularity; contains no separator, so it never equals a real context key. */
     public static final String GLOBAL = "global";
+    /** Context key of the long-horizon popularity list (decayed over days to weeks, not one window). */
+    public static final String POPULAR = "popular";
 
     public String contextKey;
     /** Exclusive end of the window, epoch ms (the window covers {@code [windowEnd − size, windowEnd)}). */

@@ -1,5 +1,9 @@
 package io.desire.jobs.backfill;
 
+import io.desire.jobs.RecommendationPipeline;
+import io.desire.jobs.LearningPipeline;
+import io.desire.jobs.history.HistoryFormat;
+import io.desire.operators.als.UserFactors;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
@@ -123,14 +127,30 @@ public final class BackfillJob {
                 // savepoint of any real history exceeds.
                 jobCfg = jobCfg.with(ConfigKeys.CHECKPOINT_DIR.name(), work + "/checkpoints");
             }
+            boolean sort = Boolean.parseBoolean(jobCfg.getString(ConfigKeys.BACKFILL_SORT).trim());
+            java.nio.file.Path sortDir = null;
+            List<HistoryFile> input = files;
+            HistoryFormat format = HistoryInput.format(jobCfg);
+            if (sort) {
+                sortDir = java.nio.file.Files.createTempDirectory("desire-history-sort");
+                HistorySorter.Sorted sorted = new HistorySorter(RecommendationPipeline.parserConfig(jobCfg),
+                        HistorySorter.DEFAULT_RUN_SIZE, out).sort(files, format, sortDir);
+                input = List.of(new HistoryFile(new org.apache.flink.core.fs.Path(sorted.file().toUri()),
+                        java.nio.file.Files.size(sorted.file())));
+                format = HistoryFormat.SORTED;
+            }
             JobClient job;
+            int parallelism;
             try {
-                job = submit(jobCfg, files, cutover, index, started);
+                Submitted submitted = submit(jobCfg, input, format, cutover, index, started);
+                job = submitted.job();
+                parallelism = submitted.parallelism();
             } catch (Exception e) {
                 throw new BackfillFailedException("the job did not start; the alias '" + alias + "' still points where it"
                         + " did and the empty index " + index + " was left (" + rootMessage(e) + ")", e);
             }
-            BackfillProgress progress = new BackfillProgress(files.size(), totalBytes);
+            BackfillProgress progress = new BackfillProgress(input.size(),
+                    input.stream().mapToLong(HistoryFile::size).sum());
             long jobStarted = System.nanoTime();
             HistoryCounts counts;
             String bootstrap = null;
@@ -138,6 +158,9 @@ public final class BackfillJob {
             try {
                 waitUntilFilesRead(job, progress, every, jobStarted, out);
                 readSeconds = elapsed(jobStarted);
+                if (sort && LearningPipeline.enabled(jobCfg)) {
+                    refreshAll(job, jobCfg, cutover, parallelism, out);
+                }
                 if (bootstrapDir == null) {
                     // Drained: the final watermark fires what waits for event time or the end of
                     // input (pending documents), so the index is complete; the state is dropped.
@@ -166,6 +189,9 @@ public final class BackfillJob {
                 cancelQuietly(job);
                 throw new BackfillFailedException("the alias '" + alias + "' still points where it did;"
                         + " the partial index " + index + " was left for inspection (" + rootMessage(e) + ")", e);
+            }
+            if (sortDir != null) {
+                deleteQuietly(sortDir.toUri().toString());
             }
             double seconds = (System.nanoTime() - jobStarted) / 1e9;
             IndexGenerations.Promotion promotion = generations.promote(es, index, keep);
@@ -200,8 +226,40 @@ public final class BackfillJob {
                 : cfg.getDuration(ConfigKeys.COALESCE).plusSeconds(1);
     }
 
-    private static JobClient submit(JobConfig cfg, List<HistoryFile> files, long cutover, String index, long loopStart)
+    /** A started backfill job and its parallelism. */
+    private record Submitted(JobClient job, int parallelism) {}
+
+    /**
+     * History is read: once the last item vectors have gone round the loop, every user is folded in
+     * again and ranked once more with the final models ({@link RefreshSignal}); waits until every ALS
+     * subtask has done so. The documents follow within the coalescing interval, which the settle (or
+     * the drain) waits for.
+     */
+    private static void refreshAll(JobClient job, JobConfig cfg, long cutover, int parallelism, PrintStream out)
             throws Exception {
+        settle(job, cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL).plusSeconds(2));
+        out.println("backfill: history read; ranking every user once more with the final models");
+        RefreshSignal.send(cfg, cutover);
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (true) {
+            JobStatus status = job.getJobStatus().get();
+            if (status != JobStatus.RUNNING) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("the backfill job stopped before every user was ranked again");
+            }
+            Object done = job.getAccumulators().get().get(UserFactors.REFRESHED_SUBTASKS_ACCUMULATOR);
+            if (done instanceof Number n && n.longValue() >= parallelism) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the final ranking of every user did not finish within 30 min");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static Submitted submit(JobConfig cfg, List<HistoryFile> files, HistoryFormat format, long cutover,
+                                    String index, long loopStart) throws Exception {
         Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
         // Accumulators (the progress) reach the client with the task managers' heartbeats.
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
@@ -216,12 +274,12 @@ public final class BackfillJob {
         ModelLoops loops = StreamingJob.modelLoops(cfg, loopStart);
         // The source stays open after the last file: the driver stops the job (the model loops would
         // keep it running anyway), with a savepoint or drained.
-        DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, cutover, true);
+        DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, format, cutover, true);
         StreamingJob.defineWorkflow(raw, cfg,
                 recs -> recs.sinkTo(OutputSinks.recommendationsInto(cfg, index))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + index),
                 dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
-        return env.executeAsync("desire-backfill " + index);
+        return new Submitted(env.executeAsync("desire-backfill " + index), env.getParallelism());
     }
 
     /** Prints progress until the job has read every file; throws if it fails or is cancelled first. */

@@ -68,7 +68,13 @@ public final class HistoryInput {
      */
     public static DataStream<RawRecord> backfill(StreamExecutionEnvironment env, JobConfig cfg, List<HistoryFile> files,
                                                  long cutoverMillis, boolean keepAlive) {
-        FileSource<RawRecord> source = HistorySource.files(files, format(cfg), keepAlive);
+        return backfill(env, cfg, files, format(cfg), cutoverMillis, keepAlive);
+    }
+
+    /** As above, reading every file as {@code formatOrNull} (null: detected per file). */
+    public static DataStream<RawRecord> backfill(StreamExecutionEnvironment env, JobConfig cfg, List<HistoryFile> files,
+                                                 HistoryFormat formatOrNull, long cutoverMillis, boolean keepAlive) {
+        FileSource<RawRecord> source = HistorySource.files(files, formatOrNull, keepAlive);
         DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files")
                 .uid(Uids.HISTORY_SOURCE);
         return counted(raw, cfg, cutoverMillis);

@@ -1,5 +1,7 @@
 package io.desire.jobs.config;
 
+import io.desire.features.serving.CandidateSource;
+import io.desire.features.serving.ExclusionRule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,6 +56,20 @@ public final class ConfigKeys {
     public static final Key TRENDING_WINDOW = key("trending.window", "1h", "length of the context trending window");
     public static final Key TRENDING_SLIDE = key("trending.slide", "5min", "how often trending per context is recomputed");
     public static final Key TOP_K = key("recs.top-k", "10", "items per recommendation document");
+    public static final Key SOURCES = key("recs.sources", CandidateSource.ALL,
+            "candidate sources of the serving path (als, sequence, affinity, context, popular); each also competes to lead the lists");
+    public static final Key EXCLUDE = key("recs.exclude", ExclusionRule.DEFAULT,
+            "event types whose items are never served to that user again (view, click, add_to_cart, purchase, rate, or none)");
+    public static final Key SERVE = key("recs.serve", "auto",
+            "what orders the documents: auto (the best arm by prequential NDCG), learned, or one source's name");
+    public static final Key PER_SOURCE = key("recs.per-source", "50", "candidates each source proposes at most per ranking");
+    public static final Key PREQUENTIAL_FRACTION = key("recs.prequential-fraction", "0.25",
+            "share of positive events on which every arm (each source alone, the learned ranker) is scored before learning; the best serves");
+    public static final Key ARM_FADING = key("recs.arm-fading", "0.999", "fading factor of the arms' prequential NDCG (window ≈ 1/(1−f) outcomes)");
+    public static final Key ARM_MIN_OUTCOMES = key("recs.arm-min-outcomes", "100",
+            "prequential outcomes before the arms' scores choose what serves; before, the first source of recs.sources");
+    public static final Key POPULARITY_HALF_LIFE = key("popularity.half-life", "30d",
+            "half-life of the long-horizon popularity behind the popular source");
     public static final Key COALESCE = key("recs.coalesce", "200ms",
             "a user's document updates are merged over this interval (the backfill's default: 30s)");
     public static final Key GEOHASH_PRECISION = key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
@@ -69,6 +85,8 @@ public final class ConfigKeys {
     public static final Key ALS_RANK = key("als.rank", "10", "ALS factor dimension");
     public static final Key ALS_LAMBDA = key("als.lambda", "0.1", "ALS L2 regularisation, weighted by the row's interaction count");
     public static final Key ALS_ALPHA = key("als.alpha", "1.0", "implicit ALS confidence scale: c = 1 + alpha * event weight");
+    public static final Key ALS_MAX_INTERACTIONS = key("als.max-interactions", "200",
+            "most recent interactions per user the ALS fold-in solves over");
     public static final Key ALS_CANDIDATES = key("als.candidates", "50", "ALS top-N candidates per user update");
     public static final Key ALS_UPDATE_INTERVAL = key("als.update-interval", "1s", "an item vector is published at most this often");
     public static final Key RANKER_LABELS = key("ranker.labels", "sampled",
@@ -92,6 +110,8 @@ public final class ConfigKeys {
                     + " records with a timestamp at or after it; the backfill defaults to its start time");
     public static final Key BACKFILL_BOOTSTRAP_DIR = key("backfill.bootstrap-dir", null,
             "the backfill ends in a bootstrap savepoint under this directory for the streaming job to start from; unset: index only");
+    public static final Key BACKFILL_SORT = key("backfill.sort", "true",
+            "put history into event-time order (external sort on local disk) before the graph; then rank every user once more with the final models");
     public static final Key BACKFILL_KEEP_INDICES = key("backfill.keep-indices", "2",
             "older recommendation indices kept for rollback when a backfill moves the alias");
     public static final Key BACKFILL_PROGRESS_INTERVAL = key("backfill.progress-interval", "5s",

@@ -22,7 +22,14 @@ public enum HistoryFormat {
      * MovieLens ratings ({@code ratings.csv}, {@code u.data}, {@code ratings.dat}) and movies ({@code
      * movies.csv}, {@code movies.dat}), turned into {@code rate} and {@code item} events.
      */
-    MOVIELENS;
+    MOVIELENS,
+    /**
+     * The backfill's own event-time-ordered copy of the history ({@link
+     * io.desire.jobs.backfill.HistorySorter}): one record per line, {@code <origin> TAB <event JSON>},
+     * where the origin is the {@code file:<path>#<line>} of the line it came from. Never detected from
+     * a name and not a value of {@code history.format}: the backfill names it itself.
+     */
+    SORTED;
 
     /** Header of MovieLens {@code ratings.csv}, normalised by {@link #normalizedHeader}. */
     static final String MOVIELENS_RATINGS_HEADER = "userid,movieid,rating,timestamp";

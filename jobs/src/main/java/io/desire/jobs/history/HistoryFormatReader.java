@@ -162,6 +162,8 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
         private final FSDataInputStream raw;
         private final LineInput lines;
         private final HistoryLines converter;
+        /** Whether lines carry their own origin ({@link HistoryFormat#SORTED}). */
+        private boolean sorted;
         private final String recordPrefix;
         private final String progressSource;
         private final String endSource;
@@ -201,6 +203,7 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
                             name, lookahead == null ? null : new String(lookahead, StandardCharsets.UTF_8));
                 }
                 this.converter = HistoryLines.forFile(format, name);
+                this.sorted = format == HistoryFormat.SORTED;
                 while (lineNumber < linesToSkip) {
                     byte[] line = nextLine();
                     if (line == null) {
@@ -250,7 +253,13 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
                     break;
                 }
                 byte[] payload = converter.convert(line);
-                if (payload != null) {
+                if (payload != null && sorted) {
+                    int tab = indexOf(payload, (byte) '\t');
+                    String origin = tab < 0 ? recordPrefix + lineNumber : new String(payload, 0, tab, StandardCharsets.UTF_8);
+                    records[n] = new RawRecord(tab < 0 ? payload : Arrays.copyOfRange(payload, tab + 1, payload.length),
+                            origin, now);
+                    positions[n++] = lineNumber;
+                } else if (payload != null) {
                     records[n] = new RawRecord(payload, recordPrefix + lineNumber, now);
                     positions[n++] = lineNumber;
                 }
@@ -276,6 +285,15 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
                 raw.close();
             }
         }
+    }
+
+    private static int indexOf(byte[] a, byte b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static byte[] withoutBom(byte[] line) {

@@ -128,6 +128,7 @@ public final class HistoryLines {
         started = true;
         switch (format) {
             case JSONL:
+            case SORTED:
                 return line;
             case CSV:
                 return csv(line, first);

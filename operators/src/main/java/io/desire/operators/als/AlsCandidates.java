@@ -15,6 +15,11 @@ public class AlsCandidates {
     /** Parallel to {@link #items}: each item's category from the item table, null entries when unknown. */
     public String[] categories;
     public long eventTime;
+    /**
+     * True when these candidates come from a refresh of every user ({@link ItemFactorUpdate#refreshAll}),
+     * not from an event of the user: the serving operator then re-ranks all of the user's documents.
+     */
+    public boolean refresh;
 
     public AlsCandidates() {}
 
@@ -34,7 +39,7 @@ public class AlsCandidates {
             return false;
         }
         AlsCandidates c = (AlsCandidates) o;
-        return eventTime == c.eventTime && Objects.equals(userId, c.userId) && Arrays.equals(items, c.items)
+        return eventTime == c.eventTime && refresh == c.refresh && Objects.equals(userId, c.userId) && Arrays.equals(items, c.items)
                 && Arrays.equals(scores, c.scores) && Arrays.equals(categories, c.categories);
     }
 

@@ -3,6 +3,7 @@ package io.desire.operators.als;
 import io.desire.features.als.FoldIn;
 import io.desire.features.als.ScoredItems;
 import io.desire.features.als.TopN;
+import io.desire.features.serving.ConsumedItems;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ public final class ItemFactorTable {
     private final Map<String, Integer> index = new HashMap<>();
     private String[] ids = new String[16];
     private double[][] vectors = new double[16][];
+    /** {@link ConsumedItems#hash} of each row's id, so exclusion costs no hashing per scan. */
+    private long[] hashes = new long[16];
     private int size;
     private final double[] gram;
     private long changesSinceRefresh;
@@ -106,6 +109,7 @@ public final class ItemFactorTable {
         if (at != last) {
             ids[at] = ids[last];
             vectors[at] = vectors[last];
+            hashes[at] = hashes[last];
             index.put(ids[at], at);
         }
         ids[last] = null;
@@ -119,6 +123,14 @@ public final class ItemFactorTable {
      * {@code userId} and {@code eventTime} are left for the caller to fill in.
      */
     public AlsCandidates topN(double[] query, int n, Collection<String> exclude) {
+        return topN(query, n, exclude, null);
+    }
+
+    /**
+     * As {@link #topN(double[], int, Collection)}, also skipping the items of {@code consumed} (may be
+     * null): what the user must never be served, so the list holds {@code n} servable items.
+     */
+    public AlsCandidates topN(double[] query, int n, Collection<String> exclude, ConsumedItems consumed) {
         int[] skip = new int[exclude == null ? 0 : exclude.size()];
         int m = 0;
         if (exclude != null) {
@@ -133,8 +145,10 @@ public final class ItemFactorTable {
         Arrays.sort(excluded);
         int limit = size;
         // Rows at or beyond size are spare capacity (null): skipped before they are read.
+        boolean anyConsumed = consumed != null && consumed.size() > 0;
         ScoredItems best = TopN.select(query, vectors, n,
-                i -> i >= limit || (excluded.length > 0 && Arrays.binarySearch(excluded, i) >= 0));
+                i -> i >= limit || (excluded.length > 0 && Arrays.binarySearch(excluded, i) >= 0)
+                        || (anyConsumed && consumed.containsHash(hashes[i])));
         String[] items = new String[best.size()];
         for (int r = 0; r < items.length; r++) {
             items[r] = ids[best.items()[r]];
@@ -146,8 +160,10 @@ public final class ItemFactorTable {
         if (size == ids.length) {
             ids = Arrays.copyOf(ids, size * 2);
             vectors = Arrays.copyOf(vectors, size * 2);
+            hashes = Arrays.copyOf(hashes, size * 2);
         }
         ids[size] = itemId;
+        hashes[size] = ConsumedItems.hash(itemId);
         vectors[size] = vector;
         index.put(itemId, size++);
     }

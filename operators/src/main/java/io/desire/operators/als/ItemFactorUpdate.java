@@ -21,7 +21,28 @@ public class ItemFactorUpdate {
     /** The item's category as last seen in its interactions; null when unknown. Serving features use it. */
     public String category;
 
+    /**
+     * The reserved item id of the "history read" signal ({@link #refreshAll}): not an item. It starts
+     * with a NUL character, which no item id of the event contract can hold.
+     */
+    public static final String REFRESH_ALL_ID = "\u0000refresh-all";
+
     public ItemFactorUpdate() {}
+
+    /**
+     * The signal that history has been read: every {@link UserFactors} subtask re-folds each of its
+     * users against the item table as it is now and sends fresh candidates that make the serving
+     * operator re-rank the user's documents. It travels the item-vector topic so it arrives after
+     * the vectors published before it, on every subtask; it carries no vector and changes no item.
+     */
+    public static ItemFactorUpdate refreshAll(long eventTime) {
+        return new ItemFactorUpdate(REFRESH_ALL_ID, null, 0, eventTime);
+    }
+
+    /** Whether this is the {@link #refreshAll} signal rather than an item's vector. */
+    public boolean isRefreshAll() {
+        return REFRESH_ALL_ID.equals(itemId);
+    }
 
     public ItemFactorUpdate(String itemId, double[] factors, long version, long eventTime) {
         this.itemId = itemId;

@@ -3,6 +3,9 @@ package io.desire.operators.als;
 import io.desire.features.als.FoldIn;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
+import io.desire.features.serving.ConsumedItems;
+import io.desire.features.serving.ExclusionRule;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import io.desire.operators.StateTtl;
 import io.desire.operators.covisit.ItemTransition;
 import java.util.Arrays;
@@ -105,9 +108,19 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String TABLE_SIZE_METRIC = "alsItemTableSize";
     public static final String TABLE_VERSION_METRIC = "alsItemTableMaxVersion";
 
+    /** The state of the items each user consumed, which candidates never include. */
+    public static final String CONSUMED_STATE_NAME = "als-user-consumed";
+    /** Accumulator: subtasks that finished re-folding their users after a {@link ItemFactorUpdate#refreshAll}. */
+    public static final String REFRESHED_SUBTASKS_ACCUMULATOR = "als-refreshed-subtasks";
+    public static final String REFRESHED_USERS_METRIC = "alsUsersRefreshed";
+
     private final AlsConfig config;
+    private final ExclusionRule exclusion;
 
     private transient ValueState<UserFactorState> state;
+    private transient ValueState<ConsumedItems> consumed;
+    private transient LongCounter refreshedSubtasks;
+    private transient Counter refreshedUsers;
     private transient ValueState<Long> forgottenAt;
     private transient MapStateDescriptor<String, ItemFactorUpdate> tableDescriptor;
     private transient FoldIn foldIn;
@@ -121,11 +134,33 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private transient Counter rejected;
     private transient long maxItemVersion;
 
+    /** With the default {@link ExclusionRule}: rated and purchased items are never candidates. */
     public UserFactors(AlsConfig config) {
+        this(config, ExclusionRule.defaults());
+    }
+
+    /** @param exclusion which events make an item consumed, so that it is never a candidate again */
+    public UserFactors(AlsConfig config, ExclusionRule exclusion) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
+        if (exclusion == null) {
+            throw new IllegalArgumentException("exclusion must not be null");
+        }
         this.config = config;
+        this.exclusion = exclusion;
+    }
+
+    /**
+     * The items each user consumed (by the {@link ExclusionRule}), with the user state's TTL; the
+     * same shape as the serving operator's, kept here so the top-N scan skips them and the list holds
+     * servable items only.
+     */
+    public static ValueStateDescriptor<ConsumedItems> createConsumedDescriptor(AlsConfig config) {
+        ValueStateDescriptor<ConsumedItems> d =
+                new ValueStateDescriptor<>(CONSUMED_STATE_NAME, TypeInformation.of(ConsumedItems.class));
+        d.enableTimeToLive(StateTtl.processingTime(config.userStateTtl()));
+        return d;
     }
 
     /** The per-user state descriptor with its processing-time TTL. */
@@ -167,6 +202,9 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(createStateDescriptor(config));
         forgottenAt = getRuntimeContext().getState(createForgottenDescriptor(config));
+        consumed = getRuntimeContext().getState(createConsumedDescriptor(config));
+        refreshedSubtasks = new LongCounter();
+        getRuntimeContext().addAccumulator(REFRESHED_SUBTASKS_ACCUMULATOR, refreshedSubtasks);
         tableDescriptor = createTableDescriptor();
         foldIn = config.foldIn();
         var metrics = getRuntimeContext().getMetricGroup();
@@ -177,6 +215,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         tableUpdates = metrics.counter(TABLE_UPDATES_METRIC);
         stale = metrics.counter(STALE_METRIC);
         rejected = metrics.counter(REJECTED_METRIC);
+        refreshedUsers = metrics.counter(REFRESHED_USERS_METRIC);
         metrics.gauge(TABLE_SIZE_METRIC, () -> table == null ? 0 : table.size());
         metrics.gauge(TABLE_VERSION_METRIC, () -> maxItemVersion);
     }
@@ -189,6 +228,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         events.inc();
         if (e.type == EventType.FORGET_USER) {
             state.clear();
+            consumed.clear();
             Long previous = forgottenAt.value();
             forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
             forgets.inc();
@@ -198,6 +238,14 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         if (forgotten != null && e.ts <= forgotten) {
             droppedAfterForget.inc();
             return;
+        }
+        ConsumedItems used = consumed.value();
+        if (exclusion.consumes(e)) {
+            // Recorded whatever the event's weight: a poor rating consumes the film as much as a good one.
+            used = used == null ? new ConsumedItems() : used;
+            if (used.add(e.itemId, ConsumedItems.DEFAULT_MAX)) {
+                consumed.update(used);
+            }
         }
         double value;
         if (config.implicit()) {
@@ -226,27 +274,10 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         }
         double evidence = s.touch(e.itemId, value, config.implicit(), config.maxRecentInteractions());
 
-        int n = s.size();
-        double[][] others = new double[n][];
-        double[] gram = config.implicit() ? items.gram() : null;
-        double[] touchedInit = null;
-        for (int j = 0; j < n; j++) {
-            others[j] = items.get(s.items[j]);
-            if (others[j] == null) {
-                others[j] = config.initialItemVector(s.items[j]);
-                if (gram != null) {
-                    // YᵀY must include every vector the solve uses, also those not yet published.
-                    if (gram == items.gram()) {
-                        gram = gram.clone();
-                    }
-                    ItemFactorTable.addOuter(gram, others[j], 1.0);
-                }
-                if (j == n - 1) {
-                    touchedInit = others[j];
-                }
-            }
-        }
-        double[] x = foldIn.solve(others, s.values, gram);
+        // Items the table does not hold yet take their deterministic initial vector in the solve;
+        // the touched one's goes to the item side with the update, which starts the item from it.
+        double[] touchedInit = items.get(e.itemId) == null ? config.initialItemVector(e.itemId) : null;
+        double[] x = foldIn(items, s);
         s.factors = x;
         s.eventTime = Math.max(s.eventTime, e.ts);
         state.update(s);
@@ -260,20 +291,79 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         out.collect(update);
 
         if (config.candidates() > 0 && items.size() > 0) {
-            AlsCandidates c = items.topN(x, config.candidates(), Arrays.asList(s.items));
+            AlsCandidates c = candidates(items, x, s, used, ctx.getBroadcastState(tableDescriptor));
             if (c.items.length > 0) {
                 c.userId = e.userId;
                 c.eventTime = e.ts;
-                c.categories = categories(c.items, ctx.getBroadcastState(tableDescriptor));
                 ctx.output(CANDIDATES, c);
             }
         }
+    }
+
+    /** The user's top-N from the table: neither the window's items nor consumed ones. */
+    private AlsCandidates candidates(ItemFactorTable items, double[] x, UserFactorState s, ConsumedItems used,
+                                     ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast) throws Exception {
+        AlsCandidates c = items.topN(x, config.candidates(), Arrays.asList(s.items), used);
+        c.categories = categories(c.items, broadcast);
+        return c;
+    }
+
+    /** The user's vector solved again from the window against the table as it is now. */
+    private double[] foldIn(ItemFactorTable items, UserFactorState s) {
+        int n = s.size();
+        double[][] others = new double[n][];
+        double[] gram = config.implicit() ? items.gram() : null;
+        for (int j = 0; j < n; j++) {
+            others[j] = items.get(s.items[j]);
+            if (others[j] == null) {
+                others[j] = config.initialItemVector(s.items[j]);
+                if (gram != null) {
+                    // YᵀY must include every vector the solve uses, also those not yet published.
+                    if (gram == items.gram()) {
+                        gram = gram.clone();
+                    }
+                    ItemFactorTable.addOuter(gram, others[j], 1.0);
+                }
+            }
+        }
+        return foldIn.solve(others, s.values, gram);
+    }
+
+    /**
+     * History has been read: each user of this subtask is folded in again against the final table
+     * and gets fresh candidates marked {@link AlsCandidates#refresh}, so that no user keeps a list
+     * built from the immature vectors of the time of their last event. The new vectors are stored.
+     */
+    private void refreshAll(Context ctx) throws Exception {
+        ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);
+        ItemFactorTable items = table(broadcast);
+        if (config.candidates() > 0 && items.size() > 0) {
+            ctx.applyToKeyedState(createStateDescriptor(config), (user, userState) -> {
+                UserFactorState s = userState.value();
+                if (s == null || s.size() == 0) {
+                    return;
+                }
+                s.factors = foldIn(items, s);
+                userState.update(s);
+                AlsCandidates c = candidates(items, s.factors, s, consumed.value(), broadcast);
+                c.userId = user;
+                c.eventTime = s.eventTime;
+                c.refresh = true;
+                ctx.output(CANDIDATES, c);
+                refreshedUsers.inc();
+            });
+        }
+        refreshedSubtasks.add(1);
     }
 
     @Override
     public void processBroadcastElement(ItemFactorUpdate u, Context ctx, Collector<UserFactorUpdate> out)
             throws Exception {
         if (u == null || u.itemId == null) {
+            return;
+        }
+        if (u.isRefreshAll()) {
+            refreshAll(ctx);
             return;
         }
         BroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);

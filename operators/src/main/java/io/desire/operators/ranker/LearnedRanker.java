@@ -126,7 +126,7 @@ public final class LearnedRanker implements Serializable {
         RankingFeatures.Builder builder = features.builder().user(user).context(geoCell, timeBucket, deviceClass);
         for (Merged m : merge(candidates, exclude).values()) {
             HashedFeatures x = builder.item(m.itemId, m.category).alsScore(m.als).contextPopularity(m.popularity)
-                    .recencyHours(m.recency).build();
+                    .recencyHours(m.recency).sources(m.sourceScores, m.sourceRanks).build();
             double p = trained ? weights.score(x) : 0.5;
             scored.add(new Scored(m, x, p));
         }
@@ -162,6 +162,7 @@ public final class LearnedRanker implements Serializable {
                 .alsScore(c.alsScore)
                 .contextPopularity(c.contextPopularity)
                 .recencyHours(c.recencyHours)
+                .sources(c.sourceScores, c.sourceRanks)
                 .build();
     }
 
@@ -207,9 +208,13 @@ public final class LearnedRanker implements Serializable {
         double popularity;
         double recency;
         double prior;
+        double[] sourceScores;
+        int[] sourceRanks;
         final Set<String> reasons = new LinkedHashSet<>();
 
         Merged(RankerCandidate c) {
+            sourceScores = c.sourceScores;
+            sourceRanks = c.sourceRanks;
             itemId = c.itemId;
             category = c.category;
             als = c.alsScore;
@@ -233,6 +238,10 @@ public final class LearnedRanker implements Serializable {
                 recency = c.recencyHours;
             }
             prior = Math.max(prior, c.prior);
+            if (sourceScores == null) {
+                sourceScores = c.sourceScores;
+                sourceRanks = c.sourceRanks;
+            }
             addReasons(c.reasons);
         }
 

@@ -24,6 +24,10 @@ public class RankerCandidate {
     public double prior;
     /** Reason codes of the sources that proposed the item, e.g. {@code context_trending}. */
     public String[] reasons = new String[0];
+    /** Per {@link io.desire.features.serving.CandidateSource} ordinal: normalised score; null when unknown. */
+    public double[] sourceScores;
+    /** Per source ordinal: 0-based rank, −1 where the source did not propose the item; null when unknown. */
+    public int[] sourceRanks;
 
     public RankerCandidate() {}
 
@@ -49,6 +53,23 @@ public class RankerCandidate {
     public RankerCandidate withRecencyHours(double hours) {
         this.recencyHours = hours;
         return this;
+    }
+
+    /** The candidate pool's view of the item: every source's score and rank. */
+    public static RankerCandidate of(io.desire.features.serving.CandidatePool.Candidate c) {
+        io.desire.features.serving.CandidateSource[] sources = io.desire.features.serving.CandidateSource.values();
+        RankerCandidate r = of(c.item(), c.category(), c.reasons().toArray(new String[0]));
+        r.sourceScores = new double[sources.length];
+        r.sourceRanks = new int[sources.length];
+        double prior = 0;
+        for (io.desire.features.serving.CandidateSource s : sources) {
+            r.sourceScores[s.ordinal()] = c.score(s);
+            r.sourceRanks[s.ordinal()] = c.rank(s);
+            if (c.rank(s) >= 0) {
+                prior = Math.max(prior, 1.0 / (1 + c.rank(s)));
+            }
+        }
+        return r.withPrior(prior);
     }
 
     public RankerCandidate withPrior(double score) {

@@ -3,29 +3,28 @@ package io.desire.operators.ranker;
 import io.desire.features.event.Event;
 import io.desire.features.ftrl.UserSummary;
 import io.desire.features.profile.UserProfile;
-import io.desire.features.ranking.TrendingItems;
-import io.desire.operators.als.AlsCandidates;
+import io.desire.features.serving.CandidatePool;
 import io.desire.operators.feedback.NegativeSampler;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Training examples for data without impressions, built where the ranker's inputs live: each
- * positive event yields one positive for its item and {@link NegativeSampler#negativesPerPositive()}
- * negatives drawn from the items popular in the same context (the context's trending list, else
- * global popularity) that the user has not interacted with.
+ * Training examples for data without impressions, built where the ranker's inputs live and from the
+ * distribution serving ranks: each positive event whose item is among the user's merged candidates
+ * ({@link CandidatePool}: every source's proposal, consumed items excluded) yields one positive for
+ * it and {@link NegativeSampler#negativesPerPositive()} negatives drawn from the other candidates of
+ * the same pool. A positive outside the pool yields nothing: the ranker only ever orders the pool, so
+ * examples of other items would teach it to tell "proposed" from "not proposed" instead of which
+ * proposal the user takes.
  *
  * <p><b>Positive:</b> a click, add-to-cart or purchase, or a rating of at least
  * {@value #POSITIVE_RATING} — what the ranker predicts. Views and impressions are not labels.
  *
- * <p><b>No look-ahead:</b> features are built from the profile as it was <em>before</em> the event and
- * from the candidates' signals of the moment ({@link HybridCandidates#describe}), through the same
- * {@link LearnedRanker#featuresOf} serving uses, so what the learner sees is what the ranker scores.
- * Deterministic: the draw depends only on the sampler's seed, the user, item and event time.
+ * <p><b>No look-ahead:</b> the pool and the features are built from the state as it was
+ * <em>before</em> the event, through the same {@link LearnedRanker#featuresOf} serving uses, so what
+ * the learner sees is what the ranker scores. Deterministic: the draw depends only on the sampler's
+ * seed, the user, item, event time and the pool.
  */
 public final class SampledExamples implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -54,45 +53,32 @@ public final class SampledExamples implements Serializable {
     }
 
     /**
-     * The examples of {@code e}, or none when it is not {@linkplain #isPositive positive}.
+     * The examples of {@code e}, or none when it is not {@linkplain #isPositive positive} or its item
+     * is not in {@code pool}.
      *
      * @param before the user's profile before {@code e}; null for a new user
+     * @param pool the user's merged candidates in the event's context, built before {@code e}
      */
-    public List<TrainingExample> of(Event e, UserProfile before, TrendingItems context, TrendingItems global,
-                                    AlsCandidates als, HybridCandidates candidates, LearnedRanker ranker) {
-        if (!isPositive(e)) {
+    public List<TrainingExample> of(Event e, UserProfile before, CandidatePool pool, LearnedRanker ranker) {
+        if (!isPositive(e) || pool.get(e.itemId) == null) {
             return List.of();
         }
         UserSummary user = before == null ? UserSummary.anonymous() : UserSummary.of(before);
         List<TrainingExample> out = new ArrayList<>(1 + sampler.negativesPerPositive());
-        out.add(example(e, user, e.itemId, e.category, 1, context, als, candidates, ranker));
-        TrendingItems popular = context != null && context.size() > 0 ? context : global;
-        if (popular == null || popular.size() == 0) {
-            return out;
+        out.add(example(e, user, pool.get(e.itemId), 1, ranker));
+        List<String> items = new ArrayList<>(pool.size());
+        for (CandidatePool.Candidate c : pool.candidates()) {
+            items.add(c.item());
         }
-        String[] negatives = sampler.draw(e.userId, e.itemId, e.ts, popular.items, consumed(before));
-        for (String item : negatives) {
-            int at = Arrays.asList(popular.items).indexOf(item);
-            String category = popular.categories != null && at >= 0 && at < popular.categories.length
-                    ? popular.categories[at] : null;
-            out.add(example(e, user, item, category, 0, context, als, candidates, ranker));
+        for (String item : sampler.draw(e.userId, e.itemId, e.ts, items.toArray(new String[0]), null)) {
+            out.add(example(e, user, pool.get(item), 0, ranker));
         }
         return out;
     }
 
-    private static TrainingExample example(Event e, UserSummary user, String item, String category, int label,
-                                           TrendingItems context, AlsCandidates als, HybridCandidates candidates,
+    private static TrainingExample example(Event e, UserSummary user, CandidatePool.Candidate c, int label,
                                            LearnedRanker ranker) {
-        RankerCandidate c = candidates.describe(item, category, context, als);
-        return new TrainingExample(ranker.featuresOf(user, e.geoCell, e.timeBucket, e.deviceClass, c), label, 1.0, e.ts);
-    }
-
-    private static Set<String> consumed(UserProfile p) {
-        Set<String> s = new HashSet<>();
-        if (p != null) {
-            s.addAll(Arrays.asList(p.items.keys));
-            s.addAll(Arrays.asList(p.purchased));
-        }
-        return s;
+        return new TrainingExample(ranker.featuresOf(user, e.geoCell, e.timeBucket, e.deviceClass, RankerCandidate.of(c)),
+                label, 1.0, e.ts);
     }
 }

@@ -1,0 +1,37 @@
+package io.desire.jobs.backfill;
+
+import io.desire.jobs.config.ConfigKeys;
+import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.ModelUpdateCodec;
+import io.desire.operators.als.ItemFactorUpdate;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends the "history read" signal ({@link ItemFactorUpdate#refreshAll}) on the item-vector topic, so
+ * that every ALS user subtask re-folds its users against the final item vectors and every user's
+ * documents are ranked once more with the final models — without ending event time, so the state
+ * stays that of the cut-over. It goes through the topic (not a side channel) so it reaches every
+ * subtask after the vectors published before it.
+ */
+final class RefreshSignal {
+    private RefreshSignal() {}
+
+    static void send(JobConfig cfg, long eventTime) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ItemFactorUpdate signal = ItemFactorUpdate.refreshAll(eventTime);
+            producer.send(new ProducerRecord<>(cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
+                    signal.itemId.getBytes(StandardCharsets.UTF_8), ModelUpdateCodec.encode(signal)))
+                    .get(60, TimeUnit.SECONDS);
+        }
+    }
+}
