@@ -32,7 +32,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link HistoryFormat#JSONL}: the line as it is.
  *   <li>{@link HistoryFormat#CSV}: the first non-blank line is a header of contract field names
- *       ({@link #CSV_FIELDS}; case and surrounding blanks ignored; other columns ignored). Cells follow
+ *       ({@link #CSV_FIELDS}; case and surrounding blanks ignored). Other columns with a name are custom
+ *       context attributes, written as strings under {@code context} (all of them, or those the
+ *       {@link ContextColumns} select; the parser normalises and bounds them). Cells follow
  *       RFC 4180 (quoted cells hold commas and doubled quotes; a quoted cell cannot span lines). An
  *       empty cell leaves the field out. {@code value}, {@code price}, {@code lat}, {@code lon} become
  *       JSON numbers when they are JSON numbers, {@code available} a boolean when it is true/false,
@@ -75,6 +77,8 @@ public final class HistoryLines {
     private static final byte IGNORED = 0;
     private static final byte TOP_LEVEL = 1;
     private static final byte CONTEXT = 2;
+    /** A column that is not an event field, written under {@code context} as a custom attribute. */
+    private static final byte ATTRIBUTE = 3;
 
     /** How a CSV column is written. */
     private enum Kind { STRING, NUMBER, BOOLEAN, LIST }
@@ -92,6 +96,7 @@ public final class HistoryLines {
 
     private final HistoryFormat format;
     private final String fileName;
+    private final ContextColumns contextColumns;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -101,19 +106,28 @@ public final class HistoryLines {
     private boolean started;
     /** CSV: the column names, lower-cased; null before the header or when the header is unusable. */
     private String[] columns;
-    /** CSV: per column, {@link #IGNORED}, {@link #TOP_LEVEL} or {@link #CONTEXT}. */
+    /** CSV: per column, {@link #IGNORED}, {@link #TOP_LEVEL}, {@link #CONTEXT} or {@link #ATTRIBUTE}. */
     private byte[] roles;
     /** MovieLens: the layout, known from the first non-blank line. */
     private MovieLensLayout layout;
 
-    private HistoryLines(HistoryFormat format, String fileName) {
+    private HistoryLines(HistoryFormat format, String fileName, ContextColumns contextColumns) {
         this.format = Objects.requireNonNull(format, "format");
         this.fileName = fileName == null ? "" : fileName;
+        this.contextColumns = Objects.requireNonNull(contextColumns, "contextColumns");
     }
 
-    /** A converter for the lines of the file named {@code fileName} (its name tells MovieLens layouts apart). */
+    /**
+     * A converter for the lines of the file named {@code fileName} (its name tells MovieLens layouts
+     * apart); CSV columns that are not event fields become context attributes.
+     */
     public static HistoryLines forFile(HistoryFormat format, String fileName) {
-        return new HistoryLines(format, fileName);
+        return new HistoryLines(format, fileName, ContextColumns.ALL);
+    }
+
+    /** As {@link #forFile(HistoryFormat, String)}, with the CSV columns {@code contextColumns} selects as attributes. */
+    public static HistoryLines forFile(HistoryFormat format, String fileName, ContextColumns contextColumns) {
+        return new HistoryLines(format, fileName, contextColumns);
     }
 
     /**
@@ -158,7 +172,8 @@ public final class HistoryLines {
                 roles = new byte[columns.length];
                 for (int i = 0; i < columns.length; i++) {
                     roles[i] = CSV_FIELDS.contains(columns[i]) ? TOP_LEVEL
-                            : CSV_CONTEXT_FIELDS.contains(columns[i]) ? CONTEXT : IGNORED;
+                            : CSV_CONTEXT_FIELDS.contains(columns[i]) ? CONTEXT
+                            : contextColumns.includes(columns[i]) ? ATTRIBUTE : IGNORED;
                 }
             }
             return null;
@@ -185,7 +200,7 @@ public final class HistoryLines {
                 String cell = cells.get(i);
                 if (!cell.isEmpty() && roles[i] == TOP_LEVEL) {
                     writeField(g, cols[i], cell);
-                } else if (!cell.isEmpty() && roles[i] == CONTEXT) {
+                } else if (!cell.isEmpty() && (roles[i] == CONTEXT || roles[i] == ATTRIBUTE)) {
                     context = true;
                 }
             }
@@ -195,6 +210,8 @@ public final class HistoryLines {
                     String cell = cells.get(i);
                     if (!cell.isEmpty() && roles[i] == CONTEXT) {
                         writeField(g, cols[i], cell);
+                    } else if (!cell.isEmpty() && roles[i] == ATTRIBUTE) {
+                        g.writeStringField(cols[i], cell);
                     }
                 }
                 g.writeEndObject();

@@ -36,11 +36,53 @@ class HistoryLinesTest {
 
         assertThat(text(json)).isEqualTo("{\"event_id\":\"e1\",\"ts\":\"2025-05-31T10:00:00Z\",\"type\":\"rate\","
                 + "\"user_id\":\"u-1\",\"item_id\":\"sku-42\",\"value\":4.5,"
-                + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
+                + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\","
+                + "\"shop_notes\":\"ignored\"}}");
         Event e = valid(json);
         assertThat(e.value).isEqualTo(4.5);
         assertThat(e.deviceClass).isEqualTo("mobile");
         assertThat(e.geoCell).isNotEqualTo("unknown");
+        assertThat(e.attribute("shop_notes")).isEqualTo("ignored");
+    }
+
+    @Test
+    void csvColumnsThatAreNotEventFieldsBecomeContextAttributes() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes(",event_id,ts,type,user_id,item_id,Weather,companion,temperature,device"));
+
+        Event e = valid(lines.convert(bytes("0,e1,1767225600000,view,u1,i1, Rain ,Kids,21.5,phone")));
+
+        assertThat(e.attributeKeys).as("the unnamed index column is not an attribute")
+                .containsExactly("companion", "temperature", "weather");
+        assertThat(e.attributeValues).containsExactly("kids", "21.5", "rain");
+        assertThat(e.deviceClass).isEqualTo("mobile");
+        Event empty = valid(lines.convert(bytes("1,e2,1767225600000,view,u1,i1,,,,")));
+        assertThat(empty.attributeKeys).as("empty cells are absent").isNull();
+    }
+
+    @Test
+    void onlyTheConfiguredContextColumnsBecomeAttributes() {
+        String header = "event_id,ts,type,user_id,item_id,weather,companion,comment";
+        String row = "e1,1767225600000,view,u1,i1,rain,kids,a long free text that is not an attribute";
+
+        HistoryLines listed = HistoryLines.forFile(HistoryFormat.CSV, "events.csv", ContextColumns.parse(" Weather, companion "));
+        listed.convert(bytes(header));
+        Event e = valid(listed.convert(bytes(row)));
+        assertThat(e.attributeKeys).containsExactly("companion", "weather");
+
+        HistoryLines none = HistoryLines.forFile(HistoryFormat.CSV, "events.csv", ContextColumns.parse("none"));
+        none.convert(bytes(header));
+        assertThat(text(none.convert(bytes(row)))).doesNotContain("context");
+        assertThat(valid(none.convert(bytes(row))).attributeKeys).isNull();
+    }
+
+    @Test
+    void csvAttributeValuesOutOfBoundsBecomeDeadLetters() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes("event_id,ts,type,user_id,item_id,comment"));
+
+        assertThat(reason(lines.convert(bytes("e1,1767225600000,view,u1,i1," + "x".repeat(129)))))
+                .isEqualTo(RejectReason.BAD_CONTEXT_ATTRIBUTE);
     }
 
     @Test
