@@ -47,7 +47,9 @@ import java.util.Objects;
  *       movie ({@code movies.csv} with its header, {@code movies.dat}) becomes an {@code item} event
  *       {@code {"event_id":"ml-item-<movie>","ts":631152000000,"type":"item",
  *       "item_id":"<movie>","category":"<first genre>","tags":[<genres>]}} (no category and no tags for
- *       {@code (no genres listed)}). Titles are not kept.
+ *       {@code (no genres listed)}); so does a line of MovieLens 100K's {@code u.item} (pipe-separated,
+ *       Latin-1; the genres are those of its set flags in {@link #U_ITEM_GENRES} order, {@code unknown}
+ *       left out). Titles are not kept.
  * </ul>
  *
  * <p>Not thread-safe; cheap to create.
@@ -70,6 +72,15 @@ public final class HistoryLines {
     public static final long MOVIE_ITEM_TS = ParserConfig.DEFAULT_EARLIEST_TIMESTAMP.toEpochMilli();
     /** The MovieLens genre list that means "none". */
     static final String NO_GENRES = "(no genres listed)";
+    /**
+     * The genres of MovieLens 100K's {@code u.item} flags, in column order (as its {@code u.genre} lists
+     * them); the first, {@code unknown}, means "none" and is never a category or a tag.
+     */
+    public static final List<String> U_ITEM_GENRES = List.of("unknown", "Action", "Adventure", "Animation",
+            "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical",
+            "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western");
+    /** Fields of a {@code u.item} line before its genre flags: id, title, release date, video release date, URL. */
+    private static final int U_ITEM_LEADING_FIELDS = 5;
     private static final java.util.regex.Pattern JSON_NUMBER =
             java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
@@ -85,7 +96,7 @@ public final class HistoryLines {
 
     /** The MovieLens file layouts. */
     enum MovieLensLayout {
-        RATINGS_CSV(","), U_DATA("\t"), RATINGS_DAT("::"), MOVIES_CSV(","), MOVIES_DAT("::");
+        RATINGS_CSV(","), U_DATA("\t"), RATINGS_DAT("::"), MOVIES_CSV(","), MOVIES_DAT("::"), U_ITEM("|");
 
         final String separator;
 
@@ -360,8 +371,10 @@ public final class HistoryLines {
                 return null;
             }
         }
-        boolean movies = layout == MovieLensLayout.MOVIES_CSV || layout == MovieLensLayout.MOVIES_DAT;
-        String text = decode(line);
+        boolean movies = layout == MovieLensLayout.MOVIES_CSV || layout == MovieLensLayout.MOVIES_DAT
+                || layout == MovieLensLayout.U_ITEM;
+        // u.item is Latin-1 by definition: every byte is a character, so accented titles never fail it.
+        String text = layout == MovieLensLayout.U_ITEM ? new String(line, StandardCharsets.ISO_8859_1) : decode(line);
         if (text == null && movies) {
             // ml-1m's movies.dat is Latin-1; only its titles are non-ASCII, and titles are not kept.
             text = new String(line, StandardCharsets.ISO_8859_1);
@@ -382,6 +395,9 @@ public final class HistoryLines {
         }
         if (name.endsWith(".data")) {
             return MovieLensLayout.U_DATA;
+        }
+        if (name.endsWith(".item")) {
+            return MovieLensLayout.U_ITEM;
         }
         if (!name.endsWith(".csv")) {
             if (firstLine.contains("::")) {
@@ -441,6 +457,9 @@ public final class HistoryLines {
     }
 
     private byte[] movie(String text) {
+        if (layout == MovieLensLayout.U_ITEM) {
+            return uItem(text);
+        }
         List<String> f;
         if (layout == MovieLensLayout.MOVIES_CSV) {
             f = splitCsv(text);
@@ -463,6 +482,37 @@ public final class HistoryLines {
                 }
             }
         }
+        return item(movie, genres);
+    }
+
+    /**
+     * A {@code u.item} line: {@code id|title|release date|video release date|IMDb URL|19 genre flags}.
+     * The flags are read from the end, so a title holding {@code |} does not shift them; each must be
+     * {@code 0} or {@code 1}.
+     */
+    private byte[] uItem(String text) {
+        List<String> f = splitList(text);
+        int genreCount = U_ITEM_GENRES.size();
+        if (f.size() < U_ITEM_LEADING_FIELDS + genreCount || f.get(0).isBlank()) {
+            return null;
+        }
+        List<String> genres = new ArrayList<>();
+        int first = f.size() - genreCount;
+        for (int g = 0; g < genreCount; g++) {
+            String flag = f.get(first + g).strip();
+            if (flag.equals("1")) {
+                if (g > 0) {
+                    genres.add(U_ITEM_GENRES.get(g));
+                }
+            } else if (!flag.equals("0")) {
+                return null;
+            }
+        }
+        return item(f.get(0).strip(), genres);
+    }
+
+    /** The {@code item} event of a movie: the first genre as category (none without genres), all as tags. */
+    private byte[] item(String movie, List<String> genres) {
         try (JsonGenerator g = generator()) {
             g.writeStartObject();
             g.writeStringField("event_id", "ml-item-" + movie);

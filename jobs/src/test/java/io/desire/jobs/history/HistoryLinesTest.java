@@ -238,6 +238,61 @@ class HistoryLinesTest {
         assertThat(e.tags).containsExactly("Drama", "War");
     }
 
+    /** Lines shaped like MovieLens 100K's u.item (made up here): 5 leading fields, then 19 genre flags. */
+    static final String U_ITEM_TOY = "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0";
+    static final String U_ITEM_ACCENTED = "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0";
+    static final String U_ITEM_UNKNOWN = "267|unknown||||1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0";
+    static final String U_ITEM_UNKNOWN_AND_DRAMA = "999|Some (1996)|||x|1|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0";
+
+    @Test
+    void movieLens100kItemsBecomeItemEventsWithTheGenresOfTheirFlags() {
+        HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ml-100k/u.item");
+
+        byte[] toyStory = items.convert(bytes(U_ITEM_TOY));
+        assertThat(text(toyStory)).isEqualTo("{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
+                + "\"item_id\":\"1\",\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
+        Event toy = valid(toyStory);
+        assertThat(toy.category).isEqualTo("Animation");
+        assertThat(toy.tags).containsExactly("Animation", "Children's", "Comedy");
+
+        Event unknown = valid(items.convert(bytes(U_ITEM_UNKNOWN)));
+        assertThat(unknown.itemId).isEqualTo("267");
+        assertThat(unknown.category).as("unknown is no category").isNull();
+        assertThat(unknown.tags).isEmpty();
+        Event drama = valid(items.convert(bytes(U_ITEM_UNKNOWN_AND_DRAMA)));
+        assertThat(drama.category).isEqualTo("Drama");
+        assertThat(drama.tags).containsExactly("Drama");
+    }
+
+    @Test
+    void movieLens100kItemsAreLatin1() {
+        HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "u.item");
+        byte[] latin1 = U_ITEM_ACCENTED.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(latin1).contains((byte) 0xE9); // not UTF-8
+
+        Event e = valid(items.convert(latin1));
+
+        assertThat(e.itemId).isEqualTo("73");
+        assertThat(e.category).isEqualTo("Drama");
+        assertThat(e.tags).containsExactly("Drama", "War");
+        assertThat(HistoryLines.U_ITEM_GENRES).hasSize(19).startsWith("unknown", "Action").endsWith("Western");
+    }
+
+    @Test
+    void malformedMovieLens100kItemLinesPassThroughAsDeadLetters() {
+        HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "u.item");
+        byte[] tooFewFlags = bytes("5|Short (1995)|||x|0|1|0");
+        byte[] badFlag = bytes("6|Bad (1995)|||x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|yes");
+        byte[] noId = bytes(" |No id|||x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0");
+        for (byte[] line : new byte[][] {tooFewFlags, badFlag, noId}) {
+            assertThat(items.convert(line)).as(text(line)).isEqualTo(line);
+            assertThat(reason(line)).isEqualTo(RejectReason.NOT_JSON);
+        }
+        // a title holding the separator does not shift the flags, which are read from the end
+        Event piped = valid(items.convert(bytes("7|A|B (1995)|||x|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0")));
+        assertThat(piped.category).isEqualTo("Action");
+    }
+
     @Test
     void skippingTheHeaderStillSetsTheColumns() {
         HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
