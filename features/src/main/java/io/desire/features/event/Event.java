@@ -33,6 +33,14 @@ public class Event {
     /** Resolved context: mobile, tablet, desktop, tv or other. */
     public String deviceClass;
 
+    /**
+     * Custom context attributes ({@link ContextAttributes}): the keys of {@code context} beyond the
+     * resolved ones, normalised, distinct and sorted; {@code null} when the event has none.
+     */
+    public String[] attributeKeys;
+    /** The values of {@link #attributeKeys}, normalised, at the same positions; {@code null} when none. */
+    public String[] attributeValues;
+
     /** Item category: carried by {@code item} events, filled in on behaviour events by catalog enrichment. */
     public String category;
     /** Item tags ({@code item} events). */
@@ -54,6 +62,11 @@ public class Event {
         return ContextDefaults.contextKey(geoCell, timeBucket, deviceClass);
     }
 
+    /** The value of the custom context attribute {@code key}, or {@code null} when the event lacks it. */
+    public String attribute(String key) {
+        return ContextAttributes.valueOf(attributeKeys, attributeValues, key);
+    }
+
     /** A field-by-field copy, so operators can enrich without mutating their input. */
     public Event copy() {
         Event e = new Event();
@@ -68,6 +81,8 @@ public class Event {
         e.geoCell = geoCell;
         e.timeBucket = timeBucket;
         e.deviceClass = deviceClass;
+        e.attributeKeys = attributeKeys == null ? null : attributeKeys.clone();
+        e.attributeValues = attributeValues == null ? null : attributeValues.clone();
         e.category = category;
         e.tags = tags == null ? null : tags.clone();
         e.price = price;
@@ -98,6 +113,8 @@ public class Event {
                 && Objects.equals(geoCell, e.geoCell)
                 && Objects.equals(timeBucket, e.timeBucket)
                 && Objects.equals(deviceClass, e.deviceClass)
+                && Arrays.equals(attributeKeys, e.attributeKeys)
+                && Arrays.equals(attributeValues, e.attributeValues)
                 && Objects.equals(category, e.category)
                 && Arrays.equals(tags, e.tags)
                 && Objects.equals(price, e.price)

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * required fields are set and whose context parts ({@code geoCell}, {@code timeBucket},
  * {@code deviceClass}) are never {@code null}, or a {@link DeadLetter} with one {@link RejectReason},
  * a detail that names the field and the problem (never the whole payload), and the record's raw bytes
- * and source. Raw coordinates never leave the parser: only their geohash cell does. When a record has
+ * and source. Raw coordinates never leave the parser: only their geohash cell does. Keys of
+ * {@code context} beyond the resolved ones become the event's custom attributes ({@link ContextAttributes}),
+ * normalised and sorted. When a record has
  * several problems, the first one found is reported: field problems in the order the fields appear,
  * then missing required fields.
  *
@@ -362,13 +364,88 @@ public final class EventParser implements Serializable {
                     ok = firstTimeInContext(s, C_TZ, name) && readZone(p, cv, s);
                     break;
                 default:
-                    p.skipChildren();
-                    ok = true;
+                    ok = readAttribute(p, name, cv, s);
             }
             if (!ok) {
                 return false;
             }
         }
+        return true;
+    }
+
+    /**
+     * A custom context attribute ({@link ContextAttributes}): a string, number or boolean under a key
+     * the contract does not resolve. {@code null} and blank strings are absent; objects, arrays, keys
+     * or values out of bounds, and one attribute too many are {@code BAD_CONTEXT_ATTRIBUTE}; a key seen
+     * twice (after normalisation) is {@code DUPLICATE_FIELD}. Details name the key, never the value.
+     */
+    private static boolean readAttribute(JsonParser p, String rawKey, JsonToken v, Scratch s) throws IOException {
+        String key = ContextAttributes.normalize(rawKey);
+        if (key.isEmpty()) {
+            p.skipChildren();
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context has a blank key");
+        }
+        if (key.length() > ContextAttributes.MAX_KEY_CHARS) {
+            p.skipChildren();
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context key " + snippet(key) + " has " + key.length()
+                    + " characters, the limit is " + ContextAttributes.MAX_KEY_CHARS);
+        }
+        int control = ContextAttributes.indexOfControl(key);
+        if (control >= 0) {
+            p.skipChildren();
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, String.format(
+                    "context key %s contains the control character U+%04X", snippet(key), (int) key.charAt(control)));
+        }
+        if (ContextAttributes.RESERVED_KEYS.contains(key)) {
+            p.skipChildren();
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context key " + snippet(rawKey)
+                    + " is context." + key + " in another case or with blanks; context keys are case-sensitive");
+        }
+        String text;
+        switch (v) {
+            case VALUE_NULL:
+                return true;
+            case VALUE_STRING:
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                text = p.getText();
+                break;
+            case VALUE_TRUE:
+                text = "true";
+                break;
+            case VALUE_FALSE:
+                text = "false";
+                break;
+            default:
+                p.skipChildren();
+                return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                        "context." + key + " must be a string, number or boolean, got " + describe(v));
+        }
+        String value = ContextAttributes.normalize(text);
+        if (value.isEmpty()) {
+            return true;
+        }
+        if (value.length() > ContextAttributes.MAX_VALUE_CHARS) {
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context." + key + " has " + value.length()
+                    + " characters, the limit is " + ContextAttributes.MAX_VALUE_CHARS);
+        }
+        control = ContextAttributes.indexOfControl(value);
+        if (control >= 0) {
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, String.format(
+                    "context.%s contains the control character U+%04X at index %d", key, (int) value.charAt(control), control));
+        }
+        for (int a = 0; a < s.attributeCount; a++) {
+            if (s.attributeKeys[a].equals(key)) {
+                return s.fail(RejectReason.DUPLICATE_FIELD, "context." + key + " appears more than once");
+            }
+        }
+        if (s.attributeCount == ContextAttributes.MAX_ATTRIBUTES) {
+            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context has more than "
+                    + ContextAttributes.MAX_ATTRIBUTES + " custom attributes (at context." + key + ")");
+        }
+        s.attributeKeys[s.attributeCount] = key;
+        s.attributeValues[s.attributeCount] = value;
+        s.attributeCount++;
         return true;
     }
 
@@ -762,6 +839,11 @@ public final class EventParser implements Serializable {
         }
         e.timeBucket = context.timeBucket(s.ts, s.zone);
         e.deviceClass = context.deviceClass(s.device, s.os);
+        if (s.attributeCount > 0) {
+            String[][] attributes = ContextAttributes.sorted(s.attributeKeys, s.attributeValues, s.attributeCount);
+            e.attributeKeys = attributes[0];
+            e.attributeValues = attributes[1];
+        }
         if (type == EventType.ITEM) {
             e.category = s.category;
             e.tags = s.tags;
@@ -961,6 +1043,10 @@ public final class EventParser implements Serializable {
         String device;
         String os;
         ZoneId zone;
+        /** Custom context attributes read so far: the first {@link #attributeCount} entries. */
+        final String[] attributeKeys = new String[ContextAttributes.MAX_ATTRIBUTES];
+        final String[] attributeValues = new String[ContextAttributes.MAX_ATTRIBUTES];
+        int attributeCount;
 
         String category;
         String[] tags;
@@ -998,6 +1084,11 @@ public final class EventParser implements Serializable {
             device = null;
             os = null;
             zone = null;
+            for (int a = 0; a < attributeCount; a++) {
+                attributeKeys[a] = null;
+                attributeValues[a] = null;
+            }
+            attributeCount = 0;
             category = null;
             tags = null;
             price = null;

@@ -42,6 +42,12 @@ public enum RejectReason {
     TRAILING_GARBAGE,
     /** A field of the contract appears twice in the same object, so its value is ambiguous. */
     DUPLICATE_FIELD,
+    /**
+     * A custom context attribute ({@link ContextAttributes}) is unusable: its value is an object or an
+     * array, its key or value is too long or holds a control character, its key is blank or a reserved
+     * context key in another case, or the context has too many attributes.
+     */
+    BAD_CONTEXT_ATTRIBUTE,
     /** The parser failed unexpectedly on this record; a bug to report together with the raw bytes. */
     INTERNAL_ERROR
 }

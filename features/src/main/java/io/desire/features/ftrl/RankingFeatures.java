@@ -17,6 +17,8 @@ import java.util.Arrays;
  *   <li>with context (the default): geo cell {@code g}, time bucket {@code t}, device {@code d};
  *       context × item crosses {@code g×i, t×i, d×i, g×c, t×c, d×c}; user × context × item crosses
  *       {@code s×t×c, s×d×c};</li>
+ *   <li>with context and custom context attributes ({@link Builder#attributes}): per attribute
+ *       {@code a} = {@code key=value}, the feature {@code a} and the crosses {@code a×i, a×c};</li>
  *   <li>numeric: ALS score clipped to ±{@value #MAX_ALS}; context popularity as {@code log(1 + p)};
  *       recency as the freshness {@code 1 / (1 + ageHours / 24)} (1 for brand new, ½ after a day);
  *       the user's share of affinity for the item's category (left out when 0).</li>
@@ -49,6 +51,8 @@ public final class RankingFeatures implements Serializable {
     static final String TIME = "t";
     static final String DEVICE = "d";
     static final String NUMERIC = "n";
+    /** Namespace of custom context attributes; the value is {@code key=value}. */
+    static final String ATTRIBUTE = "a";
 
     private final FeatureHasher hasher;
     private final boolean contextFeatures;
@@ -129,6 +133,8 @@ public final class RankingFeatures implements Serializable {
         private double ageHours = Double.NaN;
         private double[] sourceScores;
         private int[] sourceRanks;
+        /** Tokens of the custom context attributes, one per attribute. */
+        private int[] attributeTokens = new int[0];
         /** Tokens of the user's and the context's parts, computed at the first build after they change. */
         private Prefix prefix;
 
@@ -151,6 +157,34 @@ public final class RankingFeatures implements Serializable {
         public Builder item(String itemId, String itemCategory) {
             this.item = itemId;
             this.category = itemCategory;
+            return this;
+        }
+
+        /**
+         * The event's custom context attributes ({@code Event.attributeKeys}, {@code Event.attributeValues}),
+         * parallel arrays; {@code null} (both) for none. Entries with a {@code null} or empty key or value are
+         * skipped. Like {@link #context}, they stay for every item built next.
+         *
+         * @throws IllegalArgumentException when only one array is given or their lengths differ
+         */
+        public Builder attributes(String[] keys, String[] values) {
+            if (keys == null && values == null) {
+                this.attributeTokens = new int[0];
+                return this;
+            }
+            if (keys == null || values == null || keys.length != values.length) {
+                throw new IllegalArgumentException("attribute keys and values must be parallel arrays of one length"
+                        + " (or both null), got " + (keys == null ? "null" : keys.length + " keys") + " and "
+                        + (values == null ? "null" : values.length + " values"));
+            }
+            int[] tokens = new int[keys.length];
+            int n = 0;
+            for (int a = 0; a < keys.length; a++) {
+                if (nonEmpty(keys[a]) != null && nonEmpty(values[a]) != null) {
+                    tokens[n++] = hasher.token(ATTRIBUTE, keys[a] + '=' + values[a]);
+                }
+            }
+            this.attributeTokens = Arrays.copyOf(tokens, n);
             return this;
         }
 
@@ -228,6 +262,15 @@ public final class RankingFeatures implements Serializable {
                             acc.add(hasher.bucketOf(FeatureHasher.crossTokens(
                                     FeatureHasher.crossTokens(p.segmentToken, vt), ct)), 1.0);
                         }
+                    }
+                }
+                for (int at : attributeTokens) {
+                    acc.add(hasher.bucketOf(at), 1.0);
+                    if (i != null) {
+                        acc.add(cross(at, it), 1.0);
+                    }
+                    if (c != null) {
+                        acc.add(cross(at, ct), 1.0);
                     }
                 }
             }

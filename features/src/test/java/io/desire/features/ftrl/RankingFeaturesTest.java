@@ -1,6 +1,7 @@
 package io.desire.features.ftrl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.desire.features.event.Event;
@@ -60,6 +61,56 @@ class RankingFeaturesTest {
         assertThat(x.size()).isLessThanOrEqualTo(2);
         assertThat(x.values[0] + (x.size() > 1 ? x.values[1] : 0.0))
                 .isCloseTo(19 + 0.8 + 1.0 + 0.5 + 0.75, within(1e-9));
+    }
+
+    @Test
+    void contextAttributesAddTheirFeatureAndCrossesWithItemAndCategory() {
+        RankingFeatures rf = new RankingFeatures(HASHER);
+        HashedFeatures without = full(rf);
+        HashedFeatures with = rf.builder()
+                .user(USER)
+                .context("u4pruy", "weekday-evening", "mobile")
+                .attributes(new String[] {"companion", "weather"}, new String[] {"kids", "rain"})
+                .item("sku-1", "shoes")
+                .alsScore(0.8)
+                .contextPopularity(Math.E - 1)
+                .recencyHours(24)
+                .build();
+
+        assertThat(with.size()).isEqualTo(without.size() + 2 * 3);
+        for (String attribute : new String[] {"companion=kids", "weather=rain"}) {
+            assertThat(with.valueAt(HASHER.bucket("a", attribute))).isEqualTo(1.0);
+            assertThat(with.valueAt(HASHER.cross("a", attribute, "i", "sku-1"))).isEqualTo(1.0);
+            assertThat(with.valueAt(HASHER.cross("a", attribute, "c", "shoes"))).isEqualTo(1.0);
+        }
+        // everything else is as without attributes
+        for (int k = 0; k < without.size(); k++) {
+            assertThat(with.valueAt(without.indices[k])).isEqualTo(without.values[k]);
+        }
+    }
+
+    @Test
+    void absentAttributesAddNothing() {
+        RankingFeatures rf = new RankingFeatures(HASHER);
+        HashedFeatures plain = full(rf);
+        RankingFeatures.Builder b = rf.builder()
+                .user(USER)
+                .context("u4pruy", "weekday-evening", "mobile")
+                .item("sku-1", "shoes")
+                .alsScore(0.8)
+                .contextPopularity(Math.E - 1)
+                .recencyHours(24);
+
+        assertThat(b.attributes(null, null).build()).isEqualTo(plain);
+        assertThat(b.attributes(new String[0], new String[0]).build()).isEqualTo(plain);
+        assertThat(b.attributes(new String[] {"weather", ""}, new String[] {null, "x"}).build()).isEqualTo(plain);
+        // attributes are context: the context-free model ignores them
+        RankingFeatures contextFree = new RankingFeatures(HASHER, false, RankingFeatures.DEFAULT_TOP_CATEGORIES);
+        assertThat(contextFree.builder().item("sku-1", "shoes")
+                .attributes(new String[] {"weather"}, new String[] {"rain"}).build())
+                .isEqualTo(contextFree.builder().item("sku-1", "shoes").build());
+        assertThatThrownBy(() -> b.attributes(new String[] {"weather"}, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallel arrays");
     }
 
     @Test

@@ -134,7 +134,7 @@ public final class BackfillJob {
             if (sort) {
                 sortDir = java.nio.file.Files.createTempDirectory("desire-history-sort");
                 HistorySorter.Sorted sorted = new HistorySorter(RecommendationPipeline.parserConfig(jobCfg),
-                        HistorySorter.DEFAULT_RUN_SIZE, out).sort(files, format, sortDir);
+                        HistorySorter.DEFAULT_RUN_SIZE, out).sort(files, format, HistoryInput.contextColumns(jobCfg), sortDir);
                 input = List.of(new HistoryFile(new org.apache.flink.core.fs.Path(sorted.file().toUri()),
                         java.nio.file.Files.size(sorted.file())));
                 format = HistoryFormat.SORTED;

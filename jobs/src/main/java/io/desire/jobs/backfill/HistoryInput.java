@@ -5,6 +5,7 @@ import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.history.ContextColumns;
 import io.desire.jobs.history.CsvHeaders;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFiles;
@@ -53,8 +54,13 @@ public final class HistoryInput {
         if (format == null) {
             files.forEach(f -> HistoryFormat.checkDetectable(f.path().getName()));
         }
-        CsvHeaders.check(files, format);
+        CsvHeaders.check(files, format, contextColumns(cfg));
         return files;
+    }
+
+    /** The configured {@code history.context-columns}: which CSV columns become context attributes. */
+    public static ContextColumns contextColumns(JobConfig cfg) {
+        return ContextColumns.parse(cfg.getOptional(ConfigKeys.HISTORY_CONTEXT_COLUMNS));
     }
 
     /** The configured {@code history.format}; null for automatic detection per file. */
@@ -74,7 +80,7 @@ public final class HistoryInput {
     /** As above, reading every file as {@code formatOrNull} (null: detected per file). */
     public static DataStream<RawRecord> backfill(StreamExecutionEnvironment env, JobConfig cfg, List<HistoryFile> files,
                                                  HistoryFormat formatOrNull, long cutoverMillis, boolean keepAlive) {
-        FileSource<RawRecord> source = HistorySource.files(files, formatOrNull, keepAlive);
+        FileSource<RawRecord> source = HistorySource.files(files, formatOrNull, contextColumns(cfg), keepAlive);
         DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files")
                 .uid(Uids.HISTORY_SOURCE);
         return counted(raw, cfg, cutoverMillis);
@@ -93,7 +99,7 @@ public final class HistoryInput {
     /** Files first (bounded), then the event topic from the first record stamped at or after {@code cutover}. */
     public static HybridSource<RawRecord> hybridSource(JobConfig cfg, List<HistoryFile> files, long cutoverMillis) {
         KafkaSource<RawRecord> live = StreamingJob.kafkaSource(cfg, OffsetsInitializer.timestamp(cutoverMillis));
-        FileSource<RawRecord> history = HistorySource.files(files, format(cfg), false);
+        FileSource<RawRecord> history = HistorySource.files(files, format(cfg), contextColumns(cfg), false);
         return HybridSource.builder(history).addSource(live).build();
     }
 

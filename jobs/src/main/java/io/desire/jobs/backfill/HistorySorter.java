@@ -4,6 +4,7 @@ import io.desire.features.event.EventParser;
 import io.desire.features.event.ParseOutcome;
 import io.desire.features.event.ParserConfig;
 import io.desire.features.event.RawRecord;
+import io.desire.jobs.history.ContextColumns;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFormat;
 import io.desire.jobs.history.HistoryFormatReader;
@@ -69,9 +70,16 @@ public final class HistorySorter {
      * @return the sorted file and how many records it holds
      */
     public Sorted sort(List<HistoryFile> files, HistoryFormat formatOrNull, Path workDir) throws IOException {
+        return sort(files, formatOrNull, null, workDir);
+    }
+
+    /** As above, with the CSV columns that become context attributes ({@code history.context-columns}). */
+    public Sorted sort(List<HistoryFile> files, HistoryFormat formatOrNull, ContextColumns contextColumns, Path workDir)
+            throws IOException {
         Files.createDirectories(workDir);
         EventParser parser = new EventParser(parserConfig);
-        HistoryFormatReader format = new HistoryFormatReader(formatOrNull);
+        HistoryFormatReader format = contextColumns == null ? new HistoryFormatReader(formatOrNull)
+                : new HistoryFormatReader(formatOrNull, HistoryFormatReader.DEFAULT_BATCH_SIZE, contextColumns);
         List<Path> runs = new ArrayList<>();
         List<Line> buffer = new ArrayList<>();
         long seq = 0;

@@ -105,6 +105,9 @@ public final class ConfigKeys {
                     + " in the streaming job, read before switching to Kafka at history.cutover (one job, HybridSource)");
     public static final Key HISTORY_FORMAT = key("history.format", "auto",
             "auto (by file name and CSV header), jsonl, csv or movielens");
+    public static final Key HISTORY_CONTEXT_COLUMNS = key("history.context-columns", null,
+            "CSV history: the columns that are not event fields to carry as custom context attributes"
+                    + " (comma-separated names, or none); unset: every such column (docs/events.md)");
     public static final Key HISTORY_CUTOVER = key("history.cutover", null,
             "hand-over instant (epoch ms or ISO-8601): history events before it come from files, the rest from Kafka"
                     + " records with a timestamp at or after it; the backfill defaults to its start time");

@@ -123,6 +123,10 @@ final class Evaluation {
         LoadReport load = h.load;
         progress.stage("loaded %d rows (%d users, %d items) from %d lines; %d bad lines, %d duplicates dropped",
                 h.size(), h.numUsers(), h.numItems(), load.lines, load.badLines, load.duplicates);
+        if (load.catalogue != null) {
+            progress.stage("item categories from %s: %d of the items listed, %d with a category",
+                    load.catalogue, load.catalogueItems, h.itemCategory.size());
+        }
         for (String sample : load.badSamples.subList(0, Math.min(3, load.badSamples.size()))) {
             progress.stage("  bad line %s", sample);
         }

@@ -10,6 +10,8 @@ import io.desire.features.event.RawRecord;
 import io.desire.features.profile.EventWeights;
 import io.desire.jobs.generator.EventGenerator;
 import io.desire.jobs.generator.World;
+import io.desire.jobs.history.HistoryFormat;
+import io.desire.jobs.history.HistoryLines;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +41,9 @@ import java.util.Set;
  *       segments; a repeated {@code event_id} counts once; users who asked to be forgotten are
  *       dropped entirely.
  *   <li>Rating files (simple CSV and MovieLens): each line is a rating, used both as the rating and
- *       as implicit evidence; there is no context.
+ *       as implicit evidence; there is no context. A MovieLens ratings file takes its items' categories
+ *       from the movie list beside it ({@link #catalogueBeside}: {@code u.item}, {@code movies.csv},
+ *       {@code movies.dat}), converted as the backfill converts it.
  * </ul>
  */
 public final class HistoryLoader {
@@ -102,18 +106,75 @@ public final class HistoryLoader {
     private HistoryLoader() {}
 
     static History load(Path file, Format format) throws IOException {
-        return switch (format) {
+        History history = switch (format) {
             case JSONL -> jsonl(file, ParserConfig.defaults());
             case CSV -> delimited(file, format, ",");
             case MOVIELENS_CSV -> delimited(file, format, MovieLensFormat.RATINGS_CSV.separator());
             case U_DATA -> delimited(file, format, MovieLensFormat.U_DATA.separator());
             case RATINGS_DAT -> delimited(file, format, MovieLensFormat.RATINGS_DAT.separator());
         };
+        Path catalogue = catalogueBeside(file, format);
+        if (catalogue != null) {
+            catalogue(catalogue, history);
+        }
+        return history;
     }
 
-    /** Our JSONL events, one per line, through the live pipeline's parser. */
-    static History jsonl(Path file, ParserConfig config) throws IOException {
-        EventSink sink = new EventSink(new LoadReport(file.toString(), Format.JSONL.cliName), config);
+    /**
+     * The MovieLens movie list that sits next to a MovieLens ratings file, as the data sets ship them:
+     * {@code u.item} beside {@code u.data} (or any {@code *.data}), {@code movies.csv} beside {@code
+     * ratings.csv}, {@code movies.dat} beside {@code ratings.dat}; {@code null} when there is none or
+     * the format is not MovieLens.
+     */
+    static Path catalogueBeside(Path ratings, Format format) {
+        String name = switch (format) {
+            case U_DATA -> "u.item";
+            case MOVIELENS_CSV -> "movies.csv";
+            case RATINGS_DAT -> "movies.dat";
+            default -> null;
+        };
+        if (name == null) {
+            return null;
+        }
+        Path candidate = ratings.toAbsolutePath().resolveSibling(name);
+        return Files.isRegularFile(candidate) ? candidate : null;
+    }
+
+    /**
+     * Reads the categories of the items of {@code history} from a MovieLens movie list, converted line by
+     * line exactly as the backfill converts it ({@link HistoryLines}, then the {@link EventParser}).
+     * Movies nobody rated are skipped, so the catalogue never changes the items evaluated; lines that
+     * cannot be read are counted as bad lines of the catalogue.
+     */
+    static void catalogue(Path file, History history) throws IOException {
+        LoadReport report = history.load;
+        report.catalogue = file.toString();
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.MOVIELENS, file.getFileName().toString());
+        EventParser parser = new EventParser(ParserConfig.defaults());
+        forEachLine(file, (line, number) -> {
+            byte[] payload = lines.convert(number == 1 ? withoutBom(line) : line);
+            if (payload == null) {
+                return;
+            }
+            String where = "file:" + file + "#" + number;
+            ParseOutcome outcome = parser.parse(new RawRecord(payload, where, 0L));
+            if (!outcome.isValid()) {
+                report.bad(where, outcome.deadLetter().reason, outcome.deadLetter().detail);
+                return;
+            }
+            Event e = outcome.event();
+            int item = e.type == EventType.ITEM ? history.items.indexOf(e.itemId) : -1;
+            if (item >= 0) {
+                report.catalogueItems++;
+                if (e.category != null) {
+                    history.itemCategory.put(item, e.category);
+                }
+            }
+        });
+    }
+
+    /** Calls {@code consumer} with each line of {@code file} (without its {@code \n} and {@code \r}) and its number from 1. */
+    private static void forEachLine(Path file, LineConsumer consumer) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream(512);
             long number = 0;
@@ -121,7 +182,7 @@ public final class HistoryLoader {
             boolean any = false;
             while ((b = in.read()) >= 0) {
                 if (b == '\n') {
-                    sink.accept(trimCr(line.toByteArray()), "file:" + file + "#" + (++number));
+                    consumer.accept(trimCr(line.toByteArray()), ++number);
                     line.reset();
                     any = false;
                 } else {
@@ -130,9 +191,27 @@ public final class HistoryLoader {
                 }
             }
             if (any) {
-                sink.accept(trimCr(line.toByteArray()), "file:" + file + "#" + (++number));
+                consumer.accept(trimCr(line.toByteArray()), ++number);
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface LineConsumer {
+        void accept(byte[] line, long number);
+    }
+
+    private static byte[] withoutBom(byte[] line) {
+        if (line.length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
+            return java.util.Arrays.copyOfRange(line, 3, line.length);
+        }
+        return line;
+    }
+
+    /** Our JSONL events, one per line, through the live pipeline's parser. */
+    static History jsonl(Path file, ParserConfig config) throws IOException {
+        EventSink sink = new EventSink(new LoadReport(file.toString(), Format.JSONL.cliName), config);
+        forEachLine(file, (line, number) -> sink.accept(line, "file:" + file + "#" + number));
         return sink.finish();
     }
 

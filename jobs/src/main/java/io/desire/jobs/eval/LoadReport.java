@@ -23,6 +23,10 @@ final class LoadReport {
     long badLines;
     long duplicates;
     long forgottenRows;
+    /** The movie list read for item categories, or {@code null}. */
+    String catalogue;
+    /** Items of the history found in {@link #catalogue}. */
+    long catalogueItems;
     final Map<String, Long> badByReason = new TreeMap<>();
     final List<String> badSamples = new ArrayList<>();
     final Map<String, Long> ignored = new TreeMap<>();
@@ -59,6 +63,12 @@ final class LoadReport {
         bad.put("first", badSamples);
         m.put("bad_lines", bad);
         m.put("ignored_records", ignored);
+        if (catalogue != null) {
+            Map<String, Object> cat = new LinkedHashMap<>();
+            cat.put("source", catalogue);
+            cat.put("items_found", catalogueItems);
+            m.put("catalogue", cat);
+        }
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package io.desire.jobs.history;
 
+import io.desire.features.event.ContextAttributes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,10 +37,19 @@ public final class CsvHeaders {
      * @throws IOException when such a file cannot be opened or read
      */
     public static void check(List<HistoryFile> files, HistoryFormat configuredOrNull) throws IOException {
+        check(files, configuredOrNull, ContextColumns.ALL);
+    }
+
+    /**
+     * As {@link #check(List, HistoryFormat)}; also refuses a file with more context-attribute columns
+     * (those {@code contextColumns} selects) than an event may carry.
+     */
+    public static void check(List<HistoryFile> files, HistoryFormat configuredOrNull, ContextColumns contextColumns)
+            throws IOException {
         for (HistoryFile file : files) {
             if (configuredOrNull == HistoryFormat.CSV
                     || (configuredOrNull == null && HistoryFormat.baseName(file.path().getName()).endsWith(".csv"))) {
-                checkHeader(file.path().toString(), firstLine(file.path()), configuredOrNull);
+                checkHeader(file.path().toString(), firstLine(file.path()), configuredOrNull, contextColumns);
             }
         }
     }
@@ -51,6 +61,16 @@ public final class CsvHeaders {
      * @throws IllegalArgumentException when the file is read as CSV and its header lacks a required column
      */
     static void checkHeader(String fileName, String headerLine, HistoryFormat configuredOrNull) {
+        checkHeader(fileName, headerLine, configuredOrNull, ContextColumns.ALL);
+    }
+
+    /**
+     * As {@link #checkHeader(String, String, HistoryFormat)}; also refuses a header with more than
+     * {@link ContextAttributes#MAX_ATTRIBUTES} context-attribute columns, or one whose name is longer than
+     * {@link ContextAttributes#MAX_KEY_CHARS}: every row with values there would be a dead letter.
+     */
+    static void checkHeader(String fileName, String headerLine, HistoryFormat configuredOrNull,
+                            ContextColumns contextColumns) {
         if (headerLine == null) {
             return;
         }
@@ -61,6 +81,7 @@ public final class CsvHeaders {
         List<String> columns = HistoryLines.csvColumns(headerLine);
         List<String> missing = columns == null ? REQUIRED : REQUIRED.stream().filter(c -> !columns.contains(c)).toList();
         if (missing.isEmpty()) {
+            checkAttributeColumns(fileName, columns, contextColumns);
             return;
         }
         String hint = HistoryFormat.normalizedHeader(headerLine).contains("movieid")
@@ -70,6 +91,25 @@ public final class CsvHeaders {
         throw new IllegalArgumentException("history file " + fileName + " is read as CSV, but its header "
                 + abbreviated(headerLine) + " lacks " + String.join(", ", missing) + " (every event needs "
                 + String.join(", ", REQUIRED) + ")." + hint);
+    }
+
+    private static void checkAttributeColumns(String fileName, List<String> columns, ContextColumns contextColumns) {
+        List<String> attributes = contextColumns.attributeColumns(columns);
+        if (attributes.size() > ContextAttributes.MAX_ATTRIBUTES) {
+            throw new IllegalArgumentException("history file " + fileName + " has " + attributes.size()
+                    + " columns that are not event fields (" + abbreviated(String.join(",", attributes))
+                    + "); each becomes a context attribute, and an event carries at most "
+                    + ContextAttributes.MAX_ATTRIBUTES + ". List the ones to keep in history.context-columns"
+                    + " (or none).");
+        }
+        for (String column : attributes) {
+            if (column.length() > ContextAttributes.MAX_KEY_CHARS) {
+                throw new IllegalArgumentException("history file " + fileName + " has a column named "
+                        + abbreviated(column) + " of " + column.length() + " characters; as a context attribute key"
+                        + " it may have at most " + ContextAttributes.MAX_KEY_CHARS
+                        + ". Leave it out with history.context-columns.");
+            }
+        }
     }
 
     /**

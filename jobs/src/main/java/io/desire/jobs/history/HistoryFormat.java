@@ -20,7 +20,7 @@ public enum HistoryFormat {
     CSV,
     /**
      * MovieLens ratings ({@code ratings.csv}, {@code u.data}, {@code ratings.dat}) and movies ({@code
-     * movies.csv}, {@code movies.dat}), turned into {@code rate} and {@code item} events.
+     * movies.csv}, {@code movies.dat}, {@code u.item}), turned into {@code rate} and {@code item} events.
      */
     MOVIELENS,
     /**
@@ -39,7 +39,7 @@ public enum HistoryFormat {
     private static final String ACCEPTED_FORMATS = "auto, jsonl, csv or movielens";
     private static final String ACCEPTED_NAMES =
             "*.jsonl, *.ndjson, *.json (JSONL), *.csv (CSV, or MovieLens when its header is"
-                    + " userId,movieId,rating,timestamp or movieId,title,genres), u.data, *.data, *.dat (MovieLens),"
+                    + " userId,movieId,rating,timestamp or movieId,title,genres), u.data, *.data, *.dat, u.item (MovieLens),"
                     + " each optionally compressed (" + String.join(", ", suffixes()) + ")";
 
     /**
@@ -77,7 +77,7 @@ public enum HistoryFormat {
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
             return JSONL;
         }
-        if (name.endsWith(".data") || name.endsWith(".dat")) {
+        if (name.endsWith(".data") || name.endsWith(".dat") || name.endsWith(".item")) {
             return MOVIELENS;
         }
         if (name.endsWith(".csv")) {

@@ -73,6 +73,7 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
 
     private final HistoryFormat configured;
     private final int batchSize;
+    private final ContextColumns contextColumns;
 
     /** Reads every file in {@code configuredOrNull}, or detects the format per file when it is {@code null}. */
     public HistoryFormatReader(HistoryFormat configuredOrNull) {
@@ -81,11 +82,20 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
 
     /** As {@link #HistoryFormatReader(HistoryFormat)}, with at most {@code batchSize} records per batch. */
     public HistoryFormatReader(HistoryFormat configuredOrNull, int batchSize) {
+        this(configuredOrNull, batchSize, ContextColumns.ALL);
+    }
+
+    /**
+     * As {@link #HistoryFormatReader(HistoryFormat, int)}; of CSV files, the columns that are not event
+     * fields and that {@code contextColumns} selects become context attributes.
+     */
+    public HistoryFormatReader(HistoryFormat configuredOrNull, int batchSize, ContextColumns contextColumns) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize is " + batchSize + ", expected >= 1");
         }
         this.configured = configuredOrNull;
         this.batchSize = batchSize;
+        this.contextColumns = java.util.Objects.requireNonNull(contextColumns, "contextColumns");
     }
 
     /** The configured format, or {@code null} for detection per file. */
@@ -202,7 +212,7 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
                     format = HistoryFormat.detect(
                             name, lookahead == null ? null : new String(lookahead, StandardCharsets.UTF_8));
                 }
-                this.converter = HistoryLines.forFile(format, name);
+                this.converter = HistoryLines.forFile(format, name, contextColumns);
                 this.sorted = format == HistoryFormat.SORTED;
                 while (lineNumber < linesToSkip) {
                     byte[] line = nextLine();

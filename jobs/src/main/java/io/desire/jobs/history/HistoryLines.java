@@ -32,7 +32,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link HistoryFormat#JSONL}: the line as it is.
  *   <li>{@link HistoryFormat#CSV}: the first non-blank line is a header of contract field names
- *       ({@link #CSV_FIELDS}; case and surrounding blanks ignored; other columns ignored). Cells follow
+ *       ({@link #CSV_FIELDS}; case and surrounding blanks ignored). Other columns with a name are custom
+ *       context attributes, written as strings under {@code context} (all of them, or those the
+ *       {@link ContextColumns} select; the parser normalises and bounds them). Cells follow
  *       RFC 4180 (quoted cells hold commas and doubled quotes; a quoted cell cannot span lines). An
  *       empty cell leaves the field out. {@code value}, {@code price}, {@code lat}, {@code lon} become
  *       JSON numbers when they are JSON numbers, {@code available} a boolean when it is true/false,
@@ -45,7 +47,9 @@ import java.util.Objects;
  *       movie ({@code movies.csv} with its header, {@code movies.dat}) becomes an {@code item} event
  *       {@code {"event_id":"ml-item-<movie>","ts":631152000000,"type":"item",
  *       "item_id":"<movie>","category":"<first genre>","tags":[<genres>]}} (no category and no tags for
- *       {@code (no genres listed)}). Titles are not kept.
+ *       {@code (no genres listed)}); so does a line of MovieLens 100K's {@code u.item} (pipe-separated,
+ *       Latin-1; the genres are those of its set flags in {@link #U_ITEM_GENRES} order, {@code unknown}
+ *       left out). Titles are not kept.
  * </ul>
  *
  * <p>Not thread-safe; cheap to create.
@@ -68,6 +72,15 @@ public final class HistoryLines {
     public static final long MOVIE_ITEM_TS = ParserConfig.DEFAULT_EARLIEST_TIMESTAMP.toEpochMilli();
     /** The MovieLens genre list that means "none". */
     static final String NO_GENRES = "(no genres listed)";
+    /**
+     * The genres of MovieLens 100K's {@code u.item} flags, in column order (as its {@code u.genre} lists
+     * them); the first, {@code unknown}, means "none" and is never a category or a tag.
+     */
+    public static final List<String> U_ITEM_GENRES = List.of("unknown", "Action", "Adventure", "Animation",
+            "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical",
+            "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western");
+    /** Fields of a {@code u.item} line before its genre flags: id, title, release date, video release date, URL. */
+    private static final int U_ITEM_LEADING_FIELDS = 5;
     private static final java.util.regex.Pattern JSON_NUMBER =
             java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
@@ -75,13 +88,15 @@ public final class HistoryLines {
     private static final byte IGNORED = 0;
     private static final byte TOP_LEVEL = 1;
     private static final byte CONTEXT = 2;
+    /** A column that is not an event field, written under {@code context} as a custom attribute. */
+    private static final byte ATTRIBUTE = 3;
 
     /** How a CSV column is written. */
     private enum Kind { STRING, NUMBER, BOOLEAN, LIST }
 
     /** The MovieLens file layouts. */
     enum MovieLensLayout {
-        RATINGS_CSV(","), U_DATA("\t"), RATINGS_DAT("::"), MOVIES_CSV(","), MOVIES_DAT("::");
+        RATINGS_CSV(","), U_DATA("\t"), RATINGS_DAT("::"), MOVIES_CSV(","), MOVIES_DAT("::"), U_ITEM("|");
 
         final String separator;
 
@@ -92,6 +107,7 @@ public final class HistoryLines {
 
     private final HistoryFormat format;
     private final String fileName;
+    private final ContextColumns contextColumns;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -101,19 +117,28 @@ public final class HistoryLines {
     private boolean started;
     /** CSV: the column names, lower-cased; null before the header or when the header is unusable. */
     private String[] columns;
-    /** CSV: per column, {@link #IGNORED}, {@link #TOP_LEVEL} or {@link #CONTEXT}. */
+    /** CSV: per column, {@link #IGNORED}, {@link #TOP_LEVEL}, {@link #CONTEXT} or {@link #ATTRIBUTE}. */
     private byte[] roles;
     /** MovieLens: the layout, known from the first non-blank line. */
     private MovieLensLayout layout;
 
-    private HistoryLines(HistoryFormat format, String fileName) {
+    private HistoryLines(HistoryFormat format, String fileName, ContextColumns contextColumns) {
         this.format = Objects.requireNonNull(format, "format");
         this.fileName = fileName == null ? "" : fileName;
+        this.contextColumns = Objects.requireNonNull(contextColumns, "contextColumns");
     }
 
-    /** A converter for the lines of the file named {@code fileName} (its name tells MovieLens layouts apart). */
+    /**
+     * A converter for the lines of the file named {@code fileName} (its name tells MovieLens layouts
+     * apart); CSV columns that are not event fields become context attributes.
+     */
     public static HistoryLines forFile(HistoryFormat format, String fileName) {
-        return new HistoryLines(format, fileName);
+        return new HistoryLines(format, fileName, ContextColumns.ALL);
+    }
+
+    /** As {@link #forFile(HistoryFormat, String)}, with the CSV columns {@code contextColumns} selects as attributes. */
+    public static HistoryLines forFile(HistoryFormat format, String fileName, ContextColumns contextColumns) {
+        return new HistoryLines(format, fileName, contextColumns);
     }
 
     /**
@@ -159,7 +184,8 @@ public final class HistoryLines {
                 roles = new byte[columns.length];
                 for (int i = 0; i < columns.length; i++) {
                     roles[i] = CSV_FIELDS.contains(columns[i]) ? TOP_LEVEL
-                            : CSV_CONTEXT_FIELDS.contains(columns[i]) ? CONTEXT : IGNORED;
+                            : CSV_CONTEXT_FIELDS.contains(columns[i]) ? CONTEXT
+                            : contextColumns.includes(columns[i]) ? ATTRIBUTE : IGNORED;
                 }
             }
             return null;
@@ -186,7 +212,7 @@ public final class HistoryLines {
                 String cell = cells.get(i);
                 if (!cell.isEmpty() && roles[i] == TOP_LEVEL) {
                     writeField(g, cols[i], cell);
-                } else if (!cell.isEmpty() && roles[i] == CONTEXT) {
+                } else if (!cell.isEmpty() && (roles[i] == CONTEXT || roles[i] == ATTRIBUTE)) {
                     context = true;
                 }
             }
@@ -196,6 +222,8 @@ public final class HistoryLines {
                     String cell = cells.get(i);
                     if (!cell.isEmpty() && roles[i] == CONTEXT) {
                         writeField(g, cols[i], cell);
+                    } else if (!cell.isEmpty() && roles[i] == ATTRIBUTE) {
+                        g.writeStringField(cols[i], cell);
                     }
                 }
                 g.writeEndObject();
@@ -344,8 +372,10 @@ public final class HistoryLines {
                 return null;
             }
         }
-        boolean movies = layout == MovieLensLayout.MOVIES_CSV || layout == MovieLensLayout.MOVIES_DAT;
-        String text = decode(line);
+        boolean movies = layout == MovieLensLayout.MOVIES_CSV || layout == MovieLensLayout.MOVIES_DAT
+                || layout == MovieLensLayout.U_ITEM;
+        // u.item is Latin-1 by definition: every byte is a character, so accented titles never fail it.
+        String text = layout == MovieLensLayout.U_ITEM ? new String(line, StandardCharsets.ISO_8859_1) : decode(line);
         if (text == null && movies) {
             // ml-1m's movies.dat is Latin-1; only its titles are non-ASCII, and titles are not kept.
             text = new String(line, StandardCharsets.ISO_8859_1);
@@ -366,6 +396,9 @@ public final class HistoryLines {
         }
         if (name.endsWith(".data")) {
             return MovieLensLayout.U_DATA;
+        }
+        if (name.endsWith(".item")) {
+            return MovieLensLayout.U_ITEM;
         }
         if (!name.endsWith(".csv")) {
             if (firstLine.contains("::")) {
@@ -425,6 +458,9 @@ public final class HistoryLines {
     }
 
     private byte[] movie(String text) {
+        if (layout == MovieLensLayout.U_ITEM) {
+            return uItem(text);
+        }
         List<String> f;
         if (layout == MovieLensLayout.MOVIES_CSV) {
             f = splitCsv(text);
@@ -447,6 +483,37 @@ public final class HistoryLines {
                 }
             }
         }
+        return item(movie, genres);
+    }
+
+    /**
+     * A {@code u.item} line: {@code id|title|release date|video release date|IMDb URL|19 genre flags}.
+     * The flags are read from the end, so a title holding {@code |} does not shift them; each must be
+     * {@code 0} or {@code 1}.
+     */
+    private byte[] uItem(String text) {
+        List<String> f = splitList(text);
+        int genreCount = U_ITEM_GENRES.size();
+        if (f.size() < U_ITEM_LEADING_FIELDS + genreCount || f.get(0).isBlank()) {
+            return null;
+        }
+        List<String> genres = new ArrayList<>();
+        int first = f.size() - genreCount;
+        for (int g = 0; g < genreCount; g++) {
+            String flag = f.get(first + g).strip();
+            if (flag.equals("1")) {
+                if (g > 0) {
+                    genres.add(U_ITEM_GENRES.get(g));
+                }
+            } else if (!flag.equals("0")) {
+                return null;
+            }
+        }
+        return item(f.get(0).strip(), genres);
+    }
+
+    /** The {@code item} event of a movie: the first genre as category (none without genres), all as tags. */
+    private byte[] item(String movie, List<String> genres) {
         try (JsonGenerator g = generator()) {
             g.writeStartObject();
             g.writeStringField("event_id", "ml-item-" + movie);

@@ -40,6 +40,15 @@ public final class HistorySource {
      *     file's name tells none ({@link HistoryFormat#checkDetectable})
      */
     public static FileSource<RawRecord> files(List<HistoryFile> files, HistoryFormat configuredOrNull, boolean keepAlive) {
+        return files(files, configuredOrNull, ContextColumns.ALL, keepAlive);
+    }
+
+    /**
+     * As {@link #files(List, HistoryFormat, boolean)}; of CSV files, the columns that are not event
+     * fields and that {@code contextColumns} selects become context attributes.
+     */
+    public static FileSource<RawRecord> files(List<HistoryFile> files, HistoryFormat configuredOrNull,
+                                              ContextColumns contextColumns, boolean keepAlive) {
         if (files == null || files.isEmpty()) {
             throw new IllegalArgumentException("no history files to read");
         }
@@ -51,7 +60,8 @@ public final class HistorySource {
             }
         }
         FileSource.FileSourceBuilder<RawRecord> builder =
-                FileSource.forBulkFileFormat(new HistoryFormatReader(configuredOrNull), paths);
+                FileSource.forBulkFileFormat(
+                new HistoryFormatReader(configuredOrNull, HistoryFormatReader.DEFAULT_BATCH_SIZE, contextColumns), paths);
         builder.setFileEnumerator(new ListedOnce());
         if (keepAlive) {
             builder.monitorContinuously(KEEP_ALIVE_DISCOVERY_INTERVAL);

@@ -72,6 +72,41 @@ class HistoryLoaderTest {
     }
 
     @Test
+    void movieLens100kRatingsTakeTheirCategoriesFromTheUItemBesideThem() throws Exception {
+        Path udata = write("u.data", "1\t1\t4\t964982703", "1\t73\t5\t964982704", "2\t267\t3\t964982705");
+        Files.write(dir.resolve("u.item"), String.join("\n",
+                "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0",
+                "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0",
+                "267|unknown||||1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0",
+                "500|Nobody rated this (1997)|||x|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0",
+                "broken line").getBytes(StandardCharsets.ISO_8859_1));
+
+        History h = HistoryLoader.load(udata, HistoryLoader.Format.U_DATA);
+
+        assertThat(h.size()).isEqualTo(3);
+        assertThat(h.numItems()).as("the catalogue adds no items").isEqualTo(3);
+        assertThat(h.itemCategory).hasSize(2);
+        assertThat(h.itemCategory.get(h.items.indexOf("1"))).isEqualTo("Animation");
+        assertThat(h.itemCategory.get(h.items.indexOf("73"))).as("read as Latin-1").isEqualTo("Drama");
+        assertThat(h.load.catalogue).endsWith("u.item");
+        assertThat(h.load.catalogueItems).isEqualTo(3);
+        assertThat(h.load.badLines).isEqualTo(1);
+        assertThat(h.load.badSamples.get(0)).contains("u.item#5");
+    }
+
+    @Test
+    void movieLensCsvRatingsTakeTheirCategoriesFromMoviesCsvAndOtherFormatsFromNothing() throws Exception {
+        Path ratings = write("ratings.csv", "userId,movieId,rating,timestamp", "1,10,4.0,964982703");
+        write("movies.csv", "movieId,title,genres", "10,GoldenEye (1995),Action|Adventure|Thriller");
+
+        History h = HistoryLoader.load(ratings, HistoryLoader.Format.MOVIELENS_CSV);
+
+        assertThat(h.itemCategory).containsValue("Action");
+        assertThat(HistoryLoader.catalogueBeside(dir.resolve("simple.csv"), HistoryLoader.Format.CSV)).isNull();
+        assertThat(HistoryLoader.catalogueBeside(dir.resolve("ratings.dat"), HistoryLoader.Format.RATINGS_DAT)).isNull();
+    }
+
+    @Test
     void formatIsGuessedFromTheFileName() {
         assertThat(HistoryLoader.Format.guess(Path.of("x/ratings.csv"))).isEqualTo(HistoryLoader.Format.MOVIELENS_CSV);
         assertThat(HistoryLoader.Format.guess(Path.of("x/mine.csv"))).isEqualTo(HistoryLoader.Format.CSV);

@@ -77,6 +77,33 @@ class CsvHeadersTest {
         assertThatThrownBy(() -> CsvHeaders.check(List.of(missing), null)).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void moreContextAttributeColumnsThanAnEventCarriesAreRefusedUnlessListed() throws IOException {
+        StringBuilder header = new StringBuilder("event_id,ts,type,user_id,item_id");
+        for (int c = 0; c < 17; c++) {
+            header.append(",col").append(c);
+        }
+        HistoryFile wide = file("wide.csv", header + "\n");
+
+        assertThatThrownBy(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.ALL))
+                .hasMessageContaining("wide.csv").hasMessageContaining("17 columns that are not event fields")
+                .hasMessageContaining("history.context-columns");
+        assertThatCode(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.parse("col1,col2")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.NONE)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void listingAnEventFieldAsAContextColumnIsAMistake() {
+        assertThatThrownBy(() -> ContextColumns.parse("weather,Device"))
+                .hasMessageContaining("'device'").hasMessageContaining("event field");
+        assertThat(ContextColumns.parse("  ")).isSameAs(ContextColumns.ALL);
+        assertThat(ContextColumns.parse("NONE")).isSameAs(ContextColumns.NONE);
+        assertThat(ContextColumns.parse("weather").includes(" Weather ")).isTrue();
+        assertThat(ContextColumns.ALL.includes("")).isFalse();
+        assertThat(ContextColumns.ALL.includes("user_id")).isFalse();
+    }
+
     private HistoryFile file(String name, String text) throws IOException {
         java.nio.file.Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);

@@ -86,6 +86,36 @@ class HistoryFormatReaderTest {
     }
 
     @Test
+    void csvColumnsThatAreNotEventFieldsReachTheEventAsContextAttributes() throws Exception {
+        Path file = dir.resolve("visits.csv");
+        Files.writeString(file, "event_id,ts,type,user_id,item_id,weather,country,note\n"
+                + "e1,1767225600000,view,u1,i1,Rain,FR,hello\n");
+
+        List<Read> all = readAll(new HistoryFormatReader(null), split(file), null);
+        List<Read> listed = readAll(new HistoryFormatReader(null, HistoryFormatReader.DEFAULT_BATCH_SIZE,
+                ContextColumns.parse("weather,country")), split(file), null);
+
+        assertThat(all.get(0).payload()).endsWith(
+                "\"context\":{\"weather\":\"Rain\",\"country\":\"FR\",\"note\":\"hello\"}}");
+        assertThat(listed.get(0).payload()).endsWith("\"context\":{\"weather\":\"Rain\",\"country\":\"FR\"}}");
+    }
+
+    @Test
+    void aMovieLens100kItemFileIsToldByItsNameAndReadAsLatin1() throws Exception {
+        Path file = dir.resolve("u.item");
+        Files.write(file, (HistoryLinesTest.U_ITEM_ACCENTED + "\n" + HistoryLinesTest.U_ITEM_TOY + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        List<Read> events = readAll(new HistoryFormatReader(null), split(file), null).stream().filter(Read::isEvent).toList();
+
+        assertThat(events).extracting(Read::payload).containsExactly(
+                "{\"event_id\":\"ml-item-73\",\"ts\":631152000000,\"type\":\"item\",\"item_id\":\"73\","
+                        + "\"category\":\"Drama\",\"tags\":[\"Drama\",\"War\"]}",
+                "{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\",\"item_id\":\"1\","
+                        + "\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
+    }
+
+    @Test
     void theConfiguredFormatOverridesTheFileName() throws Exception {
         Path file = dir.resolve("export.txt");
         Files.writeString(file, "1::10::4::978300760\n");

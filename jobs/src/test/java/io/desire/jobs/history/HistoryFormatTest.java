@@ -35,6 +35,8 @@ class HistoryFormatTest {
         assertThat(HistoryFormat.detect("ml-100k/u.data", null)).isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("ratings.dat", null)).isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("movies.dat.gz", null)).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryFormat.detect("ml-100k/u.item", null)).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryFormat.detect("u.item.gz", null)).isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("ratings.csv", "userId,movieId,rating,timestamp")).isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("anything.csv.gz", "\uFEFFuserId, movieId, rating, timestamp"))
                 .isEqualTo(HistoryFormat.MOVIELENS);
@@ -51,6 +53,7 @@ class HistoryFormatTest {
                 .hasMessageContaining("'/data/notes.txt'")
                 .hasMessageContaining("*.jsonl")
                 .hasMessageContaining("u.data")
+                .hasMessageContaining("u.item")
                 .hasMessageContaining(".gz")
                 .hasMessageContaining("set the format to jsonl, csv or movielens");
         assertThatThrownBy(() -> HistoryFormat.checkDetectable("events.gz"))

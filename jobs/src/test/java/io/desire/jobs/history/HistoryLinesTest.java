@@ -36,11 +36,53 @@ class HistoryLinesTest {
 
         assertThat(text(json)).isEqualTo("{\"event_id\":\"e1\",\"ts\":\"2025-05-31T10:00:00Z\",\"type\":\"rate\","
                 + "\"user_id\":\"u-1\",\"item_id\":\"sku-42\",\"value\":4.5,"
-                + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
+                + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\","
+                + "\"shop_notes\":\"ignored\"}}");
         Event e = valid(json);
         assertThat(e.value).isEqualTo(4.5);
         assertThat(e.deviceClass).isEqualTo("mobile");
         assertThat(e.geoCell).isNotEqualTo("unknown");
+        assertThat(e.attribute("shop_notes")).isEqualTo("ignored");
+    }
+
+    @Test
+    void csvColumnsThatAreNotEventFieldsBecomeContextAttributes() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes(",event_id,ts,type,user_id,item_id,Weather,companion,temperature,device"));
+
+        Event e = valid(lines.convert(bytes("0,e1,1767225600000,view,u1,i1, Rain ,Kids,21.5,phone")));
+
+        assertThat(e.attributeKeys).as("the unnamed index column is not an attribute")
+                .containsExactly("companion", "temperature", "weather");
+        assertThat(e.attributeValues).containsExactly("kids", "21.5", "rain");
+        assertThat(e.deviceClass).isEqualTo("mobile");
+        Event empty = valid(lines.convert(bytes("1,e2,1767225600000,view,u1,i1,,,,")));
+        assertThat(empty.attributeKeys).as("empty cells are absent").isNull();
+    }
+
+    @Test
+    void onlyTheConfiguredContextColumnsBecomeAttributes() {
+        String header = "event_id,ts,type,user_id,item_id,weather,companion,comment";
+        String row = "e1,1767225600000,view,u1,i1,rain,kids,a long free text that is not an attribute";
+
+        HistoryLines listed = HistoryLines.forFile(HistoryFormat.CSV, "events.csv", ContextColumns.parse(" Weather, companion "));
+        listed.convert(bytes(header));
+        Event e = valid(listed.convert(bytes(row)));
+        assertThat(e.attributeKeys).containsExactly("companion", "weather");
+
+        HistoryLines none = HistoryLines.forFile(HistoryFormat.CSV, "events.csv", ContextColumns.parse("none"));
+        none.convert(bytes(header));
+        assertThat(text(none.convert(bytes(row)))).doesNotContain("context");
+        assertThat(valid(none.convert(bytes(row))).attributeKeys).isNull();
+    }
+
+    @Test
+    void csvAttributeValuesOutOfBoundsBecomeDeadLetters() {
+        HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
+        lines.convert(bytes("event_id,ts,type,user_id,item_id,comment"));
+
+        assertThat(reason(lines.convert(bytes("e1,1767225600000,view,u1,i1," + "x".repeat(129)))))
+                .isEqualTo(RejectReason.BAD_CONTEXT_ATTRIBUTE);
     }
 
     @Test
@@ -194,6 +236,61 @@ class HistoryLinesTest {
         Event e = valid(movies.convert(latin1));
         assertThat(e.itemId).isEqualTo("73");
         assertThat(e.tags).containsExactly("Drama", "War");
+    }
+
+    /** Lines shaped like MovieLens 100K's u.item (made up here): 5 leading fields, then 19 genre flags. */
+    static final String U_ITEM_TOY = "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0";
+    static final String U_ITEM_ACCENTED = "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0";
+    static final String U_ITEM_UNKNOWN = "267|unknown||||1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0";
+    static final String U_ITEM_UNKNOWN_AND_DRAMA = "999|Some (1996)|||x|1|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0";
+
+    @Test
+    void movieLens100kItemsBecomeItemEventsWithTheGenresOfTheirFlags() {
+        HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ml-100k/u.item");
+
+        byte[] toyStory = items.convert(bytes(U_ITEM_TOY));
+        assertThat(text(toyStory)).isEqualTo("{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
+                + "\"item_id\":\"1\",\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
+        Event toy = valid(toyStory);
+        assertThat(toy.category).isEqualTo("Animation");
+        assertThat(toy.tags).containsExactly("Animation", "Children's", "Comedy");
+
+        Event unknown = valid(items.convert(bytes(U_ITEM_UNKNOWN)));
+        assertThat(unknown.itemId).isEqualTo("267");
+        assertThat(unknown.category).as("unknown is no category").isNull();
+        assertThat(unknown.tags).isEmpty();
+        Event drama = valid(items.convert(bytes(U_ITEM_UNKNOWN_AND_DRAMA)));
+        assertThat(drama.category).isEqualTo("Drama");
+        assertThat(drama.tags).containsExactly("Drama");
+    }
+
+    @Test
+    void movieLens100kItemsAreLatin1() {
+        HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "u.item");
+        byte[] latin1 = U_ITEM_ACCENTED.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(latin1).contains((byte) 0xE9); // not UTF-8
+
+        Event e = valid(items.convert(latin1));
+
+        assertThat(e.itemId).isEqualTo("73");
+        assertThat(e.category).isEqualTo("Drama");
+        assertThat(e.tags).containsExactly("Drama", "War");
+        assertThat(HistoryLines.U_ITEM_GENRES).hasSize(19).startsWith("unknown", "Action").endsWith("Western");
+    }
+
+    @Test
+    void malformedMovieLens100kItemLinesPassThroughAsDeadLetters() {
+        HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "u.item");
+        byte[] tooFewFlags = bytes("5|Short (1995)|||x|0|1|0");
+        byte[] badFlag = bytes("6|Bad (1995)|||x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|yes");
+        byte[] noId = bytes(" |No id|||x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0");
+        for (byte[] line : new byte[][] {tooFewFlags, badFlag, noId}) {
+            assertThat(items.convert(line)).as(text(line)).isEqualTo(line);
+            assertThat(reason(line)).isEqualTo(RejectReason.NOT_JSON);
+        }
+        // a title holding the separator does not shift the flags, which are read from the end
+        Event piped = valid(items.convert(bytes("7|A|B (1995)|||x|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0")));
+        assertThat(piped.category).isEqualTo("Action");
     }
 
     @Test
