@@ -12,7 +12,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.typeutils.PojoTestUtils;
 import org.junit.jupiter.api.Test;
 
 /** The plain stages of the serving path: exclusion, merge, single-source order with back-fill, arms. */
@@ -38,12 +37,6 @@ class ServingStagesTest {
         assertThat(c.contains("c")).isFalse();
         assertThat(c.contains(null)).isFalse();
         assertThat(c.hashes).isSorted();
-    }
-
-    @Test
-    void stateTypesAreFlinkPojos() {
-        PojoTestUtils.assertSerializedAsPojoWithoutKryo(ConsumedItems.class);
-        PojoTestUtils.assertSerializedAsPojoWithoutKryo(ArmScores.class);
     }
 
     @Test
