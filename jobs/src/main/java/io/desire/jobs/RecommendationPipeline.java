@@ -122,6 +122,7 @@ public final class RecommendationPipeline {
                 .perSource(cfg.getInt(ConfigKeys.PER_SOURCE, 1, 1000))
                 .exclusion(exclusion(cfg))
                 .serve(cfg.getString(ConfigKeys.SERVE))
+                .sessionGap(cfg.getDuration(ConfigKeys.SESSION_GAP))
                 .champion(cfg.getDouble(ConfigKeys.PREQUENTIAL_FRACTION), cfg.getDouble(ConfigKeys.ARM_FADING),
                         cfg.getInt(ConfigKeys.ARM_MIN_OUTCOMES, 0, Integer.MAX_VALUE));
         DataStream<ModelUpdate> updates = contextTrending.union(globalPopularity, longHorizon)

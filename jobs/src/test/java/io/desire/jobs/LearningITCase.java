@@ -95,7 +95,9 @@ class LearningITCase {
                 Map.entry(ConfigKeys.TRENDING_SLIDE.name(), "5s"),
                 Map.entry(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s"),
                 Map.entry(ConfigKeys.IDLENESS.name(), "1s"),
-                Map.entry(ConfigKeys.ALS_UPDATE_INTERVAL.name(), "200ms")));
+                Map.entry(ConfigKeys.ALS_UPDATE_INTERVAL.name(), "200ms"),
+                // What is under test is the learned path end to end, so it serves whatever the arms say.
+                Map.entry(ConfigKeys.SERVE.name(), "learned")));
         assertThat(LearningPipeline.enabled(cfg)).as("learning is on by default").isTrue();
         job = LiveJob.start(cfg, "it-learning");
     }

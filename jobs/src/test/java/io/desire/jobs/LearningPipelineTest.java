@@ -111,8 +111,8 @@ class LearningPipelineTest {
 
         List<Recommendation> docs = new ArrayList<>();
         recs.forEachRemaining(docs::add);
-        assertThat(docs).as("an untrained ranker does not serve: the first source leads")
-                .isNotEmpty().allSatisfy(r -> assertThat(r.modelVersion).isEqualTo("source-als"));
+        assertThat(docs).as("an untrained ranker does not serve: the user's affinities lead")
+                .isNotEmpty().allSatisfy(r -> assertThat(r.modelVersion).isEqualTo("source-affinity"));
     }
 
     private static String item(String id, String category) {

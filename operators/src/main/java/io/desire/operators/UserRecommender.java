@@ -15,6 +15,7 @@ import io.desire.features.serving.CandidatePool;
 import io.desire.features.serving.CandidateSource;
 import io.desire.features.serving.ConsumedItems;
 import io.desire.features.serving.ExclusionRule;
+import io.desire.features.serving.SessionLists;
 import io.desire.features.serving.SourceList;
 import io.desire.features.serving.SourceOrder;
 import io.desire.operators.ranker.RankerCandidate;
@@ -143,13 +144,15 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Prefix of the model version of rankings led by one candidate source, followed by its name. */
     public static final String SOURCE_MODEL_PREFIX = "source-";
     public static final String CONSUMED_STATE_NAME = "user-consumed";
+    public static final String SESSION_LISTS_STATE_NAME = "user-session-lists";
+    public static final Duration DEFAULT_SESSION_GAP = Duration.ofMinutes(30);
     /** Operator state: the prequential scores of the serving arms (union list, one entry per subtask). */
     public static final String ARM_SCORES_STATE_NAME = "serving-arm-scores";
     /** Gauge: the arm serving documents now: a source's ordinal, or {@link ArmScores#LEARNED}. */
     public static final String SERVING_ARM_GAUGE = "servingArm";
     /** Gauge in the group {@code arm=<name>}: the arm's faded prequential NDCG@k. */
     public static final String ARM_NDCG_GAUGE = "prequentialNdcg";
-    public static final double DEFAULT_PREQUENTIAL_FRACTION = 0.25;
+    public static final double DEFAULT_PREQUENTIAL_FRACTION = 1.0;
     public static final double DEFAULT_ARM_FADING = 0.999;
     public static final long DEFAULT_MIN_OUTCOMES = 100;
     public static final int DEFAULT_PER_SOURCE = 50;
@@ -176,6 +179,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final double prequentialFraction;
     private final double armFading;
     private final long minOutcomes;
+    private final long sessionGapMillis;
     /** The arm that always serves, or −1 for the champion of the prequential scores. */
     private final int pinnedArm;
     private final SampledExamples sampled;
@@ -196,6 +200,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient long rankerVersion;
     private transient EventTimeLag eventTimeLag;
     private transient ValueState<ConsumedItems> consumedState;
+    private transient ValueState<SessionLists> sessionState;
     private transient ListState<ArmScores> armScoresState;
     private transient ArmScores arms;
     private transient int servingArm;
@@ -216,11 +221,13 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.ranker = b.ranker;
         this.sources = new ServingSources(b.perSource, ServingSources.DEFAULT_RECENT_FOR_SEQUENCE);
         this.enabled = EnumSet.copyOf(b.sources);
-        this.fallback = enabled.iterator().next();
+        // Until the arms have evidence, the user's own affinities lead (cold start: nothing learned yet).
+        this.fallback = enabled.contains(CandidateSource.AFFINITY) ? CandidateSource.AFFINITY : enabled.iterator().next();
         this.exclusion = b.exclusion;
         this.prequentialFraction = b.prequentialFraction;
         this.armFading = b.armFading;
         this.minOutcomes = b.minOutcomes;
+        this.sessionGapMillis = b.sessionGap.toMillis();
         this.pinnedArm = b.pinnedArm;
         this.sampled = b.sampled;
         this.logServed = b.logServed;
@@ -276,6 +283,14 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         return d;
     }
 
+    /** What each arm showed the user at the start of the current session; TTL of {@code ttl}. */
+    public static ValueStateDescriptor<SessionLists> createSessionListsDescriptor(Duration ttl) {
+        ValueStateDescriptor<SessionLists> d =
+                new ValueStateDescriptor<>(SESSION_LISTS_STATE_NAME, TypeInformation.of(SessionLists.class));
+        d.enableTimeToLive(StateTtl.processingTime(ttl));
+        return d;
+    }
+
     /** The operator state of the arms' prequential scores. */
     public static ListStateDescriptor<ArmScores> createArmScoresDescriptor() {
         return new ListStateDescriptor<>(ARM_SCORES_STATE_NAME, TypeInformation.of(ArmScores.class));
@@ -325,6 +340,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         eventTimeLag = getRuntimeContext().getMetricGroup().gauge(EVENT_TIME_LAG_GAUGE, new EventTimeLag());
         alsState = getRuntimeContext().getState(createAlsDescriptor(stateTtl));
         consumedState = getRuntimeContext().getState(createConsumedDescriptor(stateTtl));
+        sessionState = getRuntimeContext().getState(createSessionListsDescriptor(stateTtl));
         if (arms == null) {
             arms = new ArmScores(); // used without initializeState (plain function tests)
         }
@@ -375,14 +391,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             profile = new UserProfile();
         }
         ConsumedItems consumed = consumedState.value();
-        if (SampledExamples.isPositive(e) && (sampled != null || heldBack(e))) {
-            CandidatePool pool = pool(profile, consumed, e.contextKey(), ctx);
-            if (sampled != null) {
-                emitExamples(e, profile, pool, ctx);
-            }
-            if (heldBack(e)) {
-                recordOutcome(e, profile, pool, ctx);
-            }
+        if (e.type.isBehaviour()) {
+            scoreArms(e, profile, consumed, ctx);
+        }
+        if (sampled != null && SampledExamples.isPositive(e)) {
+            emitExamples(e, profile, pool(profile, consumed, e.contextKey(), ctx), ctx);
         }
         boolean changed = profile.apply(e, policy);
         profileState.update(profile);
@@ -425,39 +438,50 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     }
 
     /**
-     * Test, then train: where the event's item stands in every arm's list for this user and context
-     * as the state was before the event, recorded into the arms' scores.
+     * Test, then train, per session: at the first event of a session (more than {@code sessionGap}
+     * after the user's last), every arm's list is computed from the state before it and kept; each
+     * held-back positive event of the session is then scored against those lists, before anything
+     * learns from it ({@link SessionLists}, {@link ArmScores}).
      */
-    private void recordOutcome(Event e, UserProfile before, CandidatePool pool, ReadOnlyContext ctx) throws Exception {
-        int k = sources.perSource() > 0 ? topK() : 10;
-        int[] ranks = new int[ArmScores.ARMS];
-        java.util.Arrays.fill(ranks, Integer.MIN_VALUE);
+    private void scoreArms(Event e, UserProfile before, ConsumedItems consumed, ReadOnlyContext ctx) throws Exception {
+        SessionLists lists = sessionState.value();
+        if (lists == null) {
+            lists = new SessionLists();
+        }
+        if (lists.startsSession(e.ts, sessionGapMillis)) {
+            lists.reset(topK());
+            if (before.events > 0) {
+                fillSessionLists(lists, e, before, consumed, ctx);
+            }
+        }
+        if (SampledExamples.isPositive(e) && heldBack(e) && lists.hasLists()) {
+            arms.record(lists.ranksOf(e.itemId), topK(), armFading);
+        }
+        lists.lastEventTime = Math.max(lists.lastEventTime, e.ts);
+        sessionState.update(lists);
+    }
+
+    private void fillSessionLists(SessionLists lists, Event e, UserProfile before, ConsumedItems consumed,
+                                  ReadOnlyContext ctx) throws Exception {
+        CandidatePool pool = pool(before, consumed, e.contextKey(), ctx);
+        int k = topK();
         for (CandidateSource s : enabled) {
-            ranks[s.ordinal()] = indexOf(SourceOrder.order(pool, s, k), e.itemId);
+            List<String> items = new ArrayList<>(k);
+            for (CandidatePool.Candidate c : SourceOrder.order(pool, s, k)) {
+                items.add(c.item());
+            }
+            lists.set(s.ordinal(), items);
         }
         RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
         if (learnedAvailable(weights)) {
             LearnedRanker.Ranking r = ranker.rank(e.userId, UserSummary.of(before), e.geoCell, e.timeBucket,
                     e.deviceClass, e.ts, candidatesOf(pool), null, weights);
-            int at = -1;
-            for (int i = 0; i < r.items.length; i++) {
-                if (r.items[i].item.equals(e.itemId)) {
-                    at = i;
-                    break;
-                }
+            List<String> items = new ArrayList<>(r.items.length);
+            for (RankedItem it : r.items) {
+                items.add(it.item);
             }
-            ranks[ArmScores.LEARNED] = at;
+            lists.set(ArmScores.LEARNED, items);
         }
-        arms.record(ranks, k, armFading);
-    }
-
-    private static int indexOf(List<CandidatePool.Candidate> list, String item) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).item().equals(item)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private int topK() {
@@ -542,6 +566,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         contextsState.clear();
         alsState.clear();
         consumedState.clear();
+        sessionState.clear();
         Long previous = forgottenAt.value();
         forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
         out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
@@ -694,6 +719,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         private double prequentialFraction = DEFAULT_PREQUENTIAL_FRACTION;
         private double armFading = DEFAULT_ARM_FADING;
         private long minOutcomes = DEFAULT_MIN_OUTCOMES;
+        private Duration sessionGap = DEFAULT_SESSION_GAP;
         private int pinnedArm = -1;
         private SampledExamples sampled;
         private boolean logServed;
@@ -801,7 +827,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
          * Champion/challenger: the share of positive events scored prequentially (in [0, 1], default
          * {@value #DEFAULT_PREQUENTIAL_FRACTION}), the fading factor of the scores (in (0, 1], default
          * {@value #DEFAULT_ARM_FADING}) and the outcomes needed before the scores decide (≥ 0,
-         * default {@value #DEFAULT_MIN_OUTCOMES}; before, the first enabled source serves).
+         * default {@value #DEFAULT_MIN_OUTCOMES}; before, the affinity source serves, or the first enabled one).
          */
         public Builder champion(double fraction, double fading, long minOutcomes) {
             if (!(fraction >= 0 && fraction <= 1)) {
@@ -816,6 +842,12 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             this.prequentialFraction = fraction;
             this.armFading = fading;
             this.minOutcomes = minOutcomes;
+            return this;
+        }
+
+        /** Event-time gap after which a user's next event starts a new session; positive, default 30 min. */
+        public Builder sessionGap(Duration d) {
+            this.sessionGap = StateTtl.requirePositive("sessionGap", d);
             return this;
         }
 

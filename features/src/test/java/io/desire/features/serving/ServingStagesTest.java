@@ -128,4 +128,24 @@ class ServingStagesTest {
         assertThat(ArmScores.gain(0, 10)).isEqualTo(1.0);
         assertThat(ArmScores.gain(10, 10)).isZero();
     }
+
+    @Test
+    void sessionListsScoreEveryArmByWhatItShowedWhenTheSessionBegan() {
+        SessionLists lists = new SessionLists();
+        assertThat(lists.startsSession(1_000L, 60_000L)).as("the first event").isTrue();
+        lists.reset(3);
+        assertThat(lists.hasLists()).isFalse();
+        lists.set(CandidateSource.ALS.ordinal(), List.of("a", "b", "c", "d"));
+        lists.set(CandidateSource.POPULAR.ordinal(), List.of("c"));
+        lists.lastEventTime = 1_000L;
+        assertThat(lists.startsSession(61_000L, 60_000L)).as("within the gap").isFalse();
+        assertThat(lists.startsSession(61_001L, 60_000L)).isTrue();
+
+        int[] ranks = lists.ranksOf("c");
+        assertThat(ranks[CandidateSource.ALS.ordinal()]).isEqualTo(2);
+        assertThat(ranks[CandidateSource.POPULAR.ordinal()]).isZero();
+        assertThat(ranks[CandidateSource.SEQUENCE.ordinal()]).as("no list: not scored").isEqualTo(Integer.MIN_VALUE);
+        assertThat(ranks[ArmScores.LEARNED]).isEqualTo(Integer.MIN_VALUE);
+        assertThat(lists.ranksOf("d")[CandidateSource.ALS.ordinal()]).as("beyond k").isEqualTo(-1);
+    }
 }

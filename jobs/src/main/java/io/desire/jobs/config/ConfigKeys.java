@@ -63,11 +63,13 @@ public final class ConfigKeys {
     public static final Key SERVE = key("recs.serve", "auto",
             "what orders the documents: auto (the best arm by prequential NDCG), learned, or one source's name");
     public static final Key PER_SOURCE = key("recs.per-source", "50", "candidates each source proposes at most per ranking");
-    public static final Key PREQUENTIAL_FRACTION = key("recs.prequential-fraction", "0.25",
-            "share of positive events on which every arm (each source alone, the learned ranker) is scored before learning; the best serves");
+    public static final Key PREQUENTIAL_FRACTION = key("recs.prequential-fraction", "1.0",
+            "share of positive events scored against what every arm (each source alone, the learned ranker) showed at the session's start; the best serves");
+    public static final Key SESSION_GAP = key("recs.session-gap", "30min",
+            "event-time gap that starts a user's new session: the arms are judged by the lists they would have shown then");
     public static final Key ARM_FADING = key("recs.arm-fading", "0.999", "fading factor of the arms' prequential NDCG (window ≈ 1/(1−f) outcomes)");
     public static final Key ARM_MIN_OUTCOMES = key("recs.arm-min-outcomes", "100",
-            "prequential outcomes before the arms' scores choose what serves; before, the first source of recs.sources");
+            "prequential outcomes before the arms' scores choose what serves; before, the affinity source (or the first of recs.sources)");
     public static final Key POPULARITY_HALF_LIFE = key("popularity.half-life", "30d",
             "half-life of the long-horizon popularity behind the popular source");
     public static final Key COALESCE = key("recs.coalesce", "200ms",

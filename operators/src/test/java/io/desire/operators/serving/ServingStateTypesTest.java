@@ -2,6 +2,7 @@ package io.desire.operators.serving;
 
 import io.desire.features.serving.ArmScores;
 import io.desire.features.serving.ConsumedItems;
+import io.desire.features.serving.SessionLists;
 import org.apache.flink.types.PojoTestUtils;
 import org.junit.jupiter.api.Test;
 
@@ -11,5 +12,6 @@ class ServingStateTypesTest {
     void consumedItemsAndArmScoresAreSerialisedAsPojosWithoutKryo() {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(ConsumedItems.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(ArmScores.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(SessionLists.class);
     }
 }
