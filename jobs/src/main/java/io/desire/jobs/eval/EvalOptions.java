@@ -96,6 +96,11 @@ record EvalOptions(
             "  --help");
 
     static EvalOptions parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    /** As {@link #parse(String...)}, with the servers' defaults taken from {@code env}. */
+    static EvalOptions parse(java.util.Map<String, String> env, String... args) {
         Path input = null;
         HistoryLoader.Format format = null;
         int generated = 0;
@@ -126,8 +131,8 @@ record EvalOptions(
         List<Path> catalog = List.of();
         List<String> sourcesAlone = DEFAULT_SOURCES_ALONE;
         String match = "context";
-        String kafka = System.getenv("DESIRE_KAFKA_BOOTSTRAP");
-        String es = System.getenv("DESIRE_ES_URL");
+        String kafka = env.get("DESIRE_KAFKA_BOOTSTRAP");
+        String es = env.get("DESIRE_ES_URL");
         List<String> jobArgs = new ArrayList<>();
         for (int a = 0; a < args.length; a++) {
             String name = args[a];
