@@ -10,6 +10,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,13 +70,16 @@ class ServedEvaluationITCase {
         Map<String, Object> servedMetrics = (Map<String, Object>) served.get("metrics");
         Map<String, Object> popularityMetrics = (Map<String, Object>) popularity.get("metrics");
         System.out.printf("served %s%npopularity %s%n", servedMetrics, popularityMetrics);
-        assertThat((Long) servedMetrics.get("units_without_document")).isZero();
-        assertThat((Long) servedMetrics.get("consumed_in_training"))
+        // both promises are checked (and reported) even when one fails
+        SoftAssertions soft = new SoftAssertions();
+        soft.assertThat((Long) servedMetrics.get("units_without_document")).isZero();
+        soft.assertThat((Long) servedMetrics.get("consumed_in_training"))
                 .as("items the user consumed in training, served").isZero();
-        assertThat((Double) servedMetrics.get("ndcg"))
+        soft.assertThat((Double) servedMetrics.get("ndcg"))
                 .as("served NDCG@10 against 1.5 × popularity's")
                 .isGreaterThanOrEqualTo(1.5 * (Double) popularityMetrics.get("ndcg"));
-        assertThat((List<String>) served.get("cleaned_up")).anyMatch(s -> s.startsWith(served.get("alias") + "-"));
+        soft.assertThat((List<String>) served.get("cleaned_up")).anyMatch(s -> s.startsWith(served.get("alias") + "-"));
+        soft.assertAll();
     }
 
     private static Map<String, Object> row(List<Map<String, Object>> rows, String name) {
