@@ -83,6 +83,7 @@ record EvalOptions(
             "                          Elasticsearch as an app does and score them next to the offline models",
             "  --train F --test F      a ready-made split (rating files, e.g. u.data-like TSV user item rating ts)",
             "  --catalog F[,F]         item files (e.g. movies.csv) backfilled alongside and read for categories",
+            "                          (default with --input: movies.csv or movies.dat next to a MovieLens ratings file)",
             "  --sources-alone L       candidate sources each backfilled alone (default als,affinity,sequence,context,popular;",
             "                          'none' for no such runs)",
             "  --served-match M        context: the document of the test event's context, else the user's most",
@@ -262,6 +263,9 @@ record EvalOptions(
             if (!validationGiven) {
                 validation = 0;
             }
+            if (catalog.isEmpty() && input != null && format != HistoryLoader.Format.JSONL) {
+                catalog = movieLensCatalogNextTo(input);
+            }
             servedOptions = new Served(train, testFile, catalog, sourcesAlone, match, kafka, es, keepIndex,
                     List.copyOf(jobArgs), minRelevantGiven);
         } else if (!jobArgs.isEmpty() || keepIndex || !catalog.isEmpty()) {
@@ -286,6 +290,24 @@ record EvalOptions(
         return new EvalOptions(input, format, generated, users, items, split, validation, test, seed, k, ranks,
                 lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, out,
                 servedOptions);
+    }
+
+    /**
+     * The MovieLens item file next to a MovieLens ratings file ({@code movies.csv} or {@code
+     * movies.dat}), which the backfill reads for categories; empty when there is none.
+     */
+    static List<Path> movieLensCatalogNextTo(Path ratings) {
+        Path dir = ratings.toAbsolutePath().getParent();
+        if (dir == null) {
+            return List.of();
+        }
+        for (String name : List.of("movies.csv", "movies.dat")) {
+            Path candidate = dir.resolve(name);
+            if (Files.isReadable(candidate)) {
+                return List.of(candidate);
+            }
+        }
+        return List.of();
     }
 
     /** Human description of the relevance threshold. */

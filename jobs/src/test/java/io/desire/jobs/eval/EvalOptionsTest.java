@@ -54,6 +54,18 @@ class EvalOptionsTest {
     }
 
     @Test
+    void theMovieLensItemFileNextToTheRatingsIsTheDefaultCatalogue() throws IOException {
+        Path ratings = Files.writeString(dir.resolve("ratings.csv"), "userId,movieId,rating,timestamp\n1,2,4,5\n");
+        assertThat(EvalOptions.parse(args("--served", "--input", ratings.toString())).served().catalog()).isEmpty();
+        Path movies = Files.writeString(dir.resolve("movies.csv"), "movieId,title,genres\n2,A,Drama\n");
+        assertThat(EvalOptions.parse(args("--served", "--input", ratings.toString())).served().catalog())
+                .containsExactly(movies.toAbsolutePath());
+        Path other = Files.writeString(dir.resolve("items.csv"), "movieId,title,genres\n");
+        assertThat(EvalOptions.parse(args("--served", "--input", ratings.toString(), "--catalog", other.toString()))
+                .served().catalog()).containsExactly(other);
+    }
+
+    @Test
     void mistakesAreNamed() throws IOException {
         Path train = Files.writeString(dir.resolve("train.tsv"), "1\t2\t4\t5\n");
         assertThatThrownBy(() -> EvalOptions.parse(args("--served", "--train", train.toString())))

@@ -91,6 +91,21 @@ class ServedProtocolTest {
     }
 
     @Test
+    void jsonlRowsKeepTheirOwnLinesAndTheCatalogueGoesToTraining() throws IOException {
+        String item = "{\"event_id\":\"c1\",\"ts\":" + MORNING + ",\"type\":\"item\",\"item_id\":\"i1\",\"category\":\"books\"}";
+        String keep = "{\"event_id\":\"e1\",\"ts\":" + MORNING + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\"}";
+        String gone = "{\"event_id\":\"e2\",\"ts\":" + MORNING + ",\"type\":\"view\",\"user_id\":\"u2\",\"item_id\":\"i1\"}";
+        String keep2 = "{\"event_id\":\"e3\",\"ts\":" + EVENING + ",\"type\":\"click\",\"user_id\":\"u1\",\"item_id\":\"i2\"}";
+        String forget = "{\"event_id\":\"e4\",\"ts\":" + EVENING + ",\"type\":\"forget_user\",\"user_id\":\"u2\"}";
+        Path input = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", item, keep, gone, keep2, forget) + "\n");
+        History h = HistoryLoader.jsonl(input, ParserConfig.defaults(), true);
+        assertThat(h.size()).isEqualTo(2);
+        Path file = dir.resolve("train.jsonl");
+        ServedHistory.writeTraining(h, h.allRows(), file);
+        assertThat(Files.readAllLines(file)).containsExactly(item, keep, keep2);
+    }
+
+    @Test
     void unitsGroupAUsersRelevantTestItemsByContextAndLeaveOutTrainingItems() {
         History h = new History(new LoadReport("test", "test"));
         h.add("u", "a", 5, 5, MORNING, null);          // 0 train
