@@ -38,8 +38,26 @@ final class ServedBackfill {
         this.jobArgs = List.copyOf(jobArgs);
     }
 
-    /** The configuration of run {@code name}; {@code sources} (null: all) becomes {@code recs.sources}. */
+    /** Keys each run sets itself, so runs stay isolated and are read where they were written. */
+    static final List<ConfigKeys.Key> OWNED = List.of(ConfigKeys.KAFKA_BOOTSTRAP, ConfigKeys.ES_HOSTS,
+            ConfigKeys.ES_INDEX, ConfigKeys.TOPIC_ITEM_FACTORS, ConfigKeys.TOPIC_RANKER_WEIGHTS, ConfigKeys.KAFKA_GROUP,
+            ConfigKeys.DEAD_LETTER_PATH, ConfigKeys.HISTORY_INPUT);
+
+    /**
+     * The configuration of run {@code name}; {@code sources} (null: all) becomes {@code recs.sources}.
+     *
+     * @throws IllegalArgumentException when the job arguments set a key the evaluation owns, or are not
+     *     valid job arguments
+     */
     JobConfig config(String name, String sources) {
+        for (String a : jobArgs) {
+            for (ConfigKeys.Key key : OWNED) {
+                if (a.equals("--" + key.name()) || a.startsWith("--" + key.name() + "=")) {
+                    throw new IllegalArgumentException(key.name() + " is set by the evaluation for each run;"
+                            + " leave it out of the job arguments");
+                }
+            }
+        }
         List<String> args = new ArrayList<>(List.of(
                 "--" + ConfigKeys.KAFKA_BOOTSTRAP.name(), kafka,
                 "--" + ConfigKeys.ES_HOSTS.name(), es,

@@ -80,6 +80,12 @@ class EvalOptionsTest {
                 .hasMessageContaining("for --served");
         assertThatThrownBy(() -> EvalOptions.parse(args("--served", "--generated", "10", "--sources-alone", "a b")))
                 .hasMessageContaining("--sources-alone");
+        ServedBackfill backfill = new ServedBackfill("k:1", "http://e", "p", dir, List.of("a.jsonl"),
+                List.of("--es.index", "mine"));
+        assertThatThrownBy(() -> backfill.config("served", null)).hasMessageContaining("es.index is set by the evaluation");
+        ServedBackfill ok = new ServedBackfill("k:1", "http://e", "p", dir, List.of("a.jsonl"),
+                List.of("--recs.coalesce", "1s"));
+        assertThat(ok.config("served", null).getString(io.desire.jobs.config.ConfigKeys.ES_INDEX)).isEqualTo("p-served");
         assertThat(List.of(EvalOptions.USAGE.split("\n"))).anyMatch(l -> l.contains("--served"));
     }
 }
