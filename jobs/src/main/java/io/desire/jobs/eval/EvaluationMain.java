@@ -32,7 +32,16 @@ public final class EvaluationMain {
             return;
         }
         Progress progress = new Progress(System.out);
-        Map<String, Object> report = new Evaluation(options, progress).run();
+        Map<String, Object> report;
+        try {
+            report = options.served() != null
+                    ? new ServedEvaluation(options, progress, System.out).run()
+                    : new Evaluation(options, progress).run();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
+            System.err.println("eval: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Path html = ReportWriter.write(report, options.out());
         printSummary(report);
         progress.stage("report: %s and %s", options.out().resolve(ReportWriter.JSON_FILE).toAbsolutePath(),
@@ -42,6 +51,13 @@ public final class EvaluationMain {
     @SuppressWarnings("unchecked")
     private static void printSummary(Map<String, Object> report) {
         System.out.println();
+        Map<String, Object> served = (Map<String, Object>) report.get("served");
+        if (served != null) {
+            for (Map<String, Object> row : (List<Map<String, Object>>) served.get("rows")) {
+                Object what = row.containsKey("error") ? "ERROR " + row.get("error") : row.get("metrics");
+                System.out.printf(Locale.ROOT, "  %-20s %s%n", row.get("name"), what);
+            }
+        }
         for (Map<String, Object> m : (List<Map<String, Object>>) report.get("models")) {
             System.out.printf(Locale.ROOT, "  %-20s %s%n", m.get("name"), m.get("metrics"));
         }

@@ -87,7 +87,13 @@ final class ReportWriter {
             sb.append("</ul></details>\n");
         }
 
+        Map<String, Object> served = map(report.get("served"));
+        if (!served.isEmpty()) {
+            servedSection(sb, served, protocol, k);
+        }
+
         List<Map<String, Object>> ranking = ofKind(models, "ranking");
+        if (!ranking.isEmpty()) {
         sb.append("<h2>Ranking on test (@").append(k).append(")</h2>\n");
         String[] keys = {"precision", "recall", "f1", "ndcg", "hit_rate", "map", "coverage"};
         String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"};
@@ -109,6 +115,7 @@ final class ReportWriter {
         }
         sb.append("</table>\n");
         sb.append(barChart(ranking, k));
+        }
 
         List<Map<String, Object>> rating = ofKind(models, "rating");
         if (!rating.isEmpty()) {
@@ -206,6 +213,49 @@ final class ReportWriter {
         }
         sb.append("</body></html>\n");
         return sb.toString();
+    }
+
+    /** The served documents next to the offline models, scored by one protocol. */
+    static void servedSection(StringBuilder sb, Map<String, Object> served, Map<String, Object> protocol, int k) {
+        sb.append("<h2>Served quality (@").append(k).append(")</h2>\n<p>Unit: ").append(esc(str(protocol.get("unit"))))
+                .append(". NDCG: ").append(esc(str(protocol.get("ndcg")))).append(". Diversity: ")
+                .append(esc(str(protocol.get("diversity")))).append(". ").append(protocol.get("units"))
+                .append(" units, ").append(protocol.get("users")).append(" users, catalogue ")
+                .append(protocol.get("catalogue_items")).append(" items. Backfill job arguments: <code>")
+                .append(esc(str(served.get("job_args")))).append("</code>.</p>\n");
+        String[] keys = {"ndcg", "recall", "precision", "hit_rate", "coverage", "diversity", "consumed_in_training",
+            "lists_shorter_than_k", "units_without_document"};
+        String[] heads = {"NDCG@" + k, "Recall@" + k, "Precision@" + k, "HR@" + k, "coverage", "diversity",
+            "consumed items served", "lists < K", "no document"};
+        sb.append("<table id=\"served\"><tr><th class=\"l\">what</th><th class=\"l\">kind</th>");
+        for (String head : heads) {
+            sb.append("<th>").append(esc(head)).append("</th>");
+        }
+        sb.append("<th>s</th><th class=\"l\">notes</th></tr>\n");
+        List<Map<String, Object>> rows = list(served.get("rows"));
+        List<Map<String, Object>> scored = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            if (r.get("metrics") != null) {
+                scored.add(r);
+            }
+        }
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> metrics = map(r.get("metrics"));
+            sb.append("<tr><td class=\"l\" title=\"").append(esc(str(r.get("description")))).append("\">")
+                    .append(esc(str(r.get("name")))).append("</td><td class=\"l\">").append(esc(str(r.get("kind"))))
+                    .append("</td>");
+            for (int j = 0; j < keys.length; j++) {
+                boolean best = j < 6 && isBest(scored, keys[j], metrics.get(keys[j]), true);
+                sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(keys[j]))).append("</td>");
+            }
+            String note = r.containsKey("error") ? "ERROR: " + str(r.get("error"))
+                    : str(r.get("description")) + (r.containsKey("documents") ? "; " + r.get("documents") + " documents"
+                            + ", " + metrics.get("units_in_context") + " units read in context, "
+                            + metrics.get("units_fallback") + " by fallback" : "");
+            sb.append("<td>").append(fmt(r.get("seconds"))).append("</td><td class=\"l muted\">").append(esc(note))
+                    .append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
     }
 
     private static String describe(Map<String, Object> m) {
