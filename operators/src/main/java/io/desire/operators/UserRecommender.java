@@ -15,6 +15,8 @@ import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.ranker.HybridCandidates;
 import io.desire.operators.ranker.LearnedRanker;
+import io.desire.operators.ranker.FmWeights;
+import io.desire.operators.ranker.RankerModel;
 import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.ServedFeatures;
@@ -157,6 +159,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient ValueState<AlsCandidates> alsState;
     private transient MapStateDescriptor<String, ItemFollowers> followersDescriptor;
     private transient MapStateDescriptor<String, RankerWeights> weightsDescriptor;
+    private transient MapStateDescriptor<String, FmWeights> fmDescriptor;
     private transient long rankerVersion;
     private transient EventTimeLag eventTimeLag;
 
@@ -229,7 +232,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Every broadcast state of the recommender; the job broadcasts the model updates with these. */
     public static MapStateDescriptor<?, ?>[] broadcastDescriptors() {
         return new MapStateDescriptor<?, ?>[] {
-            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor()
+            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor(),
+            FmWeights.createDescriptor()
         };
     }
 
@@ -254,6 +258,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         alsState = getRuntimeContext().getState(createAlsDescriptor(stateTtl));
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
+        fmDescriptor = FmWeights.createDescriptor();
     }
 
     @Override
@@ -400,14 +405,16 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         final UserSummary user;
         final AlsCandidates als;
         final Set<String> excluded;
-        final RankerWeights weights;
+        final RankerModel weights;
         final ReadOnlyBroadcastState<String, ItemFollowers> followers;
 
         Learned(UserProfile profile, OnTimerContext ctx) throws Exception {
             user = UserSummary.of(profile);
             als = alsState.value();
             excluded = candidates.excluded(profile);
-            weights = RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+            // a job trains one model (ranker.model); the FM replica is empty unless it is the FM
+            FmWeights fm = FmWeights.current(ctx.getBroadcastState(fmDescriptor));
+            weights = fm != null ? fm : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
             followers = ctx.getBroadcastState(followersDescriptor);
         }
 
@@ -426,7 +433,12 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (u == null) {
             return;
         }
-        if (u.weights != null) {
+        if (u.weights != null && u.weights.factorised()) {
+            BroadcastState<String, FmWeights> fm = ctx.getBroadcastState(fmDescriptor);
+            FmWeights.update(fm, u.weights);
+            FmWeights current = FmWeights.current(fm);
+            rankerVersion = current == null ? rankerVersion : Math.max(rankerVersion, current.version);
+        } else if (u.weights != null) {
             BroadcastState<String, RankerWeights> weights = ctx.getBroadcastState(weightsDescriptor);
             RankerWeights.update(weights, u.weights);
             RankerWeights current = RankerWeights.current(weights);

@@ -16,7 +16,7 @@ import java.util.Arrays;
  *
  * <p>Invariants (kept by {@link FmModel}): {@code z.length == n.length} is a power of two D;
  * {@code v.length == vn.length == D·factors}; every {@code n[i], vn[j] ≥ 0}; a bucket no example
- * touched has {@code n[i] == 0} and the initial factors of {@link FmInit}; {@link #version} never
+ * touched has {@code n[i] == 0}, zero {@code vn} and the initial factors of {@link FmInit}; {@link #version} never
  * decreases.
  */
 public class FmState {
@@ -65,9 +65,20 @@ public class FmState {
         return z == null ? 0 : z.length;
     }
 
-    /** Whether bucket {@code i} has been touched by an example with a non-zero gradient. */
+    /**
+     * Whether bucket {@code i} may differ from its untrained value: its linear weight or one of its
+     * factors has seen a non-zero gradient (a factor changes only with one).
+     */
     public boolean touched(int i) {
-        return n[i] > 0;
+        if (n[i] > 0) {
+            return true;
+        }
+        for (int j = i * factors, end = j + factors; j < end; j++) {
+            if (vn[j] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A deep copy (e.g. the best epoch of a batch fit). */

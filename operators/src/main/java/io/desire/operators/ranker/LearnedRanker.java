@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * Orders candidate items for one user in one context with the FTRL model: builds the
- * {@link RankingFeatures} vector of each candidate, scores it with the replica's {@link RankerWeights},
+ * {@link RankingFeatures} vector of each candidate, scores it with the replica's {@link RankerModel}
+ * (FTRL {@link RankerWeights} or factorisation machine {@link FmWeights}),
  * and returns the best {@code topK} as {@link RankedItem}s together with the {@link ServedFeatures} of
  * each returned item, which the caller logs for {@link ExampleAssembler}.
  *
@@ -28,7 +29,7 @@ import java.util.Set;
  * are dropped. Order: model probability descending, then {@link RankerCandidate#prior} descending,
  * then item id ascending, so equal inputs always give the same list. {@link RankedItem#score} is the
  * predicted probability of a click or purchase. Each item carries its sources' reasons plus
- * {@value #REASON_FTRL} when a trained model scored it: weights {@linkplain RankerWeights#isTrained()
+ * {@value #REASON_FTRL} when a trained model scored it: weights {@linkplain RankerModel#isTrained()
  * trained} on at least {@code minVersion} examples (default 1). Without one every probability is ½ and
  * the order is the sources' priors, so the ranker can serve, and log features to learn from, before
  * its first delta arrives — and a model that has seen only a handful of examples, which mostly knows
@@ -105,20 +106,20 @@ public final class LearnedRanker implements Serializable {
      * @param servedAt event time the ranking reflects (e.g. the document's event time), epoch ms
      * @param candidates candidates from all sources; an item may appear once per source
      * @param exclude items never to return (e.g. purchased); may be {@code null}
-     * @param weights the replica's weights; {@code null} before the first delta
+     * @param weights the replica's model (FTRL or FM); {@code null} before the first delta
      * @return at most {@code topK} items, best first, and their served features
      * @throws IllegalArgumentException when the weights' bucket space differs from the features'
      */
     public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
                         long servedAt, Collection<RankerCandidate> candidates, Set<String> exclude,
-                        RankerWeights weights) {
+                        RankerModel weights) {
         int dim = weights == null ? 0 : weights.dimension();
         if (dim != 0 && dim != features.hasher().dimension()) {
             throw new IllegalArgumentException("weights have " + dim + " buckets but features hash into "
                     + features.hasher().dimension() + ": ranker and learner must use the same bits");
         }
-        boolean trained = weights != null && weights.isTrained() && weights.version >= minVersion;
-        long version = trained ? weights.version : 0L;
+        boolean trained = weights != null && weights.isTrained() && weights.version() >= minVersion;
+        long version = trained ? weights.version() : 0L;
         String contextKey = ContextDefaults.contextKey(geoCell, timeBucket, deviceClass);
 
         List<Scored> scored = new ArrayList<>();
