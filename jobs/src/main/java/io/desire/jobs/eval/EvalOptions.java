@@ -31,10 +31,12 @@ record EvalOptions(
         int window,
         double streamFraction,
         double minRelevant,
+        int planted,
         Path out) {
 
     static final String USAGE = String.join("\n",
-            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [options]",
+            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [--planted N] [options]",
+            "       bin/desire eval --planted N [--seed S]",
             "",
             "Offline and prequential evaluation of the recommenders; writes report.json and report.html.",
             "",
@@ -59,6 +61,10 @@ record EvalOptions(
             "  --window N              scored events per window of the series (default 1000)",
             "  --stream-fraction F     share of the time-ordered test period streamed; the rest is the hold-out on",
             "                          which online and batch-retrained ALS are compared (default 0.8)",
+            "Ranker models on planted interactions:",
+            "  --planted N             FTRL and the factorisation machine (AUC, log-loss; online and batch) on N",
+            "                          generated examples with a context × item interaction a linear model cannot",
+            "                          express; alone, or next to the evaluation of a history",
             "Output:",
             "  --out DIR               report folder (default target/eval-<timestamp>)",
             "  --help");
@@ -84,6 +90,7 @@ record EvalOptions(
         int window = 1000;
         double streamFraction = 0.8;
         double minRelevant = Double.MIN_VALUE;
+        int planted = 0;
         Path out = null;
         for (int a = 0; a < args.length; a++) {
             String name = args[a];
@@ -134,12 +141,16 @@ record EvalOptions(
                     }
                 }
                 case "--min-relevant" -> minRelevant = parseDouble(name, v);
+                case "--planted" -> planted = positiveInt(name, v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new UsageException("unknown option " + name);
             }
         }
-        if ((input == null) == (generated == 0)) {
+        if (input != null && generated > 0) {
             throw new UsageException("give exactly one of --input PATH or --generated N");
+        }
+        if (input == null && generated == 0 && planted == 0) {
+            throw new UsageException("give one of --input PATH or --generated N, or --planted N");
         }
         if (input != null && format == null) {
             format = HistoryLoader.Format.guess(input);
@@ -158,7 +169,13 @@ record EvalOptions(
             out = Path.of("target", "eval-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         return new EvalOptions(input, format, generated, users, items, split, validation, test, seed, k, ranks,
-                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, out);
+                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, planted,
+                out);
+    }
+
+    /** Whether a history (a file or generated events) is evaluated, not only the planted interactions. */
+    boolean hasHistory() {
+        return input != null || generated > 0;
     }
 
     /** Human description of the relevance threshold. */
