@@ -64,7 +64,8 @@ import org.apache.flink.util.OutputTag;
  * deletes the user's timers and emits {@link Recommendation#forgetUser}; for {@code forgetGuard}
  * (default 1 h) afterwards it remembers only the erasure's event time, so that events of the user
  * from before the erasure that arrive late are dropped rather than re-create the profile. Broadcast input ({@link ModelUpdate}): the latest
- * {@link ItemFollowers} per item (highest version), FTRL {@code WeightDelta}s, and the latest
+ * {@link ItemFollowers} per item (highest version), ranker {@code WeightDelta}s (FTRL into
+ * {@link RankerWeights}, factorised ones into {@link FmWeights}), and the latest
  * {@link TrendingItems} per context key and {@link TrendingItems#GLOBAL}; a context list older than
  * the global list by more than {@code trendingStaleAfter} is dropped when a global list arrives
  * (its context had no activity in the latest window).

@@ -39,7 +39,7 @@ import org.apache.flink.util.Collector;
  * bucket: 144 MiB at 2^20 and k = 8, 9 MiB at 2^16) — under its own uid, so it never meets the FTRL
  * learner's state. <b>TTL:</b> none.
  *
- * <p><b>Cost:</b> an update is O(k·nnz) (≈ 3× an FTRL update at k = 8); a delta carries 8·(k + 1) + 4
+ * <p><b>Cost:</b> an update is O(k·nnz) (≈ 5× an FTRL update at k = 8); a delta carries 8·(k + 1) + 4
  * bytes per touched bucket. Invalid examples are skipped and counted in {@value #INVALID_METRIC}.
  * Metrics: gauges {@value #VERSION_GAUGE}, {@value #LOG_LOSS_GAUGE} (progressive validation, ~1000
  * updates); counters {@value #DELTAS_METRIC}, {@value #INVALID_METRIC}.
