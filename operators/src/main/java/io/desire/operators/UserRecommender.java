@@ -29,6 +29,8 @@ import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.ranker.LearnedRanker;
+import io.desire.operators.ranker.FmWeights;
+import io.desire.operators.ranker.RankerModel;
 import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.ServedFeatures;
@@ -55,11 +57,15 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keeps each user's profile and publishes one ranked {@link Recommendation} per (user, context).
  *
- * <p><b>Two ways to rank.</b> Without a learned ranker (the builder's default) every document is the
- * {@link Blender}'s ranking, model version {@value #MODEL_VERSION}. With {@link Builder#learned} the
- * candidates of {@link HybridCandidates} (blend, ALS top-N, co-visitation of the recent items) are
- * ordered by the FTRL replica ({@link LearnedRanker} with {@link RankerWeights} from the broadcast
- * side); the document's model version is {@code ftrl-<weights version>} and only grows. The features
+ * <p><b>How a document is ranked.</b> Without a learned ranker and without a pinned arm (the builder's
+ * default) every document is the {@link Blender}'s ranking, model version {@value #MODEL_VERSION}.
+ * Otherwise the candidate sources ({@link ServingSources}) are merged into one {@link CandidatePool}
+ * without consumed items, and the arm of {@link ArmScores} (champion by prequential NDCG, or pinned by
+ * {@link Builder#serve}) orders it: one source leading, back-filled ({@link SourceOrder}, model version
+ * {@code source-<name>}), or the learned ranker ({@link LearnedRanker}) with the replica of the model
+ * the job trains ({@link Builder#rankerModel}: FTRL {@link RankerWeights} or factorisation machine
+ * {@link FmWeights}, both {@link RankerModel}s from the broadcast side); a learned document's model
+ * version is {@code ftrl-<version>} or {@code fm-<version>} and only grows. The features
  * of every served item go to {@link #SERVED} when {@link Builder#logServed} is on (for
  * {@code ExampleAssembler}), and with {@link Builder#sampledExamples} each positive event (click,
  * cart, purchase, good rating) yields training examples to {@link #EXAMPLES}, built from the profile
@@ -76,7 +82,8 @@ import org.apache.flink.util.OutputTag;
  * deletes the user's timers and emits {@link Recommendation#forgetUser}; for {@code forgetGuard}
  * (default 1 h) afterwards it remembers only the erasure's event time, so that events of the user
  * from before the erasure that arrive late are dropped rather than re-create the profile. Broadcast input ({@link ModelUpdate}): the latest
- * {@link ItemFollowers} per item (highest version), FTRL {@code WeightDelta}s, and the latest
+ * {@link ItemFollowers} per item (highest version), ranker {@code WeightDelta}s (FTRL into
+ * {@link RankerWeights}, factorised ones into {@link FmWeights}), and the latest
  * {@link TrendingItems} per context key and {@link TrendingItems#GLOBAL}; a context list older than
  * the global list by more than {@code trendingStaleAfter} is dropped when a global list arrives
  * (its context had no activity in the latest window).
@@ -101,8 +108,10 @@ import org.apache.flink.util.OutputTag;
  * half-lives. The user's Elasticsearch documents are not deleted when the state expires. Broadcast
  * state ({@value #TRENDING_STATE_NAME}): one trending list per active context, replicated to every
  * subtask; with a learned ranker also the co-visitation lists ({@code item-followers}, one per item
- * with followers: catalogue-sized, like the ALS item table) and the ranker weights (8 MiB at 2^20
- * buckets).
+ * with followers: catalogue-sized, like the ALS item table) and the ranker's replica: FTRL weights
+ * (8 MiB at 2^20 buckets) or, with {@code ranker.model=fm}, the factorisation machine's (8·(k + 1)
+ * bytes per bucket). The gauge {@value #RANKER_VERSION_GAUGE} is the version of the model the job
+ * trains.
  *
  * <p><b>Wiring:</b> {@code signals.keyBy(UserRecommender.keySelector()).connect(updates.broadcast(
  * UserRecommender.broadcastDescriptors())).process(recommender)}, where signals carry a user id
@@ -138,8 +147,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Freshness: wall clock minus the current watermark, in ms; -1 before the first watermark. */
     public static final String EVENT_TIME_LAG_GAUGE = "eventTimeLagMs";
     public static final String ALS_STATE_NAME = "user-als-candidates";
-    /** Prefix of the model version of learned rankings, followed by the weights' version. */
-    public static final String LEARNED_MODEL_PREFIX = "ftrl-";
+    /** Prefix of the model version of rankings of the FTRL ranker, followed by the weights' version. */
+    public static final String LEARNED_MODEL_PREFIX = RankerModel.FTRL + "-";
+    /** Prefix of the model version of rankings of the factorisation machine, followed by its version. */
+    public static final String FM_MODEL_PREFIX = RankerModel.FM + "-";
     /** Prefix of the model version of rankings led by one candidate source, followed by its name. */
     public static final String SOURCE_MODEL_PREFIX = "source-";
     public static final String CONSUMED_STATE_NAME = "user-consumed";
@@ -180,6 +191,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final int pinnedArm;
     private final SampledExamples sampled;
     private final boolean logServed;
+    /** Whether the learned ranker scores with the factorisation machine's replica ({@code ranker.model=fm}). */
+    private final boolean factorised;
 
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
@@ -193,6 +206,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient ValueState<AlsCandidates> alsState;
     private transient MapStateDescriptor<String, ItemFollowers> followersDescriptor;
     private transient MapStateDescriptor<String, RankerWeights> weightsDescriptor;
+    private transient MapStateDescriptor<String, FmWeights> fmDescriptor;
     private transient long rankerVersion;
     private transient EventTimeLag eventTimeLag;
     private transient ValueState<ConsumedItems> consumedState;
@@ -224,6 +238,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.pinnedArm = b.pinnedArm;
         this.sampled = b.sampled;
         this.logServed = b.logServed;
+        this.factorised = b.rankerModel.equals(RankerModel.FM);
     }
 
     public static Builder builder() {
@@ -301,7 +316,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Every broadcast state of the recommender; the job broadcasts the model updates with these. */
     public static MapStateDescriptor<?, ?>[] broadcastDescriptors() {
         return new MapStateDescriptor<?, ?>[] {
-            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor()
+            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor(),
+            FmWeights.createDescriptor()
         };
     }
 
@@ -336,6 +352,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
+        fmDescriptor = FmWeights.createDescriptor();
     }
 
     @Override
@@ -435,7 +452,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         for (CandidateSource s : enabled) {
             ranks[s.ordinal()] = indexOf(SourceOrder.order(pool, s, k), e.itemId);
         }
-        RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+        RankerModel weights = model(ctx);
         if (learnedAvailable(weights)) {
             LearnedRanker.Ranking r = ranker.rank(e.userId, UserSummary.of(before), e.geoCell, e.timeBucket,
                     e.deviceClass, e.ts, candidatesOf(pool), null, weights);
@@ -464,8 +481,27 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         return ranker != null ? ranker.topK() : blender.topK();
     }
 
-    private boolean learnedAvailable(RankerWeights weights) {
-        return ranker != null && weights != null && weights.isTrained() && weights.version >= ranker.minVersion();
+    private boolean learnedAvailable(RankerModel weights) {
+        return ranker != null && weights != null && weights.isTrained() && weights.version() >= ranker.minVersion();
+    }
+
+    /**
+     * The replica of the model this job trains: the factorisation machine's with {@code ranker.model=fm},
+     * else the FTRL weights; {@code null} without a learned ranker or before the model's first delta. The
+     * other replica is never read, so weights of a model the job no longer trains (restored from a
+     * savepoint taken before {@code ranker.model} changed) never order a document.
+     */
+    private RankerModel model(ReadOnlyContext ctx) throws Exception {
+        if (ranker == null) {
+            return null;
+        }
+        return factorised ? FmWeights.current(ctx.getBroadcastState(fmDescriptor))
+                : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+    }
+
+    /** The model-version prefix of learned documents: {@code fm-} or {@code ftrl-}. */
+    private String learnedPrefix() {
+        return factorised ? FM_MODEL_PREFIX : LEARNED_MODEL_PREFIX;
     }
 
     /** The user's merged candidates in a context: every enabled source, consumed items excluded. */
@@ -567,7 +603,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private void flush(UserProfile profile, UserContexts c, String userId, long now, OnTimerContext ctx,
                        Collector<Recommendation> out) throws Exception {
         ConsumedItems consumed = consumedState.value();
-        RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+        RankerModel weights = model(ctx);
         int arm = pinnedArm == ArmScores.LEARNED ? ArmScores.LEARNED
                 : pinnedArm >= 0 ? pinnedArm
                 : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
@@ -598,7 +634,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 LearnedRanker.Ranking r = ranker.rank(userId, user, geo, bucket, device, eventTime,
                         candidatesOf(pool), null, weights);
                 items = r.items;
-                modelVersion = LEARNED_MODEL_PREFIX + r.modelVersion;
+                modelVersion = learnedPrefix() + r.modelVersion;
                 if (logServed) {
                     for (ServedFeatures f : r.served) {
                         ctx.output(SERVED, f);
@@ -614,7 +650,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     if (user == null) {
                         user = UserSummary.of(profile);
                     }
-                    long version = learnedAvailable(weights) ? weights.version : 0L;
+                    long version = learnedAvailable(weights) ? weights.version() : 0L;
                     for (RankedItem it : items) {
                         ctx.output(SERVED, new ServedFeatures(userId, key, it.item, null, eventTime, version,
                                 ranker.featuresOf(user, geo, bucket, device, RankerCandidate.of(pool.get(it.item)))));
@@ -634,11 +670,20 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (u == null) {
             return;
         }
-        if (u.weights != null) {
+        if (u.weights != null && u.weights.factorised()) {
+            BroadcastState<String, FmWeights> fm = ctx.getBroadcastState(fmDescriptor);
+            FmWeights.update(fm, u.weights);
+            FmWeights current = FmWeights.current(fm);
+            if (factorised && current != null) {
+                rankerVersion = Math.max(rankerVersion, current.version);
+            }
+        } else if (u.weights != null) {
             BroadcastState<String, RankerWeights> weights = ctx.getBroadcastState(weightsDescriptor);
             RankerWeights.update(weights, u.weights);
             RankerWeights current = RankerWeights.current(weights);
-            rankerVersion = current == null ? rankerVersion : Math.max(rankerVersion, current.version);
+            if (!factorised && current != null) {
+                rankerVersion = Math.max(rankerVersion, current.version);
+            }
         } else if (u.followers != null && u.followers.itemId != null) {
             BroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
             if (CoVisitation.newer(followers.get(u.followers.itemId), u.followers)) {
@@ -697,6 +742,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         private int pinnedArm = -1;
         private SampledExamples sampled;
         private boolean logServed;
+        private String rankerModel = RankerModel.FTRL;
 
         private Builder() {}
 
@@ -759,14 +805,30 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
 
         /**
-         * Let the FTRL replica compete for serving as one more arm (see {@link ArmScores}). The
-         * ranker's features must be the learner's (same bits and seed).
+         * Let the learned ranker (the replica of {@link #rankerModel}) compete for serving as one more arm
+         * (see {@link ArmScores}). The ranker's features must be the learner's (same bits and seed).
          */
         public Builder learned(LearnedRanker ranker) {
             if (ranker == null) {
                 throw new IllegalArgumentException("learned ranking needs a ranker");
             }
             this.ranker = ranker;
+            return this;
+        }
+
+        /**
+         * The model the learned ranker scores with ({@code ranker.model}): {@value RankerModel#FTRL}
+         * (default) reads the FTRL replica, {@value RankerModel#FM} the factorisation machine's; learned
+         * documents get model version {@code ftrl-<n>} or {@code fm-<n>}. Must be the model the job's
+         * learner trains.
+         */
+        public Builder rankerModel(String model) {
+            String m = model == null ? "" : model.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!m.equals(RankerModel.FTRL) && !m.equals(RankerModel.FM)) {
+                throw new IllegalArgumentException("rankerModel is '" + model + "'; expected " + RankerModel.FTRL
+                        + " or " + RankerModel.FM);
+            }
+            this.rankerModel = m;
             return this;
         }
 

@@ -96,6 +96,11 @@ public final class ConfigKeys {
     public static final Key RANKER_MIN_UPDATES = key("ranker.min-updates", "1000",
             "the learned ranker orders documents once it has learned from this many examples; before, the candidate sources' order");
     public static final Key RANKER_BITS = key("ranker.bits", "20", "hashed feature space 2^bits (must match between learner and ranker)");
+    public static final Key RANKER_MODEL = key("ranker.model", "ftrl",
+            "the learned ranker: ftrl (FTRL-Proximal logistic regression) or fm (second-order factorisation machine);"
+                    + " each has its own learner state, so switching starts the other model from scratch");
+    public static final Key RANKER_FM_FACTORS = key("ranker.fm-factors", "8",
+            "factors per bucket k of the fm ranker (state 8·(2 + 2k) bytes per bucket in the learner, 8·(1 + k) per replica)");
     public static final Key FEEDBACK_WINDOW = key("feedback.window", "30min", "a click or purchase this long after an impression labels it positive");
     public static final Key COVISIT_HALF_LIFE = key("covisit.half-life", "7d", "half-life of co-visitation counts");
     public static final Key COVISIT_PUBLISH_INTERVAL = key("covisit.publish-interval", "1s",

@@ -35,6 +35,7 @@ record EvalOptions(
         int window,
         double streamFraction,
         double minRelevant,
+        int planted,
         Path out,
         Served served) {
 
@@ -52,8 +53,9 @@ record EvalOptions(
                   String kafkaBootstrap, String esUrl, boolean keepIndex, List<String> jobArgs, boolean minRelevantGiven) {}
 
     static final String USAGE = String.join("\n",
-            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [options]",
+            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [--planted N] [options]",
             "       bin/desire eval --served (--input PATH | --generated N | --train FILE --test FILE) [options] [-- job args]",
+            "       bin/desire eval --planted N [--seed S]",
             "",
             "Offline and prequential evaluation of the recommenders; writes report.json and report.html.",
             "",
@@ -92,6 +94,10 @@ record EvalOptions(
             "  --kafka-bootstrap H:P --es-url URL   the servers (default: DESIRE_KAFKA_BOOTSTRAP, DESIRE_ES_URL)",
             "  -- ARGS                 backfill job arguments (e.g. -- --recs.coalesce 1s), given to every backfill",
             "  (served defaults: --test 0.2 without validation; --min-relevant 4 for rating files)",
+            "Ranker models on planted interactions:",
+            "  --planted N             FTRL and the factorisation machine (AUC, log-loss; online and batch) on N",
+            "                          generated examples with a context × item interaction a linear model cannot",
+            "                          express; alone, or next to the evaluation of a history",
             "Output:",
             "  --out DIR               report folder (default target/eval-<timestamp>)",
             "  --help");
@@ -122,6 +128,7 @@ record EvalOptions(
         int window = 1000;
         double streamFraction = 0.8;
         double minRelevant = Double.MIN_VALUE;
+        int planted = 0;
         Path out = null;
         boolean served = false;
         boolean keepIndex = false;
@@ -209,6 +216,7 @@ record EvalOptions(
                     minRelevant = parseDouble(name, v);
                     minRelevantGiven = true;
                 }
+                case "--planted" -> planted = positiveInt(name, v);
                 case "--out" -> out = Path.of(v);
                 case "--train" -> train = Path.of(v);
                 case "--test-file" -> testFile = Path.of(v);
@@ -241,8 +249,15 @@ record EvalOptions(
                     format = HistoryLoader.Format.U_DATA;
                 }
             }
-        } else if ((input == null) == (generated == 0)) {
+        } else if (input != null && generated > 0) {
             throw new UsageException("give exactly one of --input PATH or --generated N");
+        } else if (input == null && generated == 0) {
+            if (served) {
+                throw new UsageException("give exactly one of --input PATH or --generated N");
+            }
+            if (planted == 0) {
+                throw new UsageException("give one of --input PATH or --generated N, or --planted N");
+            }
         }
         Served servedOptions = null;
         if (served) {
@@ -288,8 +303,13 @@ record EvalOptions(
             out = Path.of("target", "eval-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         return new EvalOptions(input, format, generated, users, items, split, validation, test, seed, k, ranks,
-                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, out,
-                servedOptions);
+                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, planted,
+                out, servedOptions);
+    }
+
+    /** Whether a history (a file, generated events or a ready-made split) is evaluated, not only the planted interactions. */
+    boolean hasHistory() {
+        return input != null || generated > 0 || served != null;
     }
 
     /**

@@ -40,11 +40,6 @@ final class ReportWriter {
 
     static String html(Map<String, Object> report) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        Map<String, Object> input = map(report.get("input"));
-        Map<String, Object> split = map(report.get("split"));
-        Map<String, Object> protocol = map(report.get("protocol"));
-        int k = ((Number) protocol.get("k")).intValue();
-        List<Map<String, Object>> models = list(report.get("models"));
 
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>").append(esc(str(report.get("title")))).append("</title>\n<style>\n")
@@ -62,6 +57,48 @@ final class ReportWriter {
         sb.append("<h1>").append(esc(str(report.get("title")))).append("</h1>\n<p class=\"muted\">generated ")
                 .append(esc(str(report.get("generated_at")))).append(" in ").append(esc(str(report.get("elapsed_seconds"))))
                 .append(" s</p>\n");
+
+        if (report.containsKey("input")) {
+            history(sb, report);
+        }
+        if (report.get("planted") instanceof PlantedBenchmark.Report planted) {
+            planted(sb, planted);
+        }
+        sb.append("</body></html>\n");
+        return sb.toString();
+    }
+
+    private static String describe(Map<String, Object> m) {
+        String d = str(m.get("description"));
+        Object note = m.get("note");
+        return note == null ? d : d + " — " + note;
+    }
+
+    private static String cell(boolean best, Object v) {
+        return (best ? "<td class=\"best\">" : "<td>") + fmt(v) + "</td>";
+    }
+
+    private static boolean isBest(List<Map<String, Object>> models, String key, Object value, boolean higher) {
+        if (!(value instanceof Number) || models.size() < 2) {
+            return false;
+        }
+        double v = ((Number) value).doubleValue();
+        for (Map<String, Object> m : models) {
+            Object o = map(m.get("metrics")).get(key);
+            if (o instanceof Number n && (higher ? n.doubleValue() > v : n.doubleValue() < v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The sections of an evaluated history: input, split, ranking, rating, ranker, tuning, prequential. */
+    private static void history(StringBuilder sb, Map<String, Object> report) {
+        Map<String, Object> input = map(report.get("input"));
+        Map<String, Object> split = map(report.get("split"));
+        Map<String, Object> protocol = map(report.get("protocol"));
+        int k = ((Number) protocol.get("k")).intValue();
+        List<Map<String, Object>> models = list(report.get("models"));
 
         sb.append("<h2>Input and split</h2>\n<dl>\n");
         dl(sb, "source", str(input.get("source")) + " (" + str(input.get("format")) + ")");
@@ -94,27 +131,27 @@ final class ReportWriter {
 
         List<Map<String, Object>> ranking = ofKind(models, "ranking");
         if (!ranking.isEmpty()) {
-        sb.append("<h2>Ranking on test (@").append(k).append(")</h2>\n");
-        String[] keys = {"precision", "recall", "f1", "ndcg", "hit_rate", "map", "coverage"};
-        String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"};
-        sb.append("<table id=\"models\"><tr><th class=\"l\">model</th>");
-        for (String head : heads) {
-            sb.append("<th>").append(esc(head)).append("</th>");
-        }
-        sb.append("<th>users</th><th>fit s</th><th class=\"l\">notes</th></tr>\n");
-        for (Map<String, Object> m : ranking) {
-            Map<String, Object> metrics = map(m.get("metrics"));
-            sb.append("<tr><td class=\"l\" title=\"").append(esc(str(m.get("description")))).append("\">")
-                    .append(esc(str(m.get("name")))).append("</td>");
-            for (String key : keys) {
-                boolean best = isBest(ranking, key, metrics.get(key), true);
-                sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(key))).append("</td>");
+            sb.append("<h2>Ranking on test (@").append(k).append(")</h2>\n");
+            String[] keys = {"precision", "recall", "f1", "ndcg", "hit_rate", "map", "coverage"};
+            String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"};
+            sb.append("<table id=\"models\"><tr><th class=\"l\">model</th>");
+            for (String head : heads) {
+                sb.append("<th>").append(esc(head)).append("</th>");
             }
-            sb.append("<td>").append(metrics.get("users")).append("</td><td>").append(fmt(m.get("fit_seconds")))
-                    .append("</td><td class=\"l muted\">").append(esc(describe(m))).append("</td></tr>\n");
-        }
-        sb.append("</table>\n");
-        sb.append(barChart(ranking, k));
+            sb.append("<th>users</th><th>fit s</th><th class=\"l\">notes</th></tr>\n");
+            for (Map<String, Object> m : ranking) {
+                Map<String, Object> metrics = map(m.get("metrics"));
+                sb.append("<tr><td class=\"l\" title=\"").append(esc(str(m.get("description")))).append("\">")
+                        .append(esc(str(m.get("name")))).append("</td>");
+                for (String key : keys) {
+                    boolean best = isBest(ranking, key, metrics.get(key), true);
+                    sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(key))).append("</td>");
+                }
+                sb.append("<td>").append(metrics.get("users")).append("</td><td>").append(fmt(m.get("fit_seconds")))
+                        .append("</td><td class=\"l muted\">").append(esc(describe(m))).append("</td></tr>\n");
+            }
+            sb.append("</table>\n");
+            sb.append(barChart(ranking, k));
         }
 
         List<Map<String, Object>> rating = ofKind(models, "rating");
@@ -211,8 +248,6 @@ final class ReportWriter {
                         .append("</span> (target ≥ ").append(fmt(after.get("target_ratio"))).append(")</p>\n");
             }
         }
-        sb.append("</body></html>\n");
-        return sb.toString();
     }
 
     /** The served documents next to the offline models, scored by one protocol. */
@@ -258,28 +293,30 @@ final class ReportWriter {
         sb.append("</table>\n");
     }
 
-    private static String describe(Map<String, Object> m) {
-        String d = str(m.get("description"));
-        Object note = m.get("note");
-        return note == null ? d : d + " — " + note;
-    }
-
-    private static String cell(boolean best, Object v) {
-        return (best ? "<td class=\"best\">" : "<td>") + fmt(v) + "</td>";
-    }
-
-    private static boolean isBest(List<Map<String, Object>> models, String key, Object value, boolean higher) {
-        if (!(value instanceof Number) || models.size() < 2) {
-            return false;
+    /** FTRL against the factorisation machine on planted interactions. */
+    static void planted(StringBuilder sb, PlantedBenchmark.Report r) {
+        sb.append("<h2>Ranker models on planted interactions</h2>\n<p>").append(esc(r.description()))
+                .append(": ").append(r.examples()).append(" examples, ").append(r.users()).append(" users, ")
+                .append(r.items()).append(" items, ").append(r.contexts()).append(" contexts; 2^").append(r.bits())
+                .append(" buckets, k = ").append(r.factors()).append(", seed ").append(r.seed()).append(".</p>\n<p class=\"muted\">")
+                .append(esc(r.protocol())).append(".</p>\n");
+        sb.append("<table id=\"planted\"><tr><th class=\"l\">model</th><th class=\"l\">fit</th><th>AUC</th>")
+                .append("<th>log-loss</th><th>epochs</th><th>train examples</th><th>test examples</th><th>s</th></tr>\n");
+        double bestAuc = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::auc).max().orElse(Double.NaN);
+        double bestLoss = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::logLoss).min().orElse(Double.NaN);
+        for (PlantedBenchmark.Fit f : r.fits()) {
+            sb.append("<tr><td class=\"l\">").append(esc(f.model())).append("</td><td class=\"l\">").append(esc(f.fit()))
+                    .append("</td>").append(cell(f.auc() == bestAuc, f.auc())).append(cell(f.logLoss() == bestLoss, f.logLoss()))
+                    .append("<td>").append(f.epochs()).append("</td><td>").append(f.trainExamples()).append("</td><td>")
+                    .append(f.testExamples()).append("</td><td>").append(fmt(f.seconds())).append("</td></tr>\n");
         }
-        double v = ((Number) value).doubleValue();
-        for (Map<String, Object> m : models) {
-            Object o = map(m.get("metrics")).get(key);
-            if (o instanceof Number n && (higher ? n.doubleValue() > v : n.doubleValue() < v)) {
-                return false;
-            }
-        }
-        return true;
+        sb.append("</table>\n<p>FM AUC − FTRL AUC (worst FM fit against best FTRL fit) = <span class=\"")
+                .append(r.fmGainMet() ? "ok" : "miss").append("\">").append(fmt(r.fmAucGain())).append("</span> (target ≥ ")
+                .append(fmt(PlantedBenchmark.TARGET_FM_GAIN)).append("); batch − online AUC: FTRL <span class=\"")
+                .append(r.onlineGapsMet() ? "ok" : "miss").append("\">").append(fmt(r.ftrlOnlineGap()))
+                .append("</span>, FM <span class=\"").append(r.onlineGapsMet() ? "ok" : "miss").append("\">")
+                .append(fmt(r.fmOnlineGap())).append("</span> (target within ").append(fmt(PlantedBenchmark.TARGET_ONLINE_GAP))
+                .append(").</p>\n");
     }
 
     /** Grouped bars of NDCG@K and Recall@K per ranking model. */

@@ -9,6 +9,7 @@ import io.desire.features.event.EventType;
 import io.desire.features.event.ParseOutcome;
 import io.desire.features.event.ParserConfig;
 import io.desire.features.event.RawRecord;
+import io.desire.features.fm.FmParams;
 import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.backfill.BackfillJob;
 import io.desire.jobs.history.HistoryFormat;
@@ -167,6 +168,10 @@ final class ServedEvaluation {
         for (String source : served.sourcesAlone()) {
             rows.add(servedRow(backfill, "source-" + source, source, "served documents, recs.sources=" + source
                     + " alone", units, trained, catalogue, match, h));
+        }
+        if (options.planted() > 0) {
+            report.put("planted", new PlantedBenchmark(options.planted(), PlantedInteractions.DEFAULT_STRENGTH,
+                    FmParams.DEFAULT_FACTORS, options.seed()).run(progress));
         }
         report.put("elapsed_seconds", Evaluation.round(seconds(started)));
         progress.stage("done in %.1fs", seconds(started));
