@@ -66,6 +66,24 @@ class EvalOptionsTest {
     }
 
     @Test
+    void plantedRunsAloneOrNextToAHistoryButServedNeedsAHistory() {
+        EvalOptions alone = EvalOptions.parse("--planted", "500");
+        assertThat(alone.planted()).isEqualTo(500);
+        assertThat(alone.hasHistory()).isFalse();
+        assertThat(alone.served()).isNull();
+        EvalOptions both = EvalOptions.parse(args("--served", "--generated", "1000", "--planted", "500"));
+        assertThat(both.planted()).isEqualTo(500);
+        assertThat(both.served()).isNotNull();
+        assertThat(both.hasHistory()).isTrue();
+        assertThat(EvalOptions.parse("--generated", "1000").planted()).isZero();
+        assertThatThrownBy(() -> EvalOptions.parse(args("--served", "--planted", "500")))
+                .hasMessageContaining("exactly one of --input PATH or --generated N");
+        assertThatThrownBy(() -> EvalOptions.parse("--k", "5"))
+                .hasMessageContaining("or --planted N");
+        assertThat(EvalOptions.USAGE).contains("--served", "--planted N");
+    }
+
+    @Test
     void mistakesAreNamed() throws IOException {
         Path train = Files.writeString(dir.resolve("train.tsv"), "1\t2\t4\t5\n");
         assertThatThrownBy(() -> EvalOptions.parse(args("--served", "--train", train.toString())))

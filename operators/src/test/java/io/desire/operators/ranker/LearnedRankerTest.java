@@ -81,6 +81,8 @@ class LearnedRankerTest {
         assertThat(r.items[0].score).isEqualTo(fm.score(r.served[0].features)).isGreaterThan(0.9);
         assertThat(r.items[2].score).isEqualTo(0.5);
         assertThat(r.modelVersion).isEqualTo(5);
+        assertThat(r.items).allSatisfy(i -> assertThat(i.reasons).contains(LearnedRanker.REASON_FM)
+                .doesNotContain(LearnedRanker.REASON_FTRL));
     }
 
     @Test
