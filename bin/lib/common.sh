@@ -665,6 +665,33 @@ cmd_run() {
   return $rc
 }
 
+# eval_is_served args... : whether the evaluation's arguments (before a --) ask for --served
+eval_is_served() {
+  local a
+  for a in "$@"; do
+    [[ "$a" == -- ]] && return 1
+    [[ "$a" == --served ]] && return 0
+  done
+  return 1
+}
+
+# cmd_eval_served args... : EvaluationMain --served in the foreground, with the local Kafka and
+# Elasticsearch started first (no-op for what is up) and passed; what this command started is stopped
+# at the end. The backfills run in a Flink inside the evaluation's JVM (as backfill --local).
+cmd_eval_served() {
+  install_traps
+  build_jobs
+  with_lock start_services all
+  print_endpoints >&2
+  local cp; cp="$(jobs_run_classpath)"
+  [[ -n "${DESIRE_EXTRA_CLASSPATH:-}" ]] && cp="$DESIRE_EXTRA_CLASSPATH:$cp"
+  local opts=() rc=0
+  read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
+  run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" io.desire.jobs.eval.EvaluationMain \
+    --kafka-bootstrap "$(kafka_bootstrap)" --es-url "$(es_url)" "$@" || rc=$?
+  return $rc
+}
+
 # cmd_offline MAIN args... : build if needed and run MAIN on the jobs classpath in the foreground,
 # without Kafka or Elasticsearch (eval, inspect)
 cmd_offline() {

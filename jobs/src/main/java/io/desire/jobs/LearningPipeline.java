@@ -1,6 +1,7 @@
 package io.desire.jobs;
 
 import io.desire.features.event.Event;
+import io.desire.features.fm.FmParams;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.RankingFeatures;
@@ -22,6 +23,7 @@ import io.desire.operators.feedback.FeedbackJoin;
 import io.desire.operators.feedback.LabeledExample;
 import io.desire.operators.feedback.NegativeSampler;
 import io.desire.operators.ranker.ExampleAssembler;
+import io.desire.operators.ranker.FmLearner;
 import io.desire.operators.ranker.FtrlLearner;
 import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.SampledExamples;
@@ -34,14 +36,16 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The learning half of the pipeline: online ALS (user side, item side and the item-vector loop),
- * co-visitation, and the FTRL ranker's training (labels, learner and the weight loop).
+ * co-visitation, and the ranker's training (labels, learner and the weight loop). The ranker is
+ * FTRL-Proximal logistic regression or a factorisation machine ({@code ranker.model}); either
+ * learner sends its deltas round the same loop to the same recommender.
  *
  * <pre>
  * user events ─→ ALS user factors (keyed by user) ⟵ broadcast item vectors ⟵ loop ⟵┐
  *                 ├─ user-vector updates → ALS item factors (keyed by item) ──→ loop ┘
  *                 ├─ ALS top-N ───────────────→ recommender (as {@link UserSignal}s)
  *                 └─ item transitions → co-visitation (keyed by item) → recommender (broadcast)
- * recommender ─ sampled examples ─┬→ FTRL learner (parallelism 1) → weight deltas → loop → recommender
+ * recommender ─ sampled examples ─┬→ FTRL or FM learner (parallelism 1) → weight deltas → loop → recommender
  * impressions + clicks → feedback join → example assembler ⟵ served features ─┘   (ranker.labels)
  * </pre>
  */
@@ -49,6 +53,9 @@ public final class LearningPipeline {
 
     /** Where the ranker's labels come from ({@code ranker.labels}). */
     public enum Labels { SAMPLED, IMPRESSIONS, BOTH }
+
+    /** The learned ranker's model ({@code ranker.model}). */
+    public enum RankerModelKind { FTRL, FM }
 
     /** The user-keyed products of the ALS user side. */
     public record AlsOutputs(DataStream<AlsCandidates> candidates, DataStream<ItemFollowers> followers) {}
@@ -87,11 +94,11 @@ public final class LearningPipeline {
         return new AlsOutputs(userFactors.getSideOutput(UserFactors.CANDIDATES), followers);
     }
 
-    /** The recommender with the learned ranker over hybrid candidates. */
+    /** The recommender with the learned ranker over the candidate pool, scoring with the model of {@code ranker.model}. */
     public static UserRecommender.Builder learnedRecommender(UserRecommender.Builder b, Blender blender, JobConfig cfg) {
         LearnedRanker ranker = new LearnedRanker(features(cfg), blender.topK(),
                 cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE));
-        b.learned(ranker);
+        b.learned(ranker).rankerModel(rankerModel(cfg).name().toLowerCase(Locale.ROOT));
         Labels labels = labels(cfg);
         if (labels != Labels.IMPRESSIONS) {
             b.sampledExamples(new SampledExamples(
@@ -126,8 +133,12 @@ public final class LearningPipeline {
                     .uid(Uids.EXAMPLE_ASSEMBLER).name("example assembler");
             examples = examples == null ? assembled : examples.union(assembled);
         }
-        FtrlLearner learner = FtrlLearner.builder().params(ftrlParams(cfg)).build();
-        DataStream<WeightDelta> deltas = FtrlLearner.transform(examples, learner, Uids.FTRL_LEARNER);
+        DataStream<WeightDelta> deltas = switch (rankerModel(cfg)) {
+            case FTRL -> FtrlLearner.transform(examples, FtrlLearner.builder().params(ftrlParams(cfg)).build(),
+                    Uids.FTRL_LEARNER);
+            case FM -> FmLearner.transform(examples, FmLearner.builder().params(fmParams(cfg)).build(),
+                    Uids.FM_LEARNER);
+        };
         loops.publishRankerWeights(deltas);
         return deltas;
     }
@@ -153,6 +164,17 @@ public final class LearningPipeline {
     /** FTRL settings of the configuration (the bucket space shared by learner and ranker). */
     public static FtrlParams ftrlParams(JobConfig cfg) {
         return FtrlParams.defaults().withBits(cfg.getInt(ConfigKeys.RANKER_BITS, 8, FtrlParams.MAX_BITS));
+    }
+
+    /** FM settings of the configuration: the FTRL bucket space and linear settings, k of {@code ranker.fm-factors}. */
+    public static FmParams fmParams(JobConfig cfg) {
+        return FmParams.defaults().withLinear(ftrlParams(cfg))
+                .withFactors(cfg.getInt(ConfigKeys.RANKER_FM_FACTORS, 1, FmParams.MAX_FACTORS));
+    }
+
+    /** The model of {@code ranker.model}. */
+    public static RankerModelKind rankerModel(JobConfig cfg) {
+        return RankerModelKind.valueOf(cfg.getChoice(ConfigKeys.RANKER_MODEL, "ftrl", "fm").toUpperCase(Locale.ROOT));
     }
 
     /** The ranking features of learner and ranker alike. */

@@ -121,7 +121,6 @@ public final class RecommendationPipeline {
                 .sources(sources(cfg))
                 .perSource(cfg.getInt(ConfigKeys.PER_SOURCE, 1, 1000))
                 .exclusion(exclusion(cfg))
-                .serve(cfg.getString(ConfigKeys.SERVE))
                 .sessionGap(cfg.getDuration(ConfigKeys.SESSION_GAP))
                 .champion(cfg.getDouble(ConfigKeys.PREQUENTIAL_FRACTION), cfg.getDouble(ConfigKeys.ARM_FADING),
                         cfg.getInt(ConfigKeys.ARM_MIN_OUTCOMES, 0, Integer.MAX_VALUE));
@@ -138,6 +137,8 @@ public final class RecommendationPipeline {
                     .union(loops.rankerWeights(raw.getExecutionEnvironment()).map(ModelUpdate::of)
                             .returns(TypeInformation.of(ModelUpdate.class)).name("ranker weight updates"));
             LearningPipeline.learnedRecommender(recommender, blender, cfg);
+            // Without learning there is no ALS and no learned arm: the blend serves (recs.serve is not used).
+            recommender.serve(cfg.getString(ConfigKeys.SERVE));
         } else {
             signals = LearningPipeline.signals(userEvents, null);
         }

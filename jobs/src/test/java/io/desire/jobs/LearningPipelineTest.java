@@ -115,6 +115,47 @@ class LearningPipelineTest {
                 .isNotEmpty().allSatisfy(r -> assertThat(r.modelVersion).isEqualTo("source-affinity"));
     }
 
+    @Test
+    void rankerModelFmTrainsAFactorisationMachineRoundTheSameLoop(@TempDir Path checkpoints) throws Exception {
+        List<String> lines = new ArrayList<>(List.of(item("b1", "books"), item("b2", "books"), item("m1", "music")));
+        lines.add(event("i-1", "impression", "b2", T0 + 2_000, "r1"));
+        lines.add(event("i-2", "impression", "m1", T0 + 2_000, "r1"));
+        lines.add(event("c-1", "click", "b2", T0 + 2_500, "r1"));
+        List<RawRecord> records = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            records.add(new RawRecord(lines.get(i).getBytes(StandardCharsets.UTF_8), "test#" + (i + 1), T0));
+        }
+        JobConfig cfg = JobConfig.of(Map.of(
+                ConfigKeys.PARALLELISM.name(), "1",
+                ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString(),
+                ConfigKeys.RANKER_LABELS.name(), "impressions",
+                ConfigKeys.RANKER_BITS.name(), "12",
+                ConfigKeys.RANKER_MODEL.name(), "fm",
+                ConfigKeys.RANKER_FM_FACTORS.name(), "4"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
+        CapturingLoops loops = new CapturingLoops();
+        RecommendationPipeline.build(env.fromData(records, TypeInformation.of(RawRecord.class)), cfg, loops);
+        env.execute("learning-pipeline-fm-test");
+
+        List<WeightDelta> deltas = new ArrayList<>();
+        loops.weights.forEachRemaining(deltas::add);
+        assertThat(deltas).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.factorised()).isTrue();
+            assertThat(d.factors).isEqualTo(4);
+            assertThat(d.dimension).isEqualTo(1 << 12);
+        });
+        assertThat(deltas.get(deltas.size() - 1).version).as("one example per labelled impression").isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownRankerModelIsRefusedNamingTheChoices() {
+        JobConfig cfg = JobConfig.of(Map.of(ConfigKeys.RANKER_MODEL.name(), "gbdt"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LearningPipeline.rankerModel(cfg))
+                .hasMessageContaining("ranker.model").hasMessageContaining("ftrl, fm");
+        assertThat(LearningPipeline.rankerModel(JobConfig.of(Map.of()))).isEqualTo(LearningPipeline.RankerModelKind.FTRL);
+    }
+
     private static String item(String id, String category) {
         return "{\"event_id\":\"cat-" + id + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"" + id
                 + "\",\"category\":\"" + category + "\"}";

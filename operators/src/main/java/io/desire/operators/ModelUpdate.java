@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One input of {@link UserRecommender}'s broadcast side: a trending list (context or global), a
- * co-visitation list of one item, or an FTRL weight delta. Exactly one field is set. The three
+ * co-visitation list of one item, or a ranker weight delta (FTRL or FM). Exactly one field is set. The three
  * streams are broadcast as one because a keyed broadcast function has a single broadcast input;
  * each kind lands in its own broadcast state. A Flink POJO.
  */

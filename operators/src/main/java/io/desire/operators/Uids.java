@@ -31,6 +31,7 @@ public final class Uids {
     public static final String FEEDBACK_JOIN = "desire-feedback-join";
     public static final String EXAMPLE_ASSEMBLER = "desire-example-assembler";
     public static final String FTRL_LEARNER = "desire-ftrl-learner";
+    public static final String FM_LEARNER = "desire-fm-learner";
     public static final String RANKER_WEIGHT_FEED = "desire-ranker-weight-feed";
     public static final String RANKER_WEIGHT_SINK = "desire-ranker-weight-sink";
 

@@ -30,6 +30,8 @@ import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.ranker.LearnedRanker;
+import io.desire.operators.ranker.FmWeights;
+import io.desire.operators.ranker.RankerModel;
 import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.ServedFeatures;
@@ -56,11 +58,15 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keeps each user's profile and publishes one ranked {@link Recommendation} per (user, context).
  *
- * <p><b>Two ways to rank.</b> Without a learned ranker (the builder's default) every document is the
- * {@link Blender}'s ranking, model version {@value #MODEL_VERSION}. With {@link Builder#learned} the
- * candidates of {@link HybridCandidates} (blend, ALS top-N, co-visitation of the recent items) are
- * ordered by the FTRL replica ({@link LearnedRanker} with {@link RankerWeights} from the broadcast
- * side); the document's model version is {@code ftrl-<weights version>} and only grows. The features
+ * <p><b>How a document is ranked.</b> Without a learned ranker and without a pinned arm (the builder's
+ * default) every document is the {@link Blender}'s ranking, model version {@value #MODEL_VERSION}.
+ * Otherwise the candidate sources ({@link ServingSources}) are merged into one {@link CandidatePool}
+ * without consumed items, and the arm of {@link ArmScores} (champion by prequential NDCG, or pinned by
+ * {@link Builder#serve}) orders it: one source leading, back-filled ({@link SourceOrder}, model version
+ * {@code source-<name>}), or the learned ranker ({@link LearnedRanker}) with the replica of the model
+ * the job trains ({@link Builder#rankerModel}: FTRL {@link RankerWeights} or factorisation machine
+ * {@link FmWeights}, both {@link RankerModel}s from the broadcast side); a learned document's model
+ * version is {@code ftrl-<version>} or {@code fm-<version>} and only grows. The features
  * of every served item go to {@link #SERVED} when {@link Builder#logServed} is on (for
  * {@code ExampleAssembler}), and with {@link Builder#sampledExamples} each positive event (click,
  * cart, purchase, good rating) yields training examples to {@link #EXAMPLES}, built from the profile
@@ -77,7 +83,8 @@ import org.apache.flink.util.OutputTag;
  * deletes the user's timers and emits {@link Recommendation#forgetUser}; for {@code forgetGuard}
  * (default 1 h) afterwards it remembers only the erasure's event time, so that events of the user
  * from before the erasure that arrive late are dropped rather than re-create the profile. Broadcast input ({@link ModelUpdate}): the latest
- * {@link ItemFollowers} per item (highest version), FTRL {@code WeightDelta}s, and the latest
+ * {@link ItemFollowers} per item (highest version), ranker {@code WeightDelta}s (FTRL into
+ * {@link RankerWeights}, factorised ones into {@link FmWeights}), and the latest
  * {@link TrendingItems} per context key and {@link TrendingItems#GLOBAL}; a context list older than
  * the global list by more than {@code trendingStaleAfter} is dropped when a global list arrives
  * (its context had no activity in the latest window).
@@ -102,8 +109,10 @@ import org.apache.flink.util.OutputTag;
  * half-lives. The user's Elasticsearch documents are not deleted when the state expires. Broadcast
  * state ({@value #TRENDING_STATE_NAME}): one trending list per active context, replicated to every
  * subtask; with a learned ranker also the co-visitation lists ({@code item-followers}, one per item
- * with followers: catalogue-sized, like the ALS item table) and the ranker weights (8 MiB at 2^20
- * buckets).
+ * with followers: catalogue-sized, like the ALS item table) and the ranker's replica: FTRL weights
+ * (8 MiB at 2^20 buckets) or, with {@code ranker.model=fm}, the factorisation machine's (8·(k + 1)
+ * bytes per bucket). The gauge {@value #RANKER_VERSION_GAUGE} is the version of the model the job
+ * trains.
  *
  * <p><b>Wiring:</b> {@code signals.keyBy(UserRecommender.keySelector()).connect(updates.broadcast(
  * UserRecommender.broadcastDescriptors())).process(recommender)}, where signals carry a user id
@@ -139,8 +148,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Freshness: wall clock minus the current watermark, in ms; -1 before the first watermark. */
     public static final String EVENT_TIME_LAG_GAUGE = "eventTimeLagMs";
     public static final String ALS_STATE_NAME = "user-als-candidates";
-    /** Prefix of the model version of learned rankings, followed by the weights' version. */
-    public static final String LEARNED_MODEL_PREFIX = "ftrl-";
+    /** Prefix of the model version of rankings of the FTRL ranker, followed by the weights' version. */
+    public static final String LEARNED_MODEL_PREFIX = RankerModel.FTRL + "-";
+    /** Prefix of the model version of rankings of the factorisation machine, followed by its version. */
+    public static final String FM_MODEL_PREFIX = RankerModel.FM + "-";
     /** Prefix of the model version of rankings led by one candidate source, followed by its name. */
     public static final String SOURCE_MODEL_PREFIX = "source-";
     public static final String CONSUMED_STATE_NAME = "user-consumed";
@@ -156,6 +167,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final double DEFAULT_ARM_FADING = 0.999;
     public static final long DEFAULT_MIN_OUTCOMES = 100;
     public static final int DEFAULT_PER_SOURCE = 50;
+    /** Distinct items a user needs before the ALS source may lead their lists. */
+    public static final int MIN_ITEMS_FOR_ALS = 5;
 
     /** Features of every item served, for the ranker's training (with {@link Builder#logServed}). */
     public static final OutputTag<ServedFeatures> SERVED =
@@ -184,6 +197,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final int pinnedArm;
     private final SampledExamples sampled;
     private final boolean logServed;
+    /** Whether the learned ranker scores with the factorisation machine's replica ({@code ranker.model=fm}). */
+    private final boolean factorised;
 
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
@@ -197,6 +212,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient ValueState<AlsCandidates> alsState;
     private transient MapStateDescriptor<String, ItemFollowers> followersDescriptor;
     private transient MapStateDescriptor<String, RankerWeights> weightsDescriptor;
+    private transient MapStateDescriptor<String, FmWeights> fmDescriptor;
     private transient long rankerVersion;
     private transient EventTimeLag eventTimeLag;
     private transient ValueState<ConsumedItems> consumedState;
@@ -231,6 +247,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.pinnedArm = b.pinnedArm;
         this.sampled = b.sampled;
         this.logServed = b.logServed;
+        this.factorised = b.rankerModel.equals(RankerModel.FM);
     }
 
     public static Builder builder() {
@@ -316,7 +333,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Every broadcast state of the recommender; the job broadcasts the model updates with these. */
     public static MapStateDescriptor<?, ?>[] broadcastDescriptors() {
         return new MapStateDescriptor<?, ?>[] {
-            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor()
+            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor(),
+            FmWeights.createDescriptor()
         };
     }
 
@@ -352,6 +370,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
+        fmDescriptor = FmWeights.createDescriptor();
     }
 
     @Override
@@ -392,7 +411,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
         ConsumedItems consumed = consumedState.value();
         if (e.type.isBehaviour()) {
-            scoreArms(e, profile, consumed, ctx);
+            scoreArms(e, ctx);
         }
         if (sampled != null && SampledExamples.isPositive(e)) {
             emitExamples(e, profile, pool(profile, consumed, e.contextKey(), ctx), ctx);
@@ -439,20 +458,18 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
 
     /**
      * Test, then train, per session: at the first event of a session (more than {@code sessionGap}
-     * after the user's last), every arm's list is computed from the state before it and kept; each
-     * held-back positive event of the session is then scored against those lists, before anything
-     * learns from it ({@link SessionLists}, {@link ArmScores}).
+     * after the user's last), the arms' lists of the user's latest document become the session's
+     * lists; each held-back positive event of the session is then scored against them, before
+     * anything learns from it ({@link SessionLists}, {@link ArmScores}). Every arm is judged as of the
+     * same moment — the document the returning user reads — so none gains from being fresher.
      */
-    private void scoreArms(Event e, UserProfile before, ConsumedItems consumed, ReadOnlyContext ctx) throws Exception {
+    private void scoreArms(Event e, ReadOnlyContext ctx) throws Exception {
         SessionLists lists = sessionState.value();
         if (lists == null) {
             lists = new SessionLists();
         }
         if (lists.startsSession(e.ts, sessionGapMillis)) {
-            lists.reset(topK());
-            if (before.events > 0) {
-                fillSessionLists(lists, e, before, consumed, ctx);
-            }
+            lists.promote();
         }
         if (SampledExamples.isPositive(e) && heldBack(e) && lists.hasLists()) {
             arms.record(lists.ranksOf(e.itemId), topK(), armFading);
@@ -461,35 +478,71 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         sessionState.update(lists);
     }
 
-    private void fillSessionLists(SessionLists lists, Event e, UserProfile before, ConsumedItems consumed,
-                                  ReadOnlyContext ctx) throws Exception {
-        CandidatePool pool = pool(before, consumed, e.contextKey(), ctx);
+    /** Records what every arm would have shown in the document just ranked from {@code pool}. */
+    private void recordArmLists(CandidatePool pool, String userId, UserProfile profile, String geo, String bucket,
+                                String device, long eventTime, RankerModel weights, OnTimerContext ctx) throws Exception {
+        SessionLists lists = sessionState.value();
+        if (lists == null) {
+            lists = new SessionLists();
+        }
         int k = topK();
+        lists.resetNext(k);
         for (CandidateSource s : enabled) {
             List<String> items = new ArrayList<>(k);
             for (CandidatePool.Candidate c : SourceOrder.order(pool, s, k)) {
                 items.add(c.item());
             }
-            lists.set(s.ordinal(), items);
+            lists.setNext(s.ordinal(), items);
         }
-        RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
         if (learnedAvailable(weights)) {
-            LearnedRanker.Ranking r = ranker.rank(e.userId, UserSummary.of(before), e.geoCell, e.timeBucket,
-                    e.deviceClass, e.ts, candidatesOf(pool), null, weights);
+            LearnedRanker.Ranking r = ranker.rank(userId, UserSummary.of(profile), geo, bucket, device, eventTime,
+                    candidatesOf(pool), null, weights);
             List<String> items = new ArrayList<>(r.items.length);
             for (RankedItem it : r.items) {
                 items.add(it.item);
             }
-            lists.set(ArmScores.LEARNED, items);
+            lists.setNext(ArmScores.LEARNED, items);
         }
+        sessionState.update(lists);
+    }
+
+    /**
+     * ALS leads only for users it knows: with fewer than {@value #MIN_ITEMS_FOR_ALS} distinct items a
+     * fold-in vector says little, and the user's own affinities lead instead (when enabled).
+     */
+    private CandidateSource coldStart(CandidateSource lead, UserProfile profile) {
+        if (lead == CandidateSource.ALS && profile.items.size() < MIN_ITEMS_FOR_ALS
+                && enabled.contains(CandidateSource.AFFINITY)) {
+            return CandidateSource.AFFINITY;
+        }
+        return lead;
     }
 
     private int topK() {
         return ranker != null ? ranker.topK() : blender.topK();
     }
 
-    private boolean learnedAvailable(RankerWeights weights) {
-        return ranker != null && weights != null && weights.isTrained() && weights.version >= ranker.minVersion();
+    private boolean learnedAvailable(RankerModel weights) {
+        return ranker != null && weights != null && weights.isTrained() && weights.version() >= ranker.minVersion();
+    }
+
+    /**
+     * The replica of the model this job trains: the factorisation machine's with {@code ranker.model=fm},
+     * else the FTRL weights; {@code null} without a learned ranker or before the model's first delta. The
+     * other replica is never read, so weights of a model the job no longer trains (restored from a
+     * savepoint taken before {@code ranker.model} changed) never order a document.
+     */
+    private RankerModel model(ReadOnlyContext ctx) throws Exception {
+        if (ranker == null) {
+            return null;
+        }
+        return factorised ? FmWeights.current(ctx.getBroadcastState(fmDescriptor))
+                : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+    }
+
+    /** The model-version prefix of learned documents: {@code fm-} or {@code ftrl-}. */
+    private String learnedPrefix() {
+        return factorised ? FM_MODEL_PREFIX : LEARNED_MODEL_PREFIX;
     }
 
     /** The user's merged candidates in a context: every enabled source, consumed items excluded. */
@@ -592,7 +645,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private void flush(UserProfile profile, UserContexts c, String userId, long now, OnTimerContext ctx,
                        Collector<Recommendation> out) throws Exception {
         ConsumedItems consumed = consumedState.value();
-        RankerWeights weights = ranker == null ? null : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
+        RankerModel weights = model(ctx);
         int arm = pinnedArm == ArmScores.LEARNED ? ArmScores.LEARNED
                 : pinnedArm >= 0 ? pinnedArm
                 : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
@@ -611,27 +664,30 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             long eventTime = c.markEmitted(i);
             RankedItem[] items;
             String modelVersion;
-            if (ranker == null && pinnedArm < 0) {
+            boolean blended = ranker == null && pinnedArm < 0;
+            CandidatePool pool = blended ? null : pool(profile, consumed, key, ctx);
+            if (pool != null && ranker != null) {
+                recordArmLists(pool, userId, profile, geo, bucket, device, eventTime, weights, ctx);
+            }
+            if (blended) {
                 // Without learning: the blend of affinity, context trending and popularity.
                 items = blend(profile, consumed, key, ctx);
                 modelVersion = profile.modelVersion;
             } else if (arm == ArmScores.LEARNED) {
-                CandidatePool pool = pool(profile, consumed, key, ctx);
                 if (user == null) {
                     user = UserSummary.of(profile);
                 }
                 LearnedRanker.Ranking r = ranker.rank(userId, user, geo, bucket, device, eventTime,
                         candidatesOf(pool), null, weights);
                 items = r.items;
-                modelVersion = LEARNED_MODEL_PREFIX + r.modelVersion;
+                modelVersion = learnedPrefix() + r.modelVersion;
                 if (logServed) {
                     for (ServedFeatures f : r.served) {
                         ctx.output(SERVED, f);
                     }
                 }
             } else {
-                CandidatePool pool = pool(profile, consumed, key, ctx);
-                CandidateSource lead = CandidateSource.values()[arm];
+                CandidateSource lead = coldStart(CandidateSource.values()[arm], profile);
                 items = SourceOrder.rank(pool, lead, topK());
                 modelVersion = SOURCE_MODEL_PREFIX + lead.configName();
                 if (logServed) {
@@ -639,7 +695,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     if (user == null) {
                         user = UserSummary.of(profile);
                     }
-                    long version = learnedAvailable(weights) ? weights.version : 0L;
+                    long version = learnedAvailable(weights) ? weights.version() : 0L;
                     for (RankedItem it : items) {
                         ctx.output(SERVED, new ServedFeatures(userId, key, it.item, null, eventTime, version,
                                 ranker.featuresOf(user, geo, bucket, device, RankerCandidate.of(pool.get(it.item)))));
@@ -659,11 +715,20 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (u == null) {
             return;
         }
-        if (u.weights != null) {
+        if (u.weights != null && u.weights.factorised()) {
+            BroadcastState<String, FmWeights> fm = ctx.getBroadcastState(fmDescriptor);
+            FmWeights.update(fm, u.weights);
+            FmWeights current = FmWeights.current(fm);
+            if (factorised && current != null) {
+                rankerVersion = Math.max(rankerVersion, current.version);
+            }
+        } else if (u.weights != null) {
             BroadcastState<String, RankerWeights> weights = ctx.getBroadcastState(weightsDescriptor);
             RankerWeights.update(weights, u.weights);
             RankerWeights current = RankerWeights.current(weights);
-            rankerVersion = current == null ? rankerVersion : Math.max(rankerVersion, current.version);
+            if (!factorised && current != null) {
+                rankerVersion = Math.max(rankerVersion, current.version);
+            }
         } else if (u.followers != null && u.followers.itemId != null) {
             BroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
             if (CoVisitation.newer(followers.get(u.followers.itemId), u.followers)) {
@@ -723,6 +788,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         private int pinnedArm = -1;
         private SampledExamples sampled;
         private boolean logServed;
+        private String rankerModel = RankerModel.FTRL;
 
         private Builder() {}
 
@@ -785,14 +851,30 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         }
 
         /**
-         * Let the FTRL replica compete for serving as one more arm (see {@link ArmScores}). The
-         * ranker's features must be the learner's (same bits and seed).
+         * Let the learned ranker (the replica of {@link #rankerModel}) compete for serving as one more arm
+         * (see {@link ArmScores}). The ranker's features must be the learner's (same bits and seed).
          */
         public Builder learned(LearnedRanker ranker) {
             if (ranker == null) {
                 throw new IllegalArgumentException("learned ranking needs a ranker");
             }
             this.ranker = ranker;
+            return this;
+        }
+
+        /**
+         * The model the learned ranker scores with ({@code ranker.model}): {@value RankerModel#FTRL}
+         * (default) reads the FTRL replica, {@value RankerModel#FM} the factorisation machine's; learned
+         * documents get model version {@code ftrl-<n>} or {@code fm-<n>}. Must be the model the job's
+         * learner trains.
+         */
+        public Builder rankerModel(String model) {
+            String m = model == null ? "" : model.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!m.equals(RankerModel.FTRL) && !m.equals(RankerModel.FM)) {
+                throw new IllegalArgumentException("rankerModel is '" + model + "'; expected " + RankerModel.FTRL
+                        + " or " + RankerModel.FM);
+            }
+            this.rankerModel = m;
             return this;
         }
 

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * What each arm would have shown a user when their current session began: per arm, the 64-bit
- * {@link ConsumedItems#hash hashes} of its top-k items, computed from the state before the session's
- * first event. The champion/challenger scores every positive event of the session against these
+ * {@link ConsumedItems#hash hashes} of its top-k items in the user's latest document before the
+ * session — the document an app reads when the user comes back. Every document emission records
+ * each arm's list as the "next" lists; the first event of a session {@link #promote promotes} them. The champion/challenger scores every positive event of the session against these
  * lists ({@link ArmScores}), so an arm is judged by what a returning user sees on arrival — the
  * document an app reads — and not by following the session as it unfolds (which would reward
  * repeating the items of the last few minutes).
@@ -21,6 +22,9 @@ public class SessionLists {
     public long[] hashes = new long[0];
     /** Per arm: whether the arm had a list at the session's start (an untrained ranker has none). */
     public boolean[] scored = new boolean[0];
+    /** The lists of the user's latest document, promoted at the next session's start. */
+    public long[] nextHashes = new long[0];
+    public boolean[] nextScored = new boolean[0];
 
     public SessionLists() {}
 
@@ -29,18 +33,24 @@ public class SessionLists {
         return lastEventTime == Long.MIN_VALUE || ts - lastEventTime > gapMillis;
     }
 
-    /** Starts a session: empties the lists, to be filled with {@link #set}. */
-    public void reset(int k) {
-        this.k = k;
-        this.hashes = new long[ArmScores.ARMS * k];
-        this.scored = new boolean[ArmScores.ARMS];
+    /** Starts a session: the lists of the latest document become the ones its events are scored against. */
+    public void promote() {
+        hashes = nextHashes;
+        scored = nextScored;
     }
 
-    /** Sets arm {@code arm}'s list from item ids, best first (at most k are kept). */
-    public void set(int arm, java.util.List<String> items) {
-        scored[arm] = true;
+    /** Records a document's arms: empties the next lists, to be filled with {@link #setNext}. */
+    public void resetNext(int k) {
+        this.k = k;
+        this.nextHashes = new long[ArmScores.ARMS * k];
+        this.nextScored = new boolean[ArmScores.ARMS];
+    }
+
+    /** Sets arm {@code arm}'s next list from item ids, best first (at most k are kept). */
+    public void setNext(int arm, java.util.List<String> items) {
+        nextScored[arm] = true;
         for (int i = 0; i < Math.min(k, items.size()); i++) {
-            hashes[arm * k + i] = ConsumedItems.hash(items.get(i));
+            nextHashes[arm * k + i] = ConsumedItems.hash(items.get(i));
         }
     }
 

@@ -130,16 +130,18 @@ class ServingStagesTest {
     }
 
     @Test
-    void sessionListsScoreEveryArmByWhatItShowedWhenTheSessionBegan() {
+    void sessionListsScoreEveryArmByTheDocumentTheReturningUserReads() {
         SessionLists lists = new SessionLists();
         assertThat(lists.startsSession(1_000L, 60_000L)).as("the first event").isTrue();
-        lists.reset(3);
-        assertThat(lists.hasLists()).isFalse();
-        lists.set(CandidateSource.ALS.ordinal(), List.of("a", "b", "c", "d"));
-        lists.set(CandidateSource.POPULAR.ordinal(), List.of("c"));
+        lists.resetNext(3);
+        lists.setNext(CandidateSource.ALS.ordinal(), List.of("a", "b", "c", "d"));
+        lists.setNext(CandidateSource.POPULAR.ordinal(), List.of("c"));
+        assertThat(lists.hasLists()).as("a document's lists count from the next session on").isFalse();
         lists.lastEventTime = 1_000L;
         assertThat(lists.startsSession(61_000L, 60_000L)).as("within the gap").isFalse();
         assertThat(lists.startsSession(61_001L, 60_000L)).isTrue();
+        lists.promote();
+        lists.resetNext(3); // a later document of the new session does not change what it is scored on
 
         int[] ranks = lists.ranksOf("c");
         assertThat(ranks[CandidateSource.ALS.ordinal()]).isEqualTo(2);

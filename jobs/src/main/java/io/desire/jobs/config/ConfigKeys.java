@@ -60,8 +60,8 @@ public final class ConfigKeys {
             "candidate sources of the serving path (als, sequence, affinity, context, popular); each also competes to lead the lists");
     public static final Key EXCLUDE = key("recs.exclude", ExclusionRule.DEFAULT,
             "event types whose items are never served to that user again (view, click, add_to_cart, purchase, rate, or none)");
-    public static final Key SERVE = key("recs.serve", "auto",
-            "what orders the documents: auto (the best arm by prequential NDCG), learned, or one source's name");
+    public static final Key SERVE = key("recs.serve", "als",
+            "what orders the documents: a source's name (that source leads, the others back-fill; als: affinity for users with fewer than 5 items), learned, or auto (the best arm by prequential NDCG)");
     public static final Key PER_SOURCE = key("recs.per-source", "50", "candidates each source proposes at most per ranking");
     public static final Key PREQUENTIAL_FRACTION = key("recs.prequential-fraction", "1.0",
             "share of positive events scored against what every arm (each source alone, the learned ranker) showed at the session's start; the best serves");
@@ -98,6 +98,11 @@ public final class ConfigKeys {
     public static final Key RANKER_MIN_UPDATES = key("ranker.min-updates", "1000",
             "the learned ranker orders documents once it has learned from this many examples; before, the candidate sources' order");
     public static final Key RANKER_BITS = key("ranker.bits", "20", "hashed feature space 2^bits (must match between learner and ranker)");
+    public static final Key RANKER_MODEL = key("ranker.model", "ftrl",
+            "the learned ranker: ftrl (FTRL-Proximal logistic regression) or fm (second-order factorisation machine);"
+                    + " each has its own learner state, so switching starts the other model from scratch");
+    public static final Key RANKER_FM_FACTORS = key("ranker.fm-factors", "8",
+            "factors per bucket k of the fm ranker (state 8·(2 + 2k) bytes per bucket in the learner, 8·(1 + k) per replica)");
     public static final Key FEEDBACK_WINDOW = key("feedback.window", "30min", "a click or purchase this long after an impression labels it positive");
     public static final Key COVISIT_HALF_LIFE = key("covisit.half-life", "7d", "half-life of co-visitation counts");
     public static final Key COVISIT_PUBLISH_INTERVAL = key("covisit.publish-interval", "1s",

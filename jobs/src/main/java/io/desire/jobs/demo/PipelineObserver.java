@@ -85,8 +85,8 @@ public final class PipelineObserver implements AutoCloseable {
     }
 
     /**
-     * The model version of the most recently updated document ({@code ftrl-<n>} with learning,
-     * {@code blend-v1} without), or "-" while there is none.
+     * The model version of the most recently updated document ({@code source-<name>}, {@code ftrl-<n>}
+     * or {@code fm-<n>} with learning, {@code blend-v1} without), or "-" while there is none.
      */
     public String latestModelVersion() {
         String query = "{\"size\":1,\"_source\":[\"model_version\"],\"sort\":[{\"updated_at\":\"desc\"}]}";

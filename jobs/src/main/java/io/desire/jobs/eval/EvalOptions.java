@@ -1,10 +1,14 @@
 package io.desire.jobs.eval;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Command-line options of {@link EvaluationMain}, validated as they are read; every problem names
@@ -31,10 +35,27 @@ record EvalOptions(
         int window,
         double streamFraction,
         double minRelevant,
-        Path out) {
+        int planted,
+        Path out,
+        Served served) {
+
+    /** The candidate sources each backfilled alone by default. */
+    static final List<String> DEFAULT_SOURCES_ALONE = List.of("als", "affinity", "sequence", "context", "popular");
+
+    /**
+     * Options of {@code --served}; null without it.
+     *
+     * @param train ready-made training file (with {@code test}), or null to split the input
+     * @param catalog item files backfilled with the training part and read for categories
+     * @param jobArgs backfill job arguments given after {@code --}, passed to every backfill
+     */
+    record Served(Path train, Path test, List<Path> catalog, List<String> sourcesAlone, String match,
+                  String kafkaBootstrap, String esUrl, boolean keepIndex, List<String> jobArgs, boolean minRelevantGiven) {}
 
     static final String USAGE = String.join("\n",
-            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [options]",
+            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [--planted N] [options]",
+            "       bin/desire eval --served (--input PATH | --generated N | --train FILE --test FILE) [options] [-- job args]",
+            "       bin/desire eval --planted N [--seed S]",
             "",
             "Offline and prequential evaluation of the recommenders; writes report.json and report.html.",
             "",
@@ -46,7 +67,7 @@ record EvalOptions(
             "  --users U --items I     size of the generated world (default: N/100 users, N/400 items, at least 100/120)",
             "Split and protocol:",
             "  --split random|chronological   random per user, or a global time cut (default random)",
-            "  --validation F --test F fractions (default 0.1, 0.2)",
+            "  --validation F --test F fractions (default 0.1, 0.2); --test FILE: see --train",
             "  --seed S                split, initial factors and negative sampling (default 42)",
             "  --k K                   cut-off of the ranking metrics (default 10)",
             "  --min-relevant V        a held-out interaction is relevant if its evidence ≥ V (default: any positive)",
@@ -59,11 +80,34 @@ record EvalOptions(
             "  --window N              scored events per window of the series (default 1000)",
             "  --stream-fraction F     share of the time-ordered test period streamed; the rest is the hold-out on",
             "                          which online and batch-retrained ALS are compared (default 0.8)",
+            "Served quality (--served; needs Kafka and Elasticsearch, which bin/desire eval --served starts):",
+            "  --served                backfill the training part with the real job, read the documents from",
+            "                          Elasticsearch as an app does and score them next to the offline models",
+            "  --train F --test F      a ready-made split (rating files, e.g. u.data-like TSV user item rating ts)",
+            "  --catalog F[,F]         item files (e.g. movies.csv) backfilled alongside and read for categories",
+            "                          (default with --input: movies.csv or movies.dat next to a MovieLens ratings file)",
+            "  --sources-alone L       candidate sources each backfilled alone (default als,affinity,sequence,context,popular;",
+            "                          'none' for no such runs)",
+            "  --served-match M        context: the document of the test event's context, else the user's most",
+            "                          recent one (default); user: the user's document with most profile_events",
+            "  --keep-index            keep the run's Elasticsearch indices (default: deleted)",
+            "  --kafka-bootstrap H:P --es-url URL   the servers (default: DESIRE_KAFKA_BOOTSTRAP, DESIRE_ES_URL)",
+            "  -- ARGS                 backfill job arguments (e.g. -- --recs.coalesce 1s), given to every backfill",
+            "  (served defaults: --test 0.2 without validation; --min-relevant 4 for rating files)",
+            "Ranker models on planted interactions:",
+            "  --planted N             FTRL and the factorisation machine (AUC, log-loss; online and batch) on N",
+            "                          generated examples with a context × item interaction a linear model cannot",
+            "                          express; alone, or next to the evaluation of a history",
             "Output:",
             "  --out DIR               report folder (default target/eval-<timestamp>)",
             "  --help");
 
     static EvalOptions parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    /** As {@link #parse(String...)}, with the servers' defaults taken from {@code env}. */
+    static EvalOptions parse(java.util.Map<String, String> env, String... args) {
         Path input = null;
         HistoryLoader.Format format = null;
         int generated = 0;
@@ -84,11 +128,36 @@ record EvalOptions(
         int window = 1000;
         double streamFraction = 0.8;
         double minRelevant = Double.MIN_VALUE;
+        int planted = 0;
         Path out = null;
+        boolean served = false;
+        boolean keepIndex = false;
+        boolean minRelevantGiven = false;
+        boolean validationGiven = false;
+        Path train = null;
+        Path testFile = null;
+        List<Path> catalog = List.of();
+        List<String> sourcesAlone = DEFAULT_SOURCES_ALONE;
+        String match = "context";
+        String kafka = env.get("DESIRE_KAFKA_BOOTSTRAP");
+        String es = env.get("DESIRE_ES_URL");
+        List<String> jobArgs = new ArrayList<>();
         for (int a = 0; a < args.length; a++) {
             String name = args[a];
             if (name.equals("--help") || name.equals("-h")) {
                 throw new UsageException(null);
+            }
+            if (name.equals("--")) {
+                jobArgs.addAll(Arrays.asList(args).subList(a + 1, args.length));
+                break;
+            }
+            if (name.equals("--served")) {
+                served = true;
+                continue;
+            }
+            if (name.equals("--keep-index")) {
+                keepIndex = true;
+                continue;
             }
             if (!name.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + name + "'");
@@ -115,8 +184,18 @@ record EvalOptions(
                     }
                     split = v;
                 }
-                case "--validation" -> validation = fraction(name, v, true);
-                case "--test" -> test = fraction(name, v, false);
+                case "--validation" -> {
+                    validation = fraction(name, v, true);
+                    validationGiven = true;
+                }
+                case "--test" -> {
+                    // a number is the test fraction; anything else the test file of a ready-made split
+                    if (v.matches("[0-9.eE+-]+")) {
+                        test = fraction(name, v, false);
+                    } else {
+                        testFile = Path.of(v);
+                    }
+                }
                 case "--seed" -> seed = parseLong(name, v);
                 case "--k" -> k = positiveInt(name, v);
                 case "--ranks" -> ranks = Arrays.stream(list(name, v)).mapToInt(s -> positiveInt(name, s)).toArray();
@@ -133,13 +212,79 @@ record EvalOptions(
                         throw new UsageException("--stream-fraction must be below 1 to leave a hold-out, got " + v);
                     }
                 }
-                case "--min-relevant" -> minRelevant = parseDouble(name, v);
+                case "--min-relevant" -> {
+                    minRelevant = parseDouble(name, v);
+                    minRelevantGiven = true;
+                }
+                case "--planted" -> planted = positiveInt(name, v);
                 case "--out" -> out = Path.of(v);
+                case "--train" -> train = Path.of(v);
+                case "--test-file" -> testFile = Path.of(v);
+                case "--catalog" -> catalog = Arrays.stream(list(name, v)).map(Path::of).toList();
+                case "--sources-alone" -> sourcesAlone = v.equals("none") ? List.of() : List.of(list(name, v));
+                case "--served-match" -> {
+                    if (!v.equals("context") && !v.equals("user")) {
+                        throw new UsageException("--served-match must be context or user, got '" + v + "'");
+                    }
+                    match = v;
+                }
+                case "--kafka-bootstrap" -> kafka = v;
+                case "--es-url" -> es = v;
                 default -> throw new UsageException("unknown option " + name);
             }
         }
-        if ((input == null) == (generated == 0)) {
+        if (train != null || testFile != null) {
+            if (!served) {
+                throw new UsageException("--train/--test FILE are for --served");
+            }
+            if (train == null || testFile == null) {
+                throw new UsageException("a ready-made split needs both --train FILE and --test FILE");
+            }
+            if (input != null || generated > 0) {
+                throw new UsageException("give either --train/--test or --input/--generated, not both");
+            }
+            if (format == null) {
+                format = HistoryLoader.Format.guess(train);
+                if (format == null || format == HistoryLoader.Format.JSONL) {
+                    format = HistoryLoader.Format.U_DATA;
+                }
+            }
+        } else if (input != null && generated > 0) {
             throw new UsageException("give exactly one of --input PATH or --generated N");
+        } else if (input == null && generated == 0) {
+            if (served) {
+                throw new UsageException("give exactly one of --input PATH or --generated N");
+            }
+            if (planted == 0) {
+                throw new UsageException("give one of --input PATH or --generated N, or --planted N");
+            }
+        }
+        Served servedOptions = null;
+        if (served) {
+            for (Path p : Stream.concat(Stream.of(input, train, testFile), catalog.stream()).toList()) {
+                if (p != null && !Files.isReadable(p)) {
+                    throw new UsageException("cannot read " + p);
+                }
+            }
+            if (kafka == null || kafka.isBlank() || es == null || es.isBlank()) {
+                throw new UsageException("--served needs Kafka and Elasticsearch: run it as bin/desire eval --served,"
+                        + " or give --kafka-bootstrap and --es-url");
+            }
+            for (String source : sourcesAlone) {
+                if (!source.matches("[a-z0-9_-]+")) {
+                    throw new UsageException("--sources-alone takes source names like als,popular; got '" + source + "'");
+                }
+            }
+            if (!validationGiven) {
+                validation = 0;
+            }
+            if (catalog.isEmpty() && input != null && format != HistoryLoader.Format.JSONL) {
+                catalog = movieLensCatalogNextTo(input);
+            }
+            servedOptions = new Served(train, testFile, catalog, sourcesAlone, match, kafka, es, keepIndex,
+                    List.copyOf(jobArgs), minRelevantGiven);
+        } else if (!jobArgs.isEmpty() || keepIndex || !catalog.isEmpty()) {
+            throw new UsageException("job arguments after --, --keep-index and --catalog are for --served");
         }
         if (input != null && format == null) {
             format = HistoryLoader.Format.guess(input);
@@ -158,7 +303,31 @@ record EvalOptions(
             out = Path.of("target", "eval-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         return new EvalOptions(input, format, generated, users, items, split, validation, test, seed, k, ranks,
-                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, out);
+                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, planted,
+                out, servedOptions);
+    }
+
+    /** Whether a history (a file, generated events or a ready-made split) is evaluated, not only the planted interactions. */
+    boolean hasHistory() {
+        return input != null || generated > 0 || served != null;
+    }
+
+    /**
+     * The MovieLens item file next to a MovieLens ratings file ({@code movies.csv} or {@code
+     * movies.dat}), which the backfill reads for categories; empty when there is none.
+     */
+    static List<Path> movieLensCatalogNextTo(Path ratings) {
+        Path dir = ratings.toAbsolutePath().getParent();
+        if (dir == null) {
+            return List.of();
+        }
+        for (String name : List.of("movies.csv", "movies.dat")) {
+            Path candidate = dir.resolve(name);
+            if (Files.isReadable(candidate)) {
+                return List.of(candidate);
+            }
+        }
+        return List.of();
     }
 
     /** Human description of the relevance threshold. */

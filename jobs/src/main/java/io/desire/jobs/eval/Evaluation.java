@@ -6,6 +6,7 @@ import io.desire.features.als.AlsParams;
 import io.desire.features.als.BatchAls;
 import io.desire.features.als.RatingMatrix;
 import io.desire.features.data.InteractionTable;
+import io.desire.features.fm.FmParams;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.metrics.RankingSummary;
 import io.desire.features.metrics.RatingErrors;
@@ -46,6 +47,20 @@ final class Evaluation {
         report.put("title", "Desire Engine evaluation");
         report.put("generated_at", Instant.now().toString());
 
+        if (options.hasHistory()) {
+            evaluateHistory(report);
+        }
+        if (options.planted() > 0) {
+            report.put("planted", new PlantedBenchmark(options.planted(), PlantedInteractions.DEFAULT_STRENGTH,
+                    FmParams.DEFAULT_FACTORS, options.seed()).run(progress));
+        }
+
+        report.put("elapsed_seconds", round(seconds(started)));
+        progress.stage("done in %.1fs", seconds(started));
+        return report;
+    }
+
+    private void evaluateHistory(Map<String, Object> report) throws IOException {
         History h = load();
         report.put("input", inputSection(h));
 
@@ -103,10 +118,6 @@ final class Evaluation {
 
         // Prequential
         report.put("prequential", prequential(h, fit, split.test(), implicitParams, implicitModel));
-
-        report.put("elapsed_seconds", round(seconds(started)));
-        progress.stage("done in %.1fs", seconds(started));
-        return report;
     }
 
     private History load() throws IOException {

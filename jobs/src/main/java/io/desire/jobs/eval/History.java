@@ -31,6 +31,13 @@ public final class History {
     final Map<Integer, String> itemCategory = new HashMap<>();
     final Map<Integer, String> userSegment = new HashMap<>();
     final LoadReport load;
+    /**
+     * The input record of each row, when the loader kept them (a served evaluation writes the
+     * training rows back out as history); null otherwise, or for a row that has none.
+     */
+    private List<byte[]> raw;
+    /** Records that are not rows but belong to every training part: catalogue and user attributes. */
+    final List<byte[]> sideRecords = new ArrayList<>();
 
     private int size;
     private int[] user = new int[1024];
@@ -42,6 +49,30 @@ public final class History {
 
     History(LoadReport load) {
         this.load = load;
+    }
+
+    /** Keeps each row's input record from now on ({@link #raw(int)}). */
+    void keepRaw() {
+        if (raw == null) {
+            raw = new ArrayList<>();
+            for (int r = 0; r < size; r++) {
+                raw.add(null);
+            }
+        }
+    }
+
+    /** The input record of a row when the loader kept it, else null. */
+    byte[] raw(int row) {
+        return raw == null ? null : raw.get(row);
+    }
+
+    /** Appends a row with its input record (kept only after {@link #keepRaw()}). */
+    void add(String userId, String itemId, float evidence, float ratingValue, long timeMillis, String[] ctx,
+            byte[] record) {
+        add(userId, itemId, evidence, ratingValue, timeMillis, ctx);
+        if (raw != null) {
+            raw.set(size - 1, record);
+        }
     }
 
     /** Appends a row; {@code rating} is NaN when the interaction is not a rating. */
@@ -62,6 +93,9 @@ public final class History {
         ts[size] = timeMillis;
         context[size] = ctx == null ? NO_CONTEXT : contextIndex(ctx);
         size++;
+        if (raw != null) {
+            raw.add(null);
+        }
     }
 
     private int contextIndex(String[] parts) {
@@ -85,8 +119,14 @@ public final class History {
                 rating[out] = rating[r];
                 ts[out] = ts[r];
                 context[out] = context[r];
+                if (raw != null) {
+                    raw.set(out, raw.get(r));
+                }
                 out++;
             }
+        }
+        if (raw != null) {
+            raw.subList(out, raw.size()).clear();
         }
         size = out;
     }
@@ -170,6 +210,16 @@ public final class History {
             }
         }
         return false;
+    }
+
+    /** The id of an item index. */
+    String itemId(int itemIndex) {
+        return items.idOf(itemIndex);
+    }
+
+    /** The id of a user index. */
+    String userId(int userIndex) {
+        return users.idOf(userIndex);
     }
 
     String categoryOf(int itemIndex) {

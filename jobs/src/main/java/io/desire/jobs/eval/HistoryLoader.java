@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -210,7 +211,12 @@ public final class HistoryLoader {
 
     /** Our JSONL events, one per line, through the live pipeline's parser. */
     static History jsonl(Path file, ParserConfig config) throws IOException {
-        EventSink sink = new EventSink(new LoadReport(file.toString(), Format.JSONL.cliName), config);
+        return jsonl(file, config, false);
+    }
+
+    /** As {@link #jsonl(Path, ParserConfig)}; with {@code keepRaw}, each row keeps its input line. */
+    static History jsonl(Path file, ParserConfig config, boolean keepRaw) throws IOException {
+        EventSink sink = new EventSink(new LoadReport(file.toString(), Format.JSONL.cliName), config, keepRaw);
         forEachLine(file, (line, number) -> sink.accept(line, "file:" + file + "#" + number));
         return sink.finish();
     }
@@ -221,6 +227,11 @@ public final class HistoryLoader {
      * malformed and repeated records so the bad-line path is exercised.
      */
     public static History generated(int events, int users, int items, long seed) {
+        return generated(events, users, items, seed, false);
+    }
+
+    /** As {@link #generated(int, int, int, long)}; with {@code keepRaw}, each row keeps its event JSON. */
+    public static History generated(int events, int users, int items, long seed, boolean keepRaw) {
         World world = new World(users, items, seed);
         EventGenerator generator =
                 new EventGenerator(world, seed, GENERATED_MALFORMED_RATE, GENERATED_DUPLICATE_RATE);
@@ -230,7 +241,7 @@ public final class HistoryLoader {
                 .clock(Clock.fixed(Instant.ofEpochMilli(end + 86_400_000L), ZoneOffset.UTC))
                 .build();
         String source = "generated: " + events + " events, " + users + " users, " + items + " items, seed " + seed;
-        EventSink sink = new EventSink(new LoadReport(source, "generated"), config);
+        EventSink sink = new EventSink(new LoadReport(source, "generated"), config, keepRaw);
         long n = 0;
         while (generator.inCatalogPhase()) {
             sink.accept(generator.next(GENERATED_START), "generated#" + (++n));
@@ -257,10 +268,13 @@ public final class HistoryLoader {
         private final Set<String> eventIds = new HashSet<>();
         private final Set<String> forgotten = new HashSet<>();
 
-        EventSink(LoadReport report, ParserConfig config) {
+        EventSink(LoadReport report, ParserConfig config, boolean keepRaw) {
             this.report = report;
             this.parser = new EventParser(config);
             this.history = new History(report);
+            if (keepRaw) {
+                history.keepRaw();
+            }
         }
 
         void accept(byte[] payload, String where) {
@@ -282,12 +296,14 @@ public final class HistoryLoader {
             switch (e.type) {
                 case ITEM -> {
                     report.ignored("item (catalog)");
+                    history.sideRecords.add(payload);
                     if (e.category != null) {
                         history.itemCategory.put(history.items.indexOrAdd(e.itemId), e.category);
                     }
                 }
                 case USER -> {
                     report.ignored("user (attributes)");
+                    history.sideRecords.add(payload);
                     if (e.segment != null) {
                         history.userSegment.put(history.users.indexOrAdd(e.userId), e.segment);
                     }
@@ -301,7 +317,7 @@ public final class HistoryLoader {
                     float evidence = (float) WEIGHTS.weight(e.type, e.value);
                     float rating = e.type == EventType.RATE && e.value != null ? e.value.floatValue() : Float.NaN;
                     history.add(e.userId, e.itemId, evidence, rating, e.ts,
-                            new String[] {e.geoCell, e.timeBucket, e.deviceClass});
+                            new String[] {e.geoCell, e.timeBucket, e.deviceClass}, payload);
                 }
             }
         }
@@ -339,8 +355,34 @@ public final class HistoryLoader {
      * rating field is not a number is a header.
      */
     static History delimited(Path file, Format format, String separator) throws IOException {
-        LoadReport report = new LoadReport(file.toString(), format.cliName);
-        History history = new History(report);
+        History history = new History(new LoadReport(file.toString(), format.cliName));
+        delimitedInto(history, file, format, separator);
+        return history;
+    }
+
+    /**
+     * A ready-made split: two rating files (e.g. u.data-like {@code user TAB item TAB rating TAB ts})
+     * read into one history; rows {@code [0, trainRows)} come from {@code train}, the rest from {@code
+     * test}. Returns the history and the number of training rows.
+     */
+    static Map.Entry<History, Integer> pair(Path train, Path test, Format format) throws IOException {
+        String separator = switch (format) {
+            case CSV -> ",";
+            case MOVIELENS_CSV -> MovieLensFormat.RATINGS_CSV.separator();
+            case U_DATA -> MovieLensFormat.U_DATA.separator();
+            case RATINGS_DAT -> MovieLensFormat.RATINGS_DAT.separator();
+            case JSONL -> throw new IllegalArgumentException("--train/--test take rating files, not JSONL");
+        };
+        History history = new History(new LoadReport(train + " + " + test, format.cliName));
+        delimitedInto(history, train, format, separator);
+        int trainRows = history.size();
+        delimitedInto(history, test, format, separator);
+        return Map.entry(history, trainRows);
+    }
+
+    private static void delimitedInto(History history, Path file, Format format, String separator)
+            throws IOException {
+        LoadReport report = history.load;
         boolean movieLens = format != Format.CSV;
         try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -392,7 +434,6 @@ public final class HistoryLoader {
             }
         }
         report.rows = history.size();
-        return history;
     }
 
     private static String[] split(String line, String separator) {

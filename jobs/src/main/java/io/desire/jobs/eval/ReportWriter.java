@@ -40,11 +40,6 @@ final class ReportWriter {
 
     static String html(Map<String, Object> report) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        Map<String, Object> input = map(report.get("input"));
-        Map<String, Object> split = map(report.get("split"));
-        Map<String, Object> protocol = map(report.get("protocol"));
-        int k = ((Number) protocol.get("k")).intValue();
-        List<Map<String, Object>> models = list(report.get("models"));
 
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>").append(esc(str(report.get("title")))).append("</title>\n<style>\n")
@@ -62,6 +57,48 @@ final class ReportWriter {
         sb.append("<h1>").append(esc(str(report.get("title")))).append("</h1>\n<p class=\"muted\">generated ")
                 .append(esc(str(report.get("generated_at")))).append(" in ").append(esc(str(report.get("elapsed_seconds"))))
                 .append(" s</p>\n");
+
+        if (report.containsKey("input")) {
+            history(sb, report);
+        }
+        if (report.get("planted") instanceof PlantedBenchmark.Report planted) {
+            planted(sb, planted);
+        }
+        sb.append("</body></html>\n");
+        return sb.toString();
+    }
+
+    private static String describe(Map<String, Object> m) {
+        String d = str(m.get("description"));
+        Object note = m.get("note");
+        return note == null ? d : d + " — " + note;
+    }
+
+    private static String cell(boolean best, Object v) {
+        return (best ? "<td class=\"best\">" : "<td>") + fmt(v) + "</td>";
+    }
+
+    private static boolean isBest(List<Map<String, Object>> models, String key, Object value, boolean higher) {
+        if (!(value instanceof Number) || models.size() < 2) {
+            return false;
+        }
+        double v = ((Number) value).doubleValue();
+        for (Map<String, Object> m : models) {
+            Object o = map(m.get("metrics")).get(key);
+            if (o instanceof Number n && (higher ? n.doubleValue() > v : n.doubleValue() < v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The sections of an evaluated history: input, split, ranking, rating, ranker, tuning, prequential. */
+    private static void history(StringBuilder sb, Map<String, Object> report) {
+        Map<String, Object> input = map(report.get("input"));
+        Map<String, Object> split = map(report.get("split"));
+        Map<String, Object> protocol = map(report.get("protocol"));
+        int k = ((Number) protocol.get("k")).intValue();
+        List<Map<String, Object>> models = list(report.get("models"));
 
         sb.append("<h2>Input and split</h2>\n<dl>\n");
         dl(sb, "source", str(input.get("source")) + " (" + str(input.get("format")) + ")");
@@ -87,28 +124,35 @@ final class ReportWriter {
             sb.append("</ul></details>\n");
         }
 
+        Map<String, Object> served = map(report.get("served"));
+        if (!served.isEmpty()) {
+            servedSection(sb, served, protocol, k);
+        }
+
         List<Map<String, Object>> ranking = ofKind(models, "ranking");
-        sb.append("<h2>Ranking on test (@").append(k).append(")</h2>\n");
-        String[] keys = {"precision", "recall", "f1", "ndcg", "hit_rate", "map", "coverage"};
-        String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"};
-        sb.append("<table id=\"models\"><tr><th class=\"l\">model</th>");
-        for (String head : heads) {
-            sb.append("<th>").append(esc(head)).append("</th>");
-        }
-        sb.append("<th>users</th><th>fit s</th><th class=\"l\">notes</th></tr>\n");
-        for (Map<String, Object> m : ranking) {
-            Map<String, Object> metrics = map(m.get("metrics"));
-            sb.append("<tr><td class=\"l\" title=\"").append(esc(str(m.get("description")))).append("\">")
-                    .append(esc(str(m.get("name")))).append("</td>");
-            for (String key : keys) {
-                boolean best = isBest(ranking, key, metrics.get(key), true);
-                sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(key))).append("</td>");
+        if (!ranking.isEmpty()) {
+            sb.append("<h2>Ranking on test (@").append(k).append(")</h2>\n");
+            String[] keys = {"precision", "recall", "f1", "ndcg", "hit_rate", "map", "coverage"};
+            String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"};
+            sb.append("<table id=\"models\"><tr><th class=\"l\">model</th>");
+            for (String head : heads) {
+                sb.append("<th>").append(esc(head)).append("</th>");
             }
-            sb.append("<td>").append(metrics.get("users")).append("</td><td>").append(fmt(m.get("fit_seconds")))
-                    .append("</td><td class=\"l muted\">").append(esc(describe(m))).append("</td></tr>\n");
+            sb.append("<th>users</th><th>fit s</th><th class=\"l\">notes</th></tr>\n");
+            for (Map<String, Object> m : ranking) {
+                Map<String, Object> metrics = map(m.get("metrics"));
+                sb.append("<tr><td class=\"l\" title=\"").append(esc(str(m.get("description")))).append("\">")
+                        .append(esc(str(m.get("name")))).append("</td>");
+                for (String key : keys) {
+                    boolean best = isBest(ranking, key, metrics.get(key), true);
+                    sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(key))).append("</td>");
+                }
+                sb.append("<td>").append(metrics.get("users")).append("</td><td>").append(fmt(m.get("fit_seconds")))
+                        .append("</td><td class=\"l muted\">").append(esc(describe(m))).append("</td></tr>\n");
+            }
+            sb.append("</table>\n");
+            sb.append(barChart(ranking, k));
         }
-        sb.append("</table>\n");
-        sb.append(barChart(ranking, k));
 
         List<Map<String, Object>> rating = ofKind(models, "rating");
         if (!rating.isEmpty()) {
@@ -204,32 +248,75 @@ final class ReportWriter {
                         .append("</span> (target ≥ ").append(fmt(after.get("target_ratio"))).append(")</p>\n");
             }
         }
-        sb.append("</body></html>\n");
-        return sb.toString();
     }
 
-    private static String describe(Map<String, Object> m) {
-        String d = str(m.get("description"));
-        Object note = m.get("note");
-        return note == null ? d : d + " — " + note;
-    }
-
-    private static String cell(boolean best, Object v) {
-        return (best ? "<td class=\"best\">" : "<td>") + fmt(v) + "</td>";
-    }
-
-    private static boolean isBest(List<Map<String, Object>> models, String key, Object value, boolean higher) {
-        if (!(value instanceof Number) || models.size() < 2) {
-            return false;
+    /** The served documents next to the offline models, scored by one protocol. */
+    static void servedSection(StringBuilder sb, Map<String, Object> served, Map<String, Object> protocol, int k) {
+        sb.append("<h2>Served quality (@").append(k).append(")</h2>\n<p>Unit: ").append(esc(str(protocol.get("unit"))))
+                .append(". NDCG: ").append(esc(str(protocol.get("ndcg")))).append(". Diversity: ")
+                .append(esc(str(protocol.get("diversity")))).append(". ").append(protocol.get("units"))
+                .append(" units, ").append(protocol.get("users")).append(" users, catalogue ")
+                .append(protocol.get("catalogue_items")).append(" items. Backfill job arguments: <code>")
+                .append(esc(str(served.get("job_args")))).append("</code>.</p>\n");
+        String[] keys = {"ndcg", "recall", "precision", "hit_rate", "coverage", "diversity", "consumed_in_training",
+            "lists_shorter_than_k", "units_without_document"};
+        String[] heads = {"NDCG@" + k, "Recall@" + k, "Precision@" + k, "HR@" + k, "coverage", "diversity",
+            "consumed items served", "lists < K", "no document"};
+        sb.append("<table id=\"served\"><tr><th class=\"l\">what</th><th class=\"l\">kind</th>");
+        for (String head : heads) {
+            sb.append("<th>").append(esc(head)).append("</th>");
         }
-        double v = ((Number) value).doubleValue();
-        for (Map<String, Object> m : models) {
-            Object o = map(m.get("metrics")).get(key);
-            if (o instanceof Number n && (higher ? n.doubleValue() > v : n.doubleValue() < v)) {
-                return false;
+        sb.append("<th>s</th><th class=\"l\">notes</th></tr>\n");
+        List<Map<String, Object>> rows = list(served.get("rows"));
+        List<Map<String, Object>> scored = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            if (r.get("metrics") != null) {
+                scored.add(r);
             }
         }
-        return true;
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> metrics = map(r.get("metrics"));
+            sb.append("<tr><td class=\"l\" title=\"").append(esc(str(r.get("description")))).append("\">")
+                    .append(esc(str(r.get("name")))).append("</td><td class=\"l\">").append(esc(str(r.get("kind"))))
+                    .append("</td>");
+            for (int j = 0; j < keys.length; j++) {
+                boolean best = j < 6 && isBest(scored, keys[j], metrics.get(keys[j]), true);
+                sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(keys[j]))).append("</td>");
+            }
+            String note = r.containsKey("error") ? "ERROR: " + str(r.get("error"))
+                    : str(r.get("description")) + (r.containsKey("documents") ? "; " + r.get("documents") + " documents"
+                            + ", " + metrics.get("units_in_context") + " units read in context, "
+                            + metrics.get("units_fallback") + " by fallback" : "");
+            sb.append("<td>").append(fmt(r.get("seconds"))).append("</td><td class=\"l muted\">").append(esc(note))
+                    .append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    /** FTRL against the factorisation machine on planted interactions. */
+    static void planted(StringBuilder sb, PlantedBenchmark.Report r) {
+        sb.append("<h2>Ranker models on planted interactions</h2>\n<p>").append(esc(r.description()))
+                .append(": ").append(r.examples()).append(" examples, ").append(r.users()).append(" users, ")
+                .append(r.items()).append(" items, ").append(r.contexts()).append(" contexts; 2^").append(r.bits())
+                .append(" buckets, k = ").append(r.factors()).append(", seed ").append(r.seed()).append(".</p>\n<p class=\"muted\">")
+                .append(esc(r.protocol())).append(".</p>\n");
+        sb.append("<table id=\"planted\"><tr><th class=\"l\">model</th><th class=\"l\">fit</th><th>AUC</th>")
+                .append("<th>log-loss</th><th>epochs</th><th>train examples</th><th>test examples</th><th>s</th></tr>\n");
+        double bestAuc = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::auc).max().orElse(Double.NaN);
+        double bestLoss = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::logLoss).min().orElse(Double.NaN);
+        for (PlantedBenchmark.Fit f : r.fits()) {
+            sb.append("<tr><td class=\"l\">").append(esc(f.model())).append("</td><td class=\"l\">").append(esc(f.fit()))
+                    .append("</td>").append(cell(f.auc() == bestAuc, f.auc())).append(cell(f.logLoss() == bestLoss, f.logLoss()))
+                    .append("<td>").append(f.epochs()).append("</td><td>").append(f.trainExamples()).append("</td><td>")
+                    .append(f.testExamples()).append("</td><td>").append(fmt(f.seconds())).append("</td></tr>\n");
+        }
+        sb.append("</table>\n<p>FM AUC − FTRL AUC (worst FM fit against best FTRL fit) = <span class=\"")
+                .append(r.fmGainMet() ? "ok" : "miss").append("\">").append(fmt(r.fmAucGain())).append("</span> (target ≥ ")
+                .append(fmt(PlantedBenchmark.TARGET_FM_GAIN)).append("); batch − online AUC: FTRL <span class=\"")
+                .append(r.onlineGapsMet() ? "ok" : "miss").append("\">").append(fmt(r.ftrlOnlineGap()))
+                .append("</span>, FM <span class=\"").append(r.onlineGapsMet() ? "ok" : "miss").append("\">")
+                .append(fmt(r.fmOnlineGap())).append("</span> (target within ").append(fmt(PlantedBenchmark.TARGET_ONLINE_GAP))
+                .append(").</p>\n");
     }
 
     /** Grouped bars of NDCG@K and Recall@K per ranking model. */

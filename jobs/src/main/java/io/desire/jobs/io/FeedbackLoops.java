@@ -220,12 +220,13 @@ public final class FeedbackLoops {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WeightDelta d, KafkaSinkContext context, Long timestamp) {
-            long size = ModelUpdateCodec.encodedWeightDeltaSize(d.size());
+            long size = ModelUpdateCodec.encodedSize(d);
             // The producer adds up to ~100 bytes of record and batch overhead to the value.
             if (size > MAX_WEIGHT_RECORD_BYTES - 1024) {
                 throw new IllegalStateException("Weight delta v" + d.version + " of " + d.size() + " buckets encodes to "
                         + size + " bytes, more than the " + MAX_WEIGHT_RECORD_BYTES + " bytes a record of topic " + topic
-                        + " may have; lower " + ConfigKeys.RANKER_BITS.name() + " (2^bits buckets)");
+                        + " may have; lower " + ConfigKeys.RANKER_BITS.name() + " (2^bits buckets)"
+                        + (d.factorised() ? " or " + ConfigKeys.RANKER_FM_FACTORS.name() : ""));
             }
             return new ProducerRecord<>(topic, null, null, null, ModelUpdateCodec.encode(d));
         }

@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * byte   format version                       1
- * byte   record kind                          1 = item factor update, 2 = weight delta
+ * byte   record kind                          1 = item factor update, 2 = weight delta,
+ *                                             3 = factorised weight delta (factorisation machine)
  * item factor update:
  *   long   version
  *   long   eventTime
@@ -35,9 +36,23 @@ import java.nio.charset.StandardCharsets;
  *   int    number of buckets n                -1 = no arrays (indices == weights == null)
  *   int    indices[n]
  *   double weights[n]
+ * factorised weight delta:
+ *   long   version
+ *   int    dimension
+ *   byte   full                               0 or 1
+ *   int    factors k                          ≥ 1
+ *   double bias
+ *   long   initSeed
+ *   double initScale
+ *   int    number of buckets n                -1 = no arrays (indices == weights == vectors == null)
+ *   int    indices[n]
+ *   double weights[n]
+ *   double vectors[n·k]
  * </pre>
  *
- * A full delta of 2<sup>20</sup> buckets takes 12 MiB + 19 bytes. A change of layout gets a new
+ * A full delta of 2<sup>20</sup> buckets takes 12 MiB + 19 bytes; a factorised one 8·(k + 1) + 4
+ * bytes per listed bucket. Linear deltas ({@code factors == 0}) are written as kind 2, byte for byte as
+ * before kind 3 existed. A change of layout gets a new
  * format version; readers refuse versions they do not know rather than guess.
  */
 public final class ModelUpdateCodec {
@@ -45,8 +60,10 @@ public final class ModelUpdateCodec {
     public static final byte FORMAT_VERSION = 1;
     /** Record kind of an {@link ItemFactorUpdate}. */
     public static final byte KIND_ITEM_FACTOR = 1;
-    /** Record kind of a {@link WeightDelta}. */
+    /** Record kind of a {@link WeightDelta} of a linear model. */
     public static final byte KIND_WEIGHT_DELTA = 2;
+    /** Record kind of a {@linkplain WeightDelta#factorised() factorised} {@link WeightDelta}. */
+    public static final byte KIND_FACTORISED_DELTA = 3;
 
     private static final int HEADER = 2;
 
@@ -127,6 +144,9 @@ public final class ModelUpdateCodec {
                     + (delta.weights == null ? "no" : String.valueOf(delta.weights.length))
                     + " weights; they must be parallel arrays");
         }
+        if (delta.factorised()) {
+            return encodeFactorised(delta);
+        }
         int n = delta.indices == null ? 0 : delta.indices.length;
         long size = HEADER + 8L + 4L + 1L + 4L + 12L * n;
         ByteBuffer buf = ByteBuffer.allocate(checkedSize(size, "weight delta v" + delta.version));
@@ -143,7 +163,40 @@ public final class ModelUpdateCodec {
         return buf.array();
     }
 
-    /** Size in bytes of {@link #encode(WeightDelta)} for a delta of {@code buckets} buckets. */
+    private static byte[] encodeFactorised(WeightDelta delta) {
+        int n = delta.indices == null ? 0 : delta.indices.length;
+        if ((delta.indices == null) != (delta.vectors == null)
+                || (delta.vectors != null && delta.vectors.length != (long) n * delta.factors)) {
+            throw new IllegalArgumentException("factorised weight delta v" + delta.version + " has " + n + " buckets × "
+                    + delta.factors + " factors but " + (delta.vectors == null ? "no" : delta.vectors.length)
+                    + " vector values; they must be parallel arrays");
+        }
+        ByteBuffer buf = ByteBuffer.allocate(checkedSize(encodedSize(delta), "weight delta v" + delta.version));
+        buf.put(FORMAT_VERSION).put(KIND_FACTORISED_DELTA);
+        buf.putLong(delta.version).putInt(delta.dimension).put(delta.full ? (byte) 1 : (byte) 0);
+        buf.putInt(delta.factors).putDouble(delta.bias).putLong(delta.initSeed).putDouble(delta.initScale);
+        if (delta.indices == null) {
+            buf.putInt(-1);
+        } else {
+            buf.putInt(n);
+            buf.asIntBuffer().put(delta.indices);
+            buf.position(buf.position() + 4 * n);
+            buf.asDoubleBuffer().put(delta.weights);
+            buf.position(buf.position() + 8 * n);
+            buf.asDoubleBuffer().put(delta.vectors);
+        }
+        return buf.array();
+    }
+
+    /** Size in bytes of {@link #encode(WeightDelta)} of {@code delta}, linear or factorised. */
+    public static long encodedSize(WeightDelta delta) {
+        if (!delta.factorised()) {
+            return encodedWeightDeltaSize(delta.size());
+        }
+        return HEADER + 8L + 4L + 1L + 4L + 8L + 8L + 8L + 4L + (12L + 8L * delta.factors) * delta.size();
+    }
+
+    /** Size in bytes of {@link #encode(WeightDelta)} for a linear delta of {@code buckets} buckets. */
     public static long encodedWeightDeltaSize(int buckets) {
         return HEADER + 8L + 4L + 1L + 4L + 12L * Math.max(0, buckets);
     }
@@ -156,7 +209,7 @@ public final class ModelUpdateCodec {
      */
     public static WeightDelta decodeWeightDelta(byte[] bytes) {
         Reader r = new Reader(bytes, "weight delta");
-        r.header(KIND_WEIGHT_DELTA);
+        byte kind = r.header(KIND_WEIGHT_DELTA, KIND_FACTORISED_DELTA);
         WeightDelta d = new WeightDelta();
         d.version = r.getLong("version");
         d.dimension = r.getInt("dimension");
@@ -165,6 +218,9 @@ public final class ModelUpdateCodec {
             throw r.error("full flag is " + full + " at byte " + (r.buf.position() - 1) + "; expected 0 or 1");
         }
         d.full = full == 1;
+        if (kind == KIND_FACTORISED_DELTA) {
+            return decodeFactorised(r, d);
+        }
         int n = r.getLength("number of buckets", 12);
         if (n >= 0) {
             d.indices = new int[n];
@@ -173,6 +229,31 @@ public final class ModelUpdateCodec {
             r.skip(4L * n);
             r.buf.asDoubleBuffer().get(d.weights);
             r.skip(8L * n);
+        }
+        r.end();
+        return d;
+    }
+
+    private static WeightDelta decodeFactorised(Reader r, WeightDelta d) {
+        int at = r.buf.position();
+        d.factors = r.getInt("factors");
+        if (d.factors < 1) {
+            throw r.error("factors is " + d.factors + " at byte " + at + "; expected ≥ 1");
+        }
+        d.bias = r.getDouble("bias");
+        d.initSeed = r.getLong("initSeed");
+        d.initScale = r.getDouble("initScale");
+        int n = r.getLength("number of buckets", 12 + 8 * Math.min(d.factors, 1 << 20));
+        if (n >= 0) {
+            d.indices = new int[n];
+            d.weights = new double[n];
+            d.vectors = new double[n * d.factors];
+            r.buf.asIntBuffer().get(d.indices);
+            r.skip(4L * n);
+            r.buf.asDoubleBuffer().get(d.weights);
+            r.skip(8L * n);
+            r.buf.asDoubleBuffer().get(d.vectors);
+            r.skip(8L * n * d.factors);
         }
         r.end();
         return d;
@@ -198,7 +279,8 @@ public final class ModelUpdateCodec {
             this.what = what;
         }
 
-        void header(byte expectedKind) {
+        /** Reads the header; returns the record kind, which must be one of {@code expectedKinds}. */
+        byte header(byte... expectedKinds) {
             if (buf.remaining() == 0) {
                 throw error("empty record");
             }
@@ -208,10 +290,14 @@ public final class ModelUpdateCodec {
                         + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer build?)" : ""));
             }
             byte kind = getByte("record kind");
-            if (kind != expectedKind) {
-                throw error("record kind " + kind + " (" + kindName(kind) + ") where " + kindName(expectedKind)
-                        + " (" + expectedKind + ") was expected; is the topic the other feedback loop's?");
+            for (byte expected : expectedKinds) {
+                if (kind == expected) {
+                    return kind;
+                }
             }
+            byte expectedKind = expectedKinds[0];
+            throw error("record kind " + kind + " (" + kindName(kind) + ") where " + kindName(expectedKind)
+                    + " (" + expectedKind + ") was expected; is the topic the other feedback loop's?");
         }
 
         byte getByte(String field) {
@@ -222,6 +308,11 @@ public final class ModelUpdateCodec {
         int getInt(String field) {
             need(4, field);
             return buf.getInt();
+        }
+
+        double getDouble(String field) {
+            need(8, field);
+            return buf.getDouble();
         }
 
         long getLong(String field) {
@@ -283,6 +374,7 @@ public final class ModelUpdateCodec {
         switch (kind) {
             case KIND_ITEM_FACTOR: return "item factor update";
             case KIND_WEIGHT_DELTA: return "weight delta";
+            case KIND_FACTORISED_DELTA: return "factorised weight delta";
             default: return "unknown";
         }
     }

@@ -64,6 +64,32 @@ class ModelUpdateCodecTest {
     }
 
     @Test
+    void factorisedDeltasRoundTripAsTheirOwnKindWhileLinearOnesKeepTheirBytes() {
+        WeightDelta fm = WeightDelta.factorised(77, 1 << 16, true, 2, -0.75, new int[] {3, 9},
+                new double[] {0.5, -0.0}, new double[] {0.1, -0.2, Double.MIN_VALUE, 4}, 0x666d696eL, 0.01);
+        byte[] bytes = ModelUpdateCodec.encode(fm);
+        assertThat(bytes[1]).isEqualTo(ModelUpdateCodec.KIND_FACTORISED_DELTA);
+        assertThat((long) bytes.length).isEqualTo(ModelUpdateCodec.encodedSize(fm));
+        assertThat(ModelUpdateCodec.decodeWeightDelta(bytes)).isEqualTo(fm);
+
+        WeightDelta noArrays = WeightDelta.factorised(1, 8, false, 3, 0.1, null, null, null, 1L, 0.5);
+        assertThat(ModelUpdateCodec.decodeWeightDelta(ModelUpdateCodec.encode(noArrays))).isEqualTo(noArrays);
+
+        WeightDelta linear = new WeightDelta(9, 8, false, new int[] {1}, new double[] {2});
+        assertThat(ModelUpdateCodec.encode(linear)[1]).isEqualTo(ModelUpdateCodec.KIND_WEIGHT_DELTA);
+        assertThat((long) ModelUpdateCodec.encode(linear).length).isEqualTo(ModelUpdateCodec.encodedSize(linear));
+
+        for (int cut = 2; cut < bytes.length; cut += 7) {
+            byte[] truncated = Arrays.copyOf(bytes, cut);
+            assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(truncated))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+        }
+        assertThatThrownBy(() -> ModelUpdateCodec.encode(WeightDelta.factorised(1, 8, false, 2, 0, new int[] {1},
+                new double[] {1}, new double[] {1}, 1L, 0.1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallel");
+    }
+
+    @Test
     void emptyAndArraylessDeltasRoundTrip() {
         WeightDelta emptyFull = new WeightDelta(3, 16, true, new int[0], new double[0]);
         WeightDelta decoded = ModelUpdateCodec.decodeWeightDelta(ModelUpdateCodec.encode(emptyFull));
@@ -179,7 +205,8 @@ class ModelUpdateCodecTest {
                 .containsExactly("category", "eventTime", "factors", "itemId", "version");
         assertThat(instanceFields(WeightDelta.class))
                 .as("fields of WeightDelta: encode new ones in ModelUpdateCodec")
-                .containsExactly("dimension", "full", "indices", "version", "weights");
+                .containsExactly("bias", "dimension", "factors", "full", "indices", "initScale", "initSeed", "vectors",
+                        "version", "weights");
     }
 
     private static TreeSet<String> instanceFields(Class<?> type) {

@@ -16,10 +16,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -62,7 +60,7 @@ import org.apache.flink.util.Collector;
  * {@value #LOG_LOSS_GAUGE} (progressive validation log-loss, exponentially weighted over ~1000 updates);
  * counters {@value #DELTAS_METRIC}, {@value #INVALID_METRIC}.
  */
-public class FtrlLearner extends ProcessFunction<TrainingExample, WeightDelta> implements CheckpointedFunction {
+public class FtrlLearner extends DeltaLearner {
     private static final long serialVersionUID = 1L;
 
     public static final int DEFAULT_EMIT_EVERY = 1000;
@@ -130,15 +128,11 @@ public class FtrlLearner extends ProcessFunction<TrainingExample, WeightDelta> i
                 .setParallelism(1);
     }
 
-    /** The operator that runs this learner with timed, pre-barrier and end-of-input flushes. */
-    public FtrlLearnerOperator operator() {
-        return new FtrlLearnerOperator(this);
-    }
-
     public FtrlParams params() {
         return params;
     }
 
+    @Override
     long emitIntervalMillis() {
         return emitIntervalMillis;
     }
@@ -248,6 +242,7 @@ public class FtrlLearner extends ProcessFunction<TrainingExample, WeightDelta> i
     }
 
     /** Emits what the replicas have not seen yet, if anything: a full delta after a restore, else the touched buckets. */
+    @Override
     void flush(Collector<WeightDelta> out) {
         WeightDelta d;
         if (fullPending) {

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Orders candidate items for one user in one context with the FTRL model: builds the
- * {@link RankingFeatures} vector of each candidate, scores it with the replica's {@link RankerWeights},
+ * Orders candidate items for one user in one context with the learned model: builds the
+ * {@link RankingFeatures} vector of each candidate, scores it with the replica's {@link RankerModel}
+ * (FTRL {@link RankerWeights} or factorisation machine {@link FmWeights}),
  * and returns the best {@code topK} as {@link RankedItem}s together with the {@link ServedFeatures} of
  * each returned item, which the caller logs for {@link ExampleAssembler}.
  *
@@ -28,7 +29,8 @@ import java.util.Set;
  * are dropped. Order: model probability descending, then {@link RankerCandidate#prior} descending,
  * then item id ascending, so equal inputs always give the same list. {@link RankedItem#score} is the
  * predicted probability of a click or purchase. Each item carries its sources' reasons plus
- * {@value #REASON_FTRL} when a trained model scored it: weights {@linkplain RankerWeights#isTrained()
+ * {@value #REASON_FTRL} (FTRL) or {@value #REASON_FM} (factorisation machine) when a trained model
+ * scored it: a model {@linkplain RankerModel#isTrained()
  * trained} on at least {@code minVersion} examples (default 1). Without one every probability is ½ and
  * the order is the sources' priors, so the ranker can serve, and log features to learn from, before
  * its first delta arrives — and a model that has seen only a handful of examples, which mostly knows
@@ -44,8 +46,10 @@ import java.util.Set;
 public final class LearnedRanker implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Reason code of items ordered by the learned ranker. */
+    /** Reason code of items ordered by the learned ranker with FTRL weights. */
     public static final String REASON_FTRL = "ranker_ftrl";
+    /** Reason code of items ordered by the learned ranker with a factorisation machine. */
+    public static final String REASON_FM = "ranker_fm";
     public static final int DEFAULT_TOP_K = 10;
 
     private final RankingFeatures features;
@@ -105,20 +109,21 @@ public final class LearnedRanker implements Serializable {
      * @param servedAt event time the ranking reflects (e.g. the document's event time), epoch ms
      * @param candidates candidates from all sources; an item may appear once per source
      * @param exclude items never to return (e.g. purchased); may be {@code null}
-     * @param weights the replica's weights; {@code null} before the first delta
+     * @param weights the replica's model (FTRL or FM); {@code null} before the first delta
      * @return at most {@code topK} items, best first, and their served features
      * @throws IllegalArgumentException when the weights' bucket space differs from the features'
      */
     public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
                         long servedAt, Collection<RankerCandidate> candidates, Set<String> exclude,
-                        RankerWeights weights) {
+                        RankerModel weights) {
         int dim = weights == null ? 0 : weights.dimension();
         if (dim != 0 && dim != features.hasher().dimension()) {
             throw new IllegalArgumentException("weights have " + dim + " buckets but features hash into "
                     + features.hasher().dimension() + ": ranker and learner must use the same bits");
         }
-        boolean trained = weights != null && weights.isTrained() && weights.version >= minVersion;
-        long version = trained ? weights.version : 0L;
+        boolean trained = weights != null && weights.isTrained() && weights.version() >= minVersion;
+        long version = trained ? weights.version() : 0L;
+        String reason = trained ? reasonOf(weights) : null;
         String contextKey = ContextDefaults.contextKey(geoCell, timeBucket, deviceClass);
 
         List<Scored> scored = new ArrayList<>();
@@ -141,12 +146,17 @@ public final class LearnedRanker implements Serializable {
             Scored s = scored.get(i);
             Set<String> reasons = s.merged.reasons;
             if (trained) {
-                reasons.add(REASON_FTRL);
+                reasons.add(reason);
             }
             items[i] = new RankedItem(s.merged.itemId, s.probability, s.merged.category, reasons.toArray(new String[0]));
             served[i] = new ServedFeatures(userId, contextKey, s.merged.itemId, null, servedAt, version, s.features);
         }
         return new Ranking(items, served, version);
+    }
+
+    /** The reason code of items a trained {@code model} ordered: {@value #REASON_FM} or {@value #REASON_FTRL}. */
+    public static String reasonOf(RankerModel model) {
+        return RankerModel.FM.equals(model.name()) ? REASON_FM : REASON_FTRL;
     }
 
     /**

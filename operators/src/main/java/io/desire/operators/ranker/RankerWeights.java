@@ -28,7 +28,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  *
  * <p>A Flink POJO (no Kryo). Not thread-safe; Flink calls a function from one thread.
  */
-public class RankerWeights {
+public class RankerWeights implements RankerModel {
     public static final String STATE_NAME = "ranker-weights";
     /** The one key of the broadcast map. */
     public static final String KEY = "ftrl";
@@ -65,14 +65,15 @@ public class RankerWeights {
     }
 
     /**
-     * Applies {@code delta} per the version rule.
+     * Applies {@code delta} per the version rule. A {@linkplain WeightDelta#factorised() factorised}
+     * delta is of another model ({@link FmWeights}) and is never applied here.
      *
      * @return whether it was applied
      * @throws IllegalArgumentException when the delta's dimension differs from the weights' (the learner
      *     and the replicas were configured with different bits)
      */
     public boolean apply(WeightDelta delta) {
-        if (delta == null) {
+        if (delta == null || delta.factorised()) {
             return false;
         }
         if (weights != null && delta.dimension != weights.length) {
@@ -93,12 +94,24 @@ public class RankerWeights {
         return true;
     }
 
+    @Override
+    public String name() {
+        return FTRL;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
     /** Whether a trained model is present (a delta with version > 0 was applied). */
+    @Override
     public boolean isTrained() {
         return weights != null && version > 0;
     }
 
     /** Number of buckets, 0 before the first delta. */
+    @Override
     public int dimension() {
         return weights == null ? 0 : weights.length;
     }
@@ -121,6 +134,7 @@ public class RankerWeights {
     }
 
     /** The predicted probability of a click or purchase, σ(margin); 0.5 before the first delta. */
+    @Override
     public double score(HashedFeatures x) {
         return FtrlModel.sigmoid(margin(x));
     }

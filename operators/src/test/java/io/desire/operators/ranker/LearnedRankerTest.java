@@ -38,7 +38,7 @@ class LearnedRankerTest {
         return Arrays.stream(r.items).map(i -> i.item).toArray(String[]::new);
     }
 
-    private static LearnedRanker.Ranking rank(LearnedRanker ranker, UserSummary user, RankerWeights w) {
+    private static LearnedRanker.Ranking rank(LearnedRanker ranker, UserSummary user, RankerModel w) {
         return ranker.rank("u1", user, "u4pruy", "weekday-evening", "mobile", T, candidates(), null, w);
     }
 
@@ -60,6 +60,29 @@ class LearnedRankerTest {
         assertThat(r.modelVersion).isEqualTo(1);
         assertThat(ids(rank(ranker, BOOK_LOVER, w))).as("no cross for a book lover: the sources' order")
                 .containsExactly("b1", "b2", "s1", "s2");
+    }
+
+    /** The shoes category bucket and the mobile device bucket get aligned factors: only their pair scores. */
+    @Test
+    void aFactorisationMachineReplicaOrdersThroughTheSameRanker() {
+        int shoes = HASHER.bucket("c", "shoes");
+        int mobile = HASHER.bucket("d", "mobile");
+        int[] idx = shoes < mobile ? new int[] {shoes, mobile} : new int[] {mobile, shoes};
+        FmWeights fm = new FmWeights();
+        fm.apply(WeightDelta.factorised(5, 4096, true, 2, 0.0, idx, new double[] {0, 0},
+                new double[] {2, 0, 2, 0}, 1L, 0.0));
+        LearnedRanker ranker = new LearnedRanker(FEATURES, 10);
+
+        LearnedRanker.Ranking r = rank(ranker, BOOK_LOVER, fm);
+
+        assertThat(r.served[0].features.valueAt(shoes)).as("the features hold the buckets of the pair").isNotZero();
+        assertThat(r.served[0].features.valueAt(mobile)).isNotZero();
+        assertThat(ids(r)).containsExactly("s1", "s2", "b1", "b2");
+        assertThat(r.items[0].score).isEqualTo(fm.score(r.served[0].features)).isGreaterThan(0.9);
+        assertThat(r.items[2].score).isEqualTo(0.5);
+        assertThat(r.modelVersion).isEqualTo(5);
+        assertThat(r.items).allSatisfy(i -> assertThat(i.reasons).contains(LearnedRanker.REASON_FM)
+                .doesNotContain(LearnedRanker.REASON_FTRL));
     }
 
     @Test

@@ -20,7 +20,7 @@ class RankerSerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {
         ServedFeatures.class, TrainingExample.class, WeightDelta.class, RankerWeights.class, ServedHistory.class,
-        RankerCandidate.class
+        RankerCandidate.class, FmWeights.class, io.desire.features.fm.FmState.class
     })
     void isPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);

@@ -5,22 +5,22 @@ import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 
 /**
- * Runs an {@link FtrlLearner} and adds the flushes a function cannot do by itself: every
+ * Runs a {@link DeltaLearner} ({@link FtrlLearner} or {@link FmLearner}) and adds the flushes a function cannot do by itself: every
  * {@code emitInterval} of processing time, before each checkpoint barrier, and at the end of a
  * bounded input. Operator-level processing-time timers are not part of the checkpoint; the periodic
  * flush is re-armed in {@link #open()}.
  */
-public class FtrlLearnerOperator extends ProcessOperator<TrainingExample, WeightDelta> implements BoundedOneInput {
+public class LearnerOperator extends ProcessOperator<TrainingExample, WeightDelta> implements BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
     private transient TimestampedCollector<WeightDelta> flushOutput;
 
-    FtrlLearnerOperator(FtrlLearner learner) {
+    LearnerOperator(DeltaLearner learner) {
         super(learner);
     }
 
-    private FtrlLearner learner() {
-        return (FtrlLearner) userFunction;
+    private DeltaLearner learner() {
+        return (DeltaLearner) userFunction;
     }
 
     @Override
