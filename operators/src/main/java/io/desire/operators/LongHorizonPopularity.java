@@ -1,11 +1,8 @@
 package io.desire.operators;
 
+import io.desire.features.ranking.ScoreTally;
 import io.desire.features.ranking.TrendingItems;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -88,38 +85,21 @@ public class LongHorizonPopularity extends KeyedProcessFunction<String, Trending
 
     /** {@code current} decayed to the window's end plus the window's scores, the best {@code keep} items. */
     static TrendingItems merge(TrendingItems current, TrendingItems window, long halfLifeMillis, int keep) {
-        Map<String, double[]> scores = new HashMap<>();
-        Map<String, String> categories = new HashMap<>();
+        ScoreTally tally = new ScoreTally();
+        // The window first: where both know an item's category, the window's (the latest) is kept.
+        for (int i = 0; i < window.size(); i++) {
+            tally.add(window.items[i], Math.max(0, window.scores[i]),
+                    window.categories == null ? null : window.categories[i]);
+        }
         if (current != null) {
             double decay = Math.pow(0.5, (window.windowEnd - current.windowEnd) / (double) halfLifeMillis);
             for (int i = 0; i < current.size(); i++) {
-                scores.put(current.items[i], new double[] {current.scores[i] * decay});
-                if (current.categories != null && current.categories[i] != null) {
-                    categories.put(current.items[i], current.categories[i]);
-                }
+                tally.add(current.items[i], current.scores[i] * decay,
+                        current.categories == null ? null : current.categories[i]);
             }
         }
-        for (int i = 0; i < window.size(); i++) {
-            scores.computeIfAbsent(window.items[i], k -> new double[1])[0] += Math.max(0, window.scores[i]);
-            if (window.categories != null && window.categories[i] != null) {
-                categories.put(window.items[i], window.categories[i]);
-            }
-        }
-        List<Map.Entry<String, double[]>> ranked = new ArrayList<>(scores.entrySet());
-        ranked.sort((a, b) -> {
-            int c = Double.compare(b.getValue()[0], a.getValue()[0]);
-            return c != 0 ? c : a.getKey().compareTo(b.getKey());
-        });
-        int n = Math.min(keep, ranked.size());
-        String[] items = new String[n];
-        double[] s = new double[n];
-        String[] cats = new String[n];
-        for (int i = 0; i < n; i++) {
-            items[i] = ranked.get(i).getKey();
-            s[i] = ranked.get(i).getValue()[0];
-            cats[i] = categories.get(items[i]);
-        }
-        return new TrendingItems(TrendingItems.POPULAR, window.windowEnd, items, s, cats);
+        ScoreTally.Top top = tally.top(keep);
+        return new TrendingItems(TrendingItems.POPULAR, window.windowEnd, top.items(), top.scores(), top.categories());
     }
 
     private static TrendingItems top(TrendingItems t, int n) {

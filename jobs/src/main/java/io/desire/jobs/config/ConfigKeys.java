@@ -64,9 +64,9 @@ public final class ConfigKeys {
             "what orders the documents: a source's name (that source leads, the others back-fill; als: affinity for users with fewer than 5 items), learned, or auto (the best arm by prequential NDCG)");
     public static final Key PER_SOURCE = key("recs.per-source", "50", "candidates each source proposes at most per ranking");
     public static final Key PREQUENTIAL_FRACTION = key("recs.prequential-fraction", "1.0",
-            "share of positive events scored against what every arm (each source alone, the learned ranker) showed at the session's start; the best serves");
+            "recs.serve=auto: share of positive events scored against what every arm (each source alone, the learned ranker) would have shown in the user's document before the session");
     public static final Key SESSION_GAP = key("recs.session-gap", "30min",
-            "event-time gap that starts a user's new session: the arms are judged by the lists they would have shown then");
+            "event-time gap that starts a user's new session (recs.serve=auto judges the arms per session)");
     public static final Key ARM_FADING = key("recs.arm-fading", "0.999", "fading factor of the arms' prequential NDCG (window ≈ 1/(1−f) outcomes)");
     public static final Key ARM_MIN_OUTCOMES = key("recs.arm-min-outcomes", "100",
             "prequential outcomes before the arms' scores choose what serves; before, the affinity source (or the first of recs.sources)");
@@ -87,12 +87,12 @@ public final class ConfigKeys {
     public static final Key ALS_RANK = key("als.rank", "10", "ALS factor dimension");
     public static final Key ALS_LAMBDA = key("als.lambda", "0.1", "ALS L2 regularisation, weighted by the row's interaction count");
     public static final Key ALS_ALPHA = key("als.alpha", "1.0", "implicit ALS confidence scale: c = 1 + alpha * event weight");
-    public static final Key ALS_MAX_INTERACTIONS = key("als.max-interactions", "200",
-            "most recent interactions per user the ALS fold-in solves over");
+    public static final Key ALS_MAX_INTERACTIONS = key("als.max-interactions", "1000",
+            "most recent interactions per user the ALS fold-in solves over (at most 1000)");
     public static final Key ALS_CANDIDATES = key("als.candidates", "50", "ALS top-N candidates per user update");
     public static final Key ALS_UPDATE_INTERVAL = key("als.update-interval", "1s", "an item vector is published at most this often");
     public static final Key RANKER_LABELS = key("ranker.labels", "sampled",
-            "where labels come from: sampled (behaviour events are positives, negatives drawn from popular items of the context), "
+            "where labels come from: sampled (positive events whose item a source proposed, negatives drawn from the other candidates), "
                     + "impressions (feedback join of impressions with clicks/purchases by request_id), both");
     public static final Key RANKER_NEGATIVES = key("ranker.negatives", "4", "sampled negatives per positive");
     public static final Key RANKER_MIN_UPDATES = key("ranker.min-updates", "1000",

@@ -2,6 +2,7 @@ package io.desire.operators.serving;
 
 import io.desire.features.profile.UserProfile;
 import io.desire.features.ranking.Blender;
+import io.desire.features.ranking.ScoreTally;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.serving.CandidateSource;
@@ -9,10 +10,7 @@ import io.desire.features.serving.SourceList;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.ItemFollowers;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -34,7 +32,8 @@ import java.util.function.Function;
  *       global trending list while there is none.
  * </ul>
  *
- * <p>Each list holds at most {@code perSource} items. Deterministic for equal inputs; immutable and
+ * <p>The ALS, sequence and affinity lists hold at most {@code perSource} items (ALS skips consumed
+ * items itself); trending and popular lists are passed whole, for the pool to cut after exclusion. Deterministic for equal inputs; immutable and
  * serializable, so an operator holds one as configuration.
  */
 public final class ServingSources implements Serializable {
@@ -116,17 +115,20 @@ public final class ServingSources implements Serializable {
         return new SourceList(items, scores, categories, reasons);
     }
 
+    /**
+     * A trending or popularity list whole (their producers bound them: 50 per context, 200 popular):
+     * the pool takes {@code perSource} of them after exclusion, so a user who consumed the most
+     * popular items still gets the next ones.
+     */
     private SourceList trending(TrendingItems t) {
-        int n = Math.min(perSource, t.size());
-        return SourceList.of(head(t.items, n), head(t.scores, n), t.categories == null ? null : head(t.categories, n));
+        return SourceList.of(t.items, t.scores, t.categories);
     }
 
     private SourceList sequence(UserProfile profile, Function<String, ItemFollowers> followersOf) {
         if (profile == null || recentForSequence == 0 || followersOf == null) {
             return SourceList.EMPTY;
         }
-        Map<String, double[]> scores = new LinkedHashMap<>();
-        Map<String, String> categories = new LinkedHashMap<>();
+        ScoreTally tally = new ScoreTally();
         String[] recent = profile.recentItems;
         for (int r = recent.length - 1; r >= Math.max(0, recent.length - recentForSequence); r--) {
             ItemFollowers f = followersOf.apply(recent[r]);
@@ -134,27 +136,12 @@ public final class ServingSources implements Serializable {
                 continue;
             }
             for (int i = 0; i < Math.min(perSource, f.items.length); i++) {
-                scores.computeIfAbsent(f.items[i], k -> new double[1])[0] += f.scores[i] / f.scores[0];
-                if (f.categories != null && i < f.categories.length && f.categories[i] != null) {
-                    categories.putIfAbsent(f.items[i], f.categories[i]);
-                }
+                tally.add(f.items[i], f.scores[i] / f.scores[0],
+                        f.categories != null && i < f.categories.length ? f.categories[i] : null);
             }
         }
-        List<Map.Entry<String, double[]>> ranked = new ArrayList<>(scores.entrySet());
-        ranked.sort((a, b) -> {
-            int c = Double.compare(b.getValue()[0], a.getValue()[0]);
-            return c != 0 ? c : a.getKey().compareTo(b.getKey());
-        });
-        int n = Math.min(perSource, ranked.size());
-        String[] items = new String[n];
-        double[] s = new double[n];
-        String[] cats = new String[n];
-        for (int i = 0; i < n; i++) {
-            items[i] = ranked.get(i).getKey();
-            s[i] = ranked.get(i).getValue()[0];
-            cats[i] = categories.get(items[i]);
-        }
-        return SourceList.of(items, s, cats);
+        ScoreTally.Top top = tally.top(perSource);
+        return SourceList.of(top.items(), top.scores(), top.categories());
     }
 
     private static String[] head(String[] a, int n) {
