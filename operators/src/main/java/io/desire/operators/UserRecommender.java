@@ -478,9 +478,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         sessionState.update(lists);
     }
 
-    /** Records what every arm would have shown in the document just ranked from {@code pool}. */
-    private void recordArmLists(CandidatePool pool, String userId, UserProfile profile, String geo, String bucket,
-                                String device, long eventTime, RankerModel weights, OnTimerContext ctx) throws Exception {
+    /**
+     * Records what every arm would have shown in the document just ranked from {@code pool};
+     * {@code learned} is the learned ranker's ranking of the same pool, null when it is not trained.
+     */
+    private void recordArmLists(CandidatePool pool, LearnedRanker.Ranking learned) throws Exception {
         SessionLists lists = sessionState.value();
         if (lists == null) {
             lists = new SessionLists();
@@ -494,11 +496,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             }
             lists.setNext(s.ordinal(), items);
         }
-        if (learnedAvailable(weights)) {
-            LearnedRanker.Ranking r = ranker.rank(userId, UserSummary.of(profile), geo, bucket, device, eventTime,
-                    candidatesOf(pool), null, weights);
-            List<String> items = new ArrayList<>(r.items.length);
-            for (RankedItem it : r.items) {
+        if (learned != null) {
+            List<String> items = new ArrayList<>(learned.items.length);
+            for (RankedItem it : learned.items) {
                 items.add(it.item);
             }
             lists.setNext(ArmScores.LEARNED, items);
@@ -666,19 +666,23 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             String modelVersion;
             boolean blended = ranker == null && pinnedArm < 0;
             CandidatePool pool = blended ? null : pool(profile, consumed, key, ctx);
+            // The learned ranking of this pool, computed once: it serves (arm LEARNED) and/or is recorded as an arm.
+            LearnedRanker.Ranking learned = null;
+            if (pool != null && ranker != null && (arm == ArmScores.LEARNED || learnedAvailable(weights))) {
+                if (user == null) {
+                    user = UserSummary.of(profile);
+                }
+                learned = ranker.rank(userId, user, geo, bucket, device, eventTime, candidatesOf(pool), null, weights);
+            }
             if (pool != null && ranker != null) {
-                recordArmLists(pool, userId, profile, geo, bucket, device, eventTime, weights, ctx);
+                recordArmLists(pool, learnedAvailable(weights) ? learned : null);
             }
             if (blended) {
                 // Without learning: the blend of affinity, context trending and popularity.
                 items = blend(profile, consumed, key, ctx);
                 modelVersion = profile.modelVersion;
             } else if (arm == ArmScores.LEARNED) {
-                if (user == null) {
-                    user = UserSummary.of(profile);
-                }
-                LearnedRanker.Ranking r = ranker.rank(userId, user, geo, bucket, device, eventTime,
-                        candidatesOf(pool), null, weights);
+                LearnedRanker.Ranking r = learned;
                 items = r.items;
                 modelVersion = learnedPrefix() + r.modelVersion;
                 if (logServed) {

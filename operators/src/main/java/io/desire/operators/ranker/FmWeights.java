@@ -62,15 +62,7 @@ public class FmWeights implements RankerModel {
 
     /** Applies {@code delta} to the model in {@code state}, creating it at the first delta; returns whether it was applied. */
     public static boolean update(BroadcastState<String, FmWeights> state, WeightDelta delta) throws Exception {
-        FmWeights w = state.get(KEY);
-        if (w == null) {
-            w = new FmWeights();
-        }
-        boolean applied = w.apply(delta);
-        if (applied) {
-            state.put(KEY, w);
-        }
-        return applied;
+        return RankerModel.update(state, KEY, FmWeights::new, delta);
     }
 
     /**
@@ -80,6 +72,7 @@ public class FmWeights implements RankerModel {
      * @throws IllegalArgumentException when the delta's dimension or k differs from the model's, or its
      *     arrays are not parallel
      */
+    @Override
     public boolean apply(WeightDelta delta) {
         if (delta == null || !delta.factorised()) {
             return false;

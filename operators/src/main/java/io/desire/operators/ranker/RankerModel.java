@@ -1,5 +1,7 @@
 package io.desire.operators.ranker;
 
+import java.util.function.Supplier;
+import org.apache.flink.api.common.state.BroadcastState;
 import io.desire.features.ftrl.HashedFeatures;
 
 /**
@@ -26,4 +28,27 @@ public interface RankerModel {
 
     /** The predicted probability of a click or purchase; ½ before the first delta. */
     double score(HashedFeatures x);
+
+    /** Applies a delta of this model per the version rule; a delta of another model is not applied. */
+    boolean apply(WeightDelta delta);
+
+    /**
+     * Applies {@code delta} to the replica under {@code key} in {@code state}, creating it with
+     * {@code fresh} at the first delta; the replica is put back only when the delta was applied.
+     *
+     * @return whether it was applied
+     */
+    static <T extends RankerModel> boolean update(BroadcastState<String, T> state, String key, Supplier<T> fresh,
+                                                  WeightDelta delta) throws Exception {
+        T model = state.get(key);
+        if (model == null) {
+            model = fresh.get();
+        }
+        boolean applied = model.apply(delta);
+        if (applied) {
+            // broadcast state is on the heap, so the arrays are updated in place; put keeps that explicit
+            state.put(key, model);
+        }
+        return applied;
+    }
 }

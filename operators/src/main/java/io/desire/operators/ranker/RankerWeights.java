@@ -52,16 +52,7 @@ public class RankerWeights implements RankerModel {
 
     /** Applies {@code delta} to the weights in {@code state}, creating them at the first delta; returns whether it was applied. */
     public static boolean update(BroadcastState<String, RankerWeights> state, WeightDelta delta) throws Exception {
-        RankerWeights w = state.get(KEY);
-        if (w == null) {
-            w = new RankerWeights();
-        }
-        boolean applied = w.apply(delta);
-        if (applied) {
-            // broadcast state is on the heap, so the array is updated in place; put keeps that explicit
-            state.put(KEY, w);
-        }
-        return applied;
+        return RankerModel.update(state, KEY, RankerWeights::new, delta);
     }
 
     /**
@@ -72,6 +63,7 @@ public class RankerWeights implements RankerModel {
      * @throws IllegalArgumentException when the delta's dimension differs from the weights' (the learner
      *     and the replicas were configured with different bits)
      */
+    @Override
     public boolean apply(WeightDelta delta) {
         if (delta == null || delta.factorised()) {
             return false;
