@@ -3,6 +3,7 @@ package io.desire.jobs.backfill;
 import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.history.HistoryFormat;
+import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.als.UserFactors;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.desire.features.event.RawRecord;
@@ -230,29 +231,46 @@ public final class BackfillJob {
     private record Submitted(JobClient job, int parallelism) {}
 
     /**
-     * History is read: once the last item vectors have gone round the loop, every user is folded in
-     * again and ranked once more with the final models ({@link RefreshSignal}); waits until every ALS
-     * subtask has done so. The documents follow within the coalescing interval, which the settle (or
-     * the drain) waits for.
+     * History is read: once the last item vectors have gone round the loop, the ALS item side takes
+     * {@code backfill.als-sweeps} more epochs over the interactions read ({@link
+     * ItemFactorUpdate#sweepAll}), then every user is folded in again and ranked once more with the
+     * final models ({@link ItemFactorUpdate#refreshAll}); each step waits until every ALS subtask has
+     * done it and the vectors it moved have gone round the loop. The documents follow within the
+     * coalescing interval, which the settle (or the drain) waits for.
      */
     private static void refreshAll(JobClient job, JobConfig cfg, long cutover, int parallelism, PrintStream out)
             throws Exception {
-        settle(job, cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL).plusSeconds(2));
+        Duration loop = cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL).plusSeconds(2);
+        int sweeps = cfg.getInt(ConfigKeys.BACKFILL_ALS_SWEEPS, 0, 100);
+        for (int i = 1; i <= sweeps; i++) {
+            settle(job, loop);
+            long started = System.nanoTime();
+            RefreshSignal.send(cfg, ItemFactorUpdate.sweepAll(cutover));
+            awaitSubtasks(job, UserFactors.SWEPT_SUBTASKS_ACCUMULATOR, (long) parallelism * i, "ALS sweep " + i);
+            out.printf(Locale.ROOT, "backfill: history read; ALS sweep %d of %d over the interactions read (%.1fs)%n",
+                    i, sweeps, elapsed(started));
+        }
+        settle(job, loop);
         out.println("backfill: history read; ranking every user once more with the final models");
-        RefreshSignal.send(cfg, cutover);
+        RefreshSignal.send(cfg, ItemFactorUpdate.refreshAll(cutover));
+        awaitSubtasks(job, UserFactors.REFRESHED_SUBTASKS_ACCUMULATOR, parallelism, "the final ranking of every user");
+    }
+
+    /** Waits until the accumulator {@code name} reaches {@code target}: every subtask has done {@code what}. */
+    private static void awaitSubtasks(JobClient job, String name, long target, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (true) {
             JobStatus status = job.getJobStatus().get();
             if (status != JobStatus.RUNNING) {
                 job.getJobExecutionResult().get();
-                throw new IllegalStateException("the backfill job stopped before every user was ranked again");
+                throw new IllegalStateException("the backfill job stopped before " + what + " was done");
             }
-            Object done = job.getAccumulators().get().get(UserFactors.REFRESHED_SUBTASKS_ACCUMULATOR);
-            if (done instanceof Number n && n.longValue() >= parallelism) {
+            Object done = job.getAccumulators().get().get(name);
+            if (done instanceof Number n && n.longValue() >= target) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the final ranking of every user did not finish within 30 min");
+                throw new IllegalStateException(what + " did not finish within 30 min");
             }
             Thread.sleep(200);
         }

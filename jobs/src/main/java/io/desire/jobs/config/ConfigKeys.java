@@ -122,6 +122,9 @@ public final class ConfigKeys {
             "the backfill ends in a bootstrap savepoint under this directory for the streaming job to start from; unset: index only");
     public static final Key BACKFILL_SORT = key("backfill.sort", "true",
             "put history into event-time order (external sort on local disk) before the graph; then rank every user once more with the final models");
+    public static final Key BACKFILL_ALS_SWEEPS = key("backfill.als-sweeps", "5",
+            "with backfill.sort: passes of the ALS item side over the interactions already read, with every user's"
+                    + " final vector, before the final ranking (0 = none); each is an epoch, as a batch layer would run");
     public static final Key BACKFILL_KEEP_INDICES = key("backfill.keep-indices", "2",
             "older recommendation indices kept for rollback when a backfill moves the alias");
     public static final Key BACKFILL_PROGRESS_INTERVAL = key("backfill.progress-interval", "5s",

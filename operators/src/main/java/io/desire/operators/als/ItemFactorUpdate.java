@@ -27,6 +27,12 @@ public class ItemFactorUpdate {
      */
     public static final String REFRESH_ALL_ID = "\u0000refresh-all";
 
+    /**
+     * The reserved item id of the "one more epoch" signal ({@link #sweepAll}): not an item, for the
+     * same reason as {@link #REFRESH_ALL_ID}.
+     */
+    public static final String SWEEP_ALL_ID = "\u0000sweep-all";
+
     public ItemFactorUpdate() {}
 
     /**
@@ -42,6 +48,23 @@ public class ItemFactorUpdate {
     /** Whether this is the {@link #refreshAll} signal rather than an item's vector. */
     public boolean isRefreshAll() {
         return REFRESH_ALL_ID.equals(itemId);
+    }
+
+    /**
+     * The signal for one more pass of the item side over the interactions already seen: every
+     * {@link UserFactors} subtask re-folds each of its users against the item table as it is now and
+     * sends the item side an update for each interaction in the user's window, carrying the new
+     * vector, so that every item takes one more step with user vectors that are mature — an epoch of
+     * the online item update, as a batch layer would run it. Sent at the end of history, before
+     * {@link #refreshAll}; it travels the item-vector topic like that one and changes no item itself.
+     */
+    public static ItemFactorUpdate sweepAll(long eventTime) {
+        return new ItemFactorUpdate(SWEEP_ALL_ID, null, 0, eventTime);
+    }
+
+    /** Whether this is the {@link #sweepAll} signal rather than an item's vector. */
+    public boolean isSweepAll() {
+        return SWEEP_ALL_ID.equals(itemId);
     }
 
     public ItemFactorUpdate(String itemId, double[] factors, long version, long eventTime) {

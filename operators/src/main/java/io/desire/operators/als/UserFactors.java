@@ -46,7 +46,12 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>Broadcast input</b>: {@link ItemFactorUpdate}s from the feedback topic. The update with the
  * largest version per item wins (ties: the later), tombstones ({@code factors == null}) remove the
- * item, vectors of the wrong rank are counted in {@value #REJECTED_METRIC} and dropped.
+ * item, vectors of the wrong rank are counted in {@value #REJECTED_METRIC} and dropped. Two signals
+ * travel the same topic at the end of a backfill: {@link ItemFactorUpdate#sweepAll} (re-fold every
+ * user and send the item side one more epoch of its interactions) and {@link
+ * ItemFactorUpdate#refreshAll} (re-fold every user and send fresh candidates); each adds one to its
+ * accumulator ({@value #SWEPT_SUBTASKS_ACCUMULATOR}, {@value #REFRESHED_SUBTASKS_ACCUMULATOR}) per
+ * subtask when done, which the backfill waits for.
  *
  * <p><b>State.</b> Keyed ({@value #STATE_NAME}): one {@link UserFactorState} per user — the vector
  * (k doubles) and up to {@code maxRecentInteractions} (item id, evidence) pairs. TTL: processing
@@ -113,6 +118,9 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     /** Accumulator: subtasks that finished re-folding their users after a {@link ItemFactorUpdate#refreshAll}. */
     public static final String REFRESHED_SUBTASKS_ACCUMULATOR = "als-refreshed-subtasks";
     public static final String REFRESHED_USERS_METRIC = "alsUsersRefreshed";
+    /** Accumulator: subtasks that finished a {@link ItemFactorUpdate#sweepAll} (one per subtask and sweep). */
+    public static final String SWEPT_SUBTASKS_ACCUMULATOR = "als-swept-subtasks";
+    public static final String SWEEP_UPDATES_METRIC = "alsSweepUpdates";
 
     private final AlsConfig config;
     private final ExclusionRule exclusion;
@@ -121,6 +129,8 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private transient ValueState<ConsumedItems> consumed;
     private transient LongCounter refreshedSubtasks;
     private transient Counter refreshedUsers;
+    private transient LongCounter sweptSubtasks;
+    private transient Counter sweepUpdates;
     private transient ValueState<Long> forgottenAt;
     private transient MapStateDescriptor<String, ItemFactorUpdate> tableDescriptor;
     private transient FoldIn foldIn;
@@ -205,6 +215,8 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         consumed = getRuntimeContext().getState(createConsumedDescriptor(config));
         refreshedSubtasks = new LongCounter();
         getRuntimeContext().addAccumulator(REFRESHED_SUBTASKS_ACCUMULATOR, refreshedSubtasks);
+        sweptSubtasks = new LongCounter();
+        getRuntimeContext().addAccumulator(SWEPT_SUBTASKS_ACCUMULATOR, sweptSubtasks);
         tableDescriptor = createTableDescriptor();
         foldIn = config.foldIn();
         var metrics = getRuntimeContext().getMetricGroup();
@@ -216,6 +228,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         stale = metrics.counter(STALE_METRIC);
         rejected = metrics.counter(REJECTED_METRIC);
         refreshedUsers = metrics.counter(REFRESHED_USERS_METRIC);
+        sweepUpdates = metrics.counter(SWEEP_UPDATES_METRIC);
         metrics.gauge(TABLE_SIZE_METRIC, () -> table == null ? 0 : table.size());
         metrics.gauge(TABLE_VERSION_METRIC, () -> maxItemVersion);
     }
@@ -356,6 +369,34 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         refreshedSubtasks.add(1);
     }
 
+    /**
+     * One more epoch of the item side ({@link ItemFactorUpdate#sweepAll}): each user of this subtask
+     * is folded in again against the table as it is now, the new vector is stored, and the item side
+     * gets an update for every interaction in the user's window — the same update an event would
+     * have sent, with today's vector instead of the one of the event's time. The candidates wait for
+     * the final {@link #refreshAll}.
+     */
+    private void sweepAll(Context ctx, Collector<UserFactorUpdate> out) throws Exception {
+        ItemFactorTable items = table(ctx.getBroadcastState(tableDescriptor));
+        ctx.applyToKeyedState(createStateDescriptor(config), (user, userState) -> {
+            UserFactorState s = userState.value();
+            if (s == null || s.size() == 0) {
+                return;
+            }
+            s.factors = foldIn(items, s);
+            userState.update(s);
+            for (int j = 0; j < s.size(); j++) {
+                double confidence = config.implicit() ? 1 + config.alpha() * s.values[j] : 1.0;
+                double preference = config.implicit() ? 1.0 : s.values[j];
+                double[] init = items.get(s.items[j]) == null ? config.initialItemVector(s.items[j]) : null;
+                out.collect(new UserFactorUpdate(user, s.items[j], s.factors.clone(), confidence, preference,
+                        s.eventTime, init));
+                sweepUpdates.inc();
+            }
+        });
+        sweptSubtasks.add(1);
+    }
+
     @Override
     public void processBroadcastElement(ItemFactorUpdate u, Context ctx, Collector<UserFactorUpdate> out)
             throws Exception {
@@ -364,6 +405,10 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         }
         if (u.isRefreshAll()) {
             refreshAll(ctx);
+            return;
+        }
+        if (u.isSweepAll()) {
+            sweepAll(ctx, out);
             return;
         }
         BroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);

@@ -304,4 +304,80 @@ class UserFactorsTest {
             assertThat(drain(h)).isEqualTo(nextFromOriginal);
         }
     }
+
+    /** The vector a user gets from {@code view a, click b} against a table holding a and b. */
+    private static double[] foldedAgainst(AlsConfig c, double[] a, double[] b) throws Exception {
+        try (var h = harness(c)) {
+            h.processBroadcastElement(item("a", 1, a), 0);
+            h.processBroadcastElement(item("b", 1, b), 0);
+            h.processElement(event(EventType.VIEW, "u", "a", 10L), 10L);
+            h.processElement(event(EventType.CLICK, "u", "b", 20L), 20L);
+            List<UserFactorUpdate> out = drain(h);
+            return out.get(out.size() - 1).userFactors;
+        }
+    }
+
+    @Test
+    void sweepRefoldsEveryUserAndSendsTheItemSideEachInteractionWithTheNewVector() throws Exception {
+        AlsConfig c = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).candidates(2).build();
+        try (var h = harness(c)) {
+            h.processBroadcastElement(item("a", 1, 1, 0), 0);
+            h.processBroadcastElement(item("b", 1, 1, 1), 0);
+            for (String user : List.of("u", "v")) {
+                h.processElement(event(EventType.VIEW, user, "a", 10L), 10L);
+                h.processElement(event(EventType.CLICK, user, "b", 20L), 20L);
+            }
+            drain(h);
+            h.getSideOutput(UserFactors.CANDIDATES).clear();
+            h.processBroadcastElement(item("a", 2, 0.5, 0.5), 0); // the table moved after the users' events
+
+            h.processBroadcastElement(ItemFactorUpdate.sweepAll(30L), 0);
+
+            double[] expected = foldedAgainst(c, new double[] {0.5, 0.5}, new double[] {1, 1});
+            List<UserFactorUpdate> sweep = drain(h);
+            assertThat(sweep).extracting(u -> u.userId + "/" + u.itemId)
+                    .containsExactlyInAnyOrder("u/a", "u/b", "v/a", "v/b");
+            for (UserFactorUpdate u : sweep) {
+                assertThat(u.userFactors).as("today's vector, not the one of the event's time")
+                        .containsExactly(expected, within(EPS));
+                assertThat(u.confidence).as("the window's evidence: view 1, click 2")
+                        .isEqualTo(u.itemId.equals("a") ? 2.0 : 3.0);
+                assertThat(u.preference).isEqualTo(1.0);
+                assertThat(u.eventTime).isEqualTo(20L);
+                assertThat(u.itemFactors).as("both items are in the table").isNull();
+            }
+            assertThat(userState(h, c, "u").factors).as("the new vector is stored").containsExactly(expected, within(EPS));
+            assertThat(h.getSideOutput(UserFactors.CANDIDATES)).as("candidates wait for the final refresh").isEmpty();
+            assertThat(h.getSideOutput(UserFactors.TRANSITIONS)).as("a sweep is not a step of the user")
+                    .hasSize(2);
+        }
+    }
+
+    @Test
+    void refreshSendsEveryUserFreshCandidatesMarkedAsSuch() throws Exception {
+        AlsConfig c = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).candidates(1).build();
+        try (var h = harness(c)) {
+            h.processBroadcastElement(item("a", 1, 1, 0), 0);
+            h.processBroadcastElement(item("b", 1, 1, 1), 0);
+            h.processBroadcastElement(item("c", 1, 0, 1), 0);
+            for (String user : List.of("u", "v")) {
+                h.processElement(event(EventType.VIEW, user, "a", 10L), 10L);
+                h.processElement(event(EventType.CLICK, user, "b", 20L), 20L);
+            }
+            drain(h);
+            h.getSideOutput(UserFactors.CANDIDATES).clear();
+
+            h.processBroadcastElement(ItemFactorUpdate.refreshAll(30L), 0);
+
+            assertThat(drain(h)).as("the item side gets nothing").isEmpty();
+            List<AlsCandidates> fresh = new ArrayList<>();
+            h.getSideOutput(UserFactors.CANDIDATES).forEach(r -> fresh.add(r.getValue()));
+            assertThat(fresh).extracting(x -> x.userId).containsExactlyInAnyOrder("u", "v");
+            for (AlsCandidates x : fresh) {
+                assertThat(x.refresh).isTrue();
+                assertThat(x.items).as("the only item neither user touched").containsExactly("c");
+                assertThat(x.eventTime).as("the user's last event time").isEqualTo(20L);
+            }
+        }
+    }
 }
