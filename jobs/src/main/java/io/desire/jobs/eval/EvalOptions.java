@@ -37,7 +37,8 @@ record EvalOptions(
         double minRelevant,
         int planted,
         Path out,
-        Served served) {
+        Served served,
+        List<java.time.Duration> halfLives) {
 
     /** The candidate sources each backfilled alone by default. */
     static final List<String> DEFAULT_SOURCES_ALONE = List.of("als", "affinity", "sequence", "context", "popular");
@@ -75,6 +76,8 @@ record EvalOptions(
             "  --ranks 10,20 --lambdas 0.05,0.1 --alphas 1,5   ALS grid tuned on validation",
             "  --iterations N          ALS sweeps (default 10)      --threads N  ALS threads (default: cores)",
             "  --neighbours N          item-kNN neighbourhood size (default 100)",
+            "  --half-lives L          half-lives tried for popularity, co-visitation and profile affinity, chosen on",
+            "                          validation (default 1d,7d,30d,90d,365d,3650d; none: the job's defaults)",
             "  --negatives N           sampled negatives per positive for the ranker (default 1)",
             "Prequential:",
             "  --window N              scored events per window of the series (default 1000)",
@@ -128,6 +131,7 @@ record EvalOptions(
         int window = 1000;
         double streamFraction = 0.8;
         double minRelevant = Double.MIN_VALUE;
+        List<java.time.Duration> halfLives = HalfLifeTuning.DEFAULT_GRID;
         int planted = 0;
         Path out = null;
         boolean served = false;
@@ -204,6 +208,8 @@ record EvalOptions(
                 case "--iterations" -> iterations = positiveInt(name, v);
                 case "--threads" -> threads = positiveInt(name, v);
                 case "--neighbours", "--neighbors" -> neighbours = positiveInt(name, v);
+                case "--half-lives" -> halfLives = v.equals("none") ? List.of() : Arrays.stream(list(name, v))
+                        .map(d -> duration(name, d)).toList();
                 case "--negatives" -> negatives = positiveInt(name, v);
                 case "--window" -> window = positiveInt(name, v);
                 case "--stream-fraction" -> {
@@ -304,7 +310,7 @@ record EvalOptions(
         }
         return new EvalOptions(input, format, generated, users, items, split, validation, test, seed, k, ranks,
                 lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, planted,
-                out, servedOptions);
+                out, servedOptions, halfLives);
     }
 
     /** Whether a history (a file, generated events or a ready-made split) is evaluated, not only the planted interactions. */
@@ -389,6 +395,17 @@ record EvalOptions(
         double d = parseDouble(name, v);
         if (d < 0 || d >= 1 || (!zeroAllowed && d == 0)) {
             throw new UsageException(name + " must be a fraction in " + (zeroAllowed ? "[0, 1)" : "(0, 1)") + ", got " + v);
+        }
+        return d;
+    }
+
+    private static java.time.Duration duration(String name, String v) {
+        java.time.Duration d = io.desire.jobs.config.JobConfig.parseDuration(v);
+        if (d == null) {
+            throw new UsageException(name + " takes durations such as 7d or 12h, got " + v);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new UsageException(name + " takes positive durations, got " + v);
         }
         return d;
     }

@@ -80,6 +80,7 @@ final class Evaluation {
 
         // Ranking models and baselines
         AlsParams implicitParams = tuneImplicit(h, split, tuning);
+        tuneHalfLives(h, split.train(), split.validation(), tuning);
         UserItems seen = UserItems.of(h, fit, null);
         long t0 = System.nanoTime();
         AlsModel implicitModel = new BatchAls(implicitParams).fit(h.table(fit, false));
@@ -187,6 +188,22 @@ final class Evaluation {
                 .withIterations(options.iterations())
                 .withThreads(options.threads())
                 .withSeed(options.seed());
+    }
+
+    /**
+     * The half-lives of the decayed serving sources, chosen on validation ({@link HalfLifeTuning});
+     * null when there is no grid or no validation row.
+     */
+    HalfLifeTuning.Choice tuneHalfLives(History h, int[] train, int[] validation, Map<String, Object> tuning) {
+        if (options.halfLives().isEmpty() || validation.length == 0) {
+            return null;
+        }
+        Map<String, Object> section = new LinkedHashMap<>();
+        tuning.put("half_lives", section);
+        HalfLifeTuning.Choice choice = new HalfLifeTuning(options.halfLives(), options.k(), options.minRelevant(), progress)
+                .run(h, train, validation, section);
+        progress.stage("half-lives chosen on validation: %s", String.join(" ", choice.jobArgs()));
+        return choice;
     }
 
     private AlsParams tuneImplicit(History h, RowSplit split, Map<String, Object> tuning) {

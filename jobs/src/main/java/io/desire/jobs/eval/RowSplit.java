@@ -80,6 +80,42 @@ record RowSplit(int[] train, int[] validation, int[] test, String scheme, String
                 instant(validationFrom), instant(testFrom)));
     }
 
+    /**
+     * Carves a validation part out of {@code rows} (e.g. the training part of a served evaluation) the
+     * way the split was made: the latest {@code fraction} of them by time ({@code chronological}), or
+     * per user at random, seeded, at least one row per user left. Returns {@code {rest, validation}}.
+     */
+    static int[][] carve(History h, int[] rows, double fraction, boolean chronological, long seed) {
+        if (!(fraction > 0) || fraction >= 1) {
+            throw new IllegalArgumentException("fraction must be in (0, 1), got " + fraction);
+        }
+        boolean[] held = new boolean[h.size()];
+        if (chronological) {
+            int[] byTime = h.byTime(rows);
+            for (int i = byTime.length - (int) Math.round(byTime.length * fraction); i < byTime.length; i++) {
+                held[byTime[i]] = true;
+            }
+        } else {
+            java.util.Map<Integer, java.util.List<Integer>> byUser = new java.util.TreeMap<>();
+            for (int r : rows) {
+                byUser.computeIfAbsent(h.user(r), x -> new java.util.ArrayList<>()).add(r);
+            }
+            byUser.forEach((u, mine) -> {
+                SplittableRandom random = new SplittableRandom(mix(seed ^ 0x76616c69L, u));
+                int n = mine.size();
+                for (int i = n - 1; i > 0; i--) {
+                    java.util.Collections.swap(mine, i, random.nextInt(i + 1));
+                }
+                for (int i = 0; i < Math.min((int) Math.round(n * fraction), n - 1); i++) {
+                    held[mine.get(i)] = true;
+                }
+            });
+        }
+        int[] validation = Arrays.stream(rows).filter(r -> held[r]).toArray();
+        int[] rest = Arrays.stream(rows).filter(r -> !held[r]).toArray();
+        return new int[][] {rest, validation};
+    }
+
     private static String instant(long millis) {
         return millis == Long.MAX_VALUE ? "never" : java.time.Instant.ofEpochMilli(millis).toString();
     }

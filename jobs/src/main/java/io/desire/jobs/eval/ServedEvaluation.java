@@ -59,6 +59,9 @@ final class ServedEvaluation {
         this.jobOutput = jobOutput;
     }
 
+    /** The share of the training rows held out to choose the half-lives on. */
+    static final double TUNING_FRACTION = 0.1;
+
     Map<String, Object> run() throws IOException {
         long started = System.nanoTime();
         Map<String, Object> report = new LinkedHashMap<>();
@@ -128,8 +131,9 @@ final class ServedEvaluation {
             inputs.add(c.toAbsolutePath().toString());
         }
         inputs.add(trainFile.toAbsolutePath().toString());
+        List<String> jobArgs = withTunedHalfLives(h, fit, minRelevant, report);
         ServedBackfill backfill = new ServedBackfill(served.kafkaBootstrap(), served.esUrl(), runId, work, inputs,
-                served.jobArgs());
+                jobArgs);
         ParserConfig parser;
         try {
             parser = RecommendationPipeline.parserConfig(backfill.config("served", null));
@@ -154,7 +158,7 @@ final class ServedEvaluation {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("run_id", runId);
-        section.put("job_args", served.jobArgs());
+        section.put("job_args", jobArgs);
         section.put("rows", rows);
         report.put("served", section);
         report.put("models", List.of());
@@ -176,6 +180,36 @@ final class ServedEvaluation {
         report.put("elapsed_seconds", Evaluation.round(seconds(started)));
         progress.stage("done in %.1fs", seconds(started));
         return report;
+    }
+
+    /**
+     * The backfill's job arguments: the half-lives chosen on a validation part carved out of the
+     * training rows ({@link HalfLifeTuning}, the last {@value #TUNING_FRACTION} of them by time or
+     * per user at random, as the split was made) ahead of the arguments given after {@code --}, whose
+     * own half-lives win.
+     */
+    private List<String> withTunedHalfLives(History h, int[] fit, double minRelevant, Map<String, Object> report) {
+        List<String> given = served.jobArgs();
+        if (options.halfLives().isEmpty()) {
+            return given;
+        }
+        int[][] carved = RowSplit.carve(h, fit, TUNING_FRACTION, options.split().equals("chronological"),
+                options.seed());
+        Map<String, Object> tuning = new LinkedHashMap<>();
+        report.put("tuning", Map.of("half_lives", tuning));
+        HalfLifeTuning.Choice choice = new HalfLifeTuning(options.halfLives(), options.k(), minRelevant, progress)
+                .run(h, carved[0], carved[1], tuning);
+        List<String> args = new ArrayList<>();
+        choice.halfLives().forEach((key, d) -> {
+            if (!given.contains("--" + key)) {
+                args.add("--" + key);
+                args.add(HalfLifeTuning.format(d));
+            }
+        });
+        progress.stage("half-lives chosen on validation: %s", args.isEmpty() ? "none (given after --)"
+                : String.join(" ", args));
+        args.addAll(given);
+        return List.copyOf(args);
     }
 
     private History load() throws IOException {

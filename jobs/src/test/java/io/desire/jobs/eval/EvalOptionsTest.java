@@ -106,4 +106,16 @@ class EvalOptionsTest {
         assertThat(ok.config("served", null).getString(io.desire.jobs.config.ConfigKeys.ES_INDEX)).isEqualTo("p-served");
         assertThat(List.of(EvalOptions.USAGE.split("\n"))).anyMatch(l -> l.contains("--served"));
     }
+
+    @Test
+    void halfLivesDefaultToAGridAndCanBeSwitchedOff() {
+        assertThat(EvalOptions.parse("--generated", "1000").halfLives()).isEqualTo(HalfLifeTuning.DEFAULT_GRID);
+        assertThat(EvalOptions.parse("--generated", "1000", "--half-lives", "12h,7d").halfLives())
+                .containsExactly(java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+        assertThat(EvalOptions.parse("--generated", "1000", "--half-lives", "none").halfLives()).isEmpty();
+        assertThatThrownBy(() -> EvalOptions.parse("--generated", "1000", "--half-lives", "7d,soon"))
+                .hasMessageContaining("--half-lives").hasMessageContaining("soon");
+        assertThatThrownBy(() -> EvalOptions.parse("--generated", "1000", "--half-lives", "0s"))
+                .hasMessageContaining("positive");
+    }
 }

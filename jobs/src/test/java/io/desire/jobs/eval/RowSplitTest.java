@@ -83,4 +83,27 @@ class RowSplitTest {
             assertThat(actual.timestamp(r)).isEqualTo(expected.timestamp(r));
         }
     }
+
+    @Test
+    void carvingHoldsOutAShareOfTheGivenRowsAsTheSplitWasMade() {
+        History h = ratings();
+        RowSplit split = RowSplit.randomPerUser(h, 0, 0.2, 42);
+        int[] train = split.train();
+        int[][] random = RowSplit.carve(h, train, 0.1, false, 42);
+        assertThat(random[0].length + random[1].length).isEqualTo(train.length);
+        assertThat(java.util.stream.IntStream.concat(java.util.Arrays.stream(random[0]), java.util.Arrays.stream(random[1]))
+                .sorted().toArray()).as("a partition of the given rows").containsExactly(train);
+        for (int u = 0; u < h.numUsers(); u++) {
+            int user = u;
+            assertThat(java.util.Arrays.stream(random[0]).anyMatch(r -> h.user(r) == user))
+                    .as("every user keeps a row").isTrue();
+        }
+        assertThat(RowSplit.carve(h, train, 0.1, false, 42)[1]).as("seeded").containsExactly(random[1]);
+
+        int[][] chrono = RowSplit.carve(h, train, 0.1, true, 42);
+        long latestKept = java.util.Arrays.stream(chrono[0]).mapToLong(h::ts).max().orElseThrow();
+        long earliestHeld = java.util.Arrays.stream(chrono[1]).mapToLong(h::ts).min().orElseThrow();
+        assertThat(latestKept).as("the latest rows are held out").isLessThanOrEqualTo(earliestHeld);
+        assertThat(chrono[1].length).isEqualTo((int) Math.round(train.length * 0.1));
+    }
 }
