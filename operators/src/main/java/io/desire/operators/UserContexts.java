@@ -1,5 +1,6 @@
 package io.desire.operators;
 
+import io.desire.features.event.ContextAttributes;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,10 @@ import java.util.Arrays;
  *
  * <p>Per context it keeps the event time of the last emitted document, so a document's
  * {@code eventTime} (its version) never goes backwards even when older events arrive late, and the
- * largest event time awaiting emission ({@link #NONE} when the context is clean).
+ * largest event time awaiting emission ({@link #NONE} when the context is clean), and the custom
+ * context attributes of the newest event seen in it ({@link ContextAttributes#encode encoded}; null
+ * for none), which the document's ranking uses. State written before attributes were kept restores
+ * with none: {@link #attributesAt} treats a missing entry as "no attributes".
  */
 public class UserContexts extends CoalescedState {
     /** Marks "no value": no pending event time, no emitted document, no timer. */
@@ -19,6 +23,8 @@ public class UserContexts extends CoalescedState {
     public long[] emittedEventTime = new long[0];
     /** Largest event time awaiting emission per context, or {@link #NONE} when clean. */
     public long[] pendingEventTime = new long[0];
+    /** The newest event's custom context attributes per context, {@link ContextAttributes#encode encoded}; null for none. */
+    public String[] attributes = new String[0];
 
     public UserContexts() {}
 
@@ -49,6 +55,20 @@ public class UserContexts extends CoalescedState {
      * one with the oldest event time); its document is simply no longer refreshed.
      */
     public void markPending(String key, long eventTime, int maxContexts) {
+        markPending(key, eventTime, maxContexts, null, false);
+    }
+
+    /**
+     * As {@link #markPending(String, long, int)}, for an event carrying {@code encodedAttributes}
+     * ({@link ContextAttributes#encode}): they become the context's attributes unless an event newer
+     * than this one was seen in it.
+     */
+    public void markPending(String key, long eventTime, int maxContexts, String encodedAttributes) {
+        markPending(key, eventTime, maxContexts, encodedAttributes, true);
+    }
+
+    private void markPending(String key, long eventTime, int maxContexts, String encodedAttributes, boolean event) {
+        alignAttributes();
         int i = indexOf(key);
         if (i < 0) {
             if (keys.length >= maxContexts) {
@@ -58,12 +78,29 @@ public class UserContexts extends CoalescedState {
             keys = Arrays.copyOf(keys, n + 1);
             emittedEventTime = Arrays.copyOf(emittedEventTime, n + 1);
             pendingEventTime = Arrays.copyOf(pendingEventTime, n + 1);
+            attributes = Arrays.copyOf(attributes, n + 1);
             keys[n] = key;
             emittedEventTime[n] = NONE;
             pendingEventTime[n] = eventTime;
+            attributes[n] = encodedAttributes;
             return;
         }
+        if (event && eventTime >= Math.max(pendingEventTime[i], emittedEventTime[i])) {
+            attributes[i] = encodedAttributes;
+        }
         pendingEventTime[i] = Math.max(pendingEventTime[i], eventTime);
+    }
+
+    /** {@code {keys, values}} of context {@code i}'s attributes; {@code {null, null}} for none. */
+    public String[][] attributesAt(int i) {
+        return ContextAttributes.decode(attributes != null && i < attributes.length ? attributes[i] : null);
+    }
+
+    /** State restored from before attributes were kept has fewer (or no) entries: none for those contexts. */
+    private void alignAttributes() {
+        if (attributes == null || attributes.length != keys.length) {
+            attributes = attributes == null ? new String[keys.length] : Arrays.copyOf(attributes, keys.length);
+        }
     }
 
     /**
@@ -97,12 +134,15 @@ public class UserContexts extends CoalescedState {
     }
 
     private void removeAt(int i) {
+        alignAttributes();
         int last = keys.length - 1;
         keys[i] = keys[last];
         emittedEventTime[i] = emittedEventTime[last];
         pendingEventTime[i] = pendingEventTime[last];
+        attributes[i] = attributes[last];
         keys = Arrays.copyOf(keys, last);
         emittedEventTime = Arrays.copyOf(emittedEventTime, last);
         pendingEventTime = Arrays.copyOf(pendingEventTime, last);
+        attributes = Arrays.copyOf(attributes, last);
     }
 }

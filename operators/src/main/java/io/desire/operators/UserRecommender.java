@@ -1,5 +1,6 @@
 package io.desire.operators;
 
+import io.desire.features.event.ContextAttributes;
 import io.desire.features.event.ContextDefaults;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
@@ -432,7 +433,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             }
             String contextKey = e.contextKey();
             if (changed || !contexts.contains(contextKey)) {
-                contexts.markPending(contextKey, e.ts, maxContexts);
+                contexts.markPending(contextKey, e.ts, maxContexts,
+                        ContextAttributes.encode(e.attributeKeys, e.attributeValues));
                 CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
                 contextsState.update(contexts);
             }
@@ -508,11 +510,15 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
 
     /**
      * ALS leads only for users it knows: with fewer than {@value #MIN_ITEMS_FOR_ALS} distinct items a
-     * fold-in vector says little, and the user's own affinities lead instead (when enabled).
+     * fold-in vector says little, and the user's own affinities lead instead (when enabled). The
+     * distinct items are the profile's or the consumed ones, whichever are more: the profile's decay
+     * drops old items (with a short {@code profile.half-life}, most of them), the consumed set keeps
+     * them.
      */
-    private CandidateSource coldStart(CandidateSource lead, UserProfile profile) {
-        if (lead == CandidateSource.ALS && profile.items.size() < MIN_ITEMS_FOR_ALS
-                && enabled.contains(CandidateSource.AFFINITY)) {
+    static CandidateSource coldStart(CandidateSource lead, UserProfile profile, ConsumedItems consumed,
+                                     Set<CandidateSource> enabled) {
+        int known = Math.max(profile.items.size(), consumed == null ? 0 : consumed.size());
+        if (lead == CandidateSource.ALS && known < MIN_ITEMS_FOR_ALS && enabled.contains(CandidateSource.AFFINITY)) {
             return CandidateSource.AFFINITY;
         }
         return lead;
@@ -661,6 +667,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             String geo = key.substring(0, first);
             String bucket = key.substring(first + 1, last);
             String device = key.substring(last + 1);
+            String[][] attributes = c.attributesAt(i);
             long eventTime = c.markEmitted(i);
             RankedItem[] items;
             String modelVersion;
@@ -672,7 +679,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 if (user == null) {
                     user = UserSummary.of(profile);
                 }
-                learned = ranker.rank(userId, user, geo, bucket, device, eventTime, candidatesOf(pool), null, weights);
+                learned = ranker.rank(userId, user, geo, bucket, device, attributes[0], attributes[1], eventTime,
+                        candidatesOf(pool), null, weights);
             }
             if (pool != null && ranker != null) {
                 recordArmLists(pool, learnedAvailable(weights) ? learned : null);
@@ -691,7 +699,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     }
                 }
             } else {
-                CandidateSource lead = coldStart(CandidateSource.values()[arm], profile);
+                CandidateSource lead = coldStart(CandidateSource.values()[arm], profile, consumed, enabled);
                 items = SourceOrder.rank(pool, lead, topK());
                 modelVersion = SOURCE_MODEL_PREFIX + lead.configName();
                 if (logServed) {
@@ -702,7 +710,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     long version = learnedAvailable(weights) ? weights.version() : 0L;
                     for (RankedItem it : items) {
                         ctx.output(SERVED, new ServedFeatures(userId, key, it.item, null, eventTime, version,
-                                ranker.featuresOf(user, geo, bucket, device, RankerCandidate.of(pool.get(it.item)))));
+                                ranker.featuresOf(user, geo, bucket, device, attributes[0], attributes[1],
+                                        RankerCandidate.of(pool.get(it.item)))));
                     }
                 }
             }

@@ -63,35 +63,68 @@ class SerializationTest {
      */
     @Test
     void eventsWrittenBeforeContextAttributesMigrate() throws IOException {
+        Event old = sampleEvent();
+        Event migrated = writtenWithoutThenRead(Event.class, "attribute", old, 2);
+        assertThat(migrated).isEqualTo(old);
+        assertThat(migrated.attributeKeys).isNull();
+        assertThat(migrated.attributeValues).isNull();
+    }
+
+    /** A user's contexts written before the per-context attributes existed restore without any, and stay usable. */
+    @Test
+    void userContextsWrittenBeforeAttributesMigrate() throws IOException {
+        UserContexts old = new UserContexts();
+        old.markPending("a:weekday-evening:mobile", 10L, 32);
+        old.markPending("b:weekend-night:tv", 20L, 32);
+        old.markEmitted(0);
+        old.attributes = null; // as the old serializer never wrote them
+
+        UserContexts migrated = writtenWithoutThenRead(UserContexts.class, "attributes", old, 1);
+
+        assertThat(migrated.keys).containsExactly(old.keys);
+        assertThat(migrated.emittedEventTime).containsExactly(old.emittedEventTime);
+        assertThat(migrated.pendingEventTime).containsExactly(old.pendingEventTime);
+        assertThat(migrated.attributesAt(1)).isDeepEqualTo(new String[][] {null, null});
+        migrated.markPending("b:weekend-night:tv", 30L, 32, "weather\u0001rain");
+        migrated.markPending("c:weekday-morning:desktop", 40L, 32);
+        assertThat(migrated.attributesAt(1)[1]).containsExactly("rain");
+        assertThat(migrated.attributesAt(0)).isDeepEqualTo(new String[][] {null, null});
+        assertThat(migrated.attributesAt(2)).isDeepEqualTo(new String[][] {null, null});
+        assertThat(migrated.attributes).hasSameSizeAs(migrated.keys);
+    }
+
+    /**
+     * Writes {@code value} with the POJO serializer of {@code type} minus the fields whose names start
+     * with {@code dropped} (the class as it was before they existed), then restores it through the
+     * current serializer's schema-compatibility check, as a savepoint restore does.
+     */
+    private static <T> T writtenWithoutThenRead(Class<T> type, String dropped, T value, int droppedCount)
+            throws IOException {
         SerializerConfigImpl config = new SerializerConfigImpl();
-        PojoTypeInfo<Event> info = (PojoTypeInfo<Event>) TypeInformation.of(Event.class);
+        PojoTypeInfo<T> info = (PojoTypeInfo<T>) TypeInformation.of(type);
         List<Field> fields = new ArrayList<>();
         List<TypeSerializer<?>> serializers = new ArrayList<>();
         for (int i = 0; i < info.getArity(); i++) {
             Field f = info.getPojoFieldAt(i).getField();
-            if (!f.getName().startsWith("attribute")) {
+            if (!f.getName().startsWith(dropped)) {
                 fields.add(f);
                 serializers.add(info.getPojoFieldAt(i).getTypeInformation().createSerializer(config));
             }
         }
-        assertThat(fields).hasSize(info.getArity() - 2);
-        PojoSerializer<Event> before = new PojoSerializer<>(
-                Event.class, serializers.toArray(new TypeSerializer<?>[0]), fields.toArray(new Field[0]), config);
-        Event old = sampleEvent();
-        byte[] oldBytes = bytes(before, old);
+        assertThat(fields).hasSize(info.getArity() - droppedCount);
+        PojoSerializer<T> before = new PojoSerializer<>(
+                type, serializers.toArray(new TypeSerializer<?>[0]), fields.toArray(new Field[0]), config);
+        DataOutputSerializer valueOut = new DataOutputSerializer(256);
+        before.serialize(value, valueOut);
         DataOutputSerializer snapshotOut = new DataOutputSerializer(512);
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshotOut, before.snapshotConfiguration());
-        TypeSerializerSnapshot<Event> restoredSnapshot = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(snapshotOut.getCopyOfBuffer()), getClass().getClassLoader());
+        TypeSerializerSnapshot<T> restoredSnapshot = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshotOut.getCopyOfBuffer()), SerializationTest.class.getClassLoader());
 
-        TypeSerializerSchemaCompatibility<Event> compatibility =
+        TypeSerializerSchemaCompatibility<T> compatibility =
                 info.createSerializer(config).snapshotConfiguration().resolveSchemaCompatibility(restoredSnapshot);
-        Event migrated = restoredSnapshot.restoreSerializer().deserialize(new DataInputDeserializer(oldBytes));
-
         assertThat(compatibility.isCompatibleAfterMigration()).as(compatibility.toString()).isTrue();
-        assertThat(migrated).isEqualTo(old);
-        assertThat(migrated.attributeKeys).isNull();
-        assertThat(migrated.attributeValues).isNull();
+        return restoredSnapshot.restoreSerializer().deserialize(new DataInputDeserializer(valueOut.getCopyOfBuffer()));
     }
 
     private static Event sampleEvent() {

@@ -274,4 +274,20 @@ class UserRecommenderTest {
     private static ModelUpdate trending(String key, long windowEnd, String[] items, double[] scores, String[] categories) {
         return ModelUpdate.of(new TrendingItems(key, windowEnd, items, scores, categories));
     }
+
+    @Test
+    void alsLeadsForUsersWithEnoughDistinctItemsEvenWhenTheirProfileHasDecayed() {
+        var all = java.util.EnumSet.allOf(io.desire.features.serving.CandidateSource.class);
+        var als = io.desire.features.serving.CandidateSource.ALS;
+        var affinity = io.desire.features.serving.CandidateSource.AFFINITY;
+        io.desire.features.profile.UserProfile decayed = new io.desire.features.profile.UserProfile();
+        io.desire.features.serving.ConsumedItems rated = new io.desire.features.serving.ConsumedItems();
+        for (int i = 0; i < UserRecommender.MIN_ITEMS_FOR_ALS; i++) {
+            rated.add("film" + i, io.desire.features.serving.ConsumedItems.DEFAULT_MAX);
+        }
+        assertThat(UserRecommender.coldStart(als, decayed, rated, all)).as("known by what they consumed").isEqualTo(als);
+        assertThat(UserRecommender.coldStart(als, decayed, null, all)).as("a newcomer").isEqualTo(affinity);
+        assertThat(UserRecommender.coldStart(als, decayed, null, java.util.EnumSet.of(als)))
+                .as("no affinity source to fall back to").isEqualTo(als);
+    }
 }

@@ -80,4 +80,47 @@ public final class ContextAttributes {
         }
         return new String[][] {k, v};
     }
+
+    /** Separates a key from its value in {@link #encode}: a control character, which neither may hold. */
+    private static final char KEY_VALUE = '\u0001';
+    /** Separates two attributes in {@link #encode}. */
+    private static final char NEXT = '\u0002';
+
+    /**
+     * The attributes of an event as one string, for state that keeps them per context; {@code null}
+     * for none. {@link #decode} gives the parallel arrays back. Relies on the guarantee above: no key
+     * or value holds a control character.
+     */
+    public static String encode(String[] keys, String[] values) {
+        if (keys == null || values == null || keys.length == 0 || keys.length != values.length) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int a = 0; a < keys.length; a++) {
+            if (a > 0) {
+                sb.append(NEXT);
+            }
+            sb.append(keys[a]).append(KEY_VALUE).append(values[a]);
+        }
+        return sb.toString();
+    }
+
+    /** {@code {keys, values}} of an {@link #encode encoded} string; {@code {null, null}} for null or empty. */
+    public static String[][] decode(String encoded) {
+        if (encoded == null || encoded.isEmpty()) {
+            return new String[][] {null, null};
+        }
+        String[] pairs = encoded.split(String.valueOf(NEXT), -1);
+        String[] keys = new String[pairs.length];
+        String[] values = new String[pairs.length];
+        for (int a = 0; a < pairs.length; a++) {
+            int at = pairs[a].indexOf(KEY_VALUE);
+            if (at < 0) {
+                throw new IllegalArgumentException("not an encoded attribute: " + pairs[a]);
+            }
+            keys[a] = pairs[a].substring(0, at);
+            values[a] = pairs[a].substring(at + 1);
+        }
+        return new String[][] {keys, values};
+    }
 }

@@ -132,4 +132,16 @@ class ContextAttributesTest {
         assertThat(copy).isNotEqualTo(e);
         assertThat(e.attribute("weather")).isEqualTo("rain");
     }
+
+    @Test
+    void encodedAttributesDecodeToTheSameArrays() {
+        String[] keys = {"companion", "note", "weather"};
+        String[] values = {"kids", "a=b; c", "rain"};
+        String[][] back = ContextAttributes.decode(ContextAttributes.encode(keys, values));
+        assertThat(back[0]).containsExactly(keys);
+        assertThat(back[1]).containsExactly(values);
+        assertThat(ContextAttributes.encode(null, null)).isNull();
+        assertThat(ContextAttributes.encode(new String[0], new String[0])).isNull();
+        assertThat(ContextAttributes.decode(null)).isDeepEqualTo(new String[][] {null, null});
+    }
 }

@@ -6,6 +6,7 @@ import io.desire.features.fm.FmParams;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.HashedFeatures;
+import io.desire.features.metrics.Calibration;
 import io.desire.features.metrics.ClassificationMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * FTRL-Proximal logistic regression against the factorisation machine on {@link PlantedInteractions}:
- * AUC and log-loss on the test tenth, each model fitted two ways on the training 70 %:
+ * AUC, log-loss and calibration (a reliability diagram and its expected calibration error) on the test tenth, each model fitted two ways on the training 70 %:
  * <ul>
  *   <li><b>online</b>: one pass in generated order, as the streaming learner sees traffic;</li>
  *   <li><b>batch</b>: epochs over the training examples in a fresh seeded shuffle each, up to
@@ -35,7 +36,14 @@ final class PlantedBenchmark {
     /** One model fitted one way. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Fit(String model, String fit, int epochs, double auc, double logLoss, long trainExamples,
-               long testExamples, double seconds) {}
+               long testExamples, double seconds, double calibrationError, List<Reliability> reliability) {}
+
+    /** One bin of the reliability diagram on test ({@link Calibration}). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Reliability(double from, double to, long count, double meanPrediction, double positiveRate) {}
+
+    /** Bins of the reliability diagram. */
+    static final int CALIBRATION_BINS = 10;
 
     /** The section of the report. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -75,8 +83,8 @@ final class PlantedBenchmark {
         fits.add(batch("fm", () -> OnlineClassifier.fm(fm), data, train, validation, test));
         if (progress != null) {
             for (Fit f : fits) {
-                progress.stage("planted %s %s: AUC %.4f, log-loss %.4f (%d epochs, %.1fs)", f.model(), f.fit(),
-                        f.auc(), f.logLoss(), f.epochs(), f.seconds());
+                progress.stage("planted %s %s: AUC %.4f, log-loss %.4f, calibration error %.4f (%d epochs, %.1fs)",
+                        f.model(), f.fit(), f.auc(), f.logLoss(), f.calibrationError(), f.epochs(), f.seconds());
             }
         }
         double gain = Math.min(fits.get(2).auc(), fits.get(3).auc()) - Math.max(fits.get(0).auc(), fits.get(1).auc());
@@ -131,9 +139,12 @@ final class PlantedBenchmark {
                            long trainExamples, int[] test, long t0) {
         double[] p = predict(m, data, test);
         boolean[] y = labels(data, test);
+        Calibration calibration = Calibration.of(p, y, CALIBRATION_BINS);
+        List<Reliability> bins = calibration.bins().stream().map(b -> new Reliability(b.from(), b.to(), b.count(),
+                round(b.meanPrediction()), round(b.positiveRate()))).toList();
         return new Fit(name, how, epochs, round(ClassificationMetrics.auc(p, y)),
                 round(ClassificationMetrics.logLoss(p, y)), trainExamples, test.length,
-                round((System.nanoTime() - t0) / 1e9));
+                round((System.nanoTime() - t0) / 1e9), round(calibration.expectedCalibrationError()), bins);
     }
 
     private static double[] predict(OnlineClassifier m, PlantedInteractions data, int[] rows) {

@@ -301,13 +301,14 @@ final class ReportWriter {
                 .append(" buckets, k = ").append(r.factors()).append(", seed ").append(r.seed()).append(".</p>\n<p class=\"muted\">")
                 .append(esc(r.protocol())).append(".</p>\n");
         sb.append("<table id=\"planted\"><tr><th class=\"l\">model</th><th class=\"l\">fit</th><th>AUC</th>")
-                .append("<th>log-loss</th><th>epochs</th><th>train examples</th><th>test examples</th><th>s</th></tr>\n");
+                .append("<th>log-loss</th><th>calibration error</th><th>epochs</th><th>train examples</th><th>test examples</th>")
+                .append("<th>s</th></tr>\n");
         double bestAuc = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::auc).max().orElse(Double.NaN);
         double bestLoss = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::logLoss).min().orElse(Double.NaN);
         for (PlantedBenchmark.Fit f : r.fits()) {
             sb.append("<tr><td class=\"l\">").append(esc(f.model())).append("</td><td class=\"l\">").append(esc(f.fit()))
                     .append("</td>").append(cell(f.auc() == bestAuc, f.auc())).append(cell(f.logLoss() == bestLoss, f.logLoss()))
-                    .append("<td>").append(f.epochs()).append("</td><td>").append(f.trainExamples()).append("</td><td>")
+                    .append("<td>").append(fmt(f.calibrationError())).append("</td><td>").append(f.epochs()).append("</td><td>").append(f.trainExamples()).append("</td><td>")
                     .append(f.testExamples()).append("</td><td>").append(fmt(f.seconds())).append("</td></tr>\n");
         }
         sb.append("</table>\n<p>FM AUC − FTRL AUC (worst FM fit against best FTRL fit) = <span class=\"")
@@ -317,6 +318,48 @@ final class ReportWriter {
                 .append("</span>, FM <span class=\"").append(r.onlineGapsMet() ? "ok" : "miss").append("\">")
                 .append(fmt(r.fmOnlineGap())).append("</span> (target within ").append(fmt(PlantedBenchmark.TARGET_ONLINE_GAP))
                 .append(").</p>\n");
+        sb.append("<p>Calibration on test: predicted probability against the observed share of positives, per tenth"
+                + " of the probability range (on the diagonal = calibrated; the positives are one in three, the"
+                + " protocol's sampled rate, not a click rate among everything served). Calibration error ="
+                + " Σ share of examples × |mean prediction − positive rate| over the bins.</p>\n");
+        sb.append(reliabilityChart(r.fits()));
+    }
+
+    /** The reliability diagram: one line per fit over the diagonal. */
+    static String reliabilityChart(List<PlantedBenchmark.Fit> fits) {
+        int size = 320;
+        int left = 50;
+        int top = 20;
+        int plot = size - left - 30;
+        String[] colours = {"#1f77b4", "#aec7e8", "#d62728", "#ff9896"};
+        StringBuilder sb = new StringBuilder();
+        sb.append("<svg id=\"reliability-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(size + 160)
+                .append("\" height=\"").append(size).append("\">\n");
+        sb.append("<rect x=\"").append(left).append("\" y=\"").append(top).append("\" width=\"").append(plot)
+                .append("\" height=\"").append(plot).append("\" fill=\"none\" stroke=\"#999\"/>\n");
+        sb.append("<line x1=\"").append(left).append("\" y1=\"").append(top + plot).append("\" x2=\"").append(left + plot)
+                .append("\" y2=\"").append(top).append("\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n");
+        sb.append("<text x=\"").append(left + plot / 2).append("\" y=\"").append(top + plot + 28)
+                .append("\" text-anchor=\"middle\" font-size=\"12\">predicted probability</text>\n");
+        sb.append("<text x=\"14\" y=\"").append(top + plot / 2).append("\" font-size=\"12\" transform=\"rotate(-90 14 ")
+                .append(top + plot / 2).append(")\" text-anchor=\"middle\">observed positive rate</text>\n");
+        for (int i = 0; i < fits.size(); i++) {
+            PlantedBenchmark.Fit f = fits.get(i);
+            StringBuilder points = new StringBuilder();
+            for (PlantedBenchmark.Reliability b : f.reliability()) {
+                double x = left + b.meanPrediction() * plot;
+                double y = top + (1 - b.positiveRate()) * plot;
+                points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
+            }
+            String colour = colours[i % colours.length];
+            sb.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
+                    .append(points.toString().trim()).append("\"/>\n");
+            sb.append("<text x=\"").append(left + plot + 10).append("\" y=\"").append(top + 14 + 18 * i)
+                    .append("\" font-size=\"12\" fill=\"").append(colour).append("\">").append(esc(f.model()))
+                    .append(' ').append(esc(f.fit())).append(" (").append(fmt(f.calibrationError())).append(")</text>\n");
+        }
+        sb.append("</svg>\n");
+        return sb.toString();
     }
 
     /** Grouped bars of NDCG@K and Recall@K per ranking model. */

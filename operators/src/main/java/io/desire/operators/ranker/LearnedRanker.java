@@ -116,6 +116,18 @@ public final class LearnedRanker implements Serializable {
     public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
                         long servedAt, Collection<RankerCandidate> candidates, Set<String> exclude,
                         RankerModel weights) {
+        return rank(userId, user, geoCell, timeBucket, deviceClass, null, null, servedAt, candidates, exclude, weights);
+    }
+
+    /**
+     * As {@link #rank(String, UserSummary, String, String, String, long, Collection, Set, RankerModel)},
+     * in a context that also carries custom attributes ({@code Event.attributeKeys} / {@code
+     * attributeValues}, both null for none), which every candidate's features cross with its item and
+     * category.
+     */
+    public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
+                        String[] attributeKeys, String[] attributeValues, long servedAt,
+                        Collection<RankerCandidate> candidates, Set<String> exclude, RankerModel weights) {
         int dim = weights == null ? 0 : weights.dimension();
         if (dim != 0 && dim != features.hasher().dimension()) {
             throw new IllegalArgumentException("weights have " + dim + " buckets but features hash into "
@@ -128,7 +140,8 @@ public final class LearnedRanker implements Serializable {
 
         List<Scored> scored = new ArrayList<>();
         // one builder for the whole ranking: the user's and the context's parts are hashed once
-        RankingFeatures.Builder builder = features.builder().user(user).context(geoCell, timeBucket, deviceClass);
+        RankingFeatures.Builder builder = features.builder().user(user).context(geoCell, timeBucket, deviceClass)
+                .attributes(attributeKeys, attributeValues);
         for (Merged m : merge(candidates, exclude).values()) {
             HashedFeatures x = builder.item(m.itemId, m.category).alsScore(m.als).contextPopularity(m.popularity)
                     .recencyHours(m.recency).sources(m.sourceScores, m.sourceRanks).build();
@@ -165,9 +178,16 @@ public final class LearnedRanker implements Serializable {
      */
     public HashedFeatures featuresOf(UserSummary user, String geoCell, String timeBucket, String deviceClass,
                                      RankerCandidate c) {
+        return featuresOf(user, geoCell, timeBucket, deviceClass, null, null, c);
+    }
+
+    /** As {@link #featuresOf(UserSummary, String, String, String, RankerCandidate)}, with custom context attributes. */
+    public HashedFeatures featuresOf(UserSummary user, String geoCell, String timeBucket, String deviceClass,
+                                     String[] attributeKeys, String[] attributeValues, RankerCandidate c) {
         return features.builder()
                 .user(user)
                 .context(geoCell, timeBucket, deviceClass)
+                .attributes(attributeKeys, attributeValues)
                 .item(c.itemId, c.category)
                 .alsScore(c.alsScore)
                 .contextPopularity(c.contextPopularity)

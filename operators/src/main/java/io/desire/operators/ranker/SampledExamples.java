@@ -78,7 +78,7 @@ public final class SampledExamples implements Serializable {
 
     private static TrainingExample example(Event e, UserSummary user, CandidatePool.Candidate c, int label,
                                            LearnedRanker ranker) {
-        return new TrainingExample(ranker.featuresOf(user, e.geoCell, e.timeBucket, e.deviceClass, RankerCandidate.of(c)),
-                label, 1.0, e.ts);
+        return new TrainingExample(ranker.featuresOf(user, e.geoCell, e.timeBucket, e.deviceClass, e.attributeKeys,
+                e.attributeValues, RankerCandidate.of(c)), label, 1.0, e.ts);
     }
 }

@@ -3,6 +3,7 @@ package io.desire.operators.ranker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.RankingFeatures;
@@ -181,5 +182,30 @@ class LearnedRankerTest {
                 .containsExactlyInAnyOrder("s1", "s2");
         assertThat(Arrays.asList(ids(rank(ranker, BOOK_LOVER, replica))).subList(0, 2))
                 .containsExactlyInAnyOrder("b1", "b2");
+    }
+
+    @Test
+    void customContextAttributesReachTheRankingAndItsTrainingFeatures() {
+        String[] keys = {"companion", "weather"};
+        String[] values = {"kids", "rain"};
+        LearnedRanker ranker = new LearnedRanker(FEATURES, 10);
+        RankerCandidate shoe = candidates().get(2);
+        HashedFeatures plain = ranker.featuresOf(BOOK_LOVER, "u4pruy", "weekday-evening", "mobile", shoe);
+        HashedFeatures rainy = ranker.featuresOf(BOOK_LOVER, "u4pruy", "weekday-evening", "mobile", keys, values, shoe);
+        int[] added = Arrays.stream(rainy.indices).filter(b -> plain.valueAt(b) == 0).toArray();
+        assertThat(added).as("attributes alone and crossed with item and category").isNotEmpty();
+        // a model that learned "shoes on rainy days with the kids": every bucket the attributes add to a shoe
+        RankerWeights w = new RankerWeights();
+        w.apply(new WeightDelta(1, 4096, true, added, Arrays.stream(added).mapToDouble(b -> 2.0).toArray()));
+
+        LearnedRanker.Ranking withAttributes = ranker.rank("u1", BOOK_LOVER, "u4pruy", "weekday-evening", "mobile",
+                keys, values, T, candidates(), null, w);
+        LearnedRanker.Ranking without = ranker.rank("u1", BOOK_LOVER, "u4pruy", "weekday-evening",
+                "mobile", T, candidates(), null, w);
+
+        assertThat(ids(withAttributes)).as("the context's attributes lift the shoes").startsWith("s1");
+        assertThat(ids(without)).as("no attributes: the sources' order").startsWith("b1", "b2");
+        assertThat(withAttributes.served[0].features).as("what serving logs is what training sees")
+                .isEqualTo(rainy);
     }
 }
