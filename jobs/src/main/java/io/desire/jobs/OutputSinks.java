@@ -62,4 +62,22 @@ public final class OutputSinks {
                     .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + topic);
         }
     }
+
+    /**
+     * Sends complete dead letters (with raw payloads, which hold raw user ids) to the separately
+     * protected topic {@code privacy.raw-dead-letter-topic} (transactional), or — with {@code
+     * deadletter.path} — to files under {@code <deadletter.path>.raw}.
+     */
+    public static void attachRawDeadLetters(DataStream<DeadLetter> raw, JobConfig cfg) {
+        String path = cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH);
+        if (path != null) {
+            String rawPath = path.replaceAll("/+$", "") + ".raw";
+            raw.sinkTo(DeadLetterSinks.file(rawPath)).uid(Uids.RAW_DEAD_LETTER_SINK).name("raw dead letters: " + rawPath);
+        } else {
+            String topic = cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC);
+            raw.sinkTo(DeadLetterSinks.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic,
+                            "desire-dead-letters-" + topic, null))
+                    .uid(Uids.RAW_DEAD_LETTER_SINK).name("raw dead letters: " + topic);
+        }
+    }
 }

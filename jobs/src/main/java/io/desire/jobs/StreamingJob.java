@@ -6,6 +6,8 @@ import io.desire.features.recs.Recommendation;
 import io.desire.jobs.backfill.HistoryInput;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.config.PrivacySettings;
+import io.desire.operators.privacy.ProtectDeadLetters;
 import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.KafkaRawRecords;
 import io.desire.jobs.io.Topics;
@@ -48,6 +50,10 @@ public final class StreamingJob {
      */
     public static void wire(StreamExecutionEnvironment env, JobConfig cfg) throws InterruptedException {
         ensureLoopTopics(cfg);
+        if (PrivacySettings.of(cfg).rawDeadLetters() == ProtectDeadLetters.Mode.TOPIC
+                && cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH) == null) {
+            Topics.ensureRawDeadLetters(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC));
+        }
         defineProductionWorkflow(env, cfg, System.currentTimeMillis());
     }
 
@@ -131,6 +137,10 @@ public final class StreamingJob {
         RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg, loops);
         recommendationSink.accept(out.recommendations());
         deadLetterSink.accept(out.deadLetters());
+        if (out.rawDeadLetters() != null) {
+            // privacy.dead-letter-raw=topic: complete dead letters only on the protected topic
+            OutputSinks.attachRawDeadLetters(out.rawDeadLetters(), cfg);
+        }
     }
 
     /** The Kafka source of raw events; offsets live in checkpoints and are committed to the group. */

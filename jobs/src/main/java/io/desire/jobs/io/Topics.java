@@ -50,6 +50,16 @@ public final class Topics {
     }
 
     /**
+     * Creates the protected topic of complete dead letters (1 partition). Give it its own ACLs: its
+     * records hold raw payloads, with raw user ids (docs/privacy.md).
+     */
+    public static void ensureRawDeadLetters(String bootstrap, String topic) throws InterruptedException {
+        try (Admin admin = admin(bootstrap)) {
+            create(admin, new NewTopic(topic, 1, (short) 1));
+        }
+    }
+
+    /**
      * Creates the feedback-loop topics with the settings of {@link #itemFactorsTopic} and {@link
      * #rankerWeightsTopic}. Call it before the job starts: a broker with {@code
      * auto.create.topics.enable} would otherwise create them on the first write with its defaults.
