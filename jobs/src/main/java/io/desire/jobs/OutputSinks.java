@@ -5,7 +5,9 @@ import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.Uids;
+import io.desire.features.privacy.Erasure;
 import io.desire.sinks.deadletter.DeadLetterSinks;
+import io.desire.sinks.privacy.ErasureLogSink;
 import io.desire.sinks.elasticsearch.ElasticsearchSink;
 import io.desire.sinks.elasticsearch.ElasticsearchSinkBuilder;
 import io.desire.sinks.elasticsearch.RecommendationDocuments;
@@ -61,6 +63,22 @@ public final class OutputSinks {
                             "desire-dead-letters-" + topic, null))
                     .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + topic);
         }
+    }
+
+    /** Whether {@code privacy.erasure-topic} names a topic (not {@code none}). */
+    public static boolean erasureLogEnabled(JobConfig cfg) {
+        String topic = cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC);
+        return topic != null && !topic.isBlank() && !topic.trim().equalsIgnoreCase("none");
+    }
+
+    /** Writes the erasure requests to {@code privacy.erasure-topic} (transactional), unless it is {@code none}. */
+    public static void attachErasureLog(DataStream<Erasure> erasures, JobConfig cfg) {
+        if (!erasureLogEnabled(cfg)) {
+            return;
+        }
+        String topic = cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC).trim();
+        erasures.sinkTo(ErasureLogSink.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-erasures-" + topic))
+                .uid(Uids.ERASURE_LOG_SINK).name("erasure log: " + topic);
     }
 
     /**

@@ -13,6 +13,8 @@ import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.config.PrivacySettings;
+import io.desire.features.privacy.Erasure;
+import io.desire.operators.privacy.ErasureLog;
 import io.desire.operators.privacy.ProtectDeadLetters;
 import io.desire.operators.privacy.PseudonymizeUsers;
 import io.desire.operators.ContextTrending;
@@ -62,12 +64,13 @@ public final class RecommendationPipeline {
     /**
      * The pipeline's outputs: documents, dead letters (without raw payloads when user ids are
      * pseudonymised) and, with {@code privacy.dead-letter-raw=topic}, the complete dead letters for
-     * the protected topic ({@code null} otherwise).
+     * the protected topic ({@code null} otherwise), and the erasure requests (one per de-duplicated
+     * {@code forget_user}, with the user as the job knows them) for the erasure log.
      */
     public record Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters,
-                          DataStream<DeadLetter> rawDeadLetters) {
+                          DataStream<DeadLetter> rawDeadLetters, DataStream<Erasure> erasures) {
         public Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {
-            this(recommendations, deadLetters, null);
+            this(recommendations, deadLetters, null, null);
         }
     }
 
@@ -182,7 +185,8 @@ public final class RecommendationPipeline {
         if (learning) {
             LearningPipeline.trainRanker(enriched, recommendations, cfg, loops);
         }
-        return new Outputs(recommendations, deadLetters, rawDeadLetters);
+        DataStream<Erasure> erasures = enriched.process(new ErasureLog()).uid(Uids.ERASURE_LOG).name("erasure requests");
+        return new Outputs(recommendations, deadLetters, rawDeadLetters, erasures);
     }
 
     /** The candidate sources of {@code recs.sources}. */

@@ -62,6 +62,7 @@ class PrivacyITCase {
     private final String rawDeadLetters = "it-privacy-dead-raw-" + run;
     private final String factors = "it-privacy-factors-" + run;
     private final String weights = "it-privacy-weights-" + run;
+    private final String erasures = "it-privacy-erasures-" + run;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -76,6 +77,7 @@ class PrivacyITCase {
                 Map.entry(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC.name(), rawDeadLetters),
                 Map.entry(ConfigKeys.TOPIC_ITEM_FACTORS.name(), factors),
                 Map.entry(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), weights),
+                Map.entry(ConfigKeys.PRIVACY_ERASURE_TOPIC.name(), erasures),
                 Map.entry(ConfigKeys.ES_HOSTS.name(), LocalServices.elasticsearchUrl()),
                 Map.entry(ConfigKeys.ES_INDEX.name(), alias),
                 Map.entry(ConfigKeys.PARALLELISM.name(), "2"),
@@ -122,6 +124,10 @@ class PrivacyITCase {
                     .satisfies(v -> assertThat(v).doesNotContain(RAW).contains("MISSING_FIELD").contains("\"raw_base64\":null"));
             assertThat(readCommitted(rawDeadLetters, 1)).singleElement()
                     .satisfies(v -> assertThat(decodeRaw(v)).contains(RAW + "bad-user"));
+            // the erasure log: the request, by pseudonym, with its request id
+            assertThat(readCommitted(erasures, 1)).singleElement().satisfies(v -> assertThat(v)
+                    .contains("\"user\":\"" + app.pseudonym(RAW + "user-3") + "\"").contains("\"request_id\":\"forget-1\"")
+                    .doesNotContain(RAW));
             savepoint = job.savepoint(dir.resolve("savepoints"));
         }
 
@@ -140,7 +146,7 @@ class PrivacyITCase {
         assertThat(all.indexOf(RAW)).as("a raw user id in the savepoint").isNegative();
 
         // 2. every topic the job writes, from the start, including uncommitted records
-        for (String topic : List.of(deadLetters, factors, weights)) {
+        for (String topic : List.of(deadLetters, factors, weights, erasures)) {
             assertThat(String.join("\n", readAll(topic))).as("topic " + topic).doesNotContain(RAW);
         }
         assertThat(readAll(factors)).as("the item-factor loop carries data").isNotEmpty();

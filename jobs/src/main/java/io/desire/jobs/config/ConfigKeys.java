@@ -144,6 +144,9 @@ public final class ConfigKeys {
     public static final Key PRIVACY_RAW_DEAD_LETTER_TOPIC = key("privacy.raw-dead-letter-topic", "desire.deadletter.raw",
             "the separately protected Kafka topic of complete dead letters with raw payloads (with deadletter.path:"
                     + " files under <deadletter.path>.raw)");
+    public static final Key PRIVACY_ERASURE_TOPIC = key("privacy.erasure-topic", "desire.erasures",
+            "erasure log the streaming job writes: one record per forget_user (user as the job knows them, event time,"
+                    + " request id = event_id, logged time), for audits and snapshot sweeps; none: no log");
     public static final Key DP_EPSILON = key("privacy.dp.epsilon", "off",
             "differential privacy of published aggregates: budget ε of each context-trending window list (distinct users,"
                     + " noise, threshold; popularity is derived from them), or off for exact weighted counts");

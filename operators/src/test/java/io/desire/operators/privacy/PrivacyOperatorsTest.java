@@ -59,6 +59,26 @@ class PrivacyOperatorsTest {
     }
 
     @Test
+    void theErasureLogRecordsEachForgetUserWithItsRequestIdAndNothingElse() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ErasureLog()))) {
+            h.open();
+            h.setProcessingTime(1_000);
+            Event forget = new Event();
+            forget.type = EventType.FORGET_USER;
+            forget.userId = "k1:74ea6318fd907a367325175cdf62f55d";
+            forget.eventId = "req-\"7\"";
+            forget.ts = 500;
+            Event view = new Event();
+            view.type = EventType.VIEW;
+            view.userId = "k1:00";
+            h.processElement(forget, 500);
+            h.processElement(view, 500);
+            assertThat(h.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.toJson()).isEqualTo(
+                    "{\"user\":\"k1:74ea6318fd907a367325175cdf62f55d\",\"forget_ts\":500,\"request_id\":\"req-\\\"7\\\"\",\"logged_at\":1000}"));
+        }
+    }
+
+    @Test
     void deadLettersLoseTheirRawPayloadWhichGoesOnlyToTheProtectedOutputOrNowhere() throws Exception {
         DeadLetter dl = new DeadLetter(RejectReason.MISSING_FIELD, "ts is missing or null",
                 new RawRecord("{\"user_id\":\"alice\"}".getBytes(StandardCharsets.UTF_8), "kafka:desire.events/0@7", 5));
