@@ -8,13 +8,12 @@ import io.desire.operators.privacy.ProtectDeadLetters;
 /**
  * The privacy settings of a job configuration ({@code privacy.*}), validated together so that a
  * contradictory combination fails before the job starts, with a message naming the keys.
+ *
+ * @param pseudonymKey where the pseudonym key is read; {@code null} when user ids are kept as sent
+ * @param rawDeadLetters where raw payloads of rejected records go
+ * @param dp the differential-privacy budget of published lists; {@code null} when they are exact
  */
-public record PrivacySettings(
-        /** Null when user ids are kept as sent. */
-        PseudonymKeySource pseudonymKey,
-        ProtectDeadLetters.Mode rawDeadLetters,
-        /** Null when published aggregates are exact. */
-        DpParams dp) {
+public record PrivacySettings(PseudonymKeySource pseudonymKey, ProtectDeadLetters.Mode rawDeadLetters, DpParams dp) {
 
     /** Reads and checks the {@code privacy.*} keys of {@code cfg}. */
     public static PrivacySettings of(JobConfig cfg) {
