@@ -5,7 +5,9 @@ import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.Uids;
+import io.desire.features.privacy.Erasure;
 import io.desire.sinks.deadletter.DeadLetterSinks;
+import io.desire.sinks.privacy.ErasureLogSink;
 import io.desire.sinks.elasticsearch.ElasticsearchSink;
 import io.desire.sinks.elasticsearch.ElasticsearchSinkBuilder;
 import io.desire.sinks.elasticsearch.RecommendationDocuments;
@@ -60,6 +62,40 @@ public final class OutputSinks {
             deadLetters.sinkTo(DeadLetterSinks.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic,
                             "desire-dead-letters-" + topic, null))
                     .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + topic);
+        }
+    }
+
+    /** Whether {@code privacy.erasure-topic} names a topic (not {@code none}). */
+    public static boolean erasureLogEnabled(JobConfig cfg) {
+        String topic = cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC);
+        return topic != null && !topic.isBlank() && !topic.trim().equalsIgnoreCase("none");
+    }
+
+    /** Writes the erasure requests to {@code privacy.erasure-topic} (transactional), unless it is {@code none}. */
+    public static void attachErasureLog(DataStream<Erasure> erasures, JobConfig cfg) {
+        if (!erasureLogEnabled(cfg)) {
+            return;
+        }
+        String topic = cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC).trim();
+        erasures.sinkTo(ErasureLogSink.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-erasures-" + topic))
+                .uid(Uids.ERASURE_LOG_SINK).name("erasure log: " + topic);
+    }
+
+    /**
+     * Sends complete dead letters (with raw payloads, which hold raw user ids) to the separately
+     * protected topic {@code privacy.raw-dead-letter-topic} (transactional), or — with {@code
+     * deadletter.path} — to files under {@code <deadletter.path>.raw}.
+     */
+    public static void attachRawDeadLetters(DataStream<DeadLetter> raw, JobConfig cfg) {
+        String path = cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH);
+        if (path != null) {
+            String rawPath = path.replaceAll("/+$", "") + ".raw";
+            raw.sinkTo(DeadLetterSinks.file(rawPath)).uid(Uids.RAW_DEAD_LETTER_SINK).name("raw dead letters: " + rawPath);
+        } else {
+            String topic = cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC);
+            raw.sinkTo(DeadLetterSinks.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic,
+                            "desire-dead-letters-" + topic, null))
+                    .uid(Uids.RAW_DEAD_LETTER_SINK).name("raw dead letters: " + topic);
         }
     }
 }

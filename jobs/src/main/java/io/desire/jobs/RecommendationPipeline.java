@@ -12,6 +12,11 @@ import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.config.PrivacySettings;
+import io.desire.features.privacy.Erasure;
+import io.desire.operators.privacy.ErasureLog;
+import io.desire.operators.privacy.ProtectDeadLetters;
+import io.desire.operators.privacy.PseudonymizeUsers;
 import io.desire.operators.ContextTrending;
 import io.desire.operators.DeduplicateEvents;
 import io.desire.operators.EnrichFromCatalog;
@@ -39,7 +44,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * and dead letters. The same stages serve live Kafka input and bounded inputs (tests, benchmarks).
  *
  * <pre>
- * raw → parse+validate ──(rejected)──────────────────────────────→ dead letters
+ * raw → parse+validate ──(rejected)──(privacy: raw payloads to a protected topic or dropped)──→ dead letters
+ *         → pseudonymise user ids (privacy.pseudonyms)
  *         → event-time watermarks → deduplicate (event_id)
  *         → catalog enrichment (keyed by item) → ┬→ context trending (keyed by context) → global popularity
  *                                               ├→ learning: ALS, co-visitation ({@link LearningPipeline})
@@ -55,7 +61,18 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class RecommendationPipeline {
 
     /** The pipeline's two outputs. */
-    public record Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * The pipeline's outputs: documents, dead letters (without raw payloads when user ids are
+     * pseudonymised) and, with {@code privacy.dead-letter-raw=topic}, the complete dead letters for
+     * the protected topic ({@code null} otherwise), and the erasure requests (one per de-duplicated
+     * {@code forget_user}, with the user as the job knows them) for the erasure log.
+     */
+    public record Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters,
+                          DataStream<DeadLetter> rawDeadLetters, DataStream<Erasure> erasures) {
+        public Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {
+            this(recommendations, deadLetters, null, null);
+        }
+    }
 
     private RecommendationPipeline() {}
 
@@ -65,13 +82,30 @@ public final class RecommendationPipeline {
     }
 
     public static Outputs build(DataStream<RawRecord> raw, JobConfig cfg, ModelLoops loops) {
+        PrivacySettings privacy = PrivacySettings.of(cfg);
         SingleOutputStreamOperator<Event> parsed = raw
                 .process(new ParseEvents(parserConfig(cfg)))
                 .uid(Uids.PARSE_EVENTS).name("parse and validate");
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEvents.DEAD_LETTERS);
+        DataStream<DeadLetter> rawDeadLetters = null;
+        if (privacy.rawDeadLetters() != ProtectDeadLetters.Mode.INLINE) {
+            SingleOutputStreamOperator<DeadLetter> stripped = deadLetters
+                    .process(new ProtectDeadLetters(privacy.rawDeadLetters()))
+                    .uid(Uids.PROTECT_DEAD_LETTERS).name("dead letters without raw payloads");
+            deadLetters = stripped;
+            if (privacy.rawDeadLetters() == ProtectDeadLetters.Mode.TOPIC) {
+                rawDeadLetters = stripped.getSideOutput(ProtectDeadLetters.RAW);
+            }
+        }
+        // Pseudonyms right after parsing: no later stage sees a raw user id.
+        DataStream<Event> identified = parsed;
+        if (privacy.pseudonyms()) {
+            identified = parsed.map(new PseudonymizeUsers(privacy.pseudonymKey()))
+                    .uid(Uids.PSEUDONYMIZE_USERS).name("pseudonymise user ids");
+        }
 
         // Event time comes from the payload, so watermarks follow parsing rather than the source.
-        DataStream<Event> events = parsed.assignTimestampsAndWatermarks(
+        DataStream<Event> events = identified.assignTimestampsAndWatermarks(
                 WatermarkStrategy.<Event>forBoundedOutOfOrderness(cfg.getDuration(ConfigKeys.OUT_OF_ORDERNESS))
                         .withTimestampAssigner((e, previous) -> e.ts)
                         .withIdleness(cfg.getDuration(ConfigKeys.IDLENESS)))
@@ -96,7 +130,8 @@ public final class RecommendationPipeline {
                         cfg.getDuration(ConfigKeys.TRENDING_WINDOW),
                         cfg.getDuration(ConfigKeys.TRENDING_SLIDE),
                         ContextTrending.DEFAULT_TOP_K,
-                        new EventWeights()))
+                        new EventWeights(),
+                        privacy.dp()))
                 .uid(Uids.CONTEXT_TRENDING).name("context trending");
         DataStream<TrendingItems> globalPopularity = contextTrending
                 .keyBy(GlobalPopularity.keySelector())
@@ -150,7 +185,8 @@ public final class RecommendationPipeline {
         if (learning) {
             LearningPipeline.trainRanker(enriched, recommendations, cfg, loops);
         }
-        return new Outputs(recommendations, deadLetters);
+        DataStream<Erasure> erasures = enriched.process(new ErasureLog()).uid(Uids.ERASURE_LOG).name("erasure requests");
+        return new Outputs(recommendations, deadLetters, rawDeadLetters, erasures);
     }
 
     /** The candidate sources of {@code recs.sources}. */

@@ -2,10 +2,13 @@ package io.desire.jobs;
 
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.RawRecord;
+import io.desire.features.privacy.Erasure;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.backfill.HistoryInput;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.config.PrivacySettings;
+import io.desire.operators.privacy.ProtectDeadLetters;
 import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.KafkaRawRecords;
 import io.desire.jobs.io.Topics;
@@ -48,6 +51,13 @@ public final class StreamingJob {
      */
     public static void wire(StreamExecutionEnvironment env, JobConfig cfg) throws InterruptedException {
         ensureLoopTopics(cfg);
+        if (PrivacySettings.of(cfg).rawDeadLetters() == ProtectDeadLetters.Mode.TOPIC
+                && cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH) == null) {
+            Topics.ensureRawDeadLetters(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC));
+        }
+        if (OutputSinks.erasureLogEnabled(cfg)) {
+            Topics.ensureErasureLog(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC));
+        }
         defineProductionWorkflow(env, cfg, System.currentTimeMillis());
     }
 
@@ -91,7 +101,8 @@ public final class StreamingJob {
         defineWorkflow(raw, cfg,
                 recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
-                dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
+                dead -> OutputSinks.attachDeadLetters(dead, cfg),
+                erasures -> OutputSinks.attachErasureLog(erasures, cfg), loops);
     }
 
     /**
@@ -128,9 +139,27 @@ public final class StreamingJob {
             Consumer<DataStream<Recommendation>> recommendationSink,
             Consumer<DataStream<DeadLetter>> deadLetterSink,
             ModelLoops loops) {
+        defineWorkflow(raw, cfg, recommendationSink, deadLetterSink, null, loops);
+    }
+
+    /** As above; {@code erasureSink} (may be null: not kept) receives the erasure requests. */
+    public static void defineWorkflow(
+            DataStream<RawRecord> raw,
+            JobConfig cfg,
+            Consumer<DataStream<Recommendation>> recommendationSink,
+            Consumer<DataStream<DeadLetter>> deadLetterSink,
+            Consumer<DataStream<Erasure>> erasureSink,
+            ModelLoops loops) {
         RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg, loops);
+        if (erasureSink != null) {
+            erasureSink.accept(out.erasures());
+        }
         recommendationSink.accept(out.recommendations());
         deadLetterSink.accept(out.deadLetters());
+        if (out.rawDeadLetters() != null) {
+            // privacy.dead-letter-raw=topic: complete dead letters only on the protected topic
+            OutputSinks.attachRawDeadLetters(out.rawDeadLetters(), cfg);
+        }
     }
 
     /** The Kafka source of raw events; offsets live in checkpoints and are committed to the group. */

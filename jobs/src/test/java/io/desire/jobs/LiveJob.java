@@ -87,6 +87,12 @@ final class LiveJob implements AutoCloseable {
         return null;
     }
 
+    /** Triggers a canonical savepoint under {@code dir} while the job keeps running; returns its path. */
+    String savepoint(java.nio.file.Path dir) throws Exception {
+        return job.triggerSavepoint(dir.toUri().toString(), org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                .get(120, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws Exception {
         try {

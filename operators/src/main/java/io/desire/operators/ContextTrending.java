@@ -1,13 +1,19 @@
 package io.desire.operators;
 
 import io.desire.features.event.Event;
+import io.desire.features.privacy.DiscreteLaplace;
+import io.desire.features.privacy.DpCounts;
+import io.desire.features.privacy.DpParams;
 import io.desire.features.profile.EventWeights;
 import io.desire.features.ranking.TopItems;
 import io.desire.features.ranking.TrendingItems;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -39,6 +45,17 @@ import org.apache.flink.util.Collector;
  * every window has already fired (too late for the watermark) are dropped and counted in
  * {@value #LATE_METRIC}; impressions and other zero-weight events are ignored.
  *
+ * <p><b>Differentially private mode</b> (with {@link DpParams}, {@code privacy.dp.epsilon}): a
+ * window's score of an item is then the number of distinct users who interacted with it, each user
+ * counting for at most {@code k} items per window (the first {@code k} distinct items they touched in
+ * it; contributions clamped to 1), released by {@link DpCounts}: published only when the noisy count
+ * reaches the threshold derived from (ε, δ, k), with fresh discrete Laplace noise from
+ * {@code SecureRandom}. Events without a user do not count. The extra state is map user →
+ * {@link UserPanes} ({@value #USER_STATE_NAME}), cleaned like the item panes; it is empty when the
+ * mode is off. What the guarantee covers is in docs/privacy.md (one window list of one context;
+ * overlapping windows and several contexts compose). Metric {@value #SUPPRESSED_METRIC}: items with
+ * interactions that a window did not publish.
+ *
  * <p>Wiring: key by {@link #keySelector()} (the context key); the input needs event-time timestamps
  * and watermarks. Only behaviour events with a positive weight matter, so filtering with
  * {@link #counts(Event)} before the {@code keyBy} saves network. Note that one very busy context is a
@@ -53,13 +70,20 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
     public static final String STATE_NAME = "trending-item-panes";
     public static final String LATE_METRIC = "lateEventsDropped";
     public static final String WINDOWS_METRIC = "windowsEmitted";
+    public static final String USER_STATE_NAME = "trending-user-panes";
+    public static final String SUPPRESSED_METRIC = "dpItemsSuppressed";
 
     private final long size;
     private final long slide;
     private final int topK;
     private final EventWeights weights;
+    /** Null: exact weighted totals; else distinct-user counts released with differential privacy. */
+    private final DpParams dp;
 
     private transient MapState<String, ItemPanes> panes;
+    private transient MapState<String, UserPanes> userPanes;
+    private transient DpCounts release;
+    private transient Counter suppressed;
     private transient Counter late;
     private transient Counter windows;
 
@@ -75,6 +99,14 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
      * @param weights weight of each event type
      */
     public ContextTrending(Duration size, Duration slide, int topK, EventWeights weights) {
+        this(size, slide, topK, weights, null);
+    }
+
+    /**
+     * As above; with {@code dp} not null each window publishes distinct-user counts under that
+     * differential-privacy budget instead of exact weighted totals.
+     */
+    public ContextTrending(Duration size, Duration slide, int topK, EventWeights weights, DpParams dp) {
         StateTtl.requirePositive("size", size);
         StateTtl.requirePositive("slide", slide);
         if (size.toMillis() % slide.toMillis() != 0) {
@@ -90,10 +122,16 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         this.slide = slide.toMillis();
         this.topK = topK;
         this.weights = weights;
+        this.dp = dp;
     }
 
     public static MapStateDescriptor<String, ItemPanes> createStateDescriptor() {
         return new MapStateDescriptor<>(STATE_NAME, Types.STRING, TypeInformation.of(ItemPanes.class));
+    }
+
+    /** Map (pseudonymous) user id → the items they touched per pane; used only in the private mode. */
+    public static MapStateDescriptor<String, UserPanes> createUserStateDescriptor() {
+        return new MapStateDescriptor<>(USER_STATE_NAME, Types.STRING, TypeInformation.of(UserPanes.class));
     }
 
     /** Keys by {@link Event#contextKey()}. */
@@ -111,6 +149,9 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         panes = getRuntimeContext().getMapState(createStateDescriptor());
         late = getRuntimeContext().getMetricGroup().counter(LATE_METRIC);
         windows = getRuntimeContext().getMetricGroup().counter(WINDOWS_METRIC);
+        suppressed = getRuntimeContext().getMetricGroup().counter(SUPPRESSED_METRIC);
+        userPanes = getRuntimeContext().getMapState(createUserStateDescriptor());
+        release = dp == null ? null : new DpCounts(dp, new DiscreteLaplace());
     }
 
     @Override
@@ -139,6 +180,14 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
             item.category = e.category;
         }
         panes.put(e.itemId, item);
+        if (dp != null && e.userId != null) {
+            UserPanes user = userPanes.get(e.userId);
+            if (user == null) {
+                user = new UserPanes();
+            }
+            user.add(paneStart, e.itemId, dropBefore, 2 * dp.maxContributions());
+            userPanes.put(e.userId, user);
+        }
 
         long end = paneStart + slide;
         if (wm != Long.MIN_VALUE && end - 1 <= wm) {
@@ -155,6 +204,7 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         long nextEnd = end + slide;
         TopItems top = new TopItems(topK);
         List<String> finished = new ArrayList<>();
+        Map<String, String> categories = dp == null ? null : new HashMap<>();
         boolean nextWindowHasData = false;
         for (Map.Entry<String, ItemPanes> entry : panes.entries()) {
             ItemPanes item = entry.getValue();
@@ -172,13 +222,20 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
                     }
                 }
             }
-            top.offer(entry.getKey(), sum, item.category);
+            if (dp == null) {
+                top.offer(entry.getKey(), sum, item.category);
+            } else if (item.category != null) {
+                categories.put(entry.getKey(), item.category);
+            }
             if (!keep) {
                 finished.add(entry.getKey());
             }
         }
         for (String item : finished) {
             panes.remove(item);
+        }
+        if (dp != null) {
+            top = privateTop(start, end, keepFrom, categories);
         }
         if (top.size() > 0) {
             out.collect(top.toTrending(ctx.getCurrentKey(), end));
@@ -187,5 +244,46 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         if (nextWindowHasData) {
             ctx.timerService().registerEventTimeTimer(nextEnd - 1);
         }
+    }
+
+    /**
+     * The private mode's list of the window {@code [start, end)}: each user's first k distinct items
+     * count 1 each, released through {@link DpCounts}; user entries with no pane from
+     * {@code keepFrom} on are removed.
+     */
+    private TopItems privateTop(long start, long end, long keepFrom, Map<String, String> categories) throws Exception {
+        Map<String, Long> counts = new HashMap<>();
+        int k = dp.maxContributions();
+        List<String> finishedUsers = new ArrayList<>();
+        for (Map.Entry<String, UserPanes> entry : userPanes.entries()) {
+            UserPanes user = entry.getValue();
+            Set<String> counted = new HashSet<>();
+            for (int i = 0; i < user.paneStarts.length && counted.size() < k; i++) {
+                long s = user.paneStarts[i];
+                if (s >= start && s < end && counted.add(user.items[i])) {
+                    counts.merge(user.items[i], 1L, Long::sum);
+                }
+            }
+            if (!user.retainFrom(keepFrom)) {
+                finishedUsers.add(entry.getKey());
+            } else {
+                userPanes.put(entry.getKey(), user);
+            }
+        }
+        for (String u : finishedUsers) {
+            userPanes.remove(u);
+        }
+        List<String> items = new ArrayList<>(counts.keySet());
+        long[] values = new long[items.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = counts.get(items.get(i));
+        }
+        List<DpCounts.Released> released = release.release(items, values);
+        suppressed.inc(items.size() - released.size());
+        TopItems top = new TopItems(topK);
+        for (DpCounts.Released r : released) {
+            top.offer(r.item(), r.count(), categories.get(r.item()));
+        }
+        return top;
     }
 }

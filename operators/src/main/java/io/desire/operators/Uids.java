@@ -15,6 +15,16 @@ public final class Uids {
     /** Counts history records and holds back those at or after the cut-over (stateless). */
     public static final String HISTORY_RECORDS = "desire-history-records";
     public static final String PARSE_EVENTS = "desire-parse-events";
+    /** Replaces user ids by their keyed pseudonyms right after parsing (stateless; privacy.pseudonyms). */
+    public static final String PSEUDONYMIZE_USERS = "desire-pseudonymize-users";
+    /** Moves raw payloads out of dead letters (stateless; privacy.dead-letter-raw topic or drop). */
+    public static final String PROTECT_DEAD_LETTERS = "desire-protect-dead-letters";
+    /** Transactional Kafka sink of complete dead letters on the protected raw topic. */
+    public static final String RAW_DEAD_LETTER_SINK = "desire-raw-dead-letter-sink";
+    /** Turns forget_user events into erasure-log records (stateless). */
+    public static final String ERASURE_LOG = "desire-erasure-log";
+    /** Transactional Kafka sink of the erasure log (privacy.erasure-topic). */
+    public static final String ERASURE_LOG_SINK = "desire-erasure-log-sink";
     public static final String DEDUPLICATE = "desire-deduplicate";
     public static final String CATALOG_ENRICH = "desire-catalog-enrich";
     public static final String CONTEXT_TRENDING = "desire-context-trending";

@@ -37,7 +37,7 @@ class SerializationTest {
     @ValueSource(classes = {
         Event.class, RawRecord.class, DeadLetter.class, RankedItem.class, Recommendation.class,
         TrendingItems.class, DecayedScores.class, UserProfile.class, UserContexts.class,
-        CatalogItem.class, ItemPanes.class, UserSignal.class, ModelUpdate.class
+        CatalogItem.class, ItemPanes.class, UserPanes.class, io.desire.features.privacy.Erasure.class, UserSignal.class, ModelUpdate.class
     })
     void isPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);

@@ -133,6 +133,32 @@ public final class ConfigKeys {
             "after the last file, how long the backfill lets pending documents and model updates go out before its"
                     + " bootstrap savepoint; default recs.coalesce + 1s");
 
+    public static final Key PRIVACY_PSEUDONYMS = key("privacy.pseudonyms", "false",
+            "replace every user_id right after parsing by its keyed pseudonym <key id>:<32 hex> (HMAC-SHA256), so state,"
+                    + " topics and documents never hold raw user ids (docs/privacy.md); needs privacy.key-file or DESIRE_PRIVACY_KEY");
+    public static final Key PRIVACY_KEY_FILE = key("privacy.key-file", null,
+            "file with the pseudonym key as hex (at least 32 bytes, `openssl rand -hex 32`), readable on every task manager;"
+                    + " unset: the task managers' environment variable DESIRE_PRIVACY_KEY. The key is never logged");
+    public static final Key PRIVACY_KEY_ID = key("privacy.key-id", "k1",
+            "id of the pseudonym key, the prefix of every pseudonym; a new key gets a new id (key rotation, docs/privacy.md)");
+    public static final Key PRIVACY_DEAD_LETTER_RAW = key("privacy.dead-letter-raw", null,
+            "where raw payloads of rejected records go: inline (in the dead letter), topic (privacy.raw-dead-letter-topic),"
+                    + " or drop; unset: topic with privacy.pseudonyms, inline without (inline is refused with pseudonyms)");
+    public static final Key PRIVACY_RAW_DEAD_LETTER_TOPIC = key("privacy.raw-dead-letter-topic", "desire.deadletter.raw",
+            "the separately protected Kafka topic of complete dead letters with raw payloads (with deadletter.path:"
+                    + " files under <deadletter.path>.raw)");
+    public static final Key PRIVACY_ERASURE_TOPIC = key("privacy.erasure-topic", "desire.erasures",
+            "erasure log the streaming job writes: one record per forget_user (user as the job knows them, event time,"
+                    + " request id = event_id, logged time), for audits and snapshot sweeps; none: no log");
+    public static final Key DP_EPSILON = key("privacy.dp.epsilon", "off",
+            "differential privacy of published aggregates: budget ε of each context-trending window list (distinct users,"
+                    + " noise, threshold; popularity is derived from them), or off for exact weighted counts");
+    public static final Key DP_DELTA = key("privacy.dp.delta", "1e-5",
+            "δ of the published lists: bound on the probability of publishing an item only few users hold");
+    public static final Key DP_MAX_CONTRIBUTIONS = key("privacy.dp.max-contributions", "1",
+            "k: items one user counts in per window list and context (their first k distinct items); the threshold"
+                    + " grows with k (ε=1, δ=1e-5, k=1: about 23 distinct users)");
+
     public static final List<Key> ALL = Collections.unmodifiableList(KEYS);
 
     private ConfigKeys() {}

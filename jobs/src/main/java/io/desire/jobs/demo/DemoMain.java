@@ -81,6 +81,7 @@ public final class DemoMain {
 
         System.out.println("Desire Engine demo: Kafka " + bootstrap + ", Elasticsearch " + esUrl
                 + ", " + rate + " events/s" + (duration == null ? ", Ctrl-C to stop" : ", for " + duration));
+        System.out.println(privacyNote(cfg));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 JobEnvironment.flinkConfiguration(new Configuration(), cfg));
         StreamingJob.wire(env, cfg);
@@ -203,5 +204,16 @@ public final class DemoMain {
         System.err.println("Usage: DemoMain --kafka-bootstrap HOST:PORT --es-url URL [--duration 2min] [--rate 200]"
                 + " [--users 2000] [--items 600] [--seed 42] [--home DIR] [--<job key> value ...]");
         System.exit(2);
+    }
+
+    /** What the demo does with user ids and trending counts: the demo's defaults keep them plain, and says so. */
+    static String privacyNote(JobConfig cfg) {
+        boolean pseudonyms = cfg.getBoolean(ConfigKeys.PRIVACY_PSEUDONYMS);
+        String eps = cfg.getString(ConfigKeys.DP_EPSILON);
+        return "Privacy: " + (pseudonyms ? "user ids pseudonymised (key " + cfg.getString(ConfigKeys.PRIVACY_KEY_ID) + ")"
+                        : "user ids kept IN THE CLEAR (privacy.pseudonyms=false)")
+                + ", " + ("off".equalsIgnoreCase(eps.trim()) ? "trending counts exact (privacy.dp.epsilon=off)"
+                        : "trending counts differentially private (ε=" + eps + ")")
+                + (pseudonyms && !"off".equalsIgnoreCase(eps.trim()) ? "" : "; the deployment files turn both on, see docs/privacy.md");
     }
 }

@@ -50,6 +50,26 @@ public final class Topics {
     }
 
     /**
+     * Creates the protected topic of complete dead letters (1 partition). Give it its own ACLs: its
+     * records hold raw payloads, with raw user ids (docs/privacy.md).
+     */
+    public static void ensureRawDeadLetters(String bootstrap, String topic) throws InterruptedException {
+        try (Admin admin = admin(bootstrap)) {
+            create(admin, new NewTopic(topic, 1, (short) 1));
+        }
+    }
+
+    /**
+     * Creates the erasure log (1 partition, kept for ever: {@code retention.ms=-1}); it is an audit
+     * trail and the list a snapshot sweep works from, so it must outlive every retained snapshot.
+     */
+    public static void ensureErasureLog(String bootstrap, String topic) throws InterruptedException {
+        try (Admin admin = admin(bootstrap)) {
+            create(admin, new NewTopic(topic, 1, (short) 1).configs(Map.of("retention.ms", "-1")));
+        }
+    }
+
+    /**
      * Creates the feedback-loop topics with the settings of {@link #itemFactorsTopic} and {@link
      * #rankerWeightsTopic}. Call it before the job starts: a broker with {@code
      * auto.create.topics.enable} would otherwise create them on the first write with its defaults.

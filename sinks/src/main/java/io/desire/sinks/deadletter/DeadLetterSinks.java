@@ -62,8 +62,8 @@ public final class DeadLetterSinks {
                 .build();
     }
 
-    /** Producer properties: the transaction timeout default, then {@code extra} on top. */
-    static Properties producerProperties(Properties extra) {
+    /** Producer properties of the transactional sinks: the transaction timeout default, then {@code extra} on top. */
+    public static Properties producerProperties(Properties extra) {
         Properties props = new Properties();
         props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(TRANSACTION_TIMEOUT_MS));
         if (extra != null) {
