@@ -321,9 +321,13 @@ final class ReportWriter {
         sb.append("<p>Calibration on test: predicted probability against the observed share of positives, per tenth"
                 + " of the probability range (on the diagonal = calibrated; the positives are one in three, the"
                 + " protocol's sampled rate, not a click rate among everything served). Calibration error ="
-                + " Σ share of examples × |mean prediction − positive rate| over the bins.</p>\n");
+                + " Σ share of examples × |mean prediction − positive rate| over the bins. Bins of fewer than "
+                + MIN_BIN_COUNT + " examples are not drawn.</p>\n");
         sb.append(reliabilityChart(r.fits()));
     }
+
+    /** Bins with fewer examples are left out of the reliability diagram (they stay in the JSON). */
+    static final int MIN_BIN_COUNT = 30;
 
     /** The reliability diagram: one line per fit over the diagonal. */
     static String reliabilityChart(List<PlantedBenchmark.Fit> fits) {
@@ -343,10 +347,21 @@ final class ReportWriter {
                 .append("\" text-anchor=\"middle\" font-size=\"12\">predicted probability</text>\n");
         sb.append("<text x=\"14\" y=\"").append(top + plot / 2).append("\" font-size=\"12\" transform=\"rotate(-90 14 ")
                 .append(top + plot / 2).append(")\" text-anchor=\"middle\">observed positive rate</text>\n");
+        for (double t : new double[] {0, 0.5, 1}) {
+            sb.append(String.format(java.util.Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n",
+                    left + t * plot, top + plot + 14, fmt(t)));
+            sb.append(String.format(java.util.Locale.ROOT,
+                    "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+                    left - 4, top + (1 - t) * plot + 4, fmt(t)));
+        }
         for (int i = 0; i < fits.size(); i++) {
             PlantedBenchmark.Fit f = fits.get(i);
             StringBuilder points = new StringBuilder();
             for (PlantedBenchmark.Reliability b : f.reliability()) {
+                if (b.count() < MIN_BIN_COUNT) {
+                    continue; // a rate of one or two examples is noise, not calibration
+                }
                 double x = left + b.meanPrediction() * plot;
                 double y = top + (1 - b.positiveRate()) * plot;
                 points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
