@@ -1,5 +1,6 @@
 package io.desire.jobs;
 
+import io.desire.jobs.io.ModelLoops;
 import io.desire.features.event.Event;
 import io.desire.features.fm.FmParams;
 import io.desire.features.ftrl.FeatureHasher;
@@ -8,8 +9,8 @@ import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ranking.Blender;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import io.desire.operators.UserRecommender;
-import io.desire.operators.UserSignal;
+import io.desire.operators.serving.UserRecommender;
+import io.desire.operators.serving.UserSignal;
 import io.desire.operators.Uids;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.als.AlsConfig;

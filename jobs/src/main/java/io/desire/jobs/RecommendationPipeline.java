@@ -1,5 +1,6 @@
 package io.desire.jobs;
 
+import io.desire.jobs.io.ModelLoops;
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
@@ -27,9 +28,9 @@ import io.desire.features.serving.ExclusionRule;
 import java.util.Set;
 import io.desire.operators.ParseEvents;
 import io.desire.operators.Uids;
-import io.desire.operators.ModelUpdate;
-import io.desire.operators.UserRecommender;
-import io.desire.operators.UserSignal;
+import io.desire.operators.serving.ModelUpdate;
+import io.desire.operators.serving.UserRecommender;
+import io.desire.operators.serving.UserSignal;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import io.desire.features.profile.EventWeights;
 import java.time.ZoneId;

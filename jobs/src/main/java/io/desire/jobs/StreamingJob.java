@@ -1,10 +1,11 @@
 package io.desire.jobs;
 
+import io.desire.jobs.io.ModelLoops;
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.RawRecord;
 import io.desire.features.privacy.Erasure;
 import io.desire.features.recs.Recommendation;
-import io.desire.jobs.backfill.HistoryInput;
+import io.desire.jobs.HistoryInput;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.config.PrivacySettings;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -93,69 +93,45 @@ public final class StreamingJob {
         } else {
             raw = env.fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events").uid(Uids.EVENT_SOURCE);
         }
-        defineProductionWorkflow(raw, cfg, loops);
-    }
-
-    /** The production graph behind {@code raw}: recommendations to the alias, dead letters, {@code loops}. */
-    public static void defineProductionWorkflow(DataStream<RawRecord> raw, JobConfig cfg, ModelLoops loops) {
-        defineWorkflow(raw, cfg,
-                recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
-                        .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
-                dead -> OutputSinks.attachDeadLetters(dead, cfg),
-                erasures -> OutputSinks.attachErasureLog(erasures, cfg), loops);
+        defineWorkflow(raw, cfg, Sinks.production(cfg), loops);
     }
 
     /**
-     * Builds the graph from any source of raw records; tests pass bounded sources and collecting
-     * sinks, {@link #wire} passes Kafka and Elasticsearch.
+     * Where the workflow's outputs go. {@code erasures} may be null: the erasure requests are then
+     * not kept (the backfill, whose history's {@code forget_user}s act on a new index generation).
      */
-    public static void defineWorkflow(
-            StreamExecutionEnvironment env,
-            Source<RawRecord, ?, ?> events,
-            JobConfig cfg,
-            Consumer<DataStream<Recommendation>> recommendationSink,
-            Consumer<DataStream<DeadLetter>> deadLetterSink) {
-        defineWorkflow(env, events, cfg, recommendationSink, deadLetterSink, ModelLoops.open());
-    }
-
-    /** As above, with the model loops closed by {@code loops}. */
-    public static void defineWorkflow(
-            StreamExecutionEnvironment env,
-            Source<RawRecord, ?, ?> events,
-            JobConfig cfg,
-            Consumer<DataStream<Recommendation>> recommendationSink,
-            Consumer<DataStream<DeadLetter>> deadLetterSink,
-            ModelLoops loops) {
-        // Event time is inside the payload, so watermarks are assigned after parsing (see the pipeline).
-        DataStream<RawRecord> raw = env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
-                .uid(Uids.EVENT_SOURCE);
-        defineWorkflow(raw, cfg, recommendationSink, deadLetterSink, loops);
-    }
-
-    /** As above, from a stream of raw records that carries its own source (files, HybridSource). */
-    public static void defineWorkflow(
-            DataStream<RawRecord> raw,
-            JobConfig cfg,
-            Consumer<DataStream<Recommendation>> recommendationSink,
-            Consumer<DataStream<DeadLetter>> deadLetterSink,
-            ModelLoops loops) {
-        defineWorkflow(raw, cfg, recommendationSink, deadLetterSink, null, loops);
-    }
-
-    /** As above; {@code erasureSink} (may be null: not kept) receives the erasure requests. */
-    public static void defineWorkflow(
-            DataStream<RawRecord> raw,
-            JobConfig cfg,
-            Consumer<DataStream<Recommendation>> recommendationSink,
-            Consumer<DataStream<DeadLetter>> deadLetterSink,
-            Consumer<DataStream<Erasure>> erasureSink,
-            ModelLoops loops) {
-        RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg, loops);
-        if (erasureSink != null) {
-            erasureSink.accept(out.erasures());
+    public record Sinks(Consumer<DataStream<Recommendation>> recommendations,
+                        Consumer<DataStream<DeadLetter>> deadLetters,
+                        Consumer<DataStream<Erasure>> erasures) {
+        public Sinks {
+            if (recommendations == null || deadLetters == null) {
+                throw new IllegalArgumentException("the recommendation and dead-letter sinks are required");
+            }
         }
-        recommendationSink.accept(out.recommendations());
-        deadLetterSink.accept(out.deadLetters());
+
+        /** The production sinks: recommendations to the alias {@code es.index}, dead letters, the erasure log. */
+        public static Sinks production(JobConfig cfg) {
+            return new Sinks(
+                    recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
+                            .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
+                    dead -> OutputSinks.attachDeadLetters(dead, cfg),
+                    erasures -> OutputSinks.attachErasureLog(erasures, cfg));
+        }
+    }
+
+    /**
+     * The job's one workflow: from a stream of raw records (Kafka, files, a HybridSource, or a test's
+     * bounded source) through {@link RecommendationPipeline} into {@code sinks}, the model updates
+     * round {@code loops}. Every entry point — the streaming job, the backfill, the benchmarks, the
+     * tests — builds its graph here.
+     */
+    public static void defineWorkflow(DataStream<RawRecord> source, JobConfig cfg, Sinks sinks, ModelLoops loops) {
+        RecommendationPipeline.Outputs out = RecommendationPipeline.build(source, cfg, loops);
+        if (sinks.erasures() != null) {
+            sinks.erasures().accept(out.erasures());
+        }
+        sinks.recommendations().accept(out.recommendations());
+        sinks.deadLetters().accept(out.deadLetters());
         if (out.rawDeadLetters() != null) {
             // privacy.dead-letter-raw=topic: complete dead letters only on the protected topic
             OutputSinks.attachRawDeadLetters(out.rawDeadLetters(), cfg);

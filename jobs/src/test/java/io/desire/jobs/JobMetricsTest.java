@@ -12,7 +12,7 @@ import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.EventTimeLag;
 import io.desire.operators.ParseEvents;
-import io.desire.operators.UserRecommender;
+import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.als.ItemFactors;
 import io.desire.operators.als.UserFactors;
 import io.desire.operators.ranker.FtrlLearner;

@@ -10,7 +10,7 @@ import io.desire.features.ranking.Reasons;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.io.ModelUpdateCodec;
-import io.desire.operators.UserRecommender;
+import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.ranker.LearnedRanker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

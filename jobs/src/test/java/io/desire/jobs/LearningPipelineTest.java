@@ -1,5 +1,6 @@
 package io.desire.jobs;
 
+import io.desire.jobs.io.ModelLoops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.RawRecord;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * The contexts a user has documents in, which of them await a refresh, and the user's pending timers.
- * Kept by {@link UserRecommender}; a Flink POJO of parallel arrays.
+ * Kept by {@link io.desire.operators.serving.UserRecommender}; a Flink POJO of parallel arrays.
  *
  * <p>Per context it keeps the event time of the last emitted document, so a document's
  * {@code eventTime} (its version) never goes backwards even when older events arrive late, and the

@@ -1,5 +1,7 @@
 package io.desire.operators;
 
+import io.desire.operators.serving.ModelUpdate;
+import io.desire.operators.serving.UserSignal;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
 import io.desire.features.event.DeadLetter;

@@ -8,15 +8,15 @@ import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 
 /** Event builders and state inspection shared by the operator tests. */
-final class TestEvents {
-    static final String CTX_X = "u4pruy:weekday-evening:mobile";
-    static final String CTX_Y = "u4pruy:weekend-morning:desktop";
+public final class TestEvents {
+    public static final String CTX_X = "u4pruy:weekday-evening:mobile";
+    public static final String CTX_Y = "u4pruy:weekend-morning:desktop";
 
     private static int sequence;
 
     private TestEvents() {}
 
-    static Event behaviour(EventType type, String user, String item, String category, long ts, String contextKey) {
+    public static Event behaviour(EventType type, String user, String item, String category, long ts, String contextKey) {
         Event e = new Event();
         e.eventId = "e" + (++sequence);
         e.type = type;
@@ -31,11 +31,11 @@ final class TestEvents {
         return e;
     }
 
-    static Event view(String user, String item, String category, long ts) {
+    public static Event view(String user, String item, String category, long ts) {
         return behaviour(EventType.VIEW, user, item, category, ts, CTX_X);
     }
 
-    static Event item(String item, String category, long ts) {
+    public static Event item(String item, String category, long ts) {
         Event e = new Event();
         e.eventId = "item" + (++sequence);
         e.type = EventType.ITEM;
@@ -45,7 +45,7 @@ final class TestEvents {
         return e;
     }
 
-    static Event forget(String user, long ts) {
+    public static Event forget(String user, long ts) {
         Event e = new Event();
         e.eventId = "f" + (++sequence);
         e.type = EventType.FORGET_USER;
@@ -58,7 +58,7 @@ final class TestEvents {
      * Keyed state entries of the harness's operator: exact entry count on the heap backend, number of
      * keys holding any of {@code stateNames} on RocksDB.
      */
-    static long keyedStateEntries(AbstractStreamOperatorTestHarness<?> harness, String... stateNames) {
+    public static long keyedStateEntries(AbstractStreamOperatorTestHarness<?> harness, String... stateNames) {
         KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
         if (backend instanceof HeapKeyedStateBackend) {
             return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();

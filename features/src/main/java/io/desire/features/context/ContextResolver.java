@@ -1,6 +1,6 @@
 package io.desire.features.context;
 
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.ZoneId;

@@ -1,6 +1,6 @@
 package io.desire.features.context;
 
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import java.util.HashMap;
 import java.util.Map;
 

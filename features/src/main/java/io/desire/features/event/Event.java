@@ -1,5 +1,6 @@
 package io.desire.features.event;
 
+import io.desire.features.context.ContextDefaults;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.desire.features.event;
 
+import io.desire.features.context.ContextDefaults;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

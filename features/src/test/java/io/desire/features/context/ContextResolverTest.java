@@ -3,7 +3,7 @@ package io.desire.features.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

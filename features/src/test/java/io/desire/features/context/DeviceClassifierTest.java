@@ -2,7 +2,7 @@ package io.desire.features.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

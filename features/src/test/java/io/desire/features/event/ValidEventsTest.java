@@ -1,5 +1,6 @@
 package io.desire.features.event;
 
+import io.desire.features.context.ContextDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.context.GeoHash;

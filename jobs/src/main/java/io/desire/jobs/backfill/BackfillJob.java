@@ -1,5 +1,8 @@
 package io.desire.jobs.backfill;
 
+import io.desire.jobs.history.Cutover;
+import io.desire.jobs.HistoryInput;
+import io.desire.jobs.history.HistorySorter;
 import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.history.HistoryFormat;
@@ -8,7 +11,7 @@ import io.desire.operators.als.UserFactors;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
-import io.desire.jobs.ModelLoops;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.OutputSinks;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
@@ -293,10 +296,10 @@ public final class BackfillJob {
         // The source stays open after the last file: the driver stops the job (the model loops would
         // keep it running anyway), with a savepoint or drained.
         DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, format, cutover, true);
-        StreamingJob.defineWorkflow(raw, cfg,
+        StreamingJob.defineWorkflow(raw, cfg, new StreamingJob.Sinks(
                 recs -> recs.sinkTo(OutputSinks.recommendationsInto(cfg, index))
                         .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + index),
-                dead -> OutputSinks.attachDeadLetters(dead, cfg), loops);
+                dead -> OutputSinks.attachDeadLetters(dead, cfg), null), loops);
         return new Submitted(env.executeAsync("desire-backfill " + index), env.getParallelism());
     }
 

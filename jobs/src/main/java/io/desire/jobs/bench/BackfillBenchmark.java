@@ -2,7 +2,7 @@ package io.desire.jobs.bench;
 
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
-import io.desire.jobs.ModelLoops;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.backfill.BackfillJob;
 import io.desire.jobs.config.ConfigKeys;
@@ -171,7 +171,7 @@ public final class BackfillBenchmark {
         DataStream<RawRecord> raw = env.fromSource(StreamingJob.kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENT_SOURCE)
                 .map(new Counted()).name("count (benchmark)");
-        StreamingJob.defineProductionWorkflow(raw, cfg, loops);
+        StreamingJob.defineWorkflow(raw, cfg, StreamingJob.Sinks.production(cfg), loops);
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("desire live replay (benchmark)");
         long nextReport = System.nanoTime();

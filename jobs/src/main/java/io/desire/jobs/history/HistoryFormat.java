@@ -25,7 +25,7 @@ public enum HistoryFormat {
     MOVIELENS,
     /**
      * The backfill's own event-time-ordered copy of the history ({@link
-     * io.desire.jobs.backfill.HistorySorter}): one record per line, {@code <origin> TAB <event JSON>},
+     * io.desire.jobs.history.HistorySorter}): one record per line, {@code <origin> TAB <event JSON>},
      * where the origin is the {@code file:<path>#<line>} of the line it came from. Never detected from
      * a name and not a value of {@code history.format}: the backfill names it itself.
      */

@@ -1,6 +1,6 @@
 package io.desire.jobs.io;
 
-import io.desire.jobs.ModelLoops;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.Uids;

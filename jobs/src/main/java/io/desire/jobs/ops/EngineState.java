@@ -16,7 +16,7 @@ import io.desire.operators.ContextTrending;
 import io.desire.operators.PublishedState;
 import io.desire.operators.Uids;
 import io.desire.operators.covisit.CoVisitation;
-import io.desire.operators.UserRecommender;
+import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.als.ItemFactors;
 import io.desire.operators.als.UserFactors;
 import io.desire.operators.ranker.FtrlLearner;

@@ -7,7 +7,7 @@ import io.desire.features.serving.ConsumedItems;
 import io.desire.features.serving.ExclusionRule;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import io.desire.operators.StateTtl;
-import io.desire.operators.covisit.ItemTransition;
+import io.desire.operators.als.ItemTransition;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;

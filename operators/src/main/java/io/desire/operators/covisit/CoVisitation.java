@@ -1,5 +1,6 @@
 package io.desire.operators.covisit;
 
+import io.desire.operators.als.ItemTransition;
 import io.desire.operators.CoalescedEmission;
 import io.desire.features.profile.DecayPolicy;
 import io.desire.features.profile.DecayedScores;

@@ -1,6 +1,6 @@
 package io.desire.operators.feedback;
 
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import io.desire.features.event.Event;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.desire.operators.ranker;
 
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.HashedFeatures;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.desire.features.als.FoldIn;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
-import io.desire.operators.covisit.ItemTransition;
+import io.desire.operators.als.ItemTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.desire.operators.covisit;
 
+import io.desire.operators.als.ItemTransition;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package io.desire.operators.covisit;
 
+import io.desire.operators.als.ItemTransition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.desire.jobs;
+package io.desire.jobs.io;
 
 import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.ranker.WeightDelta;

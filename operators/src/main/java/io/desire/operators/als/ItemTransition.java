@@ -1,4 +1,4 @@
-package io.desire.operators.covisit;
+package io.desire.operators.als;
 
 import java.util.Objects;
 
@@ -7,7 +7,7 @@ import java.util.Objects;
  * fromItem} (the item they had touched most recently), at event time {@code eventTime}, with the
  * positive weight of that interaction ({@link io.desire.features.profile.EventWeights EventWeights}
  * weight in implicit mode, the rating in explicit mode). Emitted by {@link
- * io.desire.operators.als.UserFactors#TRANSITIONS}, aggregated by {@link CoVisitation}. {@code
+ * io.desire.operators.als.UserFactors#TRANSITIONS}, aggregated by {@link io.desire.operators.covisit.CoVisitation}. {@code
  * toCategory} is {@code toItem}'s category from the event (catalog enrichment), null when unknown.
  * Carries no user id: the co-visitation counts are aggregates and need none. A Flink POJO.
  */

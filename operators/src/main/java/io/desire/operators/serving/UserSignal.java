@@ -1,4 +1,4 @@
-package io.desire.operators;
+package io.desire.operators.serving;
 
 import io.desire.features.event.Event;
 import io.desire.operators.als.AlsCandidates;

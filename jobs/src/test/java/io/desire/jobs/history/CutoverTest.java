@@ -1,4 +1,4 @@
-package io.desire.jobs.backfill;
+package io.desire.jobs.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

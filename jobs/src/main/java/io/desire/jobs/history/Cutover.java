@@ -1,4 +1,4 @@
-package io.desire.jobs.backfill;
+package io.desire.jobs.history;
 
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;

@@ -1,5 +1,6 @@
-package io.desire.jobs.backfill;
+package io.desire.jobs;
 
+import io.desire.jobs.history.Cutover;
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.StreamingJob;

@@ -1,4 +1,4 @@
-package io.desire.operators;
+package io.desire.operators.serving;
 
 import io.desire.features.ranking.TrendingItems;
 import io.desire.operators.covisit.ItemFollowers;

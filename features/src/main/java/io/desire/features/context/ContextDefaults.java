@@ -1,4 +1,4 @@
-package io.desire.features.event;
+package io.desire.features.context;
 
 /** Documented defaults for missing context, and the one place that formats a context key. */
 public final class ContextDefaults {

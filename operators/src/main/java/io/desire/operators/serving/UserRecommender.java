@@ -1,7 +1,13 @@
-package io.desire.operators;
+package io.desire.operators.serving;
 
+import io.desire.operators.CoalescedEmission;
+import io.desire.operators.ContextTrending;
+import io.desire.operators.EventTimeLag;
+import io.desire.operators.GlobalPopularity;
+import io.desire.operators.StateTtl;
+import io.desire.operators.UserContexts;
 import io.desire.features.event.ContextAttributes;
-import io.desire.features.event.ContextDefaults;
+import io.desire.features.context.ContextDefaults;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
 import io.desire.features.profile.ProfilePolicy;

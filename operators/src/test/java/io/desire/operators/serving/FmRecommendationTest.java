@@ -1,5 +1,9 @@
-package io.desire.operators;
+package io.desire.operators.serving;
 
+import io.desire.operators.TestEvents;
+import io.desire.operators.serving.ModelUpdate;
+import io.desire.operators.serving.UserRecommender;
+import io.desire.operators.serving.UserSignal;
 import static io.desire.operators.TestEvents.CTX_X;
 import static io.desire.operators.TestEvents.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
