@@ -80,6 +80,10 @@ public final class DemoMain {
         // A demo lasts minutes, not hours: short trending windows make context effects visible quickly.
         values.put(ConfigKeys.TRENDING_WINDOW.name(), "10min");
         values.put(ConfigKeys.TRENDING_SLIDE.name(), "30s");
+        // The live page shows how fast a click changes the list: coalesce and flush sooner than a
+        // production default (more, smaller writes at the demo's rate).
+        values.put(ConfigKeys.COALESCE.name(), "100ms");
+        values.put(ConfigKeys.ES_FLUSH_INTERVAL.name(), "100ms");
         values.putAll(jobKeys);
         JobConfig cfg = JobConfig.of(values);
         Files.createDirectories(home);
