@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { user: null, lists: [], current: null, lastItem: null, busy: false };
+const state = { user: null, lists: [], current: null, context: null, lastItem: null, busy: false };
 
 async function api(path, body) {
   const init = body === undefined ? {} : {
@@ -60,8 +60,13 @@ function renderMeta() {
   add('events learned', d.profile_events, 'meta-events');
 }
 
-function renderList(doc, previous) {
+function renderList(doc, previous, context) {
   state.current = doc;
+  state.context = context || (doc ? doc.context : null);
+  if (state.context) {
+    $('ctx-geo').value = state.context.geo_cell; $('ctx-bucket').value = state.context.time_bucket;
+    $('ctx-device').value = state.context.device;
+  }
   $('doc-user').textContent = doc ? '— ' + doc.user + ' @ ' + (doc.context || {}).key : '';
   const ol = $('recs');
   ol.innerHTML = '';
@@ -93,6 +98,10 @@ function renderList(doc, previous) {
 }
 
 function renderContexts() {
+  const cells = $('ctx-geo-cells'); cells.innerHTML = '';
+  [...new Set(state.lists.map((d) => (d.context || {}).geo_cell))].forEach((c) => {
+    const o = document.createElement('option'); o.value = c; cells.appendChild(o);
+  });
   const sel = $('context-select');
   const keep = state.current && state.current._id;
   sel.innerHTML = '';
@@ -128,7 +137,7 @@ async function act(item, type) {
   if (!state.current || state.busy) return;
   state.busy = true;
   const clicked = performance.now();
-  const ctx = state.current.context;
+  const ctx = state.context || state.current.context;
   const body = { user: state.user, item, type, context: { geo_cell: ctx.geo_cell, time_bucket: ctx.time_bucket, device: ctx.device } };
   if (type === 'rate') body.value = 5;
   $('latency').textContent = type.replace(/_/g, ' ') + ' ' + item + ' sent; waiting for the list to change…';
@@ -190,6 +199,29 @@ async function forget() {
   }
 }
 
+// A context picked by hand: the list an app in that context reads, by id, else the fall-back query.
+async function showContext() {
+  if (!state.user) return;
+  const ctx = { geo_cell: $('ctx-geo').value.trim(), time_bucket: $('ctx-bucket').value, device: $('ctx-device').value };
+  const key = ctx.geo_cell + ':' + ctx.time_bucket + ':' + ctx.device;
+  ctx.key = key;
+  say('');
+  try {
+    const doc = await api('/api/doc?id=' + encodeURIComponent(state.user + ':' + key));
+    renderList(doc, null);
+    $('context-select').value = doc._id;
+  } catch (e) {
+    if (e.status !== 404) { say(e.message); return; }
+    try {
+      const q = new URLSearchParams({ user: state.user, geo_cell: ctx.geo_cell, time_bucket: ctx.time_bucket, device: ctx.device });
+      const doc = await api('/api/context?' + q);
+      renderList(doc, null, ctx);
+      say('no list for ' + key + ' yet; an app there falls back to ' + doc.context.key +
+          ' (shown). Acting now sends events in ' + key + '.');
+    } catch (e2) { say(e2.message); }
+  }
+}
+
 // ---------------------------------------------------------------------------------------- refresh
 
 async function refreshCurrent() {
@@ -197,7 +229,7 @@ async function refreshCurrent() {
   try {
     const doc = await api('/api/doc?id=' + encodeURIComponent(state.current._id));
     if (!state.busy && state.current && doc._id === state.current._id && doc.updated_at !== state.current.updated_at) {
-      renderList(doc, state.current);
+      renderList(doc, state.current, state.context);
     }
   } catch (e) { /* a forgotten or not yet refreshed document: keep what is shown */ }
 }
@@ -267,6 +299,13 @@ $('context-select').addEventListener('change', () => {
   if (d) renderList(d, null);
 });
 $('forget').addEventListener('click', forget);
+$('context-form').addEventListener('submit', (e) => { e.preventDefault(); showContext(); });
+$('ctx-last').addEventListener('click', () => { if (state.lists.length) { renderContexts(); $('context-select').value = state.lists[0]._id; renderList(state.lists[0], null); } });
+api('/api/config').then((c) => {
+  for (const [id, values] of [['ctx-bucket', c.time_buckets], ['ctx-device', c.devices]]) {
+    values.forEach((v) => { const o = document.createElement('option'); o.value = v; o.textContent = v; $(id).appendChild(o); });
+  }
+}).catch(() => {});
 setInterval(refreshCurrent, 2000);
 setInterval(renderMeta, 1000);
 setInterval(refreshStatus, 2000);

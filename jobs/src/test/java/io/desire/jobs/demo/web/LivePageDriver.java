@@ -63,21 +63,37 @@ final class LivePageDriver implements AutoCloseable {
         return new WebDriverWait(driver, within, Duration.ofMillis(100)).until(condition::apply);
     }
 
+    /**
+     * Reads the page again when the list was redrawn while it was being read (the page redraws it
+     * whenever the document it shows changes).
+     */
+    private static <T> T fresh(java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The items of the list shown, in rank order. */
     List<String> items() {
-        return driver.findElements(By.cssSelector("#recs li.rec")).stream()
-                .map(e -> e.getDomAttribute("data-item")).collect(Collectors.toList());
+        return fresh(() -> driver.findElements(By.cssSelector("#recs li.rec")).stream()
+                .map(e -> e.getDomAttribute("data-item")).collect(Collectors.toList()));
     }
 
     /** Every item's text (item, score, category, reason labels), as shown. */
     List<String> rows() {
-        return driver.findElements(By.cssSelector("#recs li.rec")).stream().map(WebElement::getText)
-                .collect(Collectors.toList());
+        return fresh(() -> driver.findElements(By.cssSelector("#recs li.rec")).stream().map(WebElement::getText)
+                .collect(Collectors.toList()));
     }
 
-    /** The category shown for an item of the list. */
-    String categoryOf(String item) {
-        return driver.findElement(By.cssSelector("#recs li[data-item='" + item + "'] .category")).getText();
+    /** The text of one item of the list (item, score, category, reason labels). */
+    String row(String item) {
+        return fresh(() -> driver.findElement(By.cssSelector("#recs li[data-item='" + item + "']")).getText());
     }
 
     /**
@@ -89,8 +105,11 @@ final class LivePageDriver implements AutoCloseable {
         String before = latency.getDomAttribute("data-ms");
         ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
                 "document.getElementById('latency').removeAttribute('data-ms')");
-        driver.findElement(By.cssSelector("#recs li[data-item='" + item + "'] button.act[data-type='" + type + "']"))
-                .click();
+        fresh(() -> {
+            driver.findElement(By.cssSelector("#recs li[data-item='" + item + "'] button.act[data-type='" + type + "']"))
+                    .click();
+            return Boolean.TRUE;
+        });
         String ms = await(within, d -> d.findElement(By.id("latency")).getDomAttribute("data-ms"));
         return Long.parseLong(ms == null ? before : ms);
     }

@@ -166,18 +166,27 @@ class LivePageITCase {
             browser.pickUser(user);
             browser.await(DEADLINE, d -> browser.items().size() > 1 ? Boolean.TRUE : null);
             assertThat(browser.text("doc-meta")).contains("model: blend-v1").contains("event time");
+            // another context, as an app there reads it: no list yet, so the README's fall-back query
+            new org.openqa.selenium.support.ui.Select(browser.browser().findElement(By.id("ctx-device"))).selectByValue("tv");
+            browser.browser().findElement(By.id("ctx-show")).click();
+            browser.await(DEADLINE, d -> browser.text("message").contains(":tv yet; an app there falls back to")
+                    ? Boolean.TRUE : null);
+            assertThat(browser.items()).isNotEmpty();
+            browser.browser().findElement(By.id("ctx-last")).click();
+            browser.await(DEADLINE, d -> browser.text("doc-user").endsWith(":mobile") ? Boolean.TRUE : null);
+
             List<String> before = browser.rows();
             assertThat(String.join("\n", before)).contains("trending near you this");
 
             // an item of the list the user has not touched yet: after a click it is one they interacted with
-            String target = browser.items().stream().filter(i -> !rowOf(browser, i).contains("because you viewed it before"))
+            String target = browser.items().stream().filter(i -> !browser.row(i).contains("because you viewed it before"))
                     .findFirst().orElseThrow();
-            assertThat(rowOf(browser, target)).doesNotContain("because you viewed it before");
+            assertThat(browser.row(target)).doesNotContain("because you viewed it before");
             long ms = browser.act(target, "click", DEADLINE);
             LOG.info("click -> updated list in {} ms (measured by the page)", ms);
 
             assertThat(browser.rows()).as("the list after the click").isNotEqualTo(before);
-            assertThat(rowOf(browser, target)).contains("because you viewed it before");
+            assertThat(browser.row(target)).contains("because you viewed it before");
             assertThat(browser.text("latency")).matches("list updated \\d+ ms after the click.*");
             browser.await(DEADLINE, d -> browser.text("latency-summary").contains("p50") ? Boolean.TRUE : null);
             String status = poll(() -> {
@@ -218,10 +227,6 @@ class LivePageITCase {
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
         }
-    }
-
-    private static String rowOf(LivePageDriver browser, String item) {
-        return browser.browser().findElement(By.cssSelector("#recs li[data-item='" + item + "']")).getText();
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
