@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { user: null, lists: [], current: null, context: null, lastItem: null, busy: false };
+const state = { user: null, lists: [], current: null, context: null, lastItem: null, busy: false, pick: 0 };
 
 async function api(path, body) {
   const init = body === undefined ? {} : {
@@ -116,17 +116,20 @@ function renderContexts() {
 // ---------------------------------------------------------------------------------------- actions
 
 async function pickUser(user) {
+  const pick = ++state.pick; // a newer pick wins over answers still on their way
   say('');
   $('latency').textContent = '';
   $('forget-status').textContent = '';
   try {
     const r = await api('/api/lists?user=' + encodeURIComponent(user));
+    if (pick !== state.pick) return;
     state.user = user; state.lists = r.lists; state.lastItem = null;
     state.current = null;
     renderContexts();
     renderList(r.lists[0], null);
     $('forget').disabled = false;
   } catch (e) {
+    if (pick !== state.pick) return;
     state.user = null; state.lists = []; renderContexts(); renderList(null);
     $('forget').disabled = true;
     say(e.message);
@@ -137,6 +140,7 @@ async function act(item, type) {
   if (!state.current || state.busy) return;
   state.busy = true;
   const clicked = performance.now();
+  const pick = state.pick;
   const ctx = state.context || state.current.context;
   const body = { user: state.user, item, type, context: { geo_cell: ctx.geo_cell, time_bucket: ctx.time_bucket, device: ctx.device } };
   if (type === 'rate') body.value = 5;
@@ -151,6 +155,8 @@ async function act(item, type) {
       try { doc = await api('/api/doc?id=' + encodeURIComponent(sent.doc_id)); } catch (e) { if (e.status !== 404) throw e; }
       if (doc && Date.parse(doc.event_time) >= sent.ts) {
         const ms = Math.round(performance.now() - clicked);
+        api('/api/latency', { ms }).catch(() => {});
+        if (pick !== state.pick) return; // another user was picked meanwhile: keep showing them
         if (!state.lists.some((d) => d._id === doc._id)) state.lists.unshift(doc);
         state.lists = state.lists.map((d) => (d._id === doc._id ? doc : d));
         renderContexts();
@@ -159,7 +165,6 @@ async function act(item, type) {
         $('latency').textContent = 'list updated ' + ms + ' ms after the click' +
           (sent.landed_elsewhere ? ' (the event landed in context ' + sent.context.key + ', the time bucket of now)' : '');
         $('latency').dataset.ms = ms;
-        api('/api/latency', { ms }).catch(() => {});
         return;
       }
       await new Promise((r) => setTimeout(r, 100));

@@ -124,8 +124,9 @@ final class LivePageDriver implements AutoCloseable {
         return driver.findElement(By.id(id)).getText();
     }
 
-    /** Saves a PNG of the page. */
+    /** Saves a PNG of the page, scrolled to its top. */
     void screenshot(Path file) throws IOException {
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
