@@ -34,7 +34,7 @@ ensure_packages() {
     APT_UPDATED=1
   fi
   log "apt-get install -y ${missing[*]}"
-  timed "apt-get install" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  timed "apt-get install" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     "${missing[@]}" >>"$DESIRE_HOME/apt.log" 2>&1 || { tail_log "$DESIRE_HOME/apt.log"; return 1; }
 }
 
