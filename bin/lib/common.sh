@@ -183,6 +183,7 @@ main_class() {
   case "$1" in
     kafka) echo "$KAFKA_MAIN" ;; es) echo "$ES_MAIN" ;;
     jobmanager) echo "$FLINK_JM_MAIN" ;; taskmanager) echo "$FLINK_TM_MAIN" ;;
+    prometheus) echo "--config.file=" ;;
   esac
 }
 
@@ -352,7 +353,10 @@ start_es() {
 # -------------------------------------------------------------------------------- start/stop/wait
 
 service_ready() {
-  case "$1" in kafka) kafka_ready ;; es) es_ready ;; jobmanager) jobmanager_ready ;; taskmanager) taskmanager_ready ;; esac
+  case "$1" in
+    kafka) kafka_ready ;; es) es_ready ;; jobmanager) jobmanager_ready ;; taskmanager) taskmanager_ready ;;
+    prometheus) prometheus_ready ;;
+  esac
 }
 
 wait_ready() {
@@ -582,6 +586,10 @@ cmd_test() {
     case "$a" in -DskipITs|-DskipITs=true|-DskipTests|-DskipTests=true|-Dmaven.test.skip|-Dmaven.test.skip=true) need_servers=0 ;; esac
   done
   local props=()
+  # promtool for PrometheusRulesTest; chromium and its driver for LivePageITCase, prometheus for
+  # PrometheusITCase (Debian packages, installed only when missing)
+  ensure_packages promtool:prometheus prometheus:prometheus chromium:chromium chromedriver:chromium-driver \
+    || log "continuing without them: the tests that need them will fail and say what is missing"
   if (( need_servers )); then
     # a test run that starts its own servers starts from empty data
     if ! service_alive kafka; then rm -rf "$DESIRE_HOME/kafka/data"; fi
@@ -650,6 +658,14 @@ cmd_run() {
   with_lock start_services all
   cmd_topics "${DEFAULT_TOPICS[@]}"
   print_endpoints >&2
+  if [[ "$main" == io.desire.jobs.demo.DemoMain && "${DESIRE_DEMO_PROMETHEUS:-1}" == 1 ]]; then
+    # a real Prometheus scraping the demo's job and evaluating the alert rules, when installed
+    if command -v prometheus >/dev/null 2>&1 && with_lock start_prometheus; then
+      log "Prometheus: $(prometheus_url) (alerts $(prometheus_url)/alerts)"
+    else
+      log "no Prometheus for this demo (bin/desire prometheus start installs and starts one)"
+    fi
+  fi
   local cp
   cp="$(jobs_run_classpath)"
   # DESIRE_EXTRA_CLASSPATH (optional) is put in front, e.g. for a stand-in main class

@@ -199,9 +199,12 @@ cmd_cluster() {
   case "$action" in
     start)
       with_lock timed "starting the Flink cluster" start_cluster || exit 1
+      [[ -d "$(prometheus_dir)" ]] && prometheus_cluster_targets
       print_cluster ;;
     stop)
-      with_lock stop_cluster ;;
+      with_lock stop_cluster
+      [[ -d "$(prometheus_dir)" ]] && prometheus_cluster_targets
+      return 0 ;;
     status)
       local rc=0
       if service_alive jobmanager; then

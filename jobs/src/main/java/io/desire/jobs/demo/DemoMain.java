@@ -1,11 +1,14 @@
 package io.desire.jobs.demo;
 
+import io.desire.features.context.TimeBucketScheme;
 import io.desire.jobs.JobEnvironment;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.generator.EventGenerator;
 import io.desire.jobs.generator.World;
+import io.desire.jobs.demo.web.LivePage;
+import io.desire.jobs.demo.web.MetricsEndpoint;
 import io.desire.jobs.io.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +25,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The demo: the streaming job on a local Flink, fed by the event generator through a real Kafka,
  * writing to a real Elasticsearch. Prints one progress line every few seconds and the curl commands
- * that read a user's recommendations; stops after {@code --duration} or on Ctrl-C.
+ * that read a user's recommendations; stops after {@code --duration} or on Ctrl-C. It also serves the
+ * live page ({@link LivePage}) on 127.0.0.1 and prints its URL, and exposes the job's metrics on a
+ * Prometheus endpoint that the page's status panel (and {@code bin/desire prometheus}) reads.
  *
  * <p>Options: {@code --kafka-bootstrap HOST:PORT}, {@code --es-url URL}, {@code --duration 2min}
  * (default: until Ctrl-C), {@code --rate 200} events/s, {@code --users 2000}, {@code --items 600},
- * {@code --seed 42}, {@code --home DIR} (checkpoints), and any job configuration key as
+ * {@code --seed 42}, {@code --home DIR} (checkpoints; default {@code $DESIRE_HOME}),
+ * {@code --page-port 0} (0: a free port), {@code --metrics-port 0}, and any job configuration key as
  * {@code --key value}.
  */
 public final class DemoMain {
@@ -54,8 +60,12 @@ public final class DemoMain {
         int users = Integer.parseInt(opts.getOrDefault("users", "2000"));
         int items = Integer.parseInt(opts.getOrDefault("items", "600"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-        Path home = Path.of(opts.getOrDefault("home", ".desire/demo")).toAbsolutePath();
-        opts.keySet().removeAll(List.of("kafka-bootstrap", "es-url", "rate", "users", "items", "seed", "home"));
+        Path home = Path.of(opts.getOrDefault("home", System.getenv().getOrDefault("DESIRE_HOME", ".desire/demo")))
+                .toAbsolutePath();
+        int pagePort = Integer.parseInt(opts.getOrDefault("page-port", "0"));
+        int metricsPort = Integer.parseInt(opts.getOrDefault("metrics-port", "0"));
+        opts.keySet().removeAll(List.of("kafka-bootstrap", "es-url", "rate", "users", "items", "seed", "home",
+                "page-port", "metrics-port"));
         if (!opts.isEmpty()) {
             usage("Unknown options " + opts.keySet() + ". Job keys: " + ConfigKeys.names());
         }
@@ -70,6 +80,10 @@ public final class DemoMain {
         // A demo lasts minutes, not hours: short trending windows make context effects visible quickly.
         values.put(ConfigKeys.TRENDING_WINDOW.name(), "10min");
         values.put(ConfigKeys.TRENDING_SLIDE.name(), "30s");
+        // The live page shows how fast a click changes the list: coalesce and flush sooner than a
+        // production default (more, smaller writes at the demo's rate).
+        values.put(ConfigKeys.COALESCE.name(), "100ms");
+        values.put(ConfigKeys.ES_FLUSH_INTERVAL.name(), "100ms");
         values.putAll(jobKeys);
         JobConfig cfg = JobConfig.of(values);
         Files.createDirectories(home);
@@ -82,10 +96,13 @@ public final class DemoMain {
         System.out.println("Desire Engine demo: Kafka " + bootstrap + ", Elasticsearch " + esUrl
                 + ", " + rate + " events/s" + (duration == null ? ", Ctrl-C to stop" : ", for " + duration));
         System.out.println(privacyNote(cfg));
+        Configuration flink = new Configuration();
+        MetricsEndpoint metrics = MetricsEndpoint.configure(flink, metricsPort, home);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
+                JobEnvironment.flinkConfiguration(flink, cfg));
         StreamingJob.wire(env, cfg);
-        JobClient job = env.executeAsync("desire-demo");
+        // the streaming job's name, so the PromQL and alert rules of docs/metrics.md apply as they are
+        JobClient job = env.executeAsync("desire-streaming");
         System.out.println("Flink job " + job.getJobID() + " running on a local Flink");
 
         EventGenerator generator = new EventGenerator(new World(users, items, seed), seed, 0.005, 0.01);
@@ -101,16 +118,25 @@ public final class DemoMain {
         }, "desire-demo-shutdown"));
 
         long started = System.nanoTime();
-        try (TrafficProducer traffic = new TrafficProducer(bootstrap, topic, generator, rate).start();
+        try (metrics;
+             TrafficProducer traffic = new TrafficProducer(bootstrap, topic, generator, rate).start();
              PipelineObserver observer = new PipelineObserver(
-                     bootstrap, esUrl, alias, topic, deadLetterTopic, cfg.getString(ConfigKeys.KAFKA_GROUP))) {
+                     bootstrap, esUrl, alias, topic, deadLetterTopic, cfg.getString(ConfigKeys.KAFKA_GROUP));
+             LivePage page = LivePage.start(new LivePage.Settings(bootstrap, topic, esUrl, alias, metrics.url(),
+                     TimeBucketScheme.valueOf(cfg.getString(ConfigKeys.TIME_BUCKETS).trim().toUpperCase()),
+                     pagePort, rate))) {
+            System.out.println();
+            System.out.println("Live page: " + page.url() + "   (job metrics: " + metrics.url() + ")");
+            System.out.println();
             boolean printedCurl = false;
             while (!stop.await(3, TimeUnit.SECONDS)) {
                 long docs = observer.documents();
                 long dead = observer.deadLetters();
                 long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-                System.out.printf("[%4ds] events in %,d | documents %,d | dead letters %,d | lag %,d | model %s%n",
-                        elapsed, traffic.sent(), Math.max(docs, 0), dead, observer.lag(), observer.latestModelVersion());
+                long p50 = page.latency().quantile(0.5);
+                System.out.printf("[%4ds] events in %,d | documents %,d | dead letters %,d | lag %,d | model %s%s%n",
+                        elapsed, traffic.sent(), Math.max(docs, 0), dead, observer.lag(), observer.latestModelVersion(),
+                        p50 < 0 ? "" : String.format(" | click->list p50 %d ms (%d clicks)", p50, page.latency().count()));
                 if (!printedCurl && docs > 0) {
                     printedCurl = printCurl(observer, esUrl, alias);
                 }
@@ -202,7 +228,8 @@ public final class DemoMain {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("Usage: DemoMain --kafka-bootstrap HOST:PORT --es-url URL [--duration 2min] [--rate 200]"
-                + " [--users 2000] [--items 600] [--seed 42] [--home DIR] [--<job key> value ...]");
+                + " [--users 2000] [--items 600] [--seed 42] [--home DIR] [--page-port 0] [--metrics-port 0]"
+                + " [--<job key> value ...]");
         System.exit(2);
     }
 
