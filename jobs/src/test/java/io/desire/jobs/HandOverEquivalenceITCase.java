@@ -193,14 +193,10 @@ class HandOverEquivalenceITCase {
     private Outcome finish(String name, JobConfig cfg, JobClient job, Path dir, Map<String, Long> expected,
                            String backfillOutput) throws Exception {
         String alias = cfg.getString(ConfigKeys.ES_INDEX);
-        Map<String, JsonNode> docs = Map.of();
-        Map<String, Long> counts = Map.of();
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline && !counts.equals(expected)) {
+        Map<String, Long> counts = Eventually.poll(DEADLINE, () -> {
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("%s is running", name).isFalse();
-            docs = documents(alias);
-            counts = countsOf(docs);
-        }
+            return countsOf(documents(alias));
+        }, expected::equals);
         assertThat(counts).as("%s: documents caught up with the log within %s", name, DEADLINE).isEqualTo(expected);
         String savepoint = job.stopWithSavepoint(false, dir.resolve("final-" + name.replace(' ', '-')).toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);

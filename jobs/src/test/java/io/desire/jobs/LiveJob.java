@@ -77,14 +77,10 @@ final class LiveJob implements AutoCloseable {
     /** Reads the document until {@code condition} holds; null if it does not within {@code within}. */
     JsonNode pollDocument(String id, java.util.function.Predicate<JsonNode> condition, java.time.Duration within)
             throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        do {
+        return Eventually.pollNonNull(within, () -> {
             JsonNode doc = document(id);
-            if (doc != null && condition.test(doc)) {
-                return doc;
-            }
-        } while (System.nanoTime() < deadline);
-        return null;
+            return doc != null && condition.test(doc) ? doc : null;
+        });
     }
 
     /** Triggers a canonical savepoint under {@code dir} while the job keeps running; returns its path. */

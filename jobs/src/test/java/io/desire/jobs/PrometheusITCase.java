@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -93,8 +92,7 @@ class PrometheusITCase {
 
     /** The desire group's rules once each has been evaluated after {@code since} (epoch seconds). */
     private JsonNode pollRules(String prometheus, double since) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
+        return Eventually.pollNonNull(DEADLINE, () -> {
             JsonNode groups = get(prometheus + "/api/v1/rules").path("data").path("groups");
             for (JsonNode g : groups) {
                 if (g.path("name").asText().equals("desire")) {
@@ -108,22 +106,16 @@ class PrometheusITCase {
                     }
                 }
             }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        return null;
+            return null;
+        });
     }
 
     private JsonNode poll(String prometheus, String query, java.util.function.Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
+        return Eventually.pollNonNull(DEADLINE, () -> {
             JsonNode r = get(prometheus + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
             assertThat(r.path("status").asText()).as(query + ": " + r).isEqualTo("success");
-            if (r.path("data").path("result").size() > 0 && done.test(r)) {
-                return r;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        return null;
+            return r.path("data").path("result").size() > 0 && done.test(r) ? r : null;
+        });
     }
 
     private static double value(JsonNode r) {

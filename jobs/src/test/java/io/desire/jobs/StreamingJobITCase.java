@@ -224,12 +224,7 @@ class StreamingJobITCase {
     }
 
     private long pollCount(String user, long expected) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        long count;
-        do {
-            count = countOfUser(user);
-        } while (count != expected && System.nanoTime() < deadline);
-        return count;
+        return Eventually.poll(DEADLINE, () -> countOfUser(user), count -> count == expected);
     }
 
     private List<JsonNode> readDeadLetters(int expected) throws Exception {

@@ -246,17 +246,7 @@ class LivePageITCase {
 
     /** Polls until a non-null answer or the deadline; null at the deadline. */
     private static <T> T poll(Probe<T> probe) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        long backoff = 50;
-        while (System.nanoTime() < deadline) {
-            T v = probe.get();
-            if (v != null) {
-                return v;
-            }
-            TimeUnit.MILLISECONDS.sleep(backoff);
-            backoff = Math.min(500, backoff * 2);
-        }
-        return null;
+        return io.desire.jobs.Eventually.pollNonNull(DEADLINE, probe::get);
     }
 
     @AfterAll
