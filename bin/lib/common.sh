@@ -19,10 +19,19 @@ KAFKA_HEAP_DEFAULT=512m
 ES_HEAP_DEFAULT=768m
 START_TIMEOUT_DEFAULT=180
 STOP_TIMEOUT=30
-# name:partitions[:topic settings]; the feedback-loop topics match io.desire.jobs.io.Topics#ensureLoops
-DEFAULT_TOPICS=(desire.events:4 desire.deadletter:1
-  desire.item-factors:4:cleanup.policy=compact,max.message.bytes=1048576,message.timestamp.type=LogAppendTime
-  desire.ranker-weights:1:cleanup.policy=delete,retention.ms=604800000,max.message.bytes=33554432,message.timestamp.type=LogAppendTime)
+# name:partitions[:topic settings] of every default topic, from the file the job reads too
+# (io.desire.jobs.io.TopicSpecs): partitions and settings are written down once, there.
+TOPICS_FILE="$REPO/jobs/src/main/resources/io/desire/jobs/io/topics.tsv"
+DEFAULT_TOPICS=()
+while IFS=$'\t' read -r _role _name _parts _settings; do
+  [[ -z "$_role" || "$_role" == \#* ]] && continue
+  if [[ "$_settings" == "-" || -z "$_settings" ]]; then
+    DEFAULT_TOPICS+=("$_name:$_parts")
+  else
+    DEFAULT_TOPICS+=("$_name:$_parts:$_settings")
+  fi
+done < "$TOPICS_FILE"
+unset _role _name _parts _settings
 KAFKA_MAIN=kafka.Kafka
 ES_MAIN=io.desire.local.ElasticsearchLauncher
 

@@ -28,25 +28,35 @@ import org.slf4j.LoggerFactory;
 public final class Topics {
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
-    /** Partitions of an events topic: room for a parallelism of 4 without repartitioning. */
-    public static final int EVENT_PARTITIONS = 4;
+    /** Partitions of an events topic: room for a parallelism of 4 without repartitioning ({@link TopicSpecs}). */
+    public static final int EVENT_PARTITIONS = TopicSpecs.of("events").partitions();
     /** Partitions of the item-factors topic; every reader broadcasts all of them, so few suffice. */
-    public static final int ITEM_FACTOR_PARTITIONS = EVENT_PARTITIONS;
+    public static final int ITEM_FACTOR_PARTITIONS = TopicSpecs.of("item-factors").partitions();
     /** Largest item-vector record: far above a rank-256 vector (about 2 KiB). */
-    public static final int ITEM_FACTOR_MAX_MESSAGE_BYTES = 1024 * 1024;
+    public static final int ITEM_FACTOR_MAX_MESSAGE_BYTES =
+            (int) TopicSpecs.of("item-factors").longSetting("max.message.bytes");
     /** Largest weight-delta record: a full delta of 2^20 buckets encodes to about 12 MiB. */
-    public static final int RANKER_WEIGHT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+    public static final int RANKER_WEIGHT_MAX_MESSAGE_BYTES =
+            (int) TopicSpecs.of("ranker-weights").longSetting("max.message.bytes");
     /** How long weight deltas are kept: enough to resume a job from a week-old savepoint. */
-    public static final Duration RANKER_WEIGHT_RETENTION = Duration.ofDays(7);
+    public static final Duration RANKER_WEIGHT_RETENTION =
+            Duration.ofMillis(TopicSpecs.of("ranker-weights").longSetting("retention.ms"));
 
     private Topics() {}
 
-    /** Creates the events topic ({@value #EVENT_PARTITIONS} partitions) and the dead-letter topic (1). */
+    /** Creates the events topic and the dead-letter topic ({@link TopicSpecs} roles {@code events}, {@code deadletter}). */
     public static void ensure(String bootstrap, String eventsTopic, String deadLetterTopic) throws InterruptedException {
         try (Admin admin = admin(bootstrap)) {
-            create(admin, new NewTopic(eventsTopic, EVENT_PARTITIONS, (short) 1));
-            create(admin, new NewTopic(deadLetterTopic, 1, (short) 1));
+            create(admin, topic("events", eventsTopic));
+            create(admin, topic("deadletter", deadLetterTopic));
         }
+    }
+
+    /** The topic of {@code role} under {@code name}, with the partitions and settings of {@link TopicSpecs}. */
+    public static NewTopic topic(String role, String name) {
+        TopicSpecs.Spec spec = TopicSpecs.of(role);
+        NewTopic topic = new NewTopic(name, spec.partitions(), (short) 1);
+        return spec.settings().isEmpty() ? topic : topic.configs(spec.settings());
     }
 
     /**
@@ -55,7 +65,7 @@ public final class Topics {
      */
     public static void ensureRawDeadLetters(String bootstrap, String topic) throws InterruptedException {
         try (Admin admin = admin(bootstrap)) {
-            create(admin, new NewTopic(topic, 1, (short) 1));
+            create(admin, topic("deadletter-raw", topic));
         }
     }
 
@@ -65,7 +75,7 @@ public final class Topics {
      */
     public static void ensureErasureLog(String bootstrap, String topic) throws InterruptedException {
         try (Admin admin = admin(bootstrap)) {
-            create(admin, new NewTopic(topic, 1, (short) 1).configs(Map.of("retention.ms", "-1")));
+            create(admin, topic("erasures", topic));
         }
     }
 
@@ -86,28 +96,23 @@ public final class Topics {
     }
 
     /**
-     * The compacted topic of ALS item vectors, keyed by item id: {@value #ITEM_FACTOR_PARTITIONS}
-     * partitions, {@code cleanup.policy=compact}, records up to {@value #ITEM_FACTOR_MAX_MESSAGE_BYTES}
-     * bytes, broker append time as record time (what {@link FeedbackLoops#loopStart} seeks by).
+     * The compacted topic of ALS item vectors, keyed by item id ({@link TopicSpecs} role {@code
+     * item-factors}): {@code cleanup.policy=compact}, records up to {@link
+     * #ITEM_FACTOR_MAX_MESSAGE_BYTES} bytes, broker append time as record time (what {@link
+     * FeedbackLoops#loopStart} seeks by).
      */
     public static NewTopic itemFactorsTopic(String name) {
-        return new NewTopic(name, ITEM_FACTOR_PARTITIONS, (short) 1).configs(Map.of(
-                "cleanup.policy", "compact",
-                "max.message.bytes", String.valueOf(ITEM_FACTOR_MAX_MESSAGE_BYTES),
-                "message.timestamp.type", "LogAppendTime"));
+        return topic("item-factors", name);
     }
 
     /**
-     * The topic of FTRL weight deltas: 1 partition (one learner, deltas in order), {@code
-     * cleanup.policy=delete} (records have no key), kept 7 days, records up to {@value
-     * #RANKER_WEIGHT_MAX_MESSAGE_BYTES} bytes, broker append time as record time.
+     * The topic of FTRL weight deltas ({@link TopicSpecs} role {@code ranker-weights}): 1 partition
+     * (one learner, deltas in order), {@code cleanup.policy=delete} (records have no key), kept 7
+     * days, records up to {@link #RANKER_WEIGHT_MAX_MESSAGE_BYTES} bytes, broker append time as
+     * record time.
      */
     public static NewTopic rankerWeightsTopic(String name) {
-        return new NewTopic(name, 1, (short) 1).configs(Map.of(
-                "cleanup.policy", "delete",
-                "retention.ms", String.valueOf(RANKER_WEIGHT_RETENTION.toMillis()),
-                "max.message.bytes", String.valueOf(RANKER_WEIGHT_MAX_MESSAGE_BYTES),
-                "message.timestamp.type", "LogAppendTime"));
+        return topic("ranker-weights", name);
     }
 
     /**
