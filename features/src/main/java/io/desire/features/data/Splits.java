@@ -1,7 +1,6 @@
 package io.desire.features.data;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Train / validation / test splits of an {@link InteractionTable}. Three schemes:
@@ -24,9 +23,8 @@ import java.util.SplittableRandom;
  */
 public final class Splits {
 
-    private static final byte TRAIN = 0;
-    private static final byte VALIDATION = 1;
-    private static final byte TEST = 2;
+    private static final byte VALIDATION = SplitParts.VALIDATION;
+    private static final byte TEST = SplitParts.TEST;
 
     private Splits() {}
 
@@ -37,42 +35,8 @@ public final class Splits {
      */
     public static Split randomPerUser(
             InteractionTable table, double validationFraction, double testFraction, long seed) {
-        if (!(validationFraction >= 0) || !(testFraction >= 0) || validationFraction + testFraction >= 1) {
-            throw new IllegalArgumentException(
-                    "fractions must be ≥ 0 and sum to < 1, got validation=" + validationFraction
-                            + " test=" + testFraction);
-        }
-        byte[] part = new byte[table.size()];
-        int[][] grouped = table.rowsByUser();
-        int[] offsets = grouped[0];
-        int[] rows = grouped[1];
-        for (int u = 0; u < table.numUsers(); u++) {
-            int from = offsets[u];
-            int n = offsets[u + 1] - from;
-            if (n == 0) {
-                continue;
-            }
-            // One generator per user derived from (seed, user index): a user's split does not depend
-            // on how many rows other users have.
-            SplittableRandom random = new SplittableRandom(mix(seed, u));
-            int[] mine = Arrays.copyOfRange(rows, from, from + n);
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = mine[i];
-                mine[i] = mine[j];
-                mine[j] = t;
-            }
-            int nTest = (int) Math.round(n * testFraction);
-            int nValidation = (int) Math.round(n * validationFraction);
-            nTest = Math.min(nTest, n - 1);
-            nValidation = Math.min(nValidation, n - 1 - nTest);
-            for (int i = 0; i < nTest; i++) {
-                part[mine[i]] = TEST;
-            }
-            for (int i = nTest; i < nTest + nValidation; i++) {
-                part[mine[i]] = VALIDATION;
-            }
-        }
+        byte[] part = SplitParts.randomPerUser(table.userColumn(), table.numUsers(), validationFraction, testFraction,
+                seed);
         return assemble(
                 table,
                 part,
@@ -130,17 +94,8 @@ public final class Splits {
      * train.
      */
     public static Split globalTime(InteractionTable table, double validationFraction, double testFraction) {
-        if (!(validationFraction >= 0) || !(testFraction >= 0) || validationFraction + testFraction >= 1) {
-            throw new IllegalArgumentException(
-                    "fractions must be ≥ 0 and sum to < 1, got validation=" + validationFraction
-                            + " test=" + testFraction);
-        }
-        int n = table.size();
-        long[] sorted = Arrays.copyOf(table.timestampColumn(), n);
-        Arrays.sort(sorted);
-        long validationFrom = quantile(sorted, 1 - validationFraction - testFraction);
-        long testFrom = quantile(sorted, 1 - testFraction);
-        return globalTime(table, validationFrom, testFrom);
+        long[] from = SplitParts.globalTimeInstants(table.timestampColumn(), validationFraction, testFraction);
+        return globalTime(table, from[0], from[1]);
     }
 
     /**
@@ -148,15 +103,7 @@ public final class Splits {
      * train, {@code validationFromMillis ≤ ts < testFromMillis} validation, the rest test.
      */
     public static Split globalTime(InteractionTable table, long validationFromMillis, long testFromMillis) {
-        if (testFromMillis < validationFromMillis) {
-            throw new IllegalArgumentException(
-                    "test must start no earlier than validation: " + validationFromMillis + " > " + testFromMillis);
-        }
-        byte[] part = new byte[table.size()];
-        long[] ts = table.timestampColumn();
-        for (int r = 0; r < table.size(); r++) {
-            part[r] = ts[r] >= testFromMillis ? TEST : ts[r] >= validationFromMillis ? VALIDATION : TRAIN;
-        }
+        byte[] part = SplitParts.globalTime(table.timestampColumn(), validationFromMillis, testFromMillis);
         return assemble(
                 table,
                 part,
@@ -164,34 +111,8 @@ public final class Splits {
                         + testFromMillis + " ms)");
     }
 
-    private static long quantile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Long.MAX_VALUE;
-        }
-        if (q >= 1) {
-            return Long.MAX_VALUE; // empty part above the cut
-        }
-        int index = (int) Math.floor(q * sorted.length);
-        return sorted[Math.min(index, sorted.length - 1)];
-    }
-
     private static Split assemble(InteractionTable table, byte[] part, String description) {
-        int[] counts = new int[3];
-        for (byte p : part) {
-            counts[p]++;
-        }
-        int[][] rows = {new int[counts[0]], new int[counts[1]], new int[counts[2]]};
-        int[] fill = new int[3];
-        for (int r = 0; r < part.length; r++) {
-            rows[part[r]][fill[part[r]]++] = r;
-        }
+        int[][] rows = SplitParts.rowsOf(part);
         return new Split(table.select(rows[0]), table.select(rows[1]), table.select(rows[2]), description);
-    }
-
-    private static long mix(long seed, int user) {
-        long z = seed * 0x9E3779B97F4A7C15L + user;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }
