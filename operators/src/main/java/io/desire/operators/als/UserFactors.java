@@ -351,13 +351,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);
         ItemFactorTable items = table(broadcast);
         if (config.candidates() > 0 && items.size() > 0) {
-            ctx.applyToKeyedState(createStateDescriptor(config), (user, userState) -> {
-                UserFactorState s = userState.value();
-                if (s == null || s.size() == 0) {
-                    return;
-                }
-                s.factors = foldIn(items, s);
-                userState.update(s);
+            forEachUserRefolded(ctx, items, (user, s) -> {
                 AlsCandidates c = candidates(items, s.factors, s, consumed.value(), broadcast);
                 c.userId = user;
                 c.eventTime = s.eventTime;
@@ -378,13 +372,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
      */
     private void sweepAll(Context ctx, Collector<UserFactorUpdate> out) throws Exception {
         ItemFactorTable items = table(ctx.getBroadcastState(tableDescriptor));
-        ctx.applyToKeyedState(createStateDescriptor(config), (user, userState) -> {
-            UserFactorState s = userState.value();
-            if (s == null || s.size() == 0) {
-                return;
-            }
-            s.factors = foldIn(items, s);
-            userState.update(s);
+        forEachUserRefolded(ctx, items, (user, s) -> {
             for (int j = 0; j < s.size(); j++) {
                 double confidence = config.implicit() ? 1 + config.alpha() * s.values[j] : 1.0;
                 double preference = config.implicit() ? 1.0 : s.values[j];
@@ -395,6 +383,25 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
             }
         });
         sweptSubtasks.add(1);
+    }
+
+    /** What to do with a user once re-folded. */
+    @FunctionalInterface
+    private interface RefoldedUser {
+        void accept(String user, UserFactorState state) throws Exception;
+    }
+
+    /** Folds every user of this subtask in again against {@code items}, stores the vector, then calls {@code then}. */
+    private void forEachUserRefolded(Context ctx, ItemFactorTable items, RefoldedUser then) throws Exception {
+        ctx.applyToKeyedState(createStateDescriptor(config), (user, userState) -> {
+            UserFactorState s = userState.value();
+            if (s == null || s.size() == 0) {
+                return;
+            }
+            s.factors = foldIn(items, s);
+            userState.update(s);
+            then.accept(user, s);
+        });
     }
 
     @Override

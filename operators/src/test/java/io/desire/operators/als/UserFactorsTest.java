@@ -317,18 +317,24 @@ class UserFactorsTest {
         }
     }
 
+    /** Items a = (1, 0) and b = (1, 1) in the table; users u and v view a at 10, click b at 20; outputs cleared. */
+    private static void twoUsersViewAThenClickB(
+            KeyedBroadcastOperatorTestHarness<String, Event, ItemFactorUpdate, UserFactorUpdate> h) throws Exception {
+        h.processBroadcastElement(item("a", 1, 1, 0), 0);
+        h.processBroadcastElement(item("b", 1, 1, 1), 0);
+        for (String user : List.of("u", "v")) {
+            h.processElement(event(EventType.VIEW, user, "a", 10L), 10L);
+            h.processElement(event(EventType.CLICK, user, "b", 20L), 20L);
+        }
+        drain(h);
+        h.getSideOutput(UserFactors.CANDIDATES).clear();
+    }
+
     @Test
     void sweepRefoldsEveryUserAndSendsTheItemSideEachInteractionWithTheNewVector() throws Exception {
         AlsConfig c = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).candidates(2).build();
         try (var h = harness(c)) {
-            h.processBroadcastElement(item("a", 1, 1, 0), 0);
-            h.processBroadcastElement(item("b", 1, 1, 1), 0);
-            for (String user : List.of("u", "v")) {
-                h.processElement(event(EventType.VIEW, user, "a", 10L), 10L);
-                h.processElement(event(EventType.CLICK, user, "b", 20L), 20L);
-            }
-            drain(h);
-            h.getSideOutput(UserFactors.CANDIDATES).clear();
+            twoUsersViewAThenClickB(h);
             h.processBroadcastElement(item("a", 2, 0.5, 0.5), 0); // the table moved after the users' events
 
             h.processBroadcastElement(ItemFactorUpdate.sweepAll(30L), 0);
@@ -357,15 +363,8 @@ class UserFactorsTest {
     void refreshSendsEveryUserFreshCandidatesMarkedAsSuch() throws Exception {
         AlsConfig c = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).candidates(1).build();
         try (var h = harness(c)) {
-            h.processBroadcastElement(item("a", 1, 1, 0), 0);
-            h.processBroadcastElement(item("b", 1, 1, 1), 0);
             h.processBroadcastElement(item("c", 1, 0, 1), 0);
-            for (String user : List.of("u", "v")) {
-                h.processElement(event(EventType.VIEW, user, "a", 10L), 10L);
-                h.processElement(event(EventType.CLICK, user, "b", 20L), 20L);
-            }
-            drain(h);
-            h.getSideOutput(UserFactors.CANDIDATES).clear();
+            twoUsersViewAThenClickB(h);
 
             h.processBroadcastElement(ItemFactorUpdate.refreshAll(30L), 0);
 
