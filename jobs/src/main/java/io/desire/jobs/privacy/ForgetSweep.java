@@ -122,13 +122,13 @@ public final class ForgetSweep {
                 Path target = s.rewriteTarget(now);
                 try {
                     SnapshotRewrite.write(s.dir().toString(), target.toString(), specs, users);
-                    int held = SnapshotRewrite.verify(s.dir().toString(), target.toString(), specs, users);
+                    int removed = SnapshotRewrite.verify(s.dir().toString(), target.toString(), specs, users);
                     for (Erasure e : due) {
                         audit.record(e, "snapshot", target.toString(), "removed", System.currentTimeMillis());
                     }
                     delete(s.dir());
-                    out.printf("%s: %d of %d users to remove were held; rewritten and verified as %s; old one deleted%n",
-                            s.dir(), held, users.size(), target);
+                    out.printf("%s: %d state rows of %d users removed; rewritten and verified as %s; old one deleted%n",
+                            s.dir(), removed, users.size(), target);
                 } catch (Exception ex) {
                     LOG.error("sweeping {} failed", s.dir(), ex);
                     deleteQuietly(target);

@@ -74,8 +74,9 @@ public final class SnapshotRewrite {
 
     /**
      * Checks {@code rewritten} against {@code source}: equal state of every rewritten operator once the
-     * forgotten keys are taken out of the source, and no forgotten key in the rewrite. Returns the number
-     * of forgotten users the source held; throws {@link IllegalStateException} naming the first difference.
+     * forgotten users' state is taken out of the source, and nothing of a forgotten user in the rewrite
+     * (both by the rule of {@link UserStateSpec#users}). Returns the number of state rows (values, map
+     * entries, list elements, recorded timers) of forgotten users the source held; throws {@link IllegalStateException} naming the first difference.
      */
     public static int verify(String source, String rewritten, List<UserStateSpec> specs, Set<String> forgotten)
             throws Exception {
@@ -90,27 +91,25 @@ public final class SnapshotRewrite {
         List<DataStream<String[]>> tagged = new ArrayList<>();
         for (UserStateSpec spec : present) {
             tagged.add(tag("old " + spec.uid, SnapshotRows.of(old, spec, Set.of())));
+            tagged.add(tag("old kept " + spec.uid, SnapshotRows.of(old, spec, forgotten)));
             tagged.add(tag("new " + spec.uid, SnapshotRows.of(swept, spec, Set.of())));
+            tagged.add(tag("new kept " + spec.uid, SnapshotRows.of(swept, spec, forgotten)));
         }
         Map<String, List<String>> rows = SnapshotRows.group(collect(env, tagged));
-        int held = 0;
+        int removed = 0;
         for (UserStateSpec spec : present) {
-            List<String> before = rows.getOrDefault("old " + spec.uid, List.of());
             List<String> after = rows.getOrDefault("new " + spec.uid, List.of());
-            List<String> expected = before.stream().filter(r -> !forgotten.contains(keyOf(r))).toList();
-            int operatorHeld = (int) before.stream().map(SnapshotRewrite::keyOf).filter(forgotten::contains).distinct().count();
-            held = Math.max(held, operatorHeld);
-            for (String r : after) {
-                if (forgotten.contains(keyOf(r))) {
-                    throw new IllegalStateException(rewritten + ": operator " + spec.uid + " still holds a forgotten user");
-                }
+            if (!rows.getOrDefault("new kept " + spec.uid, List.of()).equals(after)) {
+                throw new IllegalStateException(rewritten + ": operator " + spec.uid + " still holds state of a forgotten user");
             }
+            List<String> expected = rows.getOrDefault("old kept " + spec.uid, List.of());
             if (!expected.equals(after)) {
                 throw new IllegalStateException(rewritten + ": operator " + spec.uid + " differs from " + source + " beyond"
                         + " the forgotten users (" + expected.size() + " state rows expected, " + after.size() + " found)");
             }
+            removed += rows.getOrDefault("old " + spec.uid, List.of()).size() - expected.size();
         }
-        return held;
+        return removed;
     }
 
     /** Every state row of the user-keyed operators of the snapshot at {@code path}, as text, per uid. */

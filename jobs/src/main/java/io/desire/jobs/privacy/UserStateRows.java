@@ -2,6 +2,7 @@ package io.desire.jobs.privacy;
 
 import io.desire.operators.CoalescedEmission;
 import io.desire.operators.CoalescedState;
+import io.desire.operators.EnrichFromCatalog;
 import io.desire.operators.feedback.PendingItem;
 import io.desire.operators.feedback.LabeledExample;
 import io.desire.operators.ranker.ServedHistory;
@@ -59,7 +60,8 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void readKey(String key, Context ctx, Collector<StateRow> rows) throws Exception {
-        if (spec.users != UserStateSpec.Users.PENDING_ITEM && forgotten.contains(userOf(key))) {
+        String user = spec.users == UserStateSpec.Users.PENDING_ITEM ? null : userOf(key);
+        if (user != null && forgotten.contains(user)) {
             return;
         }
         for (int i = 0; i < states.size(); i++) {
@@ -119,6 +121,10 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
 
     /** The user of a key (for {@link UserStateSpec.Users#KEY} and {@link UserStateSpec.Users#KEY_PREFIX}). */
     private String userOf(String key) {
+        if (spec.users == UserStateSpec.Users.ITEM_OR_USER_KEY) {
+            return key.startsWith(EnrichFromCatalog.NO_ITEM_KEY_PREFIX)
+                    ? key.substring(EnrichFromCatalog.NO_ITEM_KEY_PREFIX.length()) : null;
+        }
         if (spec.users == UserStateSpec.Users.KEY_PREFIX) {
             int end = key.indexOf('\u001f');
             return end < 0 ? key : key.substring(0, end);

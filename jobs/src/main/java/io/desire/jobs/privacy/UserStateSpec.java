@@ -74,6 +74,8 @@ public final class UserStateSpec implements Serializable {
     public enum Users {
         /** The key is the user. */
         KEY,
+        /** The key is an item id, or {@link io.desire.operators.EnrichFromCatalog#NO_ITEM_KEY_PREFIX} + the user. */
+        ITEM_OR_USER_KEY,
         /** The key starts with the user, then {@code \u001f} (the example assembler's user, context, item). */
         KEY_PREFIX,
         /** Map entries name their user ({@link io.desire.operators.feedback.PendingItem#userId}); keys are request ids. */
@@ -125,7 +127,7 @@ public final class UserStateSpec implements Serializable {
                 Users.KEY, Timers.NONE);
         UserStateSpec dedup = new UserStateSpec(Uids.DEDUPLICATE,
                 List.of(DeduplicateEvents.createStateDescriptor(cfg.getDuration(ConfigKeys.DEDUP_TTL))),
-                List.of(), List.of(), List.of(), List.of(), Users.KEY, Timers.NONE);
+                List.of(), List.of(), List.of(), List.of(), Users.ITEM_OR_USER_KEY, Timers.NONE);
         UserStateSpec feedback = new UserStateSpec(Uids.FEEDBACK_JOIN, List.of(FeedbackJoin.createStateDescriptor()),
                 List.of(), List.of(), List.of(), List.of(), Users.PENDING_ITEM, Timers.FEEDBACK_JOIN);
         UserStateSpec examples = new UserStateSpec(Uids.EXAMPLE_ASSEMBLER,
