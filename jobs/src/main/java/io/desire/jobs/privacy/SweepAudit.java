@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * commits with the checkpoint that holds the cleared state and flushed the document deletes) and, per
  * snapshot, {@code snapshot} with {@code action} {@code removed} (rewritten without the user),
  * {@code absent} (taken after the request: nothing to remove) or {@code deleted} (retention). The topic
- * is created with {@code retention.ms=-1}; writes are acknowledged by all replicas before the sweep
+ * is created with {@code retention.ms=-1}, one partition (records stay in order) and the broker's
+ * default replication; writes are acknowledged by all replicas before the sweep
  * deletes anything.
  */
 final class SweepAudit implements AutoCloseable {
@@ -35,7 +36,7 @@ final class SweepAudit implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(java.util.List.of(new NewTopic(topic, 1, (short) 1)
+            admin.createTopics(java.util.List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
                     .configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
