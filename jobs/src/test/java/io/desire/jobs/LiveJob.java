@@ -41,6 +41,11 @@ final class LiveJob implements AutoCloseable {
 
     /** Creates the input and dead-letter topics, wires the job as {@code flink run} would, and starts it. */
     static LiveJob start(JobConfig cfg, String name) throws Exception {
+        return start(cfg, name, null);
+    }
+
+    /** As {@link #start(JobConfig, String)}, restoring the savepoint at {@code restore} when not null. */
+    static LiveJob start(JobConfig cfg, String name, String restore) throws Exception {
         String bootstrap = cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP);
         io.desire.jobs.io.Topics.ensure(bootstrap, cfg.getString(ConfigKeys.KAFKA_TOPIC),
                 cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
@@ -49,8 +54,11 @@ final class LiveJob implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(new Configuration(), cfg));
+        Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
+        if (restore != null) {
+            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, restore);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         StreamingJob.wire(env, cfg);
         return new LiveJob(cfg, producer, env.executeAsync(name));
     }

@@ -36,7 +36,7 @@ public class EnrichFromCatalog extends KeyedProcessFunction<String, Event, Event
     public static final String ITEMS_METRIC = "catalogUpdates";
     public static final String ENRICHED_METRIC = "eventsEnriched";
     /** Prefix of keys of events without item; control characters never occur in validated ids. */
-    static final String NO_ITEM_KEY_PREFIX = "\u0001";
+    public static final String NO_ITEM_KEY_PREFIX = "\u0001";
 
     private transient ValueState<CatalogItem> catalog;
     private transient Counter updates;

@@ -150,6 +150,15 @@ public final class ConfigKeys {
     public static final Key PRIVACY_ERASURE_TOPIC = key("privacy.erasure-topic", "desire.erasures",
             "erasure log the streaming job writes: one record per forget_user (user as the job knows them, event time,"
                     + " request id = event_id, logged time), for audits and snapshot sweeps; none: no log");
+    public static final Key PRIVACY_AUDIT_TOPIC = key("privacy.audit-topic", "desire.erasure-audit",
+            "audit trail of erasures that bin/desire forget-sweep writes: per request, when state and documents were"
+                    + " found complete and each snapshot it was removed from (or that was deleted); retention for ever");
+    public static final Key PRIVACY_SNAPSHOT_RETENTION = key("privacy.snapshot-retention", "7d",
+            "forget-sweep: the longest a snapshot may hold a user after their erasure was logged; a snapshot the sweep"
+                    + " cannot rewrite is deleted once it holds a request older than this (else kept and reported)");
+    public static final Key PRIVACY_SWEEP_MARGIN = key("privacy.sweep.margin", "10m",
+            "forget-sweep: erasures logged up to this long before a snapshot was taken are removed from it too"
+                    + " (covers requests in flight at the snapshot and not yet committed to the erasure log)");
     public static final Key DP_EPSILON = key("privacy.dp.epsilon", "off",
             "differential privacy of published aggregates: budget ε of each context-trending window list (distinct users,"
                     + " noise, threshold; popularity is derived from them), or off for exact weighted counts");
