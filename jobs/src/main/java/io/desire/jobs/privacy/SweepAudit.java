@@ -36,8 +36,10 @@ final class SweepAudit implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(java.util.List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
-                    .configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
+            // partitions and settings from topics.tsv (role erasure-audit); the broker's default replication
+            io.desire.jobs.io.TopicSpecs.Spec spec = io.desire.jobs.io.TopicSpecs.of("erasure-audit");
+            admin.createTopics(java.util.List.of(new NewTopic(topic, java.util.Optional.of(spec.partitions()),
+                    java.util.Optional.empty()).configs(spec.settings()))).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;

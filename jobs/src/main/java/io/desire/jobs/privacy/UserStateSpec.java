@@ -13,7 +13,7 @@ import io.desire.operators.ranker.ExampleAssembler;
 import io.desire.operators.ranker.FmWeights;
 import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.Uids;
-import io.desire.operators.UserRecommender;
+import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.als.AlsConfig;
 import io.desire.operators.als.UserFactors;
 import java.io.Serializable;

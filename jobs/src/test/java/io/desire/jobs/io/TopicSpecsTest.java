@@ -19,7 +19,8 @@ class TopicSpecsTest {
     @Test
     void theJobsTopicsComeFromTheFile() {
         assertThat(TopicSpecs.all().keySet())
-                .containsExactly("events", "deadletter", "item-factors", "ranker-weights", "deadletter-raw", "erasures");
+                .containsExactly("events", "deadletter", "item-factors", "ranker-weights", "deadletter-raw", "erasures",
+                        "erasure-audit");
         NewTopic factors = Topics.itemFactorsTopic("f");
         assertThat(factors.numPartitions()).isEqualTo(4);
         assertThat(factors.configs()).containsEntry("cleanup.policy", "compact")
