@@ -57,9 +57,8 @@ public final class AlsVersusSpark {
         Map<String, String> opts = parse(args);
         Path ratings = locate(opts.get("ratings"));
         if (ratings == null) {
-            System.out.println(
-                    "SKIP: no readable ratings file at " + opts.getOrDefault("ratings", DEFAULT_RATINGS)
-                            + " (looked in " + Path.of("").toAbsolutePath() + " and its parent); pass --ratings PATH");
+            System.out.println("SKIP: no readable ratings file at " + opts.getOrDefault("ratings", DEFAULT_RATINGS)
+                    + " (looked in " + Path.of("").toAbsolutePath() + " and its parent); pass --ratings PATH");
             return;
         }
         int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
@@ -80,14 +79,28 @@ public final class AlsVersusSpark {
         System.out.printf(
                 Locale.ROOT,
                 "data: %s — %d ratings, %d users, %d items; split %s → train %d, test %d (%.0f ms)%n",
-                ratings, table.size(), table.numUsers(), table.numItems(), split.description(),
-                split.train().size(), split.test().size(), ms(loadStart));
+                ratings,
+                table.size(),
+                table.numUsers(),
+                table.numItems(),
+                split.description(),
+                split.train().size(),
+                split.test().size(),
+                ms(loadStart));
         System.out.printf(
                 Locale.ROOT,
                 "params: rank=%d iterations=%d lambda=%.3f (weighted, as Spark) alpha=%.2f seeds=%d..; ours threads=%d,"
                         + " Spark local[%d] blocks=%d; JVM %s, %d cores%n",
-                rank, iterations, lambda, alpha, seed, threads, threads, sparkBlocks,
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                seed,
+                threads,
+                threads,
+                sparkBlocks,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
 
         AlsParams base = new AlsParams(rank, lambda, true, false, alpha, iterations, threads, seed);
         long sparkStart = System.nanoTime();
@@ -132,7 +145,10 @@ public final class AlsVersusSpark {
             sparkMae.add(sparkErrors.mae());
             System.out.printf(
                     Locale.ROOT,
-                    "  explicit seed %d: RMSE ours %.4f Spark %.4f%n", p.seed(), ourErrors.rmse(), sparkErrors.rmse());
+                    "  explicit seed %d: RMSE ours %.4f Spark %.4f%n",
+                    p.seed(),
+                    ourErrors.rmse(),
+                    sparkErrors.rmse());
         }
         return String.format(
                 Locale.ROOT,
@@ -140,10 +156,18 @@ public final class AlsVersusSpark {
                         + "  %-6s wall %s ms   RMSE %s   MAE %s%n"
                         + "  %-6s wall %s ms   RMSE %s   MAE %s%n"
                         + "  wall-time ratio ours/Spark = %.3f (target ≤ 0.5); RMSE ours − Spark = %+.4f (target ≤ 0)%n",
-                scored, seeds,
-                "ours", ourTime.format("%7.0f"), ourRmse.format("%.4f"), ourMae.format("%.4f"),
-                "Spark", sparkTime.format("%7.0f"), sparkRmse.format("%.4f"), sparkMae.format("%.4f"),
-                ourTime.mean() / sparkTime.mean(), ourRmse.mean() - sparkRmse.mean());
+                scored,
+                seeds,
+                "ours",
+                ourTime.format("%7.0f"),
+                ourRmse.format("%.4f"),
+                ourMae.format("%.4f"),
+                "Spark",
+                sparkTime.format("%7.0f"),
+                sparkRmse.format("%.4f"),
+                sparkMae.format("%.4f"),
+                ourTime.mean() / sparkTime.mean(),
+                ourRmse.mean() - sparkRmse.mean());
     }
 
     private static String implicit(
@@ -171,7 +195,13 @@ public final class AlsVersusSpark {
             System.out.printf(
                     Locale.ROOT,
                     "  implicit seed %d: NDCG@%d ours %.4f Spark %.4f; Recall@%d ours %.4f Spark %.4f%n",
-                    p.seed(), k, o.ndcg(), t.ndcg(), k, o.recall(), t.recall());
+                    p.seed(),
+                    k,
+                    o.ndcg(),
+                    t.ndcg(),
+                    k,
+                    o.recall(),
+                    t.recall());
         }
         return String.format(
                 Locale.ROOT,
@@ -180,11 +210,25 @@ public final class AlsVersusSpark {
                         + "  %-6s wall %s ms   NDCG@%d %s   Recall@%d %s   MAP@%d %s%n"
                         + "  wall-time ratio ours/Spark = %.3f (target ≤ 0.5); NDCG ours − Spark = %+.4f,"
                         + " Recall ours − Spark = %+.4f (target ≥ 0)%n",
-                params.alpha(), users, seeds,
-                "ours", ourTime.format("%7.0f"), k, ourNdcg.format("%.4f"), k, ourRecall.format("%.4f"),
-                k, ourMap.format("%.4f"),
-                "Spark", sparkTime.format("%7.0f"), k, sparkNdcg.format("%.4f"), k, sparkRecall.format("%.4f"),
-                k, sparkMap.format("%.4f"),
+                params.alpha(),
+                users,
+                seeds,
+                "ours",
+                ourTime.format("%7.0f"),
+                k,
+                ourNdcg.format("%.4f"),
+                k,
+                ourRecall.format("%.4f"),
+                k,
+                ourMap.format("%.4f"),
+                "Spark",
+                sparkTime.format("%7.0f"),
+                k,
+                sparkNdcg.format("%.4f"),
+                k,
+                sparkRecall.format("%.4f"),
+                k,
+                sparkMap.format("%.4f"),
                 ourTime.mean() / sparkTime.mean(),
                 ourNdcg.mean() - sparkNdcg.mean(),
                 ourRecall.mean() - sparkRecall.mean());
@@ -223,7 +267,8 @@ public final class AlsVersusSpark {
         long start = System.nanoTime();
         AlsModel model = new BatchAls(params).fit(train);
         Timed<AlsModel> timed = new Timed<>(model, ms(start));
-        System.out.printf(Locale.ROOT, "ours  %-8s fit %.0f ms%n", params.implicit() ? "implicit" : "explicit", timed.millis);
+        System.out.printf(
+                Locale.ROOT, "ours  %-8s fit %.0f ms%n", params.implicit() ? "implicit" : "explicit", timed.millis);
         return timed;
     }
 
@@ -281,7 +326,8 @@ public final class AlsVersusSpark {
                 .add("user", DataTypes.IntegerType, false)
                 .add("item", DataTypes.IntegerType, false)
                 .add("rating", DataTypes.FloatType, false);
-        return spark.createDataFrame(rows, schema).repartition(spark.sparkContext().defaultParallelism());
+        return spark.createDataFrame(rows, schema)
+                .repartition(spark.sparkContext().defaultParallelism());
     }
 
     private record Timed<T>(T value, double millis) {}

@@ -5,14 +5,14 @@ import io.desire.bench.ftrl.FtrlRuns.Quality;
 import io.desire.bench.ftrl.FtrlRuns.Tuned;
 import io.desire.bench.ftrl.SparkLogistic;
 import io.desire.bench.ftrl.SparkLogistic.Regularisation;
-import io.desire.jobs.eval.History;
-import io.desire.jobs.eval.HistoryLoader;
-import io.desire.jobs.eval.RankerExamples;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlModel;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.RankingFeatures;
+import io.desire.jobs.eval.History;
+import io.desire.jobs.eval.HistoryLoader;
+import io.desire.jobs.eval.RankerExamples;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -110,20 +110,46 @@ public final class FtrlVersusSpark {
         int[] validationIdx = ex.indices(RankerExamples.VALIDATION);
         int[] fitIdx = ex.indices(RankerExamples.TRAIN, RankerExamples.VALIDATION);
         int[] testIdx = ex.indices(RankerExamples.TEST);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "data: generated %d events, %d users, %d items, seed %d → %d records, %d rejected, %d repeats;"
                         + " %d rows, %d users, %d items, %d contexts (%.0f ms)%n",
-                events, users, items, seed, h.records(), h.rejected(), h.duplicates(), h.size(), h.numUsers(),
-                h.numItems(), h.numContexts(), ms(t0));
-        System.out.printf(Locale.ROOT, "split: %s; rows train %d, validation %d, test %d%n",
-                split.description(), split.rowsPerPart()[0], split.rowsPerPart()[1], split.rowsPerPart()[2]);
-        System.out.printf(Locale.ROOT,
+                events,
+                users,
+                items,
+                seed,
+                h.records(),
+                h.rejected(),
+                h.duplicates(),
+                h.size(),
+                h.numUsers(),
+                h.numItems(),
+                h.numContexts(),
+                ms(t0));
+        System.out.printf(
+                Locale.ROOT,
+                "split: %s; rows train %d, validation %d, test %d%n",
+                split.description(),
+                split.rowsPerPart()[0],
+                split.rowsPerPart()[1],
+                split.rowsPerPart()[2]);
+        System.out.printf(
+                Locale.ROOT,
                 "examples: %d negative(s) per positive → train %d, validation %d, test %d;"
                         + " mean active buckets with context %.1f, without %.1f; 2^%d buckets%n",
-                negatives, trainIdx.length, validationIdx.length, testIdx.length,
-                meanSize(ex.withContext), meanSize(ex.withoutContext), bits);
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores; Spark local[%d]%n%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), threads);
+                negatives,
+                trainIdx.length,
+                validationIdx.length,
+                testIdx.length,
+                meanSize(ex.withContext),
+                meanSize(ex.withoutContext),
+                bits);
+        System.out.printf(
+                Locale.ROOT,
+                "JVM %s, %d cores; Spark local[%d]%n%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                threads);
 
         // Tuning on validation
         FtrlParams ctxParams = base;
@@ -134,13 +160,27 @@ public final class FtrlVersusSpark {
             Tuned p = FtrlRuns.tune(base, ALPHAS, L1S, L2S, ex.withoutContext, ex.label, trainIdx, validationIdx);
             ctxParams = c.params();
             plainParams = p.params();
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "tuning (1 pass over train, scored on validation; grid alpha %s × l1 %s × l2 %s, beta 1; %.1f s):%n",
-                    Arrays.toString(ALPHAS), Arrays.toString(L1S), Arrays.toString(L2S), ms(tt) / 1000);
-            System.out.printf(Locale.ROOT, "  with context:    alpha=%s l1=%s l2=%s  validation %s%n",
-                    ctxParams.alpha(), ctxParams.l1(), ctxParams.l2(), c.validation());
-            System.out.printf(Locale.ROOT, "  without context: alpha=%s l1=%s l2=%s  validation %s%n%n",
-                    plainParams.alpha(), plainParams.l1(), plainParams.l2(), p.validation());
+                    Arrays.toString(ALPHAS),
+                    Arrays.toString(L1S),
+                    Arrays.toString(L2S),
+                    ms(tt) / 1000);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  with context:    alpha=%s l1=%s l2=%s  validation %s%n",
+                    ctxParams.alpha(),
+                    ctxParams.l1(),
+                    ctxParams.l2(),
+                    c.validation());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  without context: alpha=%s l1=%s l2=%s  validation %s%n%n",
+                    plainParams.alpha(),
+                    plainParams.l1(),
+                    plainParams.l2(),
+                    p.validation());
         }
 
         // FTRL on train + validation, scored on test
@@ -158,11 +198,17 @@ public final class FtrlVersusSpark {
                 FtrlModel model = FtrlRuns.train(p, x, ex.label, fitIdx, passes);
                 double millis = ms(start);
                 Quality q = FtrlRuns.quality(FtrlRuns.predict(model, x, testIdx), ex.label, testIdx);
-                String name = "FTRL " + (context ? "context" : "no-context") + " " + passes + " pass" + (passes > 1 ? "es" : "");
+                String name = "FTRL " + (context ? "context" : "no-context") + " " + passes + " pass"
+                        + (passes > 1 ? "es" : "");
                 auc.put(name, q.auc());
                 wall.put(name, millis);
-                rows.add(String.format(Locale.ROOT, "  %-30s wall %9.1f ms   %s   non-zero weights %d",
-                        name, millis, q, model.nonZeroWeights()));
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "  %-30s wall %9.1f ms   %s   non-zero weights %d",
+                        name,
+                        millis,
+                        q,
+                        model.nonZeroWeights()));
             }
         }
 
@@ -179,16 +225,24 @@ public final class FtrlVersusSpark {
                     ? SparkLogistic.frame(spark, ex.withoutContext, ex.label, fitIdx, dim, threads)
                     : null;
             System.out.printf(Locale.ROOT, "spark session + data frames ready in %.0f ms%n", ms(sparkStart));
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "spark LogisticRegression: regParam=%.3g elasticNetParam=%.3f (≙ FTRL l1=%s l2=%s over N=%d),"
                             + " standardization=false, fitIntercept=true, maxIter=%d, tol=%.0e%n%n",
-                    reg.regParam(), reg.elasticNet(), ctxParams.l1(), ctxParams.l2(), n, sparkIterations, sparkTol);
+                    reg.regParam(),
+                    reg.elasticNet(),
+                    ctxParams.l1(),
+                    ctxParams.l2(),
+                    n,
+                    sparkIterations,
+                    sparkTol);
             for (boolean context : sparkNoContext ? new boolean[] {true, false} : new boolean[] {true}) {
                 Regularisation r = context ? reg : plainReg;
                 LogisticRegression lr = SparkLogistic.estimator(r, sparkIterations, sparkTol);
                 Dataset<Row> df = context ? fitDf : fitPlainDf;
                 if (warmUp) {
-                    SparkLogistic.estimator(r, Math.min(SPARK_WARM_UP_ITERATIONS, sparkIterations), sparkTol).fit(df);
+                    SparkLogistic.estimator(r, Math.min(SPARK_WARM_UP_ITERATIONS, sparkIterations), sparkTol)
+                            .fit(df);
                 }
                 long start = System.nanoTime();
                 LogisticRegressionModel model = lr.fit(df);
@@ -198,18 +252,27 @@ public final class FtrlVersusSpark {
                 String name = "Spark LR " + (context ? "context" : "no-context");
                 auc.put(name, q.auc());
                 wall.put(name, millis);
-                rows.add(String.format(Locale.ROOT,
+                rows.add(String.format(
+                        Locale.ROOT,
                         "  %-30s wall %9.1f ms   %s   non-zero weights %d   iterations %d (regParam %.3g, elasticNet %.3f)",
-                        name, millis, q, SparkLogistic.nonZero(model), model.summary().totalIterations(),
-                        r.regParam(), r.elasticNet()));
+                        name,
+                        millis,
+                        q,
+                        SparkLogistic.nonZero(model),
+                        model.summary().totalIterations(),
+                        r.regParam(),
+                        r.elasticNet()));
             }
         } finally {
             spark.stop();
         }
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "TEST (%d examples; models learn from train + validation, %d examples, in time order)%n",
-                testIdx.length, fitIdx.length);
+        System.out.printf(
+                Locale.ROOT,
+                "TEST (%d examples; models learn from train + validation, %d examples, in time order)%n",
+                testIdx.length,
+                fitIdx.length);
         rows.forEach(System.out::println);
         double ftrl = auc.get("FTRL context 1 pass");
         double sparkAuc = auc.get("Spark LR context");
@@ -217,19 +280,30 @@ public final class FtrlVersusSpark {
         double gap = ftrl - sparkAuc;
         double lift = ftrl - plain;
         System.out.println();
-        System.out.printf(Locale.ROOT, "wall-time ratio FTRL (1 pass) / Spark LR = %.4f (%.1f× faster)%n",
+        System.out.printf(
+                Locale.ROOT,
+                "wall-time ratio FTRL (1 pass) / Spark LR = %.4f (%.1f× faster)%n",
                 wall.get("FTRL context 1 pass") / wall.get("Spark LR context"),
                 wall.get("Spark LR context") / wall.get("FTRL context 1 pass"));
-        System.out.printf(Locale.ROOT, "check |AUC(FTRL) − AUC(Spark)| = |%+.4f| ≤ %.2f: %s%n",
-                gap, AUC_GAP_TARGET, Math.abs(gap) <= AUC_GAP_TARGET ? "MET" : "MISSED by " + fmt(Math.abs(gap) - AUC_GAP_TARGET));
+        System.out.printf(
+                Locale.ROOT,
+                "check |AUC(FTRL) − AUC(Spark)| = |%+.4f| ≤ %.2f: %s%n",
+                gap,
+                AUC_GAP_TARGET,
+                Math.abs(gap) <= AUC_GAP_TARGET ? "MET" : "MISSED by " + fmt(Math.abs(gap) - AUC_GAP_TARGET));
         for (int passes = 2; passes <= 3; passes++) {
             double g = auc.get("FTRL context " + passes + " passes") - sparkAuc;
             System.out.printf(Locale.ROOT, "      (with %d passes: %+.4f)%n", passes, g);
         }
-        System.out.printf(Locale.ROOT, "check AUC(context) − AUC(no context) = %+.4f > 0: %s%n",
-                lift, lift > 0 ? "MET" : "MISSED");
+        System.out.printf(
+                Locale.ROOT,
+                "check AUC(context) − AUC(no context) = %+.4f > 0: %s%n",
+                lift,
+                lift > 0 ? "MET" : "MISSED");
         if (auc.containsKey("Spark LR no-context")) {
-            System.out.printf(Locale.ROOT, "      (the same lift under Spark LR: %+.4f)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "      (the same lift under Spark LR: %+.4f)%n",
                     sparkAuc - auc.get("Spark LR no-context"));
         }
     }

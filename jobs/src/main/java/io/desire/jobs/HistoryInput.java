@@ -1,13 +1,11 @@
 package io.desire.jobs;
 
-import io.desire.jobs.history.Cutover;
 import io.desire.features.event.RawRecord;
-import io.desire.jobs.RecommendationPipeline;
-import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.history.ContextColumns;
 import io.desire.jobs.history.CsvHeaders;
+import io.desire.jobs.history.Cutover;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFiles;
 import io.desire.jobs.history.HistoryFormat;
@@ -49,8 +47,10 @@ public final class HistoryInput {
             throw new IllegalArgumentException("Set " + ConfigKeys.HISTORY_INPUT.name()
                     + " to the history files or directories (comma-separated paths or file system URIs)");
         }
-        List<HistoryFile> files =
-                HistoryFiles.expand(Arrays.stream(input.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        List<HistoryFile> files = HistoryFiles.expand(Arrays.stream(input.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList());
         HistoryFormat format = format(cfg);
         if (format == null) {
             files.forEach(f -> HistoryFormat.checkDetectable(f.path().getName()));
@@ -73,14 +73,23 @@ public final class HistoryInput {
      * The backfill's input: {@code files} read once; with {@code keepAlive} the source stays open after
      * the last file, so the job can be stopped with a savepoint instead of finishing.
      */
-    public static DataStream<RawRecord> backfill(StreamExecutionEnvironment env, JobConfig cfg, List<HistoryFile> files,
-                                                 long cutoverMillis, boolean keepAlive) {
+    public static DataStream<RawRecord> backfill(
+            StreamExecutionEnvironment env,
+            JobConfig cfg,
+            List<HistoryFile> files,
+            long cutoverMillis,
+            boolean keepAlive) {
         return backfill(env, cfg, files, format(cfg), cutoverMillis, keepAlive);
     }
 
     /** As above, reading every file as {@code formatOrNull} (null: detected per file). */
-    public static DataStream<RawRecord> backfill(StreamExecutionEnvironment env, JobConfig cfg, List<HistoryFile> files,
-                                                 HistoryFormat formatOrNull, long cutoverMillis, boolean keepAlive) {
+    public static DataStream<RawRecord> backfill(
+            StreamExecutionEnvironment env,
+            JobConfig cfg,
+            List<HistoryFile> files,
+            HistoryFormat formatOrNull,
+            long cutoverMillis,
+            boolean keepAlive) {
         FileSource<RawRecord> source = HistorySource.files(files, formatOrNull, contextColumns(cfg), keepAlive);
         DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files")
                 .uid(Uids.HISTORY_SOURCE);
@@ -91,7 +100,10 @@ public final class HistoryInput {
     public static DataStream<RawRecord> hybrid(StreamExecutionEnvironment env, JobConfig cfg) throws IOException {
         long cutover = Cutover.required(cfg);
         Source<RawRecord, ?, ?> source = hybridSource(cfg, files(cfg), cutover);
-        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files, then kafka",
+        DataStream<RawRecord> raw = env.fromSource(
+                        source,
+                        WatermarkStrategy.noWatermarks(),
+                        "history files, then kafka",
                         TypeInformation.of(RawRecord.class))
                 .uid(Uids.HYBRID_EVENT_SOURCE);
         return counted(raw, cfg, cutover);
@@ -106,6 +118,7 @@ public final class HistoryInput {
 
     private static DataStream<RawRecord> counted(DataStream<RawRecord> raw, JobConfig cfg, long cutoverMillis) {
         return raw.flatMap(new HistoryRecords(RecommendationPipeline.parserConfig(cfg), cutoverMillis))
-                .uid(Uids.HISTORY_RECORDS).name("history: count, cut over");
+                .uid(Uids.HISTORY_RECORDS)
+                .name("history: count, cut over");
     }
 }

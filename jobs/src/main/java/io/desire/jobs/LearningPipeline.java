@@ -1,6 +1,5 @@
 package io.desire.jobs;
 
-import io.desire.jobs.io.ModelLoops;
 import io.desire.features.event.Event;
 import io.desire.features.fm.FmParams;
 import io.desire.features.ftrl.FeatureHasher;
@@ -9,8 +8,7 @@ import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ranking.Blender;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import io.desire.operators.serving.UserRecommender;
-import io.desire.operators.serving.UserSignal;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.operators.Uids;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.als.AlsConfig;
@@ -30,6 +28,8 @@ import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.TrainingExample;
 import io.desire.operators.ranker.WeightDelta;
+import io.desire.operators.serving.UserRecommender;
+import io.desire.operators.serving.UserSignal;
 import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -53,10 +53,17 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class LearningPipeline {
 
     /** Where the ranker's labels come from ({@code ranker.labels}). */
-    public enum Labels { SAMPLED, IMPRESSIONS, BOTH }
+    public enum Labels {
+        SAMPLED,
+        IMPRESSIONS,
+        BOTH
+    }
 
     /** The learned ranker's model ({@code ranker.model}). */
-    public enum RankerModelKind { FTRL, FM }
+    public enum RankerModelKind {
+        FTRL,
+        FM
+    }
 
     /** The user-keyed products of the ALS user side. */
     public record AlsOutputs(DataStream<AlsCandidates> candidates, DataStream<ItemFollowers> followers) {}
@@ -76,29 +83,37 @@ public final class LearningPipeline {
         AlsConfig als = alsConfig(cfg);
         DataStream<ItemFactorUpdate> feed = loops.itemFactors(userEvents.getExecutionEnvironment());
         SingleOutputStreamOperator<UserFactorUpdate> userFactors = userEvents
-                .filter(UserFactors::isInput).name("ALS inputs")
+                .filter(UserFactors::isInput)
+                .name("ALS inputs")
                 .keyBy(UserFactors.keySelector())
                 .connect(feed.broadcast(UserFactors.createTableDescriptor()))
                 .process(new UserFactors(als, RecommendationPipeline.exclusion(cfg)))
-                .uid(Uids.ALS_USER_FACTORS).name("ALS user factors");
+                .uid(Uids.ALS_USER_FACTORS)
+                .name("ALS user factors");
         DataStream<ItemFactorUpdate> published = userFactors
                 .keyBy(ItemFactors.keySelector())
                 .process(new ItemFactors(als))
-                .uid(Uids.ALS_ITEM_FACTORS).name("ALS item factors");
+                .uid(Uids.ALS_ITEM_FACTORS)
+                .name("ALS item factors");
         loops.publishItemFactors(published);
 
-        DataStream<ItemFollowers> followers = userFactors.getSideOutput(UserFactors.TRANSITIONS)
+        DataStream<ItemFollowers> followers = userFactors
+                .getSideOutput(UserFactors.TRANSITIONS)
                 .keyBy(CoVisitation.keySelector())
-                .process(CoVisitation.builder().halfLife(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE))
-                        .publishInterval(cfg.getDuration(ConfigKeys.COVISIT_PUBLISH_INTERVAL)).build())
-                .uid(Uids.CO_VISITATION).name("co-visitation");
+                .process(CoVisitation.builder()
+                        .halfLife(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE))
+                        .publishInterval(cfg.getDuration(ConfigKeys.COVISIT_PUBLISH_INTERVAL))
+                        .build())
+                .uid(Uids.CO_VISITATION)
+                .name("co-visitation");
         return new AlsOutputs(userFactors.getSideOutput(UserFactors.CANDIDATES), followers);
     }
 
     /** The recommender with the learned ranker over the candidate pool, scoring with the model of {@code ranker.model}. */
-    public static UserRecommender.Builder learnedRecommender(UserRecommender.Builder b, Blender blender, JobConfig cfg) {
-        LearnedRanker ranker = new LearnedRanker(features(cfg), blender.topK(),
-                cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE));
+    public static UserRecommender.Builder learnedRecommender(
+            UserRecommender.Builder b, Blender blender, JobConfig cfg) {
+        LearnedRanker ranker = new LearnedRanker(
+                features(cfg), blender.topK(), cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE));
         b.learned(ranker).rankerModel(rankerModel(cfg).name().toLowerCase(Locale.ROOT));
         Labels labels = labels(cfg);
         if (labels != Labels.IMPRESSIONS) {
@@ -112,33 +127,35 @@ public final class LearningPipeline {
      * Trains the ranker from the recommender's side outputs (and, with impression labels, from the
      * feedback join of the events) and sends the weights round {@code loops}.
      */
-    public static DataStream<WeightDelta> trainRanker(DataStream<Event> events,
-                                                      SingleOutputStreamOperator<?> recommender,
-                                                      JobConfig cfg, ModelLoops loops) {
+    public static DataStream<WeightDelta> trainRanker(
+            DataStream<Event> events, SingleOutputStreamOperator<?> recommender, JobConfig cfg, ModelLoops loops) {
         Labels labels = labels(cfg);
         DataStream<TrainingExample> examples = null;
         if (labels != Labels.IMPRESSIONS) {
             examples = recommender.getSideOutput(UserRecommender.EXAMPLES);
         }
         if (labels != Labels.SAMPLED) {
-            DataStream<LabeledExample> labeled = events
-                    .filter(FeedbackJoin::isInput).name("impressions and feedback")
+            DataStream<LabeledExample> labeled = events.filter(FeedbackJoin::isInput)
+                    .name("impressions and feedback")
                     .keyBy(FeedbackJoin.keySelector())
-                    .process(new FeedbackJoin(cfg.getDuration(ConfigKeys.FEEDBACK_WINDOW),
-                            FeedbackJoin.DEFAULT_EARLY_FEEDBACK_GRACE))
-                    .uid(Uids.FEEDBACK_JOIN).name("feedback join");
-            DataStream<TrainingExample> assembled = labeled
-                    .connect(recommender.getSideOutput(UserRecommender.SERVED))
+                    .process(new FeedbackJoin(
+                            cfg.getDuration(ConfigKeys.FEEDBACK_WINDOW), FeedbackJoin.DEFAULT_EARLY_FEEDBACK_GRACE))
+                    .uid(Uids.FEEDBACK_JOIN)
+                    .name("feedback join");
+            DataStream<TrainingExample> assembled = labeled.connect(recommender.getSideOutput(UserRecommender.SERVED))
                     .keyBy(ExampleAssembler.exampleKeySelector(), ExampleAssembler.servedKeySelector())
                     .process(ExampleAssembler.builder().features(features(cfg)).build())
-                    .uid(Uids.EXAMPLE_ASSEMBLER).name("example assembler");
+                    .uid(Uids.EXAMPLE_ASSEMBLER)
+                    .name("example assembler");
             examples = examples == null ? assembled : examples.union(assembled);
         }
         DataStream<WeightDelta> deltas = switch (rankerModel(cfg)) {
-            case FTRL -> FtrlLearner.transform(examples, FtrlLearner.builder().params(ftrlParams(cfg)).build(),
-                    Uids.FTRL_LEARNER);
-            case FM -> FmLearner.transform(examples, FmLearner.builder().params(fmParams(cfg)).build(),
-                    Uids.FM_LEARNER);
+            case FTRL ->
+                FtrlLearner.transform(
+                        examples, FtrlLearner.builder().params(ftrlParams(cfg)).build(), Uids.FTRL_LEARNER);
+            case FM ->
+                FmLearner.transform(
+                        examples, FmLearner.builder().params(fmParams(cfg)).build(), Uids.FM_LEARNER);
         };
         loops.publishRankerWeights(deltas);
         return deltas;
@@ -169,13 +186,15 @@ public final class LearningPipeline {
 
     /** FM settings of the configuration: the FTRL bucket space and linear settings, k of {@code ranker.fm-factors}. */
     public static FmParams fmParams(JobConfig cfg) {
-        return FmParams.defaults().withLinear(ftrlParams(cfg))
+        return FmParams.defaults()
+                .withLinear(ftrlParams(cfg))
                 .withFactors(cfg.getInt(ConfigKeys.RANKER_FM_FACTORS, 1, FmParams.MAX_FACTORS));
     }
 
     /** The model of {@code ranker.model}. */
     public static RankerModelKind rankerModel(JobConfig cfg) {
-        return RankerModelKind.valueOf(cfg.getChoice(ConfigKeys.RANKER_MODEL, "ftrl", "fm").toUpperCase(Locale.ROOT));
+        return RankerModelKind.valueOf(
+                cfg.getChoice(ConfigKeys.RANKER_MODEL, "ftrl", "fm").toUpperCase(Locale.ROOT));
     }
 
     /** The ranking features of learner and ranker alike. */
@@ -189,15 +208,22 @@ public final class LearningPipeline {
         try {
             return Labels.valueOf(raw.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ranker.labels is '" + raw + "'; expected sampled, impressions or both", e);
+            throw new IllegalArgumentException(
+                    "ranker.labels is '" + raw + "'; expected sampled, impressions or both", e);
         }
     }
 
     /** Wraps events and ALS candidates into the recommender's keyed input. */
     static DataStream<UserSignal> signals(DataStream<Event> userEvents, DataStream<AlsCandidates> candidates) {
-        DataStream<UserSignal> events = userEvents.map(UserSignal::of)
-                .returns(TypeInformation.of(UserSignal.class)).name("user events");
-        return candidates == null ? events : events.union(candidates.map(UserSignal::of)
-                .returns(TypeInformation.of(UserSignal.class)).name("ALS candidates"));
+        DataStream<UserSignal> events = userEvents
+                .map(UserSignal::of)
+                .returns(TypeInformation.of(UserSignal.class))
+                .name("user events");
+        return candidates == null
+                ? events
+                : events.union(candidates
+                        .map(UserSignal::of)
+                        .returns(TypeInformation.of(UserSignal.class))
+                        .name("ALS candidates"));
     }
 }

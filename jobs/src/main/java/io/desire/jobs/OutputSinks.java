@@ -1,16 +1,16 @@
 package io.desire.jobs;
 
 import io.desire.features.event.DeadLetter;
+import io.desire.features.privacy.Erasure;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.Uids;
-import io.desire.features.privacy.Erasure;
 import io.desire.sinks.deadletter.DeadLetterSinks;
-import io.desire.sinks.privacy.ErasureLogSink;
 import io.desire.sinks.elasticsearch.ElasticsearchSink;
 import io.desire.sinks.elasticsearch.ElasticsearchSinkBuilder;
 import io.desire.sinks.elasticsearch.RecommendationDocuments;
+import io.desire.sinks.privacy.ErasureLogSink;
 import java.nio.file.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -28,12 +28,14 @@ public final class OutputSinks {
      * configured alias (a backfill's fresh index), which the alias does not point to yet.
      */
     public static ElasticsearchSink<Recommendation> recommendationsInto(JobConfig cfg, String index) {
-        return configured(RecommendationDocuments.generationSinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), index, 0), cfg);
+        return configured(
+                RecommendationDocuments.generationSinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), index, 0), cfg);
     }
 
-    private static ElasticsearchSink<Recommendation> configured(ElasticsearchSinkBuilder<Recommendation> builder, JobConfig cfg) {
-        ElasticsearchSinkBuilder<Recommendation> b = builder
-                .setHosts(cfg.getString(ConfigKeys.ES_HOSTS).split("\\s*,\\s*"))
+    private static ElasticsearchSink<Recommendation> configured(
+            ElasticsearchSinkBuilder<Recommendation> builder, JobConfig cfg) {
+        ElasticsearchSinkBuilder<Recommendation> b = builder.setHosts(
+                        cfg.getString(ConfigKeys.ES_HOSTS).split("\\s*,\\s*"))
                 .setBulkFlushInterval(cfg.getDuration(ConfigKeys.ES_FLUSH_INTERVAL))
                 .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000));
         String user = cfg.getOptional(ConfigKeys.ES_USERNAME);
@@ -55,13 +57,17 @@ public final class OutputSinks {
     public static void attachDeadLetters(DataStream<DeadLetter> deadLetters, JobConfig cfg) {
         String path = cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH);
         if (path != null) {
-            deadLetters.sinkTo(DeadLetterSinks.file(path))
-                    .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + path);
+            deadLetters
+                    .sinkTo(DeadLetterSinks.file(path))
+                    .uid(Uids.DEAD_LETTER_SINK)
+                    .name("dead letters: " + path);
         } else {
             String topic = cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC);
-            deadLetters.sinkTo(DeadLetterSinks.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic,
-                            "desire-dead-letters-" + topic, null))
-                    .uid(Uids.DEAD_LETTER_SINK).name("dead letters: " + topic);
+            deadLetters
+                    .sinkTo(DeadLetterSinks.kafka(
+                            cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-dead-letters-" + topic, null))
+                    .uid(Uids.DEAD_LETTER_SINK)
+                    .name("dead letters: " + topic);
         }
     }
 
@@ -77,8 +83,10 @@ public final class OutputSinks {
             return;
         }
         String topic = cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC).trim();
-        erasures.sinkTo(ErasureLogSink.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-erasures-" + topic))
-                .uid(Uids.ERASURE_LOG_SINK).name("erasure log: " + topic);
+        erasures.sinkTo(ErasureLogSink.kafka(
+                        cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-erasures-" + topic))
+                .uid(Uids.ERASURE_LOG_SINK)
+                .name("erasure log: " + topic);
     }
 
     /**
@@ -90,12 +98,15 @@ public final class OutputSinks {
         String path = cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH);
         if (path != null) {
             String rawPath = path.replaceAll("/+$", "") + ".raw";
-            raw.sinkTo(DeadLetterSinks.file(rawPath)).uid(Uids.RAW_DEAD_LETTER_SINK).name("raw dead letters: " + rawPath);
+            raw.sinkTo(DeadLetterSinks.file(rawPath))
+                    .uid(Uids.RAW_DEAD_LETTER_SINK)
+                    .name("raw dead letters: " + rawPath);
         } else {
             String topic = cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC);
-            raw.sinkTo(DeadLetterSinks.kafka(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic,
-                            "desire-dead-letters-" + topic, null))
-                    .uid(Uids.RAW_DEAD_LETTER_SINK).name("raw dead letters: " + topic);
+            raw.sinkTo(DeadLetterSinks.kafka(
+                            cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-dead-letters-" + topic, null))
+                    .uid(Uids.RAW_DEAD_LETTER_SINK)
+                    .name("raw dead letters: " + topic);
         }
     }
 }

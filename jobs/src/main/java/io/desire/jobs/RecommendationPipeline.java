@@ -1,40 +1,40 @@
 package io.desire.jobs;
 
-import io.desire.jobs.io.ModelLoops;
+import io.desire.features.context.TimeBucketScheme;
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
 import io.desire.features.event.ParserConfig;
 import io.desire.features.event.RawRecord;
-import io.desire.features.context.TimeBucketScheme;
+import io.desire.features.privacy.Erasure;
+import io.desire.features.profile.EventWeights;
 import io.desire.features.profile.ProfilePolicy;
 import io.desire.features.ranking.Blender;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.Recommendation;
+import io.desire.features.serving.CandidateSource;
+import io.desire.features.serving.ExclusionRule;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.config.PrivacySettings;
-import io.desire.features.privacy.Erasure;
-import io.desire.operators.privacy.ErasureLog;
-import io.desire.operators.privacy.ProtectDeadLetters;
-import io.desire.operators.privacy.PseudonymizeUsers;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.operators.ContextTrending;
 import io.desire.operators.DeduplicateEvents;
 import io.desire.operators.EnrichFromCatalog;
 import io.desire.operators.GlobalPopularity;
 import io.desire.operators.LongHorizonPopularity;
-import io.desire.features.serving.CandidateSource;
-import io.desire.features.serving.ExclusionRule;
-import java.util.Set;
 import io.desire.operators.ParseEvents;
 import io.desire.operators.Uids;
+import io.desire.operators.privacy.ErasureLog;
+import io.desire.operators.privacy.ProtectDeadLetters;
+import io.desire.operators.privacy.PseudonymizeUsers;
 import io.desire.operators.serving.ModelUpdate;
 import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.serving.UserSignal;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import io.desire.features.profile.EventWeights;
 import java.time.ZoneId;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -68,8 +68,11 @@ public final class RecommendationPipeline {
      * the protected topic ({@code null} otherwise), and the erasure requests (one per de-duplicated
      * {@code forget_user}, with the user as the job knows them) for the erasure log.
      */
-    public record Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters,
-                          DataStream<DeadLetter> rawDeadLetters, DataStream<Erasure> erasures) {
+    public record Outputs(
+            DataStream<Recommendation> recommendations,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<DeadLetter> rawDeadLetters,
+            DataStream<Erasure> erasures) {
         public Outputs(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {
             this(recommendations, deadLetters, null, null);
         }
@@ -84,15 +87,16 @@ public final class RecommendationPipeline {
 
     public static Outputs build(DataStream<RawRecord> raw, JobConfig cfg, ModelLoops loops) {
         PrivacySettings privacy = PrivacySettings.of(cfg);
-        SingleOutputStreamOperator<Event> parsed = raw
-                .process(new ParseEvents(parserConfig(cfg)))
-                .uid(Uids.PARSE_EVENTS).name("parse and validate");
+        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseEvents(parserConfig(cfg)))
+                .uid(Uids.PARSE_EVENTS)
+                .name("parse and validate");
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEvents.DEAD_LETTERS);
         DataStream<DeadLetter> rawDeadLetters = null;
         if (privacy.rawDeadLetters() != ProtectDeadLetters.Mode.INLINE) {
             SingleOutputStreamOperator<DeadLetter> stripped = deadLetters
                     .process(new ProtectDeadLetters(privacy.rawDeadLetters()))
-                    .uid(Uids.PROTECT_DEAD_LETTERS).name("dead letters without raw payloads");
+                    .uid(Uids.PROTECT_DEAD_LETTERS)
+                    .name("dead letters without raw payloads");
             deadLetters = stripped;
             if (privacy.rawDeadLetters() == ProtectDeadLetters.Mode.TOPIC) {
                 rawDeadLetters = stripped.getSideOutput(ProtectDeadLetters.RAW);
@@ -102,30 +106,33 @@ public final class RecommendationPipeline {
         DataStream<Event> identified = parsed;
         if (privacy.pseudonyms()) {
             identified = parsed.map(new PseudonymizeUsers(privacy.pseudonymKey()))
-                    .uid(Uids.PSEUDONYMIZE_USERS).name("pseudonymise user ids");
+                    .uid(Uids.PSEUDONYMIZE_USERS)
+                    .name("pseudonymise user ids");
         }
 
         // Event time comes from the payload, so watermarks follow parsing rather than the source.
-        DataStream<Event> events = identified.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Event>forBoundedOutOfOrderness(cfg.getDuration(ConfigKeys.OUT_OF_ORDERNESS))
-                        .withTimestampAssigner((e, previous) -> e.ts)
-                        .withIdleness(cfg.getDuration(ConfigKeys.IDLENESS)))
+        DataStream<Event> events = identified
+                .assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Event>forBoundedOutOfOrderness(cfg.getDuration(ConfigKeys.OUT_OF_ORDERNESS))
+                                .withTimestampAssigner((e, previous) -> e.ts)
+                                .withIdleness(cfg.getDuration(ConfigKeys.IDLENESS)))
                 .name("event-time watermarks");
 
         // De-duplication and catalog enrichment share one key (the item, or the user for events
         // without an item), so the catalog step runs in the same task without another exchange.
         // Every event passes both, which keeps a user's events in order on the way to the recommender.
-        DataStream<Event> unique = events
-                .keyBy(DeduplicateEvents.keySelector())
+        DataStream<Event> unique = events.keyBy(DeduplicateEvents.keySelector())
                 .process(new DeduplicateEvents(cfg.getDuration(ConfigKeys.DEDUP_TTL)))
-                .uid(Uids.DEDUPLICATE).name("deduplicate by event_id");
-        DataStream<Event> enriched = DataStreamUtils
-                .reinterpretAsKeyedStream(unique, EnrichFromCatalog.keySelector(), Types.STRING)
+                .uid(Uids.DEDUPLICATE)
+                .name("deduplicate by event_id");
+        DataStream<Event> enriched = DataStreamUtils.reinterpretAsKeyedStream(
+                        unique, EnrichFromCatalog.keySelector(), Types.STRING)
                 .process(new EnrichFromCatalog())
-                .uid(Uids.CATALOG_ENRICH).name("catalog enrichment");
+                .uid(Uids.CATALOG_ENRICH)
+                .name("catalog enrichment");
 
-        DataStream<TrendingItems> contextTrending = enriched
-                .filter(ContextTrending::counts).name("interactions")
+        DataStream<TrendingItems> contextTrending = enriched.filter(ContextTrending::counts)
+                .name("interactions")
                 .keyBy(ContextTrending.keySelector())
                 .process(new ContextTrending(
                         cfg.getDuration(ConfigKeys.TRENDING_WINDOW),
@@ -133,22 +140,28 @@ public final class RecommendationPipeline {
                         ContextTrending.DEFAULT_TOP_K,
                         new EventWeights(),
                         privacy.dp()))
-                .uid(Uids.CONTEXT_TRENDING).name("context trending");
+                .uid(Uids.CONTEXT_TRENDING)
+                .name("context trending");
         DataStream<TrendingItems> globalPopularity = contextTrending
                 .keyBy(GlobalPopularity.keySelector())
                 .process(new GlobalPopularity())
-                .uid(Uids.GLOBAL_POPULARITY).name("global popularity");
+                .uid(Uids.GLOBAL_POPULARITY)
+                .name("global popularity");
 
         DataStream<TrendingItems> longHorizon = globalPopularity
                 .keyBy(LongHorizonPopularity.keySelector())
-                .process(new LongHorizonPopularity(cfg.getDuration(ConfigKeys.POPULARITY_HALF_LIFE),
-                        LongHorizonPopularity.DEFAULT_SIZE))
-                .uid(Uids.LONG_HORIZON_POPULARITY).name("long-horizon popularity");
+                .process(new LongHorizonPopularity(
+                        cfg.getDuration(ConfigKeys.POPULARITY_HALF_LIFE), LongHorizonPopularity.DEFAULT_SIZE))
+                .uid(Uids.LONG_HORIZON_POPULARITY)
+                .name("long-horizon popularity");
 
-        DataStream<Event> userEvents = enriched
-                .filter(e -> e.userId != null && e.type != EventType.ITEM).name("user events");
-        Blender blender = new Blender(Blender.DEFAULT_W_AFFINITY, Blender.DEFAULT_W_CONTEXT,
-                Blender.DEFAULT_W_POPULAR, cfg.getInt(ConfigKeys.TOP_K, 1, 200));
+        DataStream<Event> userEvents = enriched.filter(e -> e.userId != null && e.type != EventType.ITEM)
+                .name("user events");
+        Blender blender = new Blender(
+                Blender.DEFAULT_W_AFFINITY,
+                Blender.DEFAULT_W_CONTEXT,
+                Blender.DEFAULT_W_POPULAR,
+                cfg.getInt(ConfigKeys.TOP_K, 1, 200));
         UserRecommender.Builder recommender = UserRecommender.builder()
                 .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
                 .blender(blender)
@@ -158,35 +171,44 @@ public final class RecommendationPipeline {
                 .perSource(cfg.getInt(ConfigKeys.PER_SOURCE, 1, 1000))
                 .exclusion(exclusion(cfg))
                 .sessionGap(cfg.getDuration(ConfigKeys.SESSION_GAP))
-                .champion(cfg.getDouble(ConfigKeys.PREQUENTIAL_FRACTION), cfg.getDouble(ConfigKeys.ARM_FADING),
+                .champion(
+                        cfg.getDouble(ConfigKeys.PREQUENTIAL_FRACTION),
+                        cfg.getDouble(ConfigKeys.ARM_FADING),
                         cfg.getInt(ConfigKeys.ARM_MIN_OUTCOMES, 0, Integer.MAX_VALUE));
-        DataStream<ModelUpdate> updates = contextTrending.union(globalPopularity, longHorizon)
-                .map(ModelUpdate::of).returns(TypeInformation.of(ModelUpdate.class)).name("trending updates");
+        DataStream<ModelUpdate> updates = contextTrending
+                .union(globalPopularity, longHorizon)
+                .map(ModelUpdate::of)
+                .returns(TypeInformation.of(ModelUpdate.class))
+                .name("trending updates");
         boolean learning = LearningPipeline.enabled(cfg);
         DataStream<UserSignal> signals;
         if (learning) {
             LearningPipeline.AlsOutputs als = LearningPipeline.als(userEvents, cfg, loops);
             signals = LearningPipeline.signals(userEvents, als.candidates());
-            updates = updates
-                    .union(als.followers().map(ModelUpdate::of).returns(TypeInformation.of(ModelUpdate.class))
+            updates = updates.union(als.followers()
+                            .map(ModelUpdate::of)
+                            .returns(TypeInformation.of(ModelUpdate.class))
                             .name("co-visitation updates"))
-                    .union(loops.rankerWeights(raw.getExecutionEnvironment()).map(ModelUpdate::of)
-                            .returns(TypeInformation.of(ModelUpdate.class)).name("ranker weight updates"));
+                    .union(loops.rankerWeights(raw.getExecutionEnvironment())
+                            .map(ModelUpdate::of)
+                            .returns(TypeInformation.of(ModelUpdate.class))
+                            .name("ranker weight updates"));
             LearningPipeline.learnedRecommender(recommender, blender, cfg);
             // Without learning there is no ALS and no learned arm: the blend serves (recs.serve is not used).
             recommender.serve(cfg.getString(ConfigKeys.SERVE));
         } else {
             signals = LearningPipeline.signals(userEvents, null);
         }
-        SingleOutputStreamOperator<Recommendation> recommendations = signals
-                .keyBy(UserRecommender.keySelector())
+        SingleOutputStreamOperator<Recommendation> recommendations = signals.keyBy(UserRecommender.keySelector())
                 .connect(updates.broadcast(UserRecommender.broadcastDescriptors()))
                 .process(recommender.build())
-                .uid(Uids.USER_RECOMMENDER).name("user recommender");
+                .uid(Uids.USER_RECOMMENDER)
+                .name("user recommender");
         if (learning) {
             LearningPipeline.trainRanker(enriched, recommendations, cfg, loops);
         }
-        DataStream<Erasure> erasures = enriched.process(new ErasureLog()).uid(Uids.ERASURE_LOG).name("erasure requests");
+        DataStream<Erasure> erasures =
+                enriched.process(new ErasureLog()).uid(Uids.ERASURE_LOG).name("erasure requests");
         return new Outputs(recommendations, deadLetters, rawDeadLetters, erasures);
     }
 
@@ -207,7 +229,8 @@ public final class RecommendationPipeline {
         try {
             bucketScheme = TimeBucketScheme.valueOf(scheme);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("context.time-buckets is '" + scheme + "'; expected DAYPART_WEEKPART or HOUR_OF_WEEK", e);
+            throw new IllegalArgumentException(
+                    "context.time-buckets is '" + scheme + "'; expected DAYPART_WEEKPART or HOUR_OF_WEEK", e);
         }
         return ParserConfig.builder()
                 .geohashPrecision(cfg.getInt(ConfigKeys.GEOHASH_PRECISION, 1, 12))

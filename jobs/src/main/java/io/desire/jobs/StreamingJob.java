@@ -1,20 +1,19 @@
 package io.desire.jobs;
 
-import io.desire.jobs.io.ModelLoops;
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.RawRecord;
 import io.desire.features.privacy.Erasure;
 import io.desire.features.recs.Recommendation;
-import io.desire.jobs.HistoryInput;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.config.PrivacySettings;
-import io.desire.operators.privacy.ProtectDeadLetters;
 import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.KafkaRawRecords;
-import io.desire.jobs.io.Topics;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.io.StartingOffsets;
+import io.desire.jobs.io.Topics;
 import io.desire.operators.Uids;
+import io.desire.operators.privacy.ProtectDeadLetters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
@@ -53,10 +52,12 @@ public final class StreamingJob {
         ensureLoopTopics(cfg);
         if (PrivacySettings.of(cfg).rawDeadLetters() == ProtectDeadLetters.Mode.TOPIC
                 && cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH) == null) {
-            Topics.ensureRawDeadLetters(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC));
+            Topics.ensureRawDeadLetters(
+                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC));
         }
         if (OutputSinks.erasureLogEnabled(cfg)) {
-            Topics.ensureErasureLog(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC));
+            Topics.ensureErasureLog(
+                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC));
         }
         defineProductionWorkflow(env, cfg, System.currentTimeMillis());
     }
@@ -64,8 +65,10 @@ public final class StreamingJob {
     /** With {@code learning.enabled}, creates the model loops' Kafka topics when missing. */
     public static void ensureLoopTopics(JobConfig cfg) throws InterruptedException {
         if (LearningPipeline.enabled(cfg)) {
-            Topics.ensureLoops(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
-                    cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
+            Topics.ensureLoops(
+                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
+                    cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
         }
     }
 
@@ -88,10 +91,12 @@ public final class StreamingJob {
             try {
                 raw = HistoryInput.hybrid(env, cfg);
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot list " + ConfigKeys.HISTORY_INPUT.name() + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "Cannot list " + ConfigKeys.HISTORY_INPUT.name() + ": " + e.getMessage(), e);
             }
         } else {
-            raw = env.fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events").uid(Uids.EVENT_SOURCE);
+            raw = env.fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events")
+                    .uid(Uids.EVENT_SOURCE);
         }
         defineWorkflow(raw, cfg, Sinks.production(cfg), loops);
     }
@@ -100,9 +105,10 @@ public final class StreamingJob {
      * Where the workflow's outputs go. {@code erasures} may be null: the erasure requests are then
      * not kept (the backfill, whose history's {@code forget_user}s act on a new index generation).
      */
-    public record Sinks(Consumer<DataStream<Recommendation>> recommendations,
-                        Consumer<DataStream<DeadLetter>> deadLetters,
-                        Consumer<DataStream<Erasure>> erasures) {
+    public record Sinks(
+            Consumer<DataStream<Recommendation>> recommendations,
+            Consumer<DataStream<DeadLetter>> deadLetters,
+            Consumer<DataStream<Erasure>> erasures) {
         public Sinks {
             if (recommendations == null || deadLetters == null) {
                 throw new IllegalArgumentException("the recommendation and dead-letter sinks are required");
@@ -113,7 +119,8 @@ public final class StreamingJob {
         public static Sinks production(JobConfig cfg) {
             return new Sinks(
                     recs -> recs.sinkTo(OutputSinks.recommendations(cfg))
-                            .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
+                            .uid(Uids.RECOMMENDATION_SINK)
+                            .name("elasticsearch: " + cfg.getString(ConfigKeys.ES_INDEX)),
                     dead -> OutputSinks.attachDeadLetters(dead, cfg),
                     erasures -> OutputSinks.attachErasureLog(erasures, cfg));
         }

@@ -18,24 +18,41 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("io.desire.(**)").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().matching("io.desire.(**)").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule featuresAreTheBottomLayer = noClasses().that().resideInAPackage("io.desire.features..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.desire.operators..", "io.desire.sinks..",
-                    "io.desire.jobs..");
+    static final ArchRule featuresAreTheBottomLayer = noClasses()
+            .that()
+            .resideInAPackage("io.desire.features..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.desire.operators..", "io.desire.sinks..", "io.desire.jobs..");
 
     @ArchTest
-    static final ArchRule featuresNeedNoFlinkRuntime = noClasses().that().resideInAPackage("io.desire.features..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink.streaming..",
-                    "org.apache.flink.runtime..", "org.apache.flink.api.common.state..");
+    static final ArchRule featuresNeedNoFlinkRuntime = noClasses()
+            .that()
+            .resideInAPackage("io.desire.features..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.apache.flink.streaming..",
+                    "org.apache.flink.runtime..",
+                    "org.apache.flink.api.common.state..");
 
     @ArchTest
     static final ArchRule operatorsAndSinksDoNotKnowTheJobs = noClasses()
-            .that().resideInAnyPackage("io.desire.operators..", "io.desire.sinks..")
-            .should().dependOnClassesThat().resideInAPackage("io.desire.jobs..");
+            .that()
+            .resideInAnyPackage("io.desire.operators..", "io.desire.sinks..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.desire.jobs..");
 
     @ArchTest
-    static final ArchRule operatorsAndSinksAreSiblings = noClasses().that().resideInAPackage("io.desire.operators..")
-            .should().dependOnClassesThat().resideInAPackage("io.desire.sinks..");
+    static final ArchRule operatorsAndSinksAreSiblings = noClasses()
+            .that()
+            .resideInAPackage("io.desire.operators..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.desire.sinks..");
 }

@@ -51,6 +51,7 @@ class BackfillClusterITCase {
     private static final int HISTORY_PER_USER = 12;
     /** History events per user before the cut-over; the rest of the history is Kafka's. */
     private static final int BEFORE_CUTOVER = 8;
+
     private static final int LIVE_PER_USER = 3;
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
     private static final String CONTEXT =
@@ -75,7 +76,9 @@ class BackfillClusterITCase {
     void backfillOnTheClusterHandsOverToTheStreamingJobCountingEveryEventOnce() throws Exception {
         Map<String, String> args = ClusterJobs.arguments(alias);
         JobConfig cfg = JobConfig.of(args);
-        Topics.ensure(LocalServices.kafkaBootstrap(), cfg.getString(ConfigKeys.KAFKA_TOPIC),
+        Topics.ensure(
+                LocalServices.kafkaBootstrap(),
+                cfg.getString(ConfigKeys.KAFKA_TOPIC),
                 cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
         // The cut-over falls between each user's 8th and 9th history event.
         long cutover = time(USERS * BEFORE_CUTOVER);
@@ -94,12 +97,21 @@ class BackfillClusterITCase {
 
         // 1. the backfill on the cluster
         List<String> backfill = new ArrayList<>(List.of(ClusterJobs.command("backfill", args, "-p", "2")));
-        backfill.addAll(List.of("--history.input", history.toString(), "--history.cutover", Long.toString(cutover),
-                "--backfill.bootstrap-dir", bootstrapDir.toString(), "--recs.coalesce", "1s"));
+        backfill.addAll(List.of(
+                "--history.input",
+                history.toString(),
+                "--history.cutover",
+                Long.toString(cutover),
+                "--backfill.bootstrap-dir",
+                bootstrapDir.toString(),
+                "--recs.coalesce",
+                "1s"));
         DesireCli.Result result = cli.run(backfill.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).as(result.toString()).contains("flink run");
-        assertThat(result.stdout()).as(result.toString()).contains("alias " + alias + " → " + alias + "-000001 (was none)")
+        assertThat(result.stdout())
+                .as(result.toString())
+                .contains("alias " + alias + " → " + alias + "-000001 (was none)")
                 .contains((long) USERS * (HISTORY_PER_USER - BEFORE_CUTOVER) + " left to Kafka");
         assertThat(aliasTargets()).containsExactly(alias + "-000001");
         BootstrapManifest manifest = manifest(bootstrapDir);
@@ -107,7 +119,8 @@ class BackfillClusterITCase {
         assertThat(manifest.records()).isEqualTo((long) USERS * HISTORY_PER_USER);
 
         // 2. the bootstrap holds the profiles as of the cut-over
-        Map<String, String> profiles = EngineState.read(manifest.savepoint(), cfg).get(EngineState.PROFILES);
+        Map<String, String> profiles =
+                EngineState.read(manifest.savepoint(), cfg).get(EngineState.PROFILES);
         Map<String, Long> counted = new TreeMap<>();
         profiles.forEach((user, json) -> counted.put(user, events(json)));
         Map<String, Long> beforeCutover = new TreeMap<>();
@@ -119,7 +132,8 @@ class BackfillClusterITCase {
         // 3. the streaming job from the bootstrap, from the cut-over on
         Map<String, String> fromCutover = new LinkedHashMap<>(args);
         fromCutover.put(ConfigKeys.KAFKA_START.name(), manifest.startingOffsets());
-        String job = jobs.started(cli.answer(ClusterJobs.command("submit", fromCutover, "-p", "2", "-s", manifest.savepoint())));
+        String job = jobs.started(
+                cli.answer(ClusterJobs.command("submit", fromCutover, "-p", "2", "-s", manifest.savepoint())));
         try (KafkaProducer<String, String> producer = ClusterJobs.producer()) {
             for (int n = 0; n < USERS * LIVE_PER_USER; n++) {
                 int m = USERS * HISTORY_PER_USER + n;
@@ -132,12 +146,16 @@ class BackfillClusterITCase {
         for (int u = 0; u < USERS; u++) {
             expected.put(user(u), (long) (HISTORY_PER_USER + LIVE_PER_USER));
         }
-        assertThat(DocumentCounts.await(alias, expected, CATCH_UP)).as("profile_events per user behind the alias")
+        assertThat(DocumentCounts.await(alias, expected, CATCH_UP))
+                .as("profile_events per user behind the alias")
                 .isEqualTo(expected);
         // ... and read once: the job took from Kafka only what the bootstrap had not seen.
-        assertThat(metrics.sum("eventsIn", job)).as("records the streaming job read")
+        assertThat(metrics.sum("eventsIn", job))
+                .as("records the streaming job read")
                 .isEqualTo(USERS * (HISTORY_PER_USER - BEFORE_CUTOVER + LIVE_PER_USER));
-        assertThat(metrics.sum(DeduplicateEvents.DUPLICATES_METRIC, job)).as("duplicates it dropped").isZero();
+        assertThat(metrics.sum(DeduplicateEvents.DUPLICATES_METRIC, job))
+                .as("duplicates it dropped")
+                .isZero();
     }
 
     private String topic() {
@@ -146,7 +164,8 @@ class BackfillClusterITCase {
 
     /** Event {@code n}: users in turn, 100 ms apart, each one a view or (every fifth) a click. */
     private String event(int n) {
-        return "{\"event_id\":\"" + alias + "-" + n + "\",\"ts\":" + time(n) + ",\"type\":\"" + (n % 5 == 0 ? "click" : "view")
+        return "{\"event_id\":\"" + alias + "-" + n + "\",\"ts\":" + time(n) + ",\"type\":\""
+                + (n % 5 == 0 ? "click" : "view")
                 + "\",\"user_id\":\"" + user(n) + "\",\"item_id\":\"item-" + (n * 7 % 13) + "\",\"category\":\"books\","
                 + CONTEXT + "}";
     }
@@ -178,17 +197,22 @@ class BackfillClusterITCase {
     /** The one manifest the backfill wrote next to its bootstrap. */
     private static BootstrapManifest manifest(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> manifests = files.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+            List<Path> manifests = files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .toList();
             assertThat(manifests).hasSize(1);
             String name = manifests.get(0).getFileName().toString();
-            return BootstrapManifest.read(dir.resolve(name.substring(0, name.length() - ".json".length())).toUri().toString());
+            return BootstrapManifest.read(dir.resolve(name.substring(0, name.length() - ".json".length()))
+                    .toUri()
+                    .toString());
         }
     }
 
     /** The indices the alias points to. */
     private List<String> aliasTargets() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create(LocalServices.elasticsearchUrl() + "/_alias/" + alias)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(LocalServices.elasticsearchUrl() + "/_alias/" + alias))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<String> indices = new ArrayList<>();
         JSON.readTree(r.body()).fieldNames().forEachRemaining(indices::add);

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BackfillFailureITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final String run = Long.toString(System.nanoTime(), 36);
@@ -72,39 +74,56 @@ class BackfillFailureITCase {
         } finally {
             client._transport().close();
         }
-        assertThat(http("PUT", "/_index_template/" + alias + "-blocked", "{\"index_patterns\":[\"" + alias
-                + "-*\"],\"priority\":500,\"template\":{\"settings\":{\"index.blocks.write\":true}}}")).isEqualTo(200);
+        assertThat(http(
+                        "PUT",
+                        "/_index_template/" + alias + "-blocked",
+                        "{\"index_patterns\":[\"" + alias
+                                + "-*\"],\"priority\":500,\"template\":{\"settings\":{\"index.blocks.write\":true}}}"))
+                .isEqualTo(200);
         Path history = dir.resolve("history.jsonl");
         long t0 = System.currentTimeMillis() - 3_600_000L;
-        Files.write(history, List.of(
-                "{\"event_id\":\"f1\",\"ts\":" + t0 + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\"}",
-                "{\"event_id\":\"f2\",\"ts\":" + (t0 + 1000) + ",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i1\"}"),
+        Files.write(
+                history,
+                List.of(
+                        "{\"event_id\":\"f1\",\"ts\":" + t0
+                                + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\"}",
+                        "{\"event_id\":\"f2\",\"ts\":" + (t0 + 1000)
+                                + ",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i1\"}"),
                 StandardCharsets.UTF_8);
         JobConfig backfill = cfg.with(ConfigKeys.HISTORY_INPUT.name(), history.toString())
-                .with(ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(), dir.resolve("bootstrap").toUri().toString())
+                .with(
+                        ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(),
+                        dir.resolve("bootstrap").toUri().toString())
                 .with(ConfigKeys.BACKFILL_SETTLE.name(), "30s");
 
-        assertThatThrownBy(() -> BackfillJob.run(backfill,
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> BackfillJob.run(
+                        backfill, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
                 .isInstanceOf(BackfillJob.BackfillFailedException.class)
                 .hasMessageContaining("still points where it did")
                 .hasMessageContaining(alias + "-000002");
 
         String aliases = body("/_alias/" + alias);
-        assertThat(aliases).as("the alias, after the failed backfill").contains("\"" + previous + "\"")
+        assertThat(aliases)
+                .as("the alias, after the failed backfill")
+                .contains("\"" + previous + "\"")
                 .doesNotContain(alias + "-000002");
-        assertThat(dir.resolve("bootstrap").resolve("bootstrap-" + alias + "-000002")).as("no bootstrap savepoint")
+        assertThat(dir.resolve("bootstrap").resolve("bootstrap-" + alias + "-000002"))
+                .as("no bootstrap savepoint")
                 .doesNotExist();
     }
 
     private int http(String method, String path, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(es + path)).header("content-type", "application/json");
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(es + path)).header("content-type", "application/json");
+        b.method(
+                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String body(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(es + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(es + path)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -32,7 +32,8 @@ final class ClusterMetrics {
         double sum = 0;
         String name = "flink_taskmanager_job_task_operator_" + metric + "{";
         for (String line : body.split("\n")) {
-            if (line.startsWith(name) && line.contains("job_id=\"" + job + "\"")
+            if (line.startsWith(name)
+                    && line.contains("job_id=\"" + job + "\"")
                     && line.contains("operator_name=\"" + operatorPrefix)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
@@ -42,8 +43,11 @@ final class ClusterMetrics {
 
     /** The body of a GET of {@code path} on the cluster port named {@code portName}. */
     String get(String portName, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(portName) + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(portName) + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** A port the suite's cluster recorded in {@code DESIRE_HOME/flink/ports.env}. */

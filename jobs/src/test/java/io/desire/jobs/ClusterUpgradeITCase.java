@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import io.desire.jobs.ops.EngineState;
 import io.desire.jobs.io.Topics;
+import io.desire.jobs.ops.EngineState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,38 +73,59 @@ class ClusterUpgradeITCase {
     void upgradesKeepStateAndCountEveryEventOnce() throws Exception {
         Map<String, String> args = jobArguments();
         JobConfig cfg = JobConfig.of(args);
-        Topics.ensure(LocalServices.kafkaBootstrap(), cfg.getString(ConfigKeys.KAFKA_TOPIC),
+        Topics.ensure(
+                LocalServices.kafkaBootstrap(),
+                cfg.getString(ConfigKeys.KAFKA_TOPIC),
                 cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
         Path v1 = UpgradeJars.shippedJar().toAbsolutePath();
         Path v2 = UpgradeJars.upgradedJar(v1, work).toAbsolutePath();
 
         try (KafkaProducer<String, String> producer = ClusterJobs.producer()) {
             // 1. version 1 at parallelism 1 takes a burst of events
-            String first = jobs.started(cli.answer(
-                    ClusterJobs.command("submit", args, "--jar", v1.toString(), "-p", "1")));
+            String first =
+                    jobs.started(cli.answer(ClusterJobs.command("submit", args, "--jar", v1.toString(), "-p", "1")));
             for (int i = 0; i < USERS * 30; i++) {
                 send(producer);
             }
             producer.flush();
-            assertThat(awaitDocumentsCounting(produced)).as("profile_events per user in Elasticsearch").isEqualTo(produced);
+            assertThat(awaitDocumentsCounting(produced))
+                    .as("profile_events per user in Elasticsearch")
+                    .isEqualTo(produced);
             // the metrics an operator watches, as Prometheus scrapes them from the TaskManager
-            assertThat(metrics.sum("eventsIn", first)).as("eventsIn of version 1 (Prometheus)")
+            assertThat(metrics.sum("eventsIn", first))
+                    .as("eventsIn of version 1 (Prometheus)")
                     .isEqualTo(total(produced));
             assertThat(metrics.sum("deadLetters", first)).as("deadLetters").isZero();
-            assertThat(metrics.sum("numRecordsSend", first, "elasticsearch")).as("documents written to Elasticsearch")
+            assertThat(metrics.sum("numRecordsSend", first, "elasticsearch"))
+                    .as("documents written to Elasticsearch")
                     .isGreaterThanOrEqualTo(USERS);
             assertThat(metrics.sum("eventTimeLagMs", first)).as("freshness lag").isPositive();
-            assertThat(metrics.sum("ftrlVersion", first)).as("FTRL model version").isPositive();
-            assertThat(metrics.sum("alsItemModelVersion", first)).as("ALS item model version").isPositive();
+            assertThat(metrics.sum("ftrlVersion", first))
+                    .as("FTRL model version")
+                    .isPositive();
+            assertThat(metrics.sum("alsItemModelVersion", first))
+                    .as("ALS item model version")
+                    .isPositive();
 
             // 2. upgrade to version 2 (operator added, POJO field added, parallelism 2)
-            String second = jobs.started(cli.answer("upgrade", first, "--jar", v2.toString(),
-                    "--main", UpgradedStreamingJob.class.getName(), "-p", "2"));
+            String second = jobs.started(cli.answer(
+                    "upgrade",
+                    first,
+                    "--jar",
+                    v2.toString(),
+                    "--main",
+                    UpgradedStreamingJob.class.getName(),
+                    "-p",
+                    "2"));
             Path before = savepointOf(first);
             Path after = Path.of(URI.create(cli.answer("savepoint", second)));
             assertThat(operatorNames(second)).anyMatch(name -> name.startsWith("audit: records per source"));
-            assertThat(mentions(before, UpgradeJars.ADDED_FIELD)).as("v1 savepoint knows the v2 field").isFalse();
-            assertThat(mentions(after, UpgradeJars.ADDED_FIELD)).as("v2 wrote profiles with its new field").isTrue();
+            assertThat(mentions(before, UpgradeJars.ADDED_FIELD))
+                    .as("v1 savepoint knows the v2 field")
+                    .isFalse();
+            assertThat(mentions(after, UpgradeJars.ADDED_FIELD))
+                    .as("v2 wrote profiles with its new field")
+                    .isTrue();
 
             Map<String, Map<String, String>> v1State = EngineState.read(before.toString(), cfg);
             Map<String, Map<String, String>> v2State = EngineState.read(after.toString(), cfg);
@@ -121,38 +142,49 @@ class ClusterUpgradeITCase {
             AtomicBoolean upgraded = new AtomicBoolean();
             ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
             long sentBefore = total(produced);
-            load.scheduleAtFixedRate(() -> {
-                if (upgraded.get() && total(produced) - sentBefore >= USERS * 20L) {
-                    load.shutdown();
-                    return;
-                }
-                for (int i = 0; i < 10; i++) {
-                    send(producer);
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            load.scheduleAtFixedRate(
+                    () -> {
+                        if (upgraded.get() && total(produced) - sentBefore >= USERS * 20L) {
+                            load.shutdown();
+                            return;
+                        }
+                        for (int i = 0; i < 10; i++) {
+                            send(producer);
+                        }
+                    },
+                    0,
+                    50,
+                    TimeUnit.MILLISECONDS);
             String third;
             try {
                 third = jobs.started(cli.answer("upgrade", second));
             } finally {
                 upgraded.set(true);
             }
-            assertThat(load.awaitTermination(2, TimeUnit.MINUTES)).as("load generator finished").isTrue();
+            assertThat(load.awaitTermination(2, TimeUnit.MINUTES))
+                    .as("load generator finished")
+                    .isTrue();
             producer.flush();
             assertThat(total(produced)).isGreaterThan(sentBefore);
 
-            assertThat(awaitDocumentsCounting(produced)).as("profile_events per user after a mid-stream upgrade")
+            assertThat(awaitDocumentsCounting(produced))
+                    .as("profile_events per user after a mid-stream upgrade")
                     .isEqualTo(produced);
             Path last = Path.of(URI.create(cli.answer("savepoint", third, "--stop")));
             jobs.stopped(third);
-            Map<String, String> profiles = EngineState.read(last.toString(), cfg).get(EngineState.PROFILES);
+            Map<String, String> profiles =
+                    EngineState.read(last.toString(), cfg).get(EngineState.PROFILES);
             Map<String, Long> counted = new TreeMap<>();
             for (Map.Entry<String, String> p : profiles.entrySet()) {
-                counted.put(p.getKey(), JSON.readTree(p.getValue()).path("events").asLong());
+                counted.put(
+                        p.getKey(), JSON.readTree(p.getValue()).path("events").asLong());
             }
             assertThat(counted).as("events counted in the profiles' state").isEqualTo(produced);
             String inspected = inspect(last.toUri().toString(), "--user", "u-07");
             assertThat(inspected)
-                    .contains(io.desire.operators.Uids.USER_RECOMMENDER, io.desire.operators.Uids.FTRL_LEARNER,
+                    .contains(
+                            io.desire.operators.Uids.USER_RECOMMENDER,
+                            io.desire.operators.Uids.FTRL_LEARNER,
                             UpgradedStreamingJob.AUDIT_COUNT_UID)
                     .containsPattern("profiles +" + USERS + "\\n")
                     .containsPattern("FTRL learner [0-9,]+ examples")
@@ -160,8 +192,15 @@ class ClusterUpgradeITCase {
                     .containsPattern("\"events\":" + produced.get("u-07") + "[,}]");
 
             // 4. removing operators (learning off) is refused unless non-restored state is allowed
-            List<String> withoutLearning = new ArrayList<>(List.of(ClusterJobs.command("submit", args,
-                    "--jar", v1.toString(), "-p", "2", "-s", last.toUri().toString())));
+            List<String> withoutLearning = new ArrayList<>(List.of(ClusterJobs.command(
+                    "submit",
+                    args,
+                    "--jar",
+                    v1.toString(),
+                    "-p",
+                    "2",
+                    "-s",
+                    last.toUri().toString())));
             withoutLearning.addAll(List.of("--learning.enabled", "false"));
             DesireCli.Result refused = cli.run(withoutLearning.toArray(String[]::new));
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
@@ -178,7 +217,8 @@ class ClusterUpgradeITCase {
     private static String inspect(String... args) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
-        assertThat(io.desire.jobs.ops.InspectSavepoint.run(args, print, print)).as(out.toString(StandardCharsets.UTF_8))
+        assertThat(io.desire.jobs.ops.InspectSavepoint.run(args, print, print))
+                .as(out.toString(StandardCharsets.UTF_8))
                 .isZero();
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -223,7 +263,8 @@ class ClusterUpgradeITCase {
 
     private List<String> operatorNames(String job) throws Exception {
         List<String> names = new ArrayList<>();
-        JSON.readTree(metrics.get("FLINK_REST_PORT", "/jobs/" + job)).path("vertices")
+        JSON.readTree(metrics.get("FLINK_REST_PORT", "/jobs/" + job))
+                .path("vertices")
                 .forEach(v -> names.add(v.path("name").asText()));
         return names;
     }
@@ -231,7 +272,8 @@ class ClusterUpgradeITCase {
     /** The savepoint {@code bin/desire upgrade} took when it stopped {@code job}. */
     private Path savepointOf(String job) throws Exception {
         try (Stream<Path> dirs = Files.list(Path.of(cli.home(), "flink", "savepoints"))) {
-            List<Path> found = dirs.filter(d -> d.getFileName().toString().startsWith("savepoint-" + job.substring(0, 6)))
+            List<Path> found = dirs.filter(
+                            d -> d.getFileName().toString().startsWith("savepoint-" + job.substring(0, 6)))
                     .toList();
             assertThat(found).as("savepoints of job " + job).hasSize(1);
             return found.get(0);

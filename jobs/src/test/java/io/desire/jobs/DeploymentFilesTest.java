@@ -54,9 +54,14 @@ class DeploymentFilesTest {
     private static final List<String> FLINK_SERVICES = List.of("jobmanager", "taskmanager", "submit");
     /** Settings the state of a savepoint depends on; Kubernetes must run with flink-conf's values. */
     private static final List<String> STATE_KEYS = List.of(
-            "state.backend.type", "state.backend.rocksdb.timer-service.factory", "pipeline.generic-types",
-            "pipeline.max-parallelism", "execution.checkpointing.interval", "execution.checkpointing.mode",
-            "execution.checkpointing.incremental", "execution.checkpointing.externalized-checkpoint-retention",
+            "state.backend.type",
+            "state.backend.rocksdb.timer-service.factory",
+            "pipeline.generic-types",
+            "pipeline.max-parallelism",
+            "execution.checkpointing.interval",
+            "execution.checkpointing.mode",
+            "execution.checkpointing.incremental",
+            "execution.checkpointing.externalized-checkpoint-retention",
             "execution.checkpointing.snapshot-compression",
             "restart-strategy.type");
 
@@ -68,8 +73,8 @@ class DeploymentFilesTest {
     @Test
     void everyYamlFileParses() throws IOException {
         assertThat(flinkConf()).containsKeys(CHECKPOINT_DIR, SAVEPOINT_DIR);
-        assertThat(map(yaml(COMPOSE).get("services"))).containsKeys(
-                "kafka", "topics", "elasticsearch", "jobmanager", "taskmanager", "submit");
+        assertThat(map(yaml(COMPOSE).get("services")))
+                .containsKeys("kafka", "topics", "elasticsearch", "jobmanager", "taskmanager", "submit");
         List<Map<String, Object>> docs = yamlAll(KUBERNETES);
         assertThat(docs).extracting(d -> d.get("kind")).containsExactly("PersistentVolumeClaim", "FlinkDeployment");
         assertThat(flinkDeployment().get("apiVersion")).isEqualTo("flink.apache.org/v1beta1");
@@ -80,10 +85,12 @@ class DeploymentFilesTest {
         List<String> problems = new ArrayList<>();
         Keys.FLINK.problems(flinkConf()).forEach(p -> problems.add("flink-conf/config.yaml: " + p));
         for (String service : FLINK_SERVICES) {
-            Keys.FLINK.problems(flinkProperties(service))
+            Keys.FLINK
+                    .problems(flinkProperties(service))
                     .forEach(p -> problems.add("docker-compose.yml " + service + " FLINK_PROPERTIES: " + p));
         }
-        Keys.FLINK.problems(kubernetesFlinkConfiguration())
+        Keys.FLINK
+                .problems(kubernetesFlinkConfiguration())
                 .forEach(p -> problems.add("flink-deployment.yaml flinkConfiguration: " + p));
         assertThat(problems).isEmpty();
     }
@@ -92,8 +99,10 @@ class DeploymentFilesTest {
     void keyCheckerFindsTyposAndUnknownReporters() {
         FlinkOptionKeys flink = Keys.FLINK;
         // The scan reached every package the files draw keys from.
-        assertThat(flink.optionClasses()).contains(
-                "org.apache.flink.configuration.CheckpointingOptions", "org.apache.flink.state.rocksdb.RocksDBOptions");
+        assertThat(flink.optionClasses())
+                .contains(
+                        "org.apache.flink.configuration.CheckpointingOptions",
+                        "org.apache.flink.state.rocksdb.RocksDBOptions");
         assertThat(flink.optionClasses()).anyMatch(c -> c.startsWith("org.apache.flink.runtime."));
 
         Map<String, String> good = new LinkedHashMap<>();
@@ -104,9 +113,13 @@ class DeploymentFilesTest {
         assertThat(flink.problems(good)).isEmpty();
 
         assertThat(flink.problems(Map.of("execution.checkpointing.intervall", "10s")))
-                .singleElement().asString().contains("execution.checkpointing.intervall");
+                .singleElement()
+                .asString()
+                .contains("execution.checkpointing.intervall");
         assertThat(flink.problems(Map.of("metrics.reporter.prom.factory.class", "org.example.PromReporterFactory")))
-                .singleElement().asString().contains("org.example.PromReporterFactory");
+                .singleElement()
+                .asString()
+                .contains("org.example.PromReporterFactory");
         assertThat(flink.problems(Map.of("metrics.reporter.prom", "x"))).hasSize(1);
     }
 
@@ -131,7 +144,9 @@ class DeploymentFilesTest {
     @Test
     void jobArgumentsAgreeWithTheClusterAndTheFilesAround() throws IOException {
         String interval = flinkConf().get("execution.checkpointing.interval");
-        assertThat(interval).as("execution.checkpointing.interval in flink-conf/config.yaml").isNotNull();
+        assertThat(interval)
+                .as("execution.checkpointing.interval in flink-conf/config.yaml")
+                .isNotNull();
         Duration confInterval = TimeUtils.parseDuration(interval);
 
         // Compose: session cluster with flink-conf; topics created by the `topics` service.
@@ -152,7 +167,8 @@ class DeploymentFilesTest {
             assertThat(k8s.get(ConfigKeys.PARALLELISM.name())).isEqualTo(String.valueOf(job.get("parallelism")));
         }
         assertThat(jobDuration(k8s, ConfigKeys.CHECKPOINT_INTERVAL))
-                .isEqualTo(TimeUtils.parseDuration(kubernetesFlinkConfiguration().get("execution.checkpointing.interval")))
+                .isEqualTo(
+                        TimeUtils.parseDuration(kubernetesFlinkConfiguration().get("execution.checkpointing.interval")))
                 .isEqualTo(confInterval);
         assertCheckpointDirAgrees(k8s);
         assertElasticsearchTrust(k8s, mountPaths(podContainer()));
@@ -179,7 +195,8 @@ class DeploymentFilesTest {
             assertThat(properties.getOrDefault(CHECKPOINT_DIR, checkpoints)).isEqualTo(checkpoints);
             assertThat(properties.getOrDefault(SAVEPOINT_DIR, savepoints)).isEqualTo(savepoints);
             List<String> targets = strings(service(service).get("volumes")).stream()
-                    .map(v -> v.split(":")[1]).toList();
+                    .map(v -> v.split(":")[1])
+                    .toList();
             for (String dir : List.of(checkpoints, savepoints)) {
                 assertThat(targets).as("%s mounts a volume on %s", service, dir).contains(localPath(dir));
                 // Named volumes copy the ownership of the image's directory: it must exist there.
@@ -198,13 +215,15 @@ class DeploymentFilesTest {
             if (conf.containsKey(key)) {
                 assertThat(k8s).as("flinkConfiguration %s", key).containsKey(key);
                 assertThat(sameFlinkValue(conf.get(key), k8s.get(key)))
-                        .as("%s: flink-conf %s, Kubernetes %s", key, conf.get(key), k8s.get(key)).isTrue();
+                        .as("%s: flink-conf %s, Kubernetes %s", key, conf.get(key), k8s.get(key))
+                        .isTrue();
             }
         }
         assertThat(k8s.get("pipeline.max-parallelism")).isEqualTo(String.valueOf(Uids.MAX_PARALLELISM));
         // The CRD types flinkConfiguration values as strings: a bare 2 or true is refused by the API server.
         Map<String, Object> raw = map(map(flinkDeployment().get("spec")).get("flinkConfiguration"));
-        raw.forEach((key, value) -> assertThat(value).as("flinkConfiguration %s", key).isInstanceOf(String.class));
+        raw.forEach((key, value) ->
+                assertThat(value).as("flinkConfiguration %s", key).isInstanceOf(String.class));
     }
 
     @Test
@@ -220,7 +239,9 @@ class DeploymentFilesTest {
 
         // The FlinkVersion enum of the operator, v<major>_<minor>: same major as the project, not newer.
         Matcher version = Pattern.compile("v(\\d+)_(\\d+)").matcher((String) spec.get("flinkVersion"));
-        assertThat(version.matches()).as("flinkVersion %s", spec.get("flinkVersion")).isTrue();
+        assertThat(version.matches())
+                .as("flinkVersion %s", spec.get("flinkVersion"))
+                .isTrue();
         int[] project = majorMinor(pomProperty("flink.version"));
         assertThat(Integer.parseInt(version.group(1))).isEqualTo(project[0]);
         assertThat(Integer.parseInt(version.group(2))).isLessThanOrEqualTo(project[1]);
@@ -228,8 +249,10 @@ class DeploymentFilesTest {
         Map<String, Object> container = podContainer();
         assertThat(container.get("name")).isEqualTo("flink-main-container");
         Map<String, Object> password = envEntry(container, ConfigKeys.ES_PASSWORD.envName());
-        assertThat(password).as("%s from a Secret", ConfigKeys.ES_PASSWORD.envName())
-                .doesNotContainKey("value").containsKey("valueFrom");
+        assertThat(password)
+                .as("%s from a Secret", ConfigKeys.ES_PASSWORD.envName())
+                .doesNotContainKey("value")
+                .containsKey("valueFrom");
         assertThat(map(password.get("valueFrom"))).containsKey("secretKeyRef");
     }
 
@@ -237,7 +260,9 @@ class DeploymentFilesTest {
     void imagesMatchTheProjectsVersions() throws IOException {
         Matcher from = Pattern.compile("flink:(\\d+\\.\\d+(?:\\.\\d+)?)-java17")
                 .matcher(instruction("FROM").get(0));
-        assertThat(from.matches()).as("FROM %s: the official Flink image for Java 17", instruction("FROM")).isTrue();
+        assertThat(from.matches())
+                .as("FROM %s: the official Flink image for Java 17", instruction("FROM"))
+                .isTrue();
         assertThat(majorMinor(from.group(1))).isEqualTo(majorMinor(pomProperty("flink.version")));
 
         assertThat(service("kafka").get("image")).isEqualTo("apache/kafka:" + pomProperty("kafka.version"));
@@ -249,9 +274,13 @@ class DeploymentFilesTest {
 
         for (String service : FLINK_SERVICES) {
             Map<String, Object> s = service(service);
-            assertThat(s.get("image")).as(service).isEqualTo(service("jobmanager").get("image"));
-            assertThat(map(s.get("build"))).as(service)
-                    .containsEntry("context", "..").containsEntry("dockerfile", "docker/Dockerfile");
+            assertThat(s.get("image"))
+                    .as(service)
+                    .isEqualTo(service("jobmanager").get("image"));
+            assertThat(map(s.get("build")))
+                    .as(service)
+                    .containsEntry("context", "..")
+                    .containsEntry("dockerfile", "docker/Dockerfile");
         }
         assertThat(service("jobmanager").get("command")).isEqualTo("jobmanager");
         assertThat(service("taskmanager").get("command")).isEqualTo("taskmanager");
@@ -267,36 +296,50 @@ class DeploymentFilesTest {
         assertThat(job.get("jarURI")).isEqualTo("local://" + imageJar);
 
         Matcher run = Pattern.compile("flink run -d .*?-c (\\S+) (\\S+\\.jar) ").matcher(composeSubmitScript());
-        assertThat(run.find()).as("`flink run -d ... -c CLASS JAR` in the submit script").isTrue();
+        assertThat(run.find())
+                .as("`flink run -d ... -c CLASS JAR` in the submit script")
+                .isTrue();
         assertThat(run.group(2)).isEqualTo(imageJar);
         assertThat(run.group(1)).isEqualTo(job.get("entryClass")).isEqualTo(jobsPom("mainClass"));
         assertIsJobMain(run.group(1));
 
         // COPY's glob takes the shaded jar `mvn package` builds.
         PathMatcher source = FileSystems.getDefault().getPathMatcher("glob:" + jarCopy.get(0));
-        assertThat(source.matches(Path.of(shadedJar()))).as("%s matches %s", jarCopy.get(0), shadedJar()).isTrue();
+        assertThat(source.matches(Path.of(shadedJar())))
+                .as("%s matches %s", jarCopy.get(0), shadedJar())
+                .isTrue();
     }
 
     @Test
     void dockerignoreKeepsWhatTheImageCopies() throws Exception {
         List<String> patterns = Files.readAllLines(DOCKERIGNORE).stream()
-                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        for (List<String> copy : instruction("COPY").stream().map(DeploymentFilesTest::copyArgs).toList()) {
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
+        for (List<String> copy :
+                instruction("COPY").stream().map(DeploymentFilesTest::copyArgs).toList()) {
             for (String source : copy.subList(0, copy.size() - 1)) {
                 String file = source.contains("*") ? shadedJar() : source;
-                assertThat(dockerIgnored(patterns, file)).as("%s is sent to the build", file).isFalse();
+                assertThat(dockerIgnored(patterns, file))
+                        .as("%s is sent to the build", file)
+                        .isFalse();
             }
         }
         // ...and it still keeps local state and other build output out of the context.
-        assertThat(dockerIgnored(patterns, ".desire/kafka/data/meta.properties")).isTrue();
-        assertThat(dockerIgnored(patterns, "jobs/target/classes/io/desire/jobs/StreamingJob.class")).isTrue();
-        assertThat(dockerIgnored(patterns, "jobs/target/" + jobsPom("artifactId") + "-" + pomProperty("version") + ".jar"))
-                .as("the unshaded jar").isTrue();
+        assertThat(dockerIgnored(patterns, ".desire/kafka/data/meta.properties"))
+                .isTrue();
+        assertThat(dockerIgnored(patterns, "jobs/target/classes/io/desire/jobs/StreamingJob.class"))
+                .isTrue();
+        assertThat(dockerIgnored(
+                        patterns, "jobs/target/" + jobsPom("artifactId") + "-" + pomProperty("version") + ".jar"))
+                .as("the unshaded jar")
+                .isTrue();
     }
 
     @Test
     void prometheusReporterHasItsPluginInTheImage() throws IOException {
-        boolean used = kubernetesFlinkConfiguration().containsValue(PROMETHEUS) || flinkConf().containsValue(PROMETHEUS);
+        boolean used = kubernetesFlinkConfiguration().containsValue(PROMETHEUS)
+                || flinkConf().containsValue(PROMETHEUS);
         assertThat(used).as("the Kubernetes deployment reports to Prometheus").isTrue();
         String run = String.join("\n", instruction("RUN"));
         assertThat(run).contains("/opt/flink/plugins/metrics-prometheus").contains("flink-metrics-prometheus-*.jar");
@@ -317,13 +360,16 @@ class DeploymentFilesTest {
         String password = String.valueOf(es.get("ELASTIC_PASSWORD"));
         assertThat(password).startsWith("${ELASTIC_PASSWORD");
         // The job's main() runs in the submit container: the password must be in its environment.
-        assertThat(map(submit.get("environment")).get(ConfigKeys.ES_PASSWORD.envName())).isEqualTo(password);
+        assertThat(map(submit.get("environment")).get(ConfigKeys.ES_PASSWORD.envName()))
+                .isEqualTo(password);
         assertThat(explicitArgs(composeJobArgs())).containsKey(ConfigKeys.ES_USERNAME.name());
 
         Map<String, Object> services = map(yaml(COMPOSE).get("services"));
         for (String name : services.keySet()) {
             for (String port : strings(map(services.get(name)).getOrDefault("ports", List.of()))) {
-                assertThat(port).as("%s publishes %s on the loopback interface only", name, port).startsWith("127.0.0.1:");
+                assertThat(port)
+                        .as("%s publishes %s on the loopback interface only", name, port)
+                        .startsWith("127.0.0.1:");
             }
         }
     }
@@ -352,7 +398,8 @@ class DeploymentFilesTest {
             if (!l.isEmpty()) {
                 int colon = l.indexOf(':');
                 assertThat(colon).as("'%s' is key: value", l).isPositive();
-                properties.put(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
+                properties.put(
+                        l.substring(0, colon).trim(), l.substring(colon + 1).trim());
             }
         }
         return properties;
@@ -378,8 +425,10 @@ class DeploymentFilesTest {
     }
 
     private static Map<String, Object> flinkDeployment() throws IOException {
-        return yamlAll(KUBERNETES).stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
-                .findFirst().orElseThrow(() -> new AssertionError("no FlinkDeployment in " + KUBERNETES));
+        return yamlAll(KUBERNETES).stream()
+                .filter(d -> "FlinkDeployment".equals(d.get("kind")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no FlinkDeployment in " + KUBERNETES));
     }
 
     private static Map<String, String> kubernetesFlinkConfiguration() throws IOException {
@@ -394,21 +443,25 @@ class DeploymentFilesTest {
 
     /** The Flink container of the top-level pod template (JobManager and TaskManagers). */
     private static Map<String, Object> podContainer() throws IOException {
-        Map<String, Object> podSpec = map(map(map(flinkDeployment().get("spec")).get("podTemplate")).get("spec"));
+        Map<String, Object> podSpec =
+                map(map(map(flinkDeployment().get("spec")).get("podTemplate")).get("spec"));
         List<?> containers = (List<?>) podSpec.get("containers");
         assertThat(containers).as("podTemplate containers").hasSize(1);
         return map(containers.get(0));
     }
 
     private static List<String> mountPaths(Map<String, Object> container) {
-        return ((List<?>) container.getOrDefault("volumeMounts", List.of())).stream()
-                .map(m -> String.valueOf(map(m).get("mountPath"))).toList();
+        return ((List<?>) container.getOrDefault("volumeMounts", List.of()))
+                .stream().map(m -> String.valueOf(map(m).get("mountPath"))).toList();
     }
 
     private static Map<String, Object> envEntry(Map<String, Object> container, String name) {
-        return ((List<?>) container.get("env")).stream().map(DeploymentFilesTest::map)
-                .filter(e -> name.equals(e.get("name"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no env " + name + " in " + container.get("name")));
+        return ((List<?>) container.get("env"))
+                .stream()
+                        .map(DeploymentFilesTest::map)
+                        .filter(e -> name.equals(e.get("name")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no env " + name + " in " + container.get("name")));
     }
 
     /** Dockerfile instructions of one kind, continuation lines joined, without the keyword. */
@@ -435,13 +488,17 @@ class DeploymentFilesTest {
 
     /** COPY sources and destination, flags dropped. */
     private static List<String> copyArgs(String copy) {
-        return List.of(copy.split("\\s+")).stream().filter(a -> !a.startsWith("--")).toList();
+        return List.of(copy.split("\\s+")).stream()
+                .filter(a -> !a.startsWith("--"))
+                .toList();
     }
 
     /** The COPY whose source starts with {@code prefix}: [source, destination]. */
     private static List<String> copyOf(String prefix) throws IOException {
-        return instruction("COPY").stream().map(DeploymentFilesTest::copyArgs)
-                .filter(a -> a.size() == 2 && a.get(0).startsWith(prefix)).findFirst()
+        return instruction("COPY").stream()
+                .map(DeploymentFilesTest::copyArgs)
+                .filter(a -> a.size() == 2 && a.get(0).startsWith(prefix))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no COPY " + prefix + "... in " + DOCKERFILE));
     }
 
@@ -461,7 +518,8 @@ class DeploymentFilesTest {
 
     private static List<Map<String, Object>> yamlAll(Path file) throws IOException {
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object doc : new Load(LoadSettings.builder().setLabel(file.toString()).build())
+        for (Object doc : new Load(
+                        LoadSettings.builder().setLabel(file.toString()).build())
                 .loadAllFromString(Files.readString(file, StandardCharsets.UTF_8))) {
             if (doc != null) {
                 docs.add(map(doc));
@@ -524,7 +582,9 @@ class DeploymentFilesTest {
     private static void assertCheckpointDirAgrees(Map<String, String> explicit) throws IOException {
         String dir = explicit.get(ConfigKeys.CHECKPOINT_DIR.name());
         if (dir != null) {
-            assertThat(dir).as("--checkpoint.dir overrides the cluster's").isEqualTo(flinkConf().get(CHECKPOINT_DIR));
+            assertThat(dir)
+                    .as("--checkpoint.dir overrides the cluster's")
+                    .isEqualTo(flinkConf().get(CHECKPOINT_DIR));
         }
     }
 
@@ -549,7 +609,9 @@ class DeploymentFilesTest {
         } catch (NoSuchMethodException e) {
             throw new AssertionError(className + " has no main(String[])", e);
         }
-        assertThat(Modifier.isStatic(main.getModifiers())).as(className + ".main is static").isTrue();
+        assertThat(Modifier.isStatic(main.getModifiers()))
+                .as(className + ".main is static")
+                .isTrue();
     }
 
     /** Same value as Flink reads it: enums and booleans ignore case, durations compare by length. */
@@ -587,7 +649,8 @@ class DeploymentFilesTest {
         boolean ignored = false;
         for (String raw : patterns) {
             boolean exception = raw.startsWith("!");
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + (exception ? raw.substring(1) : raw));
+            PathMatcher matcher =
+                    FileSystems.getDefault().getPathMatcher("glob:" + (exception ? raw.substring(1) : raw));
             for (Path p = Path.of(path); p != null; p = p.getParent()) {
                 if (matcher.matches(p)) {
                     ignored = !exception;
@@ -611,7 +674,8 @@ class DeploymentFilesTest {
         if (element.equals("artifactId")) {
             return text(pom.getDocumentElement(), "artifactId");
         }
-        String value = pom.getElementsByTagName(element).item(0).getTextContent().trim();
+        String value =
+                pom.getElementsByTagName(element).item(0).getTextContent().trim();
         assertThat(value).as("<%s> in jobs/pom.xml", element).isNotBlank();
         return value;
     }

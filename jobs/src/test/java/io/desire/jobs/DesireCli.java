@@ -50,15 +50,19 @@ final class DesireCli {
         Path out = Files.createTempFile("desire-cli", ".out");
         Path err = Files.createTempFile("desire-cli", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().put("DESIRE_HOME", home);
             pb.environment().remove("CI");
             Process p = pb.start();
             if (!p.waitFor(6, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("bin/desire " + String.join(" ", args) + " did not finish in 6 minutes");
+                throw new IllegalStateException(
+                        "bin/desire " + String.join(" ", args) + " did not finish in 6 minutes");
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);

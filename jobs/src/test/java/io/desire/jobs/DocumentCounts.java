@@ -39,13 +39,19 @@ final class DocumentCounts {
     /** The counts in {@code index} now (empty while the index does not exist). */
     static Map<String, Long> read(String index) throws IOException, InterruptedException {
         String es = LocalServices.elasticsearchUrl();
-        HTTP.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(es + "/" + index + "/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         String query = "{\"size\":0,\"aggs\":{\"users\":{\"terms\":{\"field\":\"user\",\"size\":1000},"
                 + "\"aggs\":{\"events\":{\"max\":{\"field\":\"profile_events\"}}}}}}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_search"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(es + "/" + index + "/_search"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(query))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, Long> counts = new TreeMap<>();
         if (r.statusCode() == 200) {
             for (JsonNode b : JSON.readTree(r.body()).at("/aggregations/users/buckets")) {

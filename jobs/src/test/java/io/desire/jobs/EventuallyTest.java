@@ -11,7 +11,8 @@ class EventuallyTest {
     @Test
     void returnsTheFirstAwaitedAnswer() throws Exception {
         AtomicInteger asks = new AtomicInteger();
-        assertThat(Eventually.poll(Duration.ofSeconds(10), asks::incrementAndGet, n -> n == 3)).isEqualTo(3);
+        assertThat(Eventually.poll(Duration.ofSeconds(10), asks::incrementAndGet, n -> n == 3))
+                .isEqualTo(3);
         assertThat(asks).hasValue(3);
     }
 
@@ -32,6 +33,7 @@ class EventuallyTest {
         AtomicInteger asks = new AtomicInteger();
         assertThat(Eventually.pollNonNull(Duration.ofSeconds(10), () -> asks.incrementAndGet() < 2 ? null : "there"))
                 .isEqualTo("there");
-        assertThat(Eventually.<String>pollNonNull(Duration.ofMillis(50), () -> null)).isNull();
+        assertThat(Eventually.<String>pollNonNull(Duration.ofMillis(50), () -> null))
+                .isNull();
     }
 }

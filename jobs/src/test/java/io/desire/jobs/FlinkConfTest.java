@@ -19,7 +19,9 @@ class FlinkConfTest {
     @Test
     void shippedConfigurationIsValidAndKryoFree() {
         Path dir = Path.of("..", "flink-conf").toAbsolutePath().normalize();
-        assertThat(Files.exists(dir.resolve("config.yaml"))).as(dir + "/config.yaml").isTrue();
+        assertThat(Files.exists(dir.resolve("config.yaml")))
+                .as(dir + "/config.yaml")
+                .isTrue();
         Configuration conf = GlobalConfiguration.loadConfiguration(dir.toString());
         assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
         assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(Uids.MAX_PARALLELISM);
@@ -31,14 +33,15 @@ class FlinkConfTest {
 
     @Test
     void everyJobKeepsItsStateUpgradeableAndQuickToRestoreWhateverTheCluster() {
-        Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(),
-                io.desire.jobs.config.JobConfig.of(java.util.Map.of()));
+        Configuration conf = JobEnvironment.flinkConfiguration(
+                new Configuration(), io.desire.jobs.config.JobConfig.of(java.util.Map.of()));
         assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
         assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(Uids.MAX_PARALLELISM);
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         // operator state (FTRL weights, broadcast replicas) restores in blocks only when compressed
         assertThat(conf.get(ExecutionOptions.SNAPSHOT_COMPRESSION)).isTrue();
         // the cluster's (or flink run -p's) parallelism applies unless the job is given one
-        assertThat(conf.contains(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)).isFalse();
+        assertThat(conf.contains(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM))
+                .isFalse();
     }
 }

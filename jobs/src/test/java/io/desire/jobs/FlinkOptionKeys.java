@@ -153,7 +153,9 @@ final class FlinkOptionKeys {
     }
 
     private static void addIfOptions(String entry, Set<String> out) {
-        if (entry.endsWith("Options.class") && !entry.contains("$") && !entry.startsWith(EXCLUDED)
+        if (entry.endsWith("Options.class")
+                && !entry.contains("$")
+                && !entry.startsWith(EXCLUDED)
                 && PACKAGES.stream().anyMatch(entry::startsWith)) {
             out.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
         }

@@ -47,14 +47,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForgetSweepITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-    private static final String[] USERS = {"sweepuser-anna", "sweepuser-bert", "sweepuser-cleo", "sweepuser-dora",
-            "sweepuser-emil", "sweepuser-finn", "sweepuser-gina", "sweepuser-hugo"};
+    private static final String[] USERS = {
+        "sweepuser-anna",
+        "sweepuser-bert",
+        "sweepuser-cleo",
+        "sweepuser-dora",
+        "sweepuser-emil",
+        "sweepuser-finn",
+        "sweepuser-gina",
+        "sweepuser-hugo"
+    };
     private static final String FORGOTTEN = "sweepuser-dora";
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
-            .atTime(8, 0).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .minusDays(1)
+            .atTime(8, 0)
+            .toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli();
     private static final String PARIS_PHONE =
             "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
@@ -77,7 +90,9 @@ class ForgetSweepITCase {
                 Map.entry(ConfigKeys.ES_INDEX.name(), "it-sweep-recs-" + run),
                 Map.entry(ConfigKeys.PARALLELISM.name(), "2"),
                 Map.entry(ConfigKeys.CHECKPOINT_INTERVAL.name(), "1s"),
-                Map.entry(ConfigKeys.CHECKPOINT_DIR.name(), dir.resolve("checkpoints").toUri().toString()),
+                Map.entry(
+                        ConfigKeys.CHECKPOINT_DIR.name(),
+                        dir.resolve("checkpoints").toUri().toString()),
                 Map.entry(ConfigKeys.TRENDING_WINDOW.name(), "60s"),
                 Map.entry(ConfigKeys.TRENDING_SLIDE.name(), "5s"),
                 Map.entry(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s"),
@@ -90,42 +105,70 @@ class ForgetSweepITCase {
             for (int round = 0; round < 5; round++) {
                 for (int u = 0; u < USERS.length; u++) {
                     clock += 100;
-                    job.send(USERS[u], event("s-" + (seq++), clock, round % 3 == 2 ? "click" : "view", USERS[u],
-                            "item-" + ((u + round) % 6)));
+                    job.send(
+                            USERS[u],
+                            event(
+                                    "s-" + (seq++),
+                                    clock,
+                                    round % 3 == 2 ? "click" : "view",
+                                    USERS[u],
+                                    "item-" + ((u + round) % 6)));
                 }
                 // an event without an item is de-duplicated under the user's key
                 for (String user : List.of(FORGOTTEN, USERS[0])) {
                     clock += 100;
-                    job.send(user, "{\"event_id\":\"attr-" + user + "-" + round + "\",\"ts\":" + clock
-                            + ",\"type\":\"user\",\"user_id\":\"" + user + "\",\"segment\":\"s\"}");
+                    job.send(
+                            user,
+                            "{\"event_id\":\"attr-" + user + "-" + round + "\",\"ts\":" + clock
+                                    + ",\"type\":\"user\",\"user_id\":\"" + user + "\",\"segment\":\"s\"}");
                 }
             }
             job.flush();
             long lastTs = clock;
             for (String user : USERS) {
-                assertThat(job.pollDocument(user + ":" + context,
-                        d -> Instant.parse(d.at("/_source/event_time").asText()).toEpochMilli() >= lastTs - 1000,
-                        Duration.ofSeconds(90))).as("document of " + user).isNotNull();
+                assertThat(job.pollDocument(
+                                user + ":" + context,
+                                d -> Instant.parse(d.at("/_source/event_time").asText())
+                                                .toEpochMilli()
+                                        >= lastTs - 1000,
+                                Duration.ofSeconds(90)))
+                        .as("document of " + user)
+                        .isNotNull();
             }
             before = job.savepoint(dir.resolve("savepoints"));
             // the erasure comes after the savepoint
             clock += 100;
-            job.send(FORGOTTEN, "{\"event_id\":\"forget-dora\",\"ts\":" + clock + ",\"type\":\"forget_user\",\"user_id\":\""
-                    + FORGOTTEN + "\"}");
+            job.send(
+                    FORGOTTEN,
+                    "{\"event_id\":\"forget-dora\",\"ts\":" + clock + ",\"type\":\"forget_user\",\"user_id\":\""
+                            + FORGOTTEN + "\"}");
             job.flush();
-            assertThat(readCommitted(erasures, 1)).singleElement()
-                    .satisfies(v -> assertThat(v).contains("\"user\":\"" + FORGOTTEN + "\"").contains("forget-dora"));
+            assertThat(readCommitted(erasures, 1))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v)
+                            .contains("\"user\":\"" + FORGOTTEN + "\"")
+                            .contains("forget-dora"));
         }
         Path beforeDir = localPath(before);
         Map<String, Map<String, String>> stateBefore = EngineState.read(beforeDir.toString(), cfg);
-        assertThat(stateBefore.get(EngineState.PROFILES)).as("the savepoint holds the user before the sweep")
+        assertThat(stateBefore.get(EngineState.PROFILES))
+                .as("the savepoint holds the user before the sweep")
                 .containsKey(FORGOTTEN);
         assertThat(matches(beforeDir, FORGOTTEN)).isNotEmpty();
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int rc = ForgetSweep.run(new String[] {dir.resolve("savepoints").toString(),
-                "--kafka.bootstrap", LocalServices.kafkaBootstrap(), "--privacy.erasure-topic", erasures,
-                "--privacy.audit-topic", audit}, new PrintStream(printed, true), System.err);
+        int rc = ForgetSweep.run(
+                new String[] {
+                    dir.resolve("savepoints").toString(),
+                    "--kafka.bootstrap",
+                    LocalServices.kafkaBootstrap(),
+                    "--privacy.erasure-topic",
+                    erasures,
+                    "--privacy.audit-topic",
+                    audit
+                },
+                new PrintStream(printed, true),
+                System.err);
         assertThat(rc).as(printed.toString()).isZero();
 
         // the old savepoint is gone, a rewritten one stands next to it
@@ -133,14 +176,19 @@ class ForgetSweepITCase {
         Path swept;
         try (Stream<Path> s = Files.list(dir.resolve("savepoints"))) {
             swept = s.filter(p -> p.getFileName().toString().startsWith(beforeDir.getFileName() + "-swept-"))
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
         }
         // read-back of every state of every user-keyed operator: no key of the forgotten user
         Map<String, Set<String>> keys = SweptState.keysByOperator(swept.toString(), cfg);
-        assertThat(keys).containsKeys(io.desire.operators.Uids.USER_RECOMMENDER, io.desire.operators.Uids.ALS_USER_FACTORS,
-                io.desire.operators.Uids.DEDUPLICATE);
+        assertThat(keys)
+                .containsKeys(
+                        io.desire.operators.Uids.USER_RECOMMENDER,
+                        io.desire.operators.Uids.ALS_USER_FACTORS,
+                        io.desire.operators.Uids.DEDUPLICATE);
         keys.forEach((uid, k) -> assertThat(k).as(uid).noneMatch(key -> key.contains(FORGOTTEN)));
-        assertThat(keys.get(io.desire.operators.Uids.DEDUPLICATE)).as("de-duplication keys of users' item-less events")
+        assertThat(keys.get(io.desire.operators.Uids.DEDUPLICATE))
+                .as("de-duplication keys of users' item-less events")
                 .contains(io.desire.operators.EnrichFromCatalog.NO_ITEM_KEY_PREFIX + USERS[0], "item-2");
         assertThat(keys.get(io.desire.operators.Uids.USER_RECOMMENDER)).containsAll(othersThan(FORGOTTEN));
         assertThat(keys.get(io.desire.operators.Uids.ALS_USER_FACTORS)).containsAll(othersThan(FORGOTTEN));
@@ -151,13 +199,20 @@ class ForgetSweepITCase {
             expected.remove(FORGOTTEN);
             assertThat(stateAfter.get(label)).as(label).isEqualTo(expected);
         });
-        assertThat(matches(swept, FORGOTTEN)).as("files of the rewritten savepoint holding the forgotten id; operators"
-                + " with it inline in _metadata: " + inlineHolders(swept, FORGOTTEN)).isEmpty();
+        assertThat(matches(swept, FORGOTTEN))
+                .as("files of the rewritten savepoint holding the forgotten id; operators"
+                        + " with it inline in _metadata: " + inlineHolders(swept, FORGOTTEN))
+                .isEmpty();
         // the audit trail: the request is complete in state and documents, and removed from the snapshot
         List<String> trail = readCommitted(audit, 2);
-        assertThat(trail).anySatisfy(v -> assertThat(v).contains("forget-dora").contains("\"completed\":\"state+documents\""));
-        assertThat(trail).anySatisfy(v -> assertThat(v).contains("forget-dora").contains("\"completed\":\"snapshot\"")
-                .contains("\"action\":\"removed\"").contains(swept.getFileName().toString()));
+        assertThat(trail)
+                .anySatisfy(v -> assertThat(v).contains("forget-dora").contains("\"completed\":\"state+documents\""));
+        assertThat(trail)
+                .anySatisfy(v -> assertThat(v)
+                        .contains("forget-dora")
+                        .contains("\"completed\":\"snapshot\"")
+                        .contains("\"action\":\"removed\"")
+                        .contains(swept.getFileName().toString()));
 
         // the job restores from the rewritten savepoint and keeps serving the others
         try (LiveJob job = LiveJob.start(cfg, "it-sweep-restored", swept.toUri().toString())) {
@@ -165,11 +220,15 @@ class ForgetSweepITCase {
             String user = USERS[5];
             job.send(user, event("after-1", next, "click", user, "item-2"));
             job.flush();
-            JsonNode doc = job.pollDocument(user + ":" + context,
-                    d -> Instant.parse(d.at("/_source/event_time").asText()).toEpochMilli() >= next, Duration.ofSeconds(90));
+            JsonNode doc = job.pollDocument(
+                    user + ":" + context,
+                    d -> Instant.parse(d.at("/_source/event_time").asText()).toEpochMilli() >= next,
+                    Duration.ofSeconds(90));
             assertThat(doc).as("the restored job serves " + user).isNotNull();
             assertThat(doc.at("/_source/items").size()).isPositive();
-            assertThat(job.document(FORGOTTEN + ":" + context)).as("no document of the forgotten user").isNull();
+            assertThat(job.document(FORGOTTEN + ":" + context))
+                    .as("no document of the forgotten user")
+                    .isNull();
         }
     }
 
@@ -222,7 +281,9 @@ class ForgetSweepITCase {
                     }
                     if (d instanceof org.apache.flink.runtime.state.memory.ByteStreamStateHandle b
                             && new String(b.getData(), StandardCharsets.ISO_8859_1).contains(text)) {
-                        holders.add(op.getOperatorUid().orElse(op.getOperatorID().toString()) + " " + h.getClass().getSimpleName());
+                        holders.add(
+                                op.getOperatorUid().orElse(op.getOperatorID().toString()) + " "
+                                        + h.getClass().getSimpleName());
                     }
                 }
             }
@@ -231,9 +292,15 @@ class ForgetSweepITCase {
     }
 
     private String contextKey() {
-        return new EventParser(ParserConfig.defaults()).parse(new RawRecord(("{\"event_id\":\"probe\",\"ts\":" + T0
-                + ",\"type\":\"view\",\"user_id\":\"x\",\"item_id\":\"x\"," + PARIS_PHONE + "}")
-                .getBytes(StandardCharsets.UTF_8), "probe", 0)).event().contextKey();
+        return new EventParser(ParserConfig.defaults())
+                .parse(new RawRecord(
+                        ("{\"event_id\":\"probe\",\"ts\":" + T0
+                                        + ",\"type\":\"view\",\"user_id\":\"x\",\"item_id\":\"x\"," + PARIS_PHONE + "}")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "probe",
+                        0))
+                .event()
+                .contextKey();
     }
 
     /** The committed values of {@code topic} once at least {@code atLeast} are there (deadline 60 s). */
@@ -250,7 +317,9 @@ class ForgetSweepITCase {
             while (c.partitionsFor(topic).isEmpty() && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(200));
             }
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             while (values.size() < atLeast && System.nanoTime() < deadline) {

@@ -90,8 +90,11 @@ class HandOverEquivalenceITCase {
     private static final String[] CATEGORIES = {"books", "music", "toys"};
     private static final int ITEMS_PER_CATEGORY = 6;
     /** Yesterday 08:05 UTC: the log's two minutes stay inside one trending hour and one time bucket. */
-    private static final long T0 = LocalDate.now(ZoneOffset.UTC).minusDays(1).atTime(8, 5)
-            .toInstant(ZoneOffset.UTC).toEpochMilli();
+    private static final long T0 = LocalDate.now(ZoneOffset.UTC)
+            .minusDays(1)
+            .atTime(8, 5)
+            .toInstant(ZoneOffset.UTC)
+            .toEpochMilli();
 
     private final String run = Long.toString(System.nanoTime(), 36);
     private String kafka;
@@ -126,24 +129,41 @@ class HandOverEquivalenceITCase {
         Outcome hybrid = hybrid(log, history, cutover, dir, expectedCounts);
 
         for (Outcome o : List.of(live, handOver, hybrid)) {
-            assertThat(o.counts()).as("%s: events counted per user, from the documents", o.name())
+            assertThat(o.counts())
+                    .as("%s: events counted per user, from the documents", o.name())
                     .isEqualTo(expectedCounts);
-            assertThat(o.state().keySet()).as("%s: states in the savepoint", o.name()).contains(
-                    EngineState.PROFILES, EngineState.CONTEXTS, EngineState.TRENDING, EngineState.ALS_USERS,
-                    EngineState.ALS_ITEMS, EngineState.COVISIT, EngineState.FTRL);
-            assertThat(o.state().get(EngineState.PROFILES)).as("%s: profiles", o.name()).hasSize(USERS);
+            assertThat(o.state().keySet())
+                    .as("%s: states in the savepoint", o.name())
+                    .contains(
+                            EngineState.PROFILES,
+                            EngineState.CONTEXTS,
+                            EngineState.TRENDING,
+                            EngineState.ALS_USERS,
+                            EngineState.ALS_ITEMS,
+                            EngineState.COVISIT,
+                            EngineState.FTRL);
+            assertThat(o.state().get(EngineState.PROFILES))
+                    .as("%s: profiles", o.name())
+                    .hasSize(USERS);
         }
         assertSameState(handOver, live);
         assertSameState(hybrid, live);
         assertSameDocuments(handOver, live);
         assertSameDocuments(hybrid, live);
-        assertThat(handOver.backfillOutput()).as("the backfill's progress and summary")
-                .contains("files 1/1").contains("left to Kafka").contains("bootstrap savepoint");
+        assertThat(handOver.backfillOutput())
+                .as("the backfill's progress and summary")
+                .contains("files 1/1")
+                .contains("left to Kafka")
+                .contains("bootstrap savepoint");
     }
 
     /** What a run ended with: engine state from its final savepoint, documents and counts from Elasticsearch. */
-    record Outcome(String name, Map<String, Map<String, String>> state, Map<String, JsonNode> documents,
-                   Map<String, Long> counts, String backfillOutput) {}
+    record Outcome(
+            String name,
+            Map<String, Map<String, String>> state,
+            Map<String, JsonNode> documents,
+            Map<String, Long> counts,
+            String backfillOutput) {}
 
     private Outcome allLive(List<LogEvent> log, Path dir, Map<String, Long> expected) throws Exception {
         JobConfig cfg = config("c");
@@ -152,14 +172,17 @@ class HandOverEquivalenceITCase {
         return finish("all live", cfg, job, dir, expected, null);
     }
 
-    private Outcome backfillThenLive(List<LogEvent> log, Path history, long cutover, Path dir,
-                                     Map<String, Long> expected) throws Exception {
+    private Outcome backfillThenLive(
+            List<LogEvent> log, Path history, long cutover, Path dir, Map<String, Long> expected) throws Exception {
         JobConfig cfg = config("a");
         produce(cfg, log);
         Path bootstrapDir = dir.resolve("bootstrap");
-        JobConfig backfill = cfg.with(ConfigKeys.HISTORY_INPUT.name(), history.toUri().toString())
+        JobConfig backfill = cfg.with(
+                        ConfigKeys.HISTORY_INPUT.name(), history.toUri().toString())
                 .with(ConfigKeys.HISTORY_CUTOVER.name(), Long.toString(cutover))
-                .with(ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(), bootstrapDir.toUri().toString())
+                .with(
+                        ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(),
+                        bootstrapDir.toUri().toString())
                 .with(ConfigKeys.BACKFILL_SETTLE.name(), "500ms")
                 // The log is in time order already; the sort's final re-rank of every user with the
                 // final models is a deliberate difference from a live run, so it is left out here.
@@ -171,12 +194,13 @@ class HandOverEquivalenceITCase {
         assertThat(summary.records()).as("records read from the file").isEqualTo(log.size());
         assertThat(summary.afterCutover()).as("file events left to Kafka").isEqualTo(log.size() - historyEvents);
         assertThat(summary.index()).isEqualTo(cfg.getString(ConfigKeys.ES_INDEX) + "-000001");
-        assertThat(bootstrapDir.resolve("backfill-" + summary.index())).as("the backfill's own savepoint, deleted:"
-                + " the bootstrap, restored below, stands alone").doesNotExist();
+        assertThat(bootstrapDir.resolve("backfill-" + summary.index()))
+                .as("the backfill's own savepoint, deleted:" + " the bootstrap, restored below, stands alone")
+                .doesNotExist();
         BootstrapManifest manifest = BootstrapManifest.read(summary.bootstrapSavepoint());
         assertThat(manifest.cutoverMillis()).isEqualTo(cutover);
-        JobClient job = startStreaming(cfg.with(ConfigKeys.KAFKA_START.name(), manifest.startingOffsets()),
-                summary.bootstrapSavepoint());
+        JobClient job = startStreaming(
+                cfg.with(ConfigKeys.KAFKA_START.name(), manifest.startingOffsets()), summary.bootstrapSavepoint());
         return finish("backfill + bootstrap + live", cfg, job, dir, expected, printed.toString(StandardCharsets.UTF_8));
     }
 
@@ -184,22 +208,35 @@ class HandOverEquivalenceITCase {
             throws Exception {
         JobConfig cfg = config("b");
         produce(cfg, log);
-        JobClient job = startStreaming(cfg.with(ConfigKeys.HISTORY_INPUT.name(), history.toUri().toString())
-                .with(ConfigKeys.HISTORY_CUTOVER.name(), Long.toString(cutover)), null);
+        JobClient job = startStreaming(
+                cfg.with(ConfigKeys.HISTORY_INPUT.name(), history.toUri().toString())
+                        .with(ConfigKeys.HISTORY_CUTOVER.name(), Long.toString(cutover)),
+                null);
         return finish("hybrid source", cfg, job, dir, expected, null);
     }
 
     /** Waits until every user's documents count all their events, then stops with a savepoint and reads it. */
-    private Outcome finish(String name, JobConfig cfg, JobClient job, Path dir, Map<String, Long> expected,
-                           String backfillOutput) throws Exception {
+    private Outcome finish(
+            String name, JobConfig cfg, JobClient job, Path dir, Map<String, Long> expected, String backfillOutput)
+            throws Exception {
         String alias = cfg.getString(ConfigKeys.ES_INDEX);
-        Map<String, Long> counts = Eventually.poll(DEADLINE, () -> {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("%s is running", name).isFalse();
-            return countsOf(documents(alias));
-        }, expected::equals);
-        assertThat(counts).as("%s: documents caught up with the log within %s", name, DEADLINE).isEqualTo(expected);
-        String savepoint = job.stopWithSavepoint(false, dir.resolve("final-" + name.replace(' ', '-')).toUri().toString(),
-                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        Map<String, Long> counts = Eventually.poll(
+                DEADLINE,
+                () -> {
+                    assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                            .as("%s is running", name)
+                            .isFalse();
+                    return countsOf(documents(alias));
+                },
+                expected::equals);
+        assertThat(counts)
+                .as("%s: documents caught up with the log within %s", name, DEADLINE)
+                .isEqualTo(expected);
+        String savepoint = job.stopWithSavepoint(
+                        false,
+                        dir.resolve("final-" + name.replace(' ', '-')).toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
         return new Outcome(name, EngineState.read(savepoint, cfg), documents(alias), counts, backfillOutput);
     }
 
@@ -208,26 +245,33 @@ class HandOverEquivalenceITCase {
         for (Map.Entry<String, Map<String, String>> state : expected.state().entrySet()) {
             Map<String, String> mine = actual.state().getOrDefault(state.getKey(), Map.of());
             if (!mine.keySet().equals(state.getValue().keySet())) {
-                differences.add(state.getKey() + ": keys " + mine.keySet() + " vs " + state.getValue().keySet());
+                differences.add(state.getKey() + ": keys " + mine.keySet() + " vs "
+                        + state.getValue().keySet());
                 continue;
             }
             for (Map.Entry<String, String> e : state.getValue().entrySet()) {
-                diff(JSON.readTree(mine.get(e.getKey())), JSON.readTree(e.getValue()),
-                        state.getKey() + " of " + e.getKey(), differences);
+                diff(
+                        JSON.readTree(mine.get(e.getKey())),
+                        JSON.readTree(e.getValue()),
+                        state.getKey() + " of " + e.getKey(),
+                        differences);
             }
         }
-        assertThat(differences).as("%s vs %s: state differences (%d)", actual.name(), expected.name(), differences.size())
+        assertThat(differences)
+                .as("%s vs %s: state differences (%d)", actual.name(), expected.name(), differences.size())
                 .isEmpty();
     }
 
     private static void assertSameDocuments(Outcome actual, Outcome expected) {
-        assertThat(actual.documents().keySet()).as("%s: document ids", actual.name())
+        assertThat(actual.documents().keySet())
+                .as("%s: document ids", actual.name())
                 .isEqualTo(expected.documents().keySet());
         List<String> differences = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : expected.documents().entrySet()) {
             diff(actual.documents().get(e.getKey()), e.getValue(), "document " + e.getKey(), differences);
         }
-        assertThat(differences).as("%s vs %s: document differences (%d)", actual.name(), expected.name(), differences.size())
+        assertThat(differences)
+                .as("%s vs %s: document differences (%d)", actual.name(), expected.name(), differences.size())
                 .isEmpty();
     }
 
@@ -279,8 +323,11 @@ class HandOverEquivalenceITCase {
         List<LogEvent> log = new ArrayList<>();
         for (String c : CATEGORIES) {
             for (int i = 1; i <= ITEMS_PER_CATEGORY; i++) {
-                log.add(new LogEvent(T0 - 1000, null, "{\"event_id\":\"item-" + c + i + "\",\"ts\":" + (T0 - 1000)
-                        + ",\"type\":\"item\",\"item_id\":\"" + c + i + "\",\"category\":\"" + c + "\"}"));
+                log.add(new LogEvent(
+                        T0 - 1000,
+                        null,
+                        "{\"event_id\":\"item-" + c + i + "\",\"ts\":" + (T0 - 1000)
+                                + ",\"type\":\"item\",\"item_id\":\"" + c + i + "\",\"category\":\"" + c + "\"}"));
             }
         }
         Random random = new Random(7);
@@ -289,7 +336,8 @@ class HandOverEquivalenceITCase {
             for (int u = 0; u < USERS; u++) {
                 long ts = T0 + ((long) step * USERS + u) * 100;
                 String user = "user-" + u;
-                String category = CATEGORIES[random.nextInt(4) == 0 ? random.nextInt(CATEGORIES.length) : u % CATEGORIES.length];
+                String category =
+                        CATEGORIES[random.nextInt(4) == 0 ? random.nextInt(CATEGORIES.length) : u % CATEGORIES.length];
                 String item = category + (1 + random.nextInt(ITEMS_PER_CATEGORY));
                 String type = types[random.nextInt(types.length)];
                 if (step == STEPS - 1) {
@@ -301,9 +349,12 @@ class HandOverEquivalenceITCase {
                 String context = u % 2 == 0
                         ? "{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\"}"
                         : "{\"lat\":52.52,\"lon\":13.405,\"device\":\"desktop\"}";
-                log.add(new LogEvent(ts, user, "{\"event_id\":\"e-" + step + "-" + u + "\",\"ts\":" + ts
-                        + ",\"type\":\"" + type + "\",\"user_id\":\"" + user + "\",\"item_id\":\"" + item + "\""
-                        + value + ",\"context\":" + context + "}"));
+                log.add(new LogEvent(
+                        ts,
+                        user,
+                        "{\"event_id\":\"e-" + step + "-" + u + "\",\"ts\":" + ts
+                                + ",\"type\":\"" + type + "\",\"user_id\":\"" + user + "\",\"item_id\":\"" + item + "\""
+                                + value + ",\"context\":" + context + "}"));
             }
         }
         return log;
@@ -353,9 +404,13 @@ class HandOverEquivalenceITCase {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (LogEvent e : log) {
-                producer.send(new ProducerRecord<>(topic, 0, e.ts(),
-                        e.user() == null ? null : e.user().getBytes(StandardCharsets.UTF_8),
-                        e.json().getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(
+                                topic,
+                                0,
+                                e.ts(),
+                                e.user() == null ? null : e.user().getBytes(StandardCharsets.UTF_8),
+                                e.json().getBytes(StandardCharsets.UTF_8)))
+                        .get(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -373,8 +428,11 @@ class HandOverEquivalenceITCase {
 
     /** Every document of the alias by id, without the fields stamped at serving time. */
     private Map<String, JsonNode> documents(String alias) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_search?size=1000"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_search?size=1000"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, JsonNode> docs = new HashMap<>();
         if (r.statusCode() != 200) {
             return docs;

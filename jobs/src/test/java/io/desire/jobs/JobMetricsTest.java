@@ -12,10 +12,10 @@ import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.EventTimeLag;
 import io.desire.operators.ParseEvents;
-import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.als.ItemFactors;
 import io.desire.operators.als.UserFactors;
 import io.desire.operators.ranker.FtrlLearner;
+import io.desire.operators.serving.UserRecommender;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -44,18 +44,19 @@ class JobMetricsTest {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Operator names as the pipeline sets them; they are the {@code operator_name} label. */
     private static final String PARSE = "parse and validate";
+
     private static final String DEDUP = "deduplicate by event_id";
     private static final String RECOMMENDER = "user recommender";
     private static final String ALS_USERS = "ALS user factors";
     private static final String ALS_ITEMS = "ALS item factors";
-
 
     @Test
     void countersAndGaugesReportWhatTheJobDid(@TempDir Path checkpoints) throws Exception {
@@ -78,9 +79,11 @@ class JobMetricsTest {
         lines.add("{\"event_id\":\"bad-1\"");
         lines.add("not json at all");
         bad.put(RejectReason.NON_NUMERIC_VALUE, 1);
-        lines.add("{\"event_id\":\"bad-3\",\"ts\":" + t + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":\"five\"}");
+        lines.add("{\"event_id\":\"bad-3\",\"ts\":" + t
+                + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":\"five\"}");
         bad.put(RejectReason.UNKNOWN_TYPE, 1);
-        lines.add("{\"event_id\":\"bad-4\",\"ts\":" + t + ",\"type\":\"teleport\",\"user_id\":\"x\",\"item_id\":\"y\"}");
+        lines.add(
+                "{\"event_id\":\"bad-4\",\"ts\":" + t + ",\"type\":\"teleport\",\"user_id\":\"x\",\"item_id\":\"y\"}");
         bad.put(RejectReason.TIMESTAMP_OUT_OF_RANGE, 1);
         lines.add(behaviour("bad-5", "alice", "b1", "view", 1L, null)); // epoch 1970: before the earliest accepted
         bad.put(RejectReason.EMPTY, 1);
@@ -100,7 +103,8 @@ class JobMetricsTest {
         JobID job = run.job();
         List<Recommendation> documents = run.recommendations();
         List<DeadLetter> deadLetters = run.deadLetters();
-        assertThat(deadLetters).as("the input's bad records are what the test says they are")
+        assertThat(deadLetters)
+                .as("the input's bad records are what the test says they are")
                 .extracting(d -> RejectReason.valueOf(d.reason))
                 .containsExactlyInAnyOrderElementsOf(expand(bad));
 
@@ -109,20 +113,24 @@ class JobMetricsTest {
         assertThat(count(job, PARSE, ParseEvents.DEAD_LETTERS_METRIC)).isEqualTo(rejected);
         for (RejectReason reason : RejectReason.values()) {
             assertThat(count(job, PARSE, ParseEvents.DEAD_LETTER_REASON_GROUP + "." + reason.name()))
-                    .as("deadLetterReason." + reason).isEqualTo((long) bad.getOrDefault(reason, 0));
+                    .as("deadLetterReason." + reason)
+                    .isEqualTo((long) bad.getOrDefault(reason, 0));
         }
         assertThat(count(job, DEDUP, "duplicatesDropped")).isEqualTo(1);
 
         // user recommender: documents and erasures as emitted, freshness and the ranker replica's version
         assertThat(count(job, RECOMMENDER, UserRecommender.DOCUMENTS_METRIC))
-                .isEqualTo(documents.stream().filter(r -> r.op == Recommendation.Op.UPSERT).count())
+                .isEqualTo(documents.stream()
+                        .filter(r -> r.op == Recommendation.Op.UPSERT)
+                        .count())
                 .isPositive();
         assertThat(count(job, RECOMMENDER, UserRecommender.FORGETS_METRIC)).isEqualTo(1);
         assertThat(gauge(job, RECOMMENDER, UserRecommender.EVENT_TIME_LAG_GAUGE))
                 .as("observed the final watermark: all event time processed, not " + EventTimeLag.NO_WATERMARK)
                 .isEqualTo(0L);
         assertThat(gauge(job, RECOMMENDER, UserRecommender.RANKER_VERSION_GAUGE))
-                .as("weights loop open in a bounded run: the replica received nothing").isEqualTo(0L);
+                .as("weights loop open in a bounded run: the replica received nothing")
+                .isEqualTo(0L);
 
         // model versions: the learner learned every sampled example; ALS published every item it saw
         long sampled = count(job, RECOMMENDER, UserRecommender.EXAMPLES_METRIC);
@@ -130,7 +138,8 @@ class JobMetricsTest {
         assertThat(gauge(job, FtrlLearner.NAME, FtrlLearner.VERSION_GAUGE)).isEqualTo(sampled);
         assertThat(gauge(job, ALS_ITEMS, ItemFactors.VERSION_METRIC)).isEqualTo(1L);
         assertThat(gauge(job, ALS_USERS, UserFactors.TABLE_VERSION_METRIC))
-                .as("item-factor loop open in a bounded run").isEqualTo(0L);
+                .as("item-factor loop open in a bounded run")
+                .isEqualTo(0L);
     }
 
     /** Sum over the operator's subtasks of counter {@code name}, which must exist. */
@@ -155,9 +164,11 @@ class JobMetricsTest {
 
     /** Metrics by identifier: {@code <host>.taskmanager.<tm>.<job>.<operator>.<subtask>.<name>}. */
     private static Map<String, Metric> find(JobID job, String operator, String name) {
-        Map<String, Metric> found = REPORTER.findMetrics(job,
-                Pattern.quote("." + operator + ".") + "\\d+" + Pattern.quote("." + name) + "$");
-        assertThat(found).as("metric " + name + " of operator '" + operator + "'").isNotEmpty();
+        Map<String, Metric> found = REPORTER.findMetrics(
+                job, Pattern.quote("." + operator + ".") + "\\d+" + Pattern.quote("." + name) + "$");
+        assertThat(found)
+                .as("metric " + name + " of operator '" + operator + "'")
+                .isNotEmpty();
         return found;
     }
 

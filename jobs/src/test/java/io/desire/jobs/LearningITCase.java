@@ -10,8 +10,8 @@ import io.desire.features.ranking.Reasons;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.io.ModelUpdateCodec;
-import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.ranker.LearnedRanker;
+import io.desire.operators.serving.UserRecommender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LearningITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String[] CATEGORIES = {"books", "music", "toys"};
@@ -60,8 +62,12 @@ class LearningITCase {
      */
     private static final int ROUNDS = 24;
     /** Yesterday 08:00 UTC: the traffic's few minutes of event time stay in one Paris time bucket. */
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
-            .atTime(8, 0).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .minusDays(1)
+            .atTime(8, 0)
+            .toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli();
+
     private static final String PARIS_PHONE =
             "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
@@ -98,7 +104,9 @@ class LearningITCase {
                 Map.entry(ConfigKeys.ALS_UPDATE_INTERVAL.name(), "200ms"),
                 // What is under test is the learned path end to end, so it serves whatever the arms say.
                 Map.entry(ConfigKeys.SERVE.name(), "learned")));
-        assertThat(LearningPipeline.enabled(cfg)).as("learning is on by default").isTrue();
+        assertThat(LearningPipeline.enabled(cfg))
+                .as("learning is on by default")
+                .isTrue();
         job = LiveJob.start(cfg, "it-learning");
     }
 
@@ -113,8 +121,11 @@ class LearningITCase {
     void aNewReaderOfBooksGetsBooksFirstDiscoveredThroughTheLearnedModels() throws Exception {
         for (String category : CATEGORIES) {
             for (int i = 1; i <= ITEMS_PER_CATEGORY; i++) {
-                send(null, "{\"event_id\":\"cat-" + item(category, i) + "\",\"ts\":" + T0
-                        + ",\"type\":\"item\",\"item_id\":\"" + item(category, i) + "\",\"category\":\"" + category + "\"}");
+                send(
+                        null,
+                        "{\"event_id\":\"cat-" + item(category, i) + "\",\"ts\":" + T0
+                                + ",\"type\":\"item\",\"item_id\":\"" + item(category, i) + "\",\"category\":\""
+                                + category + "\"}");
             }
         }
         // Planted tastes: each user stays in their group's category, with views and some clicks.
@@ -147,15 +158,23 @@ class LearningITCase {
                 break;
             }
         }
-        assertThat(doc).as("the reader's document, ranked by the learned models, within " + DEADLINE).isNotNull();
+        assertThat(doc)
+                .as("the reader's document, ranked by the learned models, within " + DEADLINE)
+                .isNotNull();
         JsonNode source = doc.get("_source");
         List<JsonNode> items = new ArrayList<>();
         source.get("items").forEach(items::add);
-        assertThat(items.get(0).get("category").asText()).as("her planted favourite ranks first").isEqualTo("books");
-        assertThat(items.subList(0, 3)).as("the top three").allSatisfy(i -> assertThat(i.get("category").asText()).isEqualTo("books"));
+        assertThat(items.get(0).get("category").asText())
+                .as("her planted favourite ranks first")
+                .isEqualTo("books");
+        assertThat(items.subList(0, 3))
+                .as("the top three")
+                .allSatisfy(i -> assertThat(i.get("category").asText()).isEqualTo("books"));
         assertThat(source.get("model_version").asText()).startsWith(UserRecommender.LEARNED_MODEL_PREFIX);
-        assertThat(Long.parseLong(source.get("model_version").asText().substring(UserRecommender.LEARNED_MODEL_PREFIX.length())))
-                .as("weights came back from the learner through Kafka").isPositive();
+        assertThat(Long.parseLong(
+                        source.get("model_version").asText().substring(UserRecommender.LEARNED_MODEL_PREFIX.length())))
+                .as("weights came back from the learner through Kafka")
+                .isPositive();
         assertThat(items).allSatisfy(i -> assertThat(reasons(i)).contains(LearnedRanker.REASON_FTRL));
 
         // The item-vector loop: the compacted topic holds versioned vectors, keyed by item.
@@ -172,7 +191,8 @@ class LearningITCase {
      */
     private static boolean learned(JsonNode doc, Set<String> touched) {
         String version = doc.at("/_source/model_version").asText();
-        if (!version.startsWith(UserRecommender.LEARNED_MODEL_PREFIX) || version.equals(UserRecommender.LEARNED_MODEL_PREFIX + "0")) {
+        if (!version.startsWith(UserRecommender.LEARNED_MODEL_PREFIX)
+                || version.equals(UserRecommender.LEARNED_MODEL_PREFIX + "0")) {
             return false;
         }
         boolean als = false;
@@ -181,7 +201,8 @@ class LearningITCase {
             if (!i.hasNonNull("category")) {
                 return false;
             }
-            if (!touched.contains(i.get("item").asText()) && "books".equals(i.get("category").asText())) {
+            if (!touched.contains(i.get("item").asText())
+                    && "books".equals(i.get("category").asText())) {
                 als |= reasons(i).contains(Reasons.ALS);
                 sequence |= reasons(i).contains(Reasons.SEQUENCE);
             }
@@ -200,16 +221,24 @@ class LearningITCase {
     }
 
     private String contextKey(String user) {
-        return new EventParser(ParserConfig.defaults()).parse(new RawRecord(("{\"event_id\":\"probe\",\"ts\":" + T0
-                + ",\"type\":\"view\",\"user_id\":\"" + user + "\",\"item_id\":\"x\"," + PARIS_PHONE + "}")
-                .getBytes(StandardCharsets.UTF_8), "probe", 0)).event().contextKey();
+        return new EventParser(ParserConfig.defaults())
+                .parse(new RawRecord(
+                        ("{\"event_id\":\"probe\",\"ts\":" + T0 + ",\"type\":\"view\",\"user_id\":\"" + user
+                                        + "\",\"item_id\":\"x\"," + PARIS_PHONE + "}")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "probe",
+                        0))
+                .event()
+                .contextKey();
     }
 
     /** Sends a behaviour event 100 ms of event time after the previous one; returns its time. */
     private long behaviour(String user, String item, String type) {
         clock += 100;
-        send(user, "{\"event_id\":\"l-" + (eventSeq++) + "\",\"ts\":" + clock + ",\"type\":\"" + type
-                + "\",\"user_id\":\"" + user + "\",\"item_id\":\"" + item + "\"," + PARIS_PHONE + "}");
+        send(
+                user,
+                "{\"event_id\":\"l-" + (eventSeq++) + "\",\"ts\":" + clock + ",\"type\":\"" + type + "\",\"user_id\":\""
+                        + user + "\",\"item_id\":\"" + item + "\"," + PARIS_PHONE + "}");
         return clock;
     }
 
@@ -219,8 +248,12 @@ class LearningITCase {
 
     /** The document once it reflects event time {@code atLeast}, or null after 30 s. */
     private JsonNode pollDocument(String id, long atLeast) throws Exception {
-        return job.pollDocument(id, doc -> java.time.Instant.parse(doc.at("/_source/event_time").asText())
-                .toEpochMilli() >= atLeast, Duration.ofSeconds(30));
+        return job.pollDocument(
+                id,
+                doc -> java.time.Instant.parse(doc.at("/_source/event_time").asText())
+                                .toEpochMilli()
+                        >= atLeast,
+                Duration.ofSeconds(30));
     }
 
     private Map<String, Long> readItemFactorVersions() {

@@ -1,12 +1,12 @@
 package io.desire.jobs;
 
-import io.desire.jobs.io.ModelLoops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.RawRecord;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.ranker.WeightDelta;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LearningPipelineTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final long T0 = 1_767_254_400_000L; // 2026-01-01T08:00Z
-    private static final String CTX = "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    private static final String CTX =
+            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
     /** Feeds nothing back; keeps what the job publishes. */
     private static final class CapturingLoops implements ModelLoops {
@@ -91,8 +94,8 @@ class LearningPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 JobEnvironment.flinkConfiguration(new Configuration(), cfg));
         CapturingLoops loops = new CapturingLoops();
-        RecommendationPipeline.Outputs out = RecommendationPipeline.build(
-                env.fromData(records, TypeInformation.of(RawRecord.class)), cfg, loops);
+        RecommendationPipeline.Outputs out =
+                RecommendationPipeline.build(env.fromData(records, TypeInformation.of(RawRecord.class)), cfg, loops);
         CloseableIterator<Recommendation> recs = out.recommendations().collectAsync();
         env.execute("learning-pipeline-test");
 
@@ -100,11 +103,15 @@ class LearningPipelineTest {
         loops.weights.forEachRemaining(deltas::add);
         assertThat(deltas).as("the learner published its weights").isNotEmpty();
         assertThat(deltas.get(deltas.size() - 1).version)
-                .as("one example per labelled impression: b2 clicked, m1 and b3 not").isEqualTo(3);
+                .as("one example per labelled impression: b2 clicked, m1 and b3 not")
+                .isEqualTo(3);
 
         List<ItemFactorUpdate> vectors = new ArrayList<>();
         loops.itemFactors.forEachRemaining(vectors::add);
-        assertThat(vectors).extracting(v -> v.itemId).as("items with positive evidence").containsOnly("b1", "b2");
+        assertThat(vectors)
+                .extracting(v -> v.itemId)
+                .as("items with positive evidence")
+                .containsOnly("b1", "b2");
         assertThat(vectors).allSatisfy(v -> {
             assertThat(v.category).isEqualTo("books");
             assertThat(v.version).isPositive();
@@ -112,8 +119,10 @@ class LearningPipelineTest {
 
         List<Recommendation> docs = new ArrayList<>();
         recs.forEachRemaining(docs::add);
-        assertThat(docs).as("an untrained ranker does not serve: the user's affinities lead")
-                .isNotEmpty().allSatisfy(r -> assertThat(r.modelVersion).isEqualTo("source-affinity"));
+        assertThat(docs)
+                .as("an untrained ranker does not serve: the user's affinities lead")
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.modelVersion).isEqualTo("source-affinity"));
     }
 
     @Test
@@ -146,15 +155,19 @@ class LearningPipelineTest {
             assertThat(d.factors).isEqualTo(4);
             assertThat(d.dimension).isEqualTo(1 << 12);
         });
-        assertThat(deltas.get(deltas.size() - 1).version).as("one example per labelled impression").isEqualTo(2);
+        assertThat(deltas.get(deltas.size() - 1).version)
+                .as("one example per labelled impression")
+                .isEqualTo(2);
     }
 
     @Test
     void anUnknownRankerModelIsRefusedNamingTheChoices() {
         JobConfig cfg = JobConfig.of(Map.of(ConfigKeys.RANKER_MODEL.name(), "gbdt"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LearningPipeline.rankerModel(cfg))
-                .hasMessageContaining("ranker.model").hasMessageContaining("ftrl, fm");
-        assertThat(LearningPipeline.rankerModel(JobConfig.of(Map.of()))).isEqualTo(LearningPipeline.RankerModelKind.FTRL);
+                .hasMessageContaining("ranker.model")
+                .hasMessageContaining("ftrl, fm");
+        assertThat(LearningPipeline.rankerModel(JobConfig.of(Map.of())))
+                .isEqualTo(LearningPipeline.RankerModelKind.FTRL);
     }
 
     private static String item(String id, String category) {

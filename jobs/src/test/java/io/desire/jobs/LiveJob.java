@@ -47,8 +47,8 @@ final class LiveJob implements AutoCloseable {
     /** As {@link #start(JobConfig, String)}, restoring the savepoint at {@code restore} when not null. */
     static LiveJob start(JobConfig cfg, String name, String restore) throws Exception {
         String bootstrap = cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP);
-        io.desire.jobs.io.Topics.ensure(bootstrap, cfg.getString(ConfigKeys.KAFKA_TOPIC),
-                cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
+        io.desire.jobs.io.Topics.ensure(
+                bootstrap, cfg.getString(ConfigKeys.KAFKA_TOPIC), cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -65,8 +65,10 @@ final class LiveJob implements AutoCloseable {
 
     /** Sends one raw event to the input topic, keyed by {@code key} (null: no key). */
     void send(String key, String json) {
-        producer.send(new ProducerRecord<>(cfg.getString(ConfigKeys.KAFKA_TOPIC),
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(
+                cfg.getString(ConfigKeys.KAFKA_TOPIC),
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8)));
     }
 
     void flush() {
@@ -77,8 +79,8 @@ final class LiveJob implements AutoCloseable {
     JsonNode document(String id) throws Exception {
         String url = cfg.getString(ConfigKeys.ES_HOSTS).split(",")[0] + "/" + cfg.getString(ConfigKeys.ES_INDEX)
                 + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
     }
 
@@ -93,7 +95,8 @@ final class LiveJob implements AutoCloseable {
 
     /** Triggers a canonical savepoint under {@code dir} while the job keeps running; returns its path. */
     String savepoint(java.nio.file.Path dir) throws Exception {
-        return job.triggerSavepoint(dir.toUri().toString(), org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+        return job.triggerSavepoint(
+                        dir.toUri().toString(), org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
                 .get(120, TimeUnit.SECONDS);
     }
 

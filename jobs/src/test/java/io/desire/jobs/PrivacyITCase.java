@@ -45,14 +45,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrivacyITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final String RAW = "raw-secret-";
     private static final String KEY_HEX = "d24119d01f02e63b55c8704bad9fa2e0ccd81d309b1b5a3c46723fd215e8de96";
     private static final int USERS = 30;
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
-            .atTime(8, 0).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .minusDays(1)
+            .atTime(8, 0)
+            .toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli();
     private static final String PARIS_PHONE =
             "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
@@ -82,7 +87,9 @@ class PrivacyITCase {
                 Map.entry(ConfigKeys.ES_INDEX.name(), alias),
                 Map.entry(ConfigKeys.PARALLELISM.name(), "2"),
                 Map.entry(ConfigKeys.CHECKPOINT_INTERVAL.name(), "1s"),
-                Map.entry(ConfigKeys.CHECKPOINT_DIR.name(), dir.resolve("checkpoints").toUri().toString()),
+                Map.entry(
+                        ConfigKeys.CHECKPOINT_DIR.name(),
+                        dir.resolve("checkpoints").toUri().toString()),
                 Map.entry(ConfigKeys.TRENDING_WINDOW.name(), "60s"),
                 Map.entry(ConfigKeys.TRENDING_SLIDE.name(), "5s"),
                 Map.entry(ConfigKeys.OUT_OF_ORDERNESS.name(), "1s"),
@@ -102,39 +109,58 @@ class PrivacyITCase {
                 for (int u = 0; u < USERS; u++) {
                     clock += 100;
                     String user = RAW + "user-" + u;
-                    job.send(user, "{\"event_id\":\"p-" + (seq++) + "\",\"ts\":" + clock + ",\"type\":\""
-                            + (round % 3 == 2 ? "click" : "view") + "\",\"user_id\":\"" + user + "\",\"item_id\":\"item-"
-                            + ((u + round) % 7) + "\"," + PARIS_PHONE + "}");
+                    job.send(
+                            user,
+                            "{\"event_id\":\"p-" + (seq++) + "\",\"ts\":" + clock + ",\"type\":\""
+                                    + (round % 3 == 2 ? "click" : "view") + "\",\"user_id\":\"" + user
+                                    + "\",\"item_id\":\"item-"
+                                    + ((u + round) % 7) + "\"," + PARIS_PHONE + "}");
                 }
             }
             // a record the parser rejects (no ts): its raw bytes hold a raw id
-            job.send(null, "{\"event_id\":\"bad-1\",\"type\":\"view\",\"user_id\":\"" + RAW + "bad-user\",\"item_id\":\"item-1\"}");
-            job.send(null, "{\"event_id\":\"forget-1\",\"ts\":" + (clock + 100) + ",\"type\":\"forget_user\",\"user_id\":\""
-                    + RAW + "user-3\"}");
+            job.send(
+                    null,
+                    "{\"event_id\":\"bad-1\",\"type\":\"view\",\"user_id\":\"" + RAW
+                            + "bad-user\",\"item_id\":\"item-1\"}");
+            job.send(
+                    null,
+                    "{\"event_id\":\"forget-1\",\"ts\":" + (clock + 100) + ",\"type\":\"forget_user\",\"user_id\":\""
+                            + RAW + "user-3\"}");
             long lastTs = clock;
             job.flush();
 
             // the app computes the pseudonym with the same key and reads the document by id
-            com.fasterxml.jackson.databind.JsonNode doc = job.pollDocument(lastUserDocId,
-                    d -> Instant.parse(d.at("/_source/event_time").asText()).toEpochMilli() >= lastTs, Duration.ofSeconds(90));
+            com.fasterxml.jackson.databind.JsonNode doc = job.pollDocument(
+                    lastUserDocId,
+                    d -> Instant.parse(d.at("/_source/event_time").asText()).toEpochMilli() >= lastTs,
+                    Duration.ofSeconds(90));
             assertThat(doc).as("the last user's document, found by pseudonym").isNotNull();
             assertThat(doc.at("/_source/user").asText()).isEqualTo(app.pseudonym(RAW + "user-" + (USERS - 1)));
             // the rejected record has reached both dead-letter topics (committed with a checkpoint)
-            assertThat(readCommitted(deadLetters, 1)).singleElement()
-                    .satisfies(v -> assertThat(v).doesNotContain(RAW).contains("MISSING_FIELD").contains("\"raw_base64\":null"));
-            assertThat(readCommitted(rawDeadLetters, 1)).singleElement()
+            assertThat(readCommitted(deadLetters, 1))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v)
+                            .doesNotContain(RAW)
+                            .contains("MISSING_FIELD")
+                            .contains("\"raw_base64\":null"));
+            assertThat(readCommitted(rawDeadLetters, 1))
+                    .singleElement()
                     .satisfies(v -> assertThat(decodeRaw(v)).contains(RAW + "bad-user"));
             // the erasure log: the request, by pseudonym, with its request id
-            assertThat(readCommitted(erasures, 1)).singleElement().satisfies(v -> assertThat(v)
-                    .contains("\"user\":\"" + app.pseudonym(RAW + "user-3") + "\"").contains("\"request_id\":\"forget-1\"")
-                    .doesNotContain(RAW));
+            assertThat(readCommitted(erasures, 1))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v)
+                            .contains("\"user\":\"" + app.pseudonym(RAW + "user-3") + "\"")
+                            .contains("\"request_id\":\"forget-1\"")
+                            .doesNotContain(RAW));
             savepoint = job.savepoint(dir.resolve("savepoints"));
         }
 
         // 1. the savepoint: every file, byte for byte (strings of ASCII ids are stored verbatim)
         String pseudonym = app.pseudonym(RAW + "user-0");
         List<Path> files;
-        try (Stream<Path> s = Files.walk(Path.of(URI.create(savepoint.startsWith("file:") ? savepoint : "file://" + savepoint)))) {
+        try (Stream<Path> s =
+                Files.walk(Path.of(URI.create(savepoint.startsWith("file:") ? savepoint : "file://" + savepoint)))) {
             files = s.filter(Files::isRegularFile).toList();
         }
         assertThat(files).isNotEmpty();
@@ -142,7 +168,9 @@ class PrivacyITCase {
         for (Path f : files) {
             all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
         }
-        assertThat(all.indexOf(pseudonym)).as("the savepoint holds the pseudonyms (the scan sees user state)").isNotNegative();
+        assertThat(all.indexOf(pseudonym))
+                .as("the savepoint holds the pseudonyms (the scan sees user state)")
+                .isNotNegative();
         assertThat(all.indexOf(RAW)).as("a raw user id in the savepoint").isNegative();
 
         // 2. every topic the job writes, from the start, including uncommitted records
@@ -153,19 +181,32 @@ class PrivacyITCase {
 
         // 3. the index, every document
         String es = LocalServices.elasticsearchUrl();
-        send(HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build());
-        String docs = send(HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_search?size=1000")).GET().build());
+        send(HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+        String docs = send(HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_search?size=1000"))
+                .GET()
+                .build());
         assertThat(docs).contains(pseudonym).doesNotContain(RAW);
     }
 
     private String contextKey() {
-        return new EventParser(ParserConfig.defaults()).parse(new RawRecord(("{\"event_id\":\"probe\",\"ts\":" + T0
-                + ",\"type\":\"view\",\"user_id\":\"x\",\"item_id\":\"x\"," + PARIS_PHONE + "}")
-                .getBytes(StandardCharsets.UTF_8), "probe", 0)).event().contextKey();
+        return new EventParser(ParserConfig.defaults())
+                .parse(new RawRecord(
+                        ("{\"event_id\":\"probe\",\"ts\":" + T0
+                                        + ",\"type\":\"view\",\"user_id\":\"x\",\"item_id\":\"x\"," + PARIS_PHONE + "}")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "probe",
+                        0))
+                .event()
+                .contextKey();
     }
 
     private static String decodeRaw(String deadLetterJson) throws Exception {
-        String b64 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(deadLetterJson).get("raw_base64").asText();
+        String b64 = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(deadLetterJson)
+                .get("raw_base64")
+                .asText();
         return new String(java.util.Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
     }
 
@@ -189,7 +230,9 @@ class PrivacyITCase {
     private static List<String> readCommitted(String topic, int atLeast) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer("read_committed")) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -206,7 +249,9 @@ class PrivacyITCase {
     private static List<String> readAll(String topic) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer("read_uncommitted")) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

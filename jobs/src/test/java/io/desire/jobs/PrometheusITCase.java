@@ -52,41 +52,76 @@ class PrometheusITCase {
 
         Map<String, String> args = ClusterJobs.arguments(name);
         JobConfig cfg = JobConfig.of(args);
-        Topics.ensure(LocalServices.kafkaBootstrap(), cfg.getString(ConfigKeys.KAFKA_TOPIC),
+        Topics.ensure(
+                LocalServices.kafkaBootstrap(),
+                cfg.getString(ConfigKeys.KAFKA_TOPIC),
                 cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC));
-        jobs.started(cli.answer(ClusterJobs.command("submit", args, "--jar",
-                UpgradeJars.shippedJar().toAbsolutePath().toString(), "-p", "1")));
+        jobs.started(cli.answer(ClusterJobs.command(
+                "submit",
+                args,
+                "--jar",
+                UpgradeJars.shippedJar().toAbsolutePath().toString(),
+                "-p",
+                "1")));
         try (KafkaProducer<String, String> producer = ClusterJobs.producer()) {
             long now = System.currentTimeMillis();
             for (int i = 0; i < 50; i++) {
-                producer.send(new ProducerRecord<>(cfg.getString(ConfigKeys.KAFKA_TOPIC), "u" + (i % 5),
-                        "{\"event_id\":\"" + name + "-" + i + "\",\"ts\":" + (now + i) + ",\"type\":\"view\",\"user_id\":\"u"
-                                + (i % 5) + "\",\"item_id\":\"i" + (i % 7) + "\",\"context\":{\"device\":\"phone\"}}"));
+                producer.send(new ProducerRecord<>(
+                        cfg.getString(ConfigKeys.KAFKA_TOPIC),
+                        "u" + (i % 5),
+                        "{\"event_id\":\"" + name + "-" + i + "\",\"ts\":" + (now + i)
+                                + ",\"type\":\"view\",\"user_id\":\"u" + (i % 5) + "\",\"item_id\":\"i" + (i % 7)
+                                + "\",\"context\":{\"device\":\"phone\"}}"));
             }
             producer.send(new ProducerRecord<>(cfg.getString(ConfigKeys.KAFKA_TOPIC), null, "not json"));
         }
 
         String job = "job_name=\"desire_streaming\"";
-        JsonNode eventsIn = poll(prometheus, "sum(flink_taskmanager_job_task_operator_eventsIn{" + job
-                + ",operator_name=\"parse_and_validate\"})", r -> value(r) >= 51);
-        assertThat(eventsIn).as("eventsIn of the job, scraped from the TaskManager").isNotNull();
-        JsonNode reason = poll(prometheus, "flink_taskmanager_job_task_operator_deadLetterReason_NOT_JSON{" + job
-                + ",reason=\"NOT_JSON\"}", r -> value(r) >= 1);
-        assertThat(reason).as("dead letters by reason, the reason copied into a label").isNotNull();
-        assertThat(poll(prometheus, "max(flink_jobmanager_job_numberOfCompletedCheckpoints{" + job + "})",
-                r -> value(r) >= 1)).as("job-level metrics from the JobManager").isNotNull();
+        JsonNode eventsIn = poll(
+                prometheus,
+                "sum(flink_taskmanager_job_task_operator_eventsIn{" + job + ",operator_name=\"parse_and_validate\"})",
+                r -> value(r) >= 51);
+        assertThat(eventsIn)
+                .as("eventsIn of the job, scraped from the TaskManager")
+                .isNotNull();
+        JsonNode reason = poll(
+                prometheus,
+                "flink_taskmanager_job_task_operator_deadLetterReason_NOT_JSON{" + job + ",reason=\"NOT_JSON\"}",
+                r -> value(r) >= 1);
+        assertThat(reason)
+                .as("dead letters by reason, the reason copied into a label")
+                .isNotNull();
+        assertThat(poll(
+                        prometheus,
+                        "max(flink_jobmanager_job_numberOfCompletedCheckpoints{" + job + "})",
+                        r -> value(r) >= 1))
+                .as("job-level metrics from the JobManager")
+                .isNotNull();
 
-        JsonNode rules = pollRules(prometheus, eventsIn.path("data").path("result").get(0).path("value").get(0).asDouble());
-        assertThat(rules).as("every rule evaluated after the job's metrics arrived").isNotNull();
+        JsonNode rules = pollRules(
+                prometheus,
+                eventsIn.path("data").path("result").get(0).path("value").get(0).asDouble());
+        assertThat(rules)
+                .as("every rule evaluated after the job's metrics arrived")
+                .isNotNull();
         List<String> names = new ArrayList<>();
         for (JsonNode rule : rules) {
             names.add(rule.path("name").asText());
-            assertThat(rule.path("health").asText()).as(rule.path("name").asText() + ": " + rule.path("lastError"))
+            assertThat(rule.path("health").asText())
+                    .as(rule.path("name").asText() + ": " + rule.path("lastError"))
                     .isEqualTo("ok");
         }
-        assertThat(names).contains("DesireRecommendationsStale", "DesireNoWatermark", "DesireDeadLetters",
-                "DesireParserBug", "DesireRestarting", "DesireCheckpointsFailing", "DesireRankerLoopBroken");
-        assertThat(rules).filteredOn(r -> r.path("name").asText().equals("DesireParserBug"))
+        assertThat(names)
+                .contains(
+                        "DesireRecommendationsStale",
+                        "DesireNoWatermark",
+                        "DesireDeadLetters",
+                        "DesireParserBug",
+                        "DesireRestarting",
+                        "DesireCheckpointsFailing",
+                        "DesireRankerLoopBroken");
+        assertThat(rules)
+                .filteredOn(r -> r.path("name").asText().equals("DesireParserBug"))
                 .allSatisfy(r -> assertThat(r.path("state").asText()).isEqualTo("inactive"));
     }
 
@@ -99,7 +134,8 @@ class PrometheusITCase {
                     boolean all = g.path("rules").size() > 0;
                     for (JsonNode r : g.path("rules")) {
                         String last = r.path("lastEvaluation").asText("");
-                        all &= !last.isEmpty() && java.time.OffsetDateTime.parse(last).toEpochSecond() > since;
+                        all &= !last.isEmpty()
+                                && java.time.OffsetDateTime.parse(last).toEpochSecond() > since;
                     }
                     if (all) {
                         return g.path("rules");
@@ -110,7 +146,8 @@ class PrometheusITCase {
         });
     }
 
-    private JsonNode poll(String prometheus, String query, java.util.function.Predicate<JsonNode> done) throws Exception {
+    private JsonNode poll(String prometheus, String query, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
         return Eventually.pollNonNull(DEADLINE, () -> {
             JsonNode r = get(prometheus + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
             assertThat(r.path("status").asText()).as(query + ": " + r).isEqualTo("success");
@@ -123,7 +160,8 @@ class PrometheusITCase {
     }
 
     private JsonNode get(String url) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * installs when missing.
  */
 class PrometheusRulesTest {
-    private static final Path DIR = Path.of("..", "flink-conf", "prometheus").toAbsolutePath().normalize();
+    private static final Path DIR =
+            Path.of("..", "flink-conf", "prometheus").toAbsolutePath().normalize();
 
     @Test
     void rulesAreValid() throws Exception {
@@ -53,13 +54,19 @@ class PrometheusRulesTest {
     private static String promtool(String... args) throws IOException, InterruptedException {
         Path promtool = Path.of("/usr/bin/promtool");
         assertThat(Files.isExecutable(promtool))
-                .as("promtool (Debian package prometheus; bin/desire test installs it when missing)").isTrue();
+                .as("promtool (Debian package prometheus; bin/desire test installs it when missing)")
+                .isTrue();
         List<String> command = new ArrayList<>(List.of(promtool.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(DIR.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-        assertThat(p.exitValue()).as("promtool " + String.join(" ", args) + ":\n" + out).isZero();
+        assertThat(p.exitValue())
+                .as("promtool " + String.join(" ", args) + ":\n" + out)
+                .isZero();
         return out;
     }
 }

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RecommendationPipelineTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @Test
     void buildsRankedDocumentsAndDeadLettersFromABoundedInput(@TempDir Path checkpoints) throws Exception {
@@ -51,13 +52,16 @@ class RecommendationPipelineTest {
         lines.add(behaviour("z-1", "zoe", "m2", "view", t += 1000, null));
         lines.add("{\"event_id\":\"z-2\",\"ts\":" + (t += 1000) + ",\"type\":\"forget_user\",\"user_id\":\"zoe\"}");
         lines.add("{\"event_id\":\"bad-1\"");
-        lines.add("{\"event_id\":\"bad-2\",\"ts\":" + t + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":\"five\"}");
+        lines.add("{\"event_id\":\"bad-2\",\"ts\":" + t
+                + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":\"five\"}");
 
         // Parallelism 1 keeps the input order through every exchange, as one Kafka partition does:
         // the catalog is known before the behaviour events that need it.
         JobConfig cfg = JobConfig.of(Map.of(
-                ConfigKeys.PARALLELISM.name(), "1",
-                ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString()));
+                ConfigKeys.PARALLELISM.name(),
+                "1",
+                ConfigKeys.CHECKPOINT_DIR.name(),
+                checkpoints.toUri().toString()));
         BoundedPipeline run = BoundedPipeline.run(lines, cfg, "pipeline-test");
         List<Recommendation> recommendations = run.recommendations();
         List<DeadLetter> deadLetters = run.deadLetters();
@@ -74,7 +78,8 @@ class RecommendationPipelineTest {
         RankedItem first = alice.items[0];
         assertThat(first.category).isEqualTo("books");
 
-        assertThat(recommendations).filteredOn(r -> r.userId.equals("zoe") && r.op == Recommendation.Op.FORGET_USER)
+        assertThat(recommendations)
+                .filteredOn(r -> r.userId.equals("zoe") && r.op == Recommendation.Op.FORGET_USER)
                 .hasSize(1);
         assertThat(deadLetters).extracting(d -> d.reason).containsExactlyInAnyOrder("NOT_JSON", "NON_NUMERIC_VALUE");
         assertThat(deadLetters).extracting(d -> d.source).containsExactlyInAnyOrder("test#17", "test#18");

@@ -40,8 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamingJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(90);
@@ -49,9 +51,14 @@ class StreamingJobITCase {
      * Event time of the test's traffic: yesterday 08:00 UTC, so all events (a few minutes of event
      * time) fall in one time bucket of the Paris morning, whatever the season.
      */
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
-            .atTime(8, 0).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-    private static final String PARIS_PHONE = "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .minusDays(1)
+            .atTime(8, 0)
+            .toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli();
+
+    private static final String PARIS_PHONE =
+            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String run = Long.toString(System.nanoTime(), 36);
@@ -68,16 +75,26 @@ class StreamingJobITCase {
         bootstrap = LocalServices.kafkaBootstrap();
         esUrl = LocalServices.elasticsearchUrl();
         JobConfig cfg = JobConfig.of(Map.of(
-                ConfigKeys.KAFKA_BOOTSTRAP.name(), bootstrap,
-                ConfigKeys.KAFKA_TOPIC.name(), topic,
-                ConfigKeys.KAFKA_GROUP.name(), "it-" + run,
-                ConfigKeys.DEAD_LETTER_TOPIC.name(), deadLetterTopic,
-                ConfigKeys.ES_HOSTS.name(), esUrl,
-                ConfigKeys.ES_INDEX.name(), alias,
-                ConfigKeys.PARALLELISM.name(), "2",
-                ConfigKeys.CHECKPOINT_INTERVAL.name(), "1s",
-                ConfigKeys.CHECKPOINT_DIR.name(), checkpoints.toUri().toString(),
-                ConfigKeys.TRENDING_WINDOW.name(), "20s"));
+                ConfigKeys.KAFKA_BOOTSTRAP.name(),
+                bootstrap,
+                ConfigKeys.KAFKA_TOPIC.name(),
+                topic,
+                ConfigKeys.KAFKA_GROUP.name(),
+                "it-" + run,
+                ConfigKeys.DEAD_LETTER_TOPIC.name(),
+                deadLetterTopic,
+                ConfigKeys.ES_HOSTS.name(),
+                esUrl,
+                ConfigKeys.ES_INDEX.name(),
+                alias,
+                ConfigKeys.PARALLELISM.name(),
+                "2",
+                ConfigKeys.CHECKPOINT_INTERVAL.name(),
+                "1s",
+                ConfigKeys.CHECKPOINT_DIR.name(),
+                checkpoints.toUri().toString(),
+                ConfigKeys.TRENDING_WINDOW.name(),
+                "20s"));
         JobConfig withSlide = cfg.with(ConfigKeys.TRENDING_SLIDE.name(), "2s")
                 .with(ConfigKeys.TOPIC_ITEM_FACTORS.name(), "it-factors-" + run)
                 .with(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), "it-weights-" + run)
@@ -97,10 +114,14 @@ class StreamingJobITCase {
     void appsReadContextAwareRecommendationsAndForgottenUsersDisappear() throws Exception {
         // Catalog: five books, five music albums.
         for (int i = 1; i <= 5; i++) {
-            send(null, "{\"event_id\":\"cat-b" + i + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"b" + i
-                    + "\",\"category\":\"books\",\"price\":10}");
-            send(null, "{\"event_id\":\"cat-m" + i + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"m" + i
-                    + "\",\"category\":\"music\",\"price\":10}");
+            send(
+                    null,
+                    "{\"event_id\":\"cat-b" + i + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"b" + i
+                            + "\",\"category\":\"books\",\"price\":10}");
+            send(
+                    null,
+                    "{\"event_id\":\"cat-m" + i + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"m" + i
+                            + "\",\"category\":\"music\",\"price\":10}");
         }
         job.flush();
         // Others in the same context (Paris, phone) make m1 and m2 trend there.
@@ -118,8 +139,13 @@ class StreamingJobITCase {
         }
         // Records an app cannot use: they must reach the dead-letter topic with their reasons.
         send(null, "{\"event_id\":\"bad-1\",");
-        send(null, "{\"event_id\":\"bad-2\",\"ts\":" + t + ",\"type\":\"teleport\",\"user_id\":\"x\",\"item_id\":\"y\"}");
-        send(null, "{\"event_id\":\"bad-3\",\"ts\":" + t + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":42}");
+        send(
+                null,
+                "{\"event_id\":\"bad-2\",\"ts\":" + t + ",\"type\":\"teleport\",\"user_id\":\"x\",\"item_id\":\"y\"}");
+        send(
+                null,
+                "{\"event_id\":\"bad-3\",\"ts\":" + t
+                        + ",\"type\":\"rate\",\"user_id\":\"x\",\"item_id\":\"y\",\"value\":42}");
         job.flush();
 
         // Later events of Alice, once the other users' clicks made m1 trend in her context: her
@@ -142,30 +168,43 @@ class StreamingJobITCase {
         List<String> items = new ArrayList<>();
         source.get("items").forEach(i -> items.add(i.get("item").asText()));
         assertThat(items).as("purchased items are not recommended again").doesNotContain("b1");
-        assertThat(source.at("/items/0/category").asText()).as("her favourite category ranks first").isEqualTo("books");
+        assertThat(source.at("/items/0/category").asText())
+                .as("her favourite category ranks first")
+                .isEqualTo("books");
         assertThat(items).contains("m1");
         source.get("items").forEach(i -> assertThat(i.get("reasons")).isNotEmpty());
 
         // Apps query by context fields too.
         JsonNode hits = search("{\"query\":{\"bool\":{\"filter\":[{\"term\":{\"context.device\":\"mobile\"}},"
-                + "{\"term\":{\"context.geo_cell\":\"" + source.at("/context/geo_cell").asText() + "\"}}]}},\"size\":50}");
+                + "{\"term\":{\"context.geo_cell\":\""
+                + source.at("/context/geo_cell").asText() + "\"}}]}},\"size\":50}");
         List<String> users = new ArrayList<>();
         hits.forEach(h -> users.add(h.at("/_source/user").asText()));
         assertThat(users).contains("alice", "bob", "carol", "dan");
 
         // Dead letters: reason, origin and the raw bytes.
         List<JsonNode> deadLetters = readDeadLetters(3);
-        assertThat(deadLetters).extracting(d -> d.get("reason").asText())
+        assertThat(deadLetters)
+                .extracting(d -> d.get("reason").asText())
                 .containsExactlyInAnyOrder("NOT_JSON", "UNKNOWN_TYPE", "VALUE_OUT_OF_RANGE");
-        assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("source").asText()).startsWith("kafka:" + topic + "/"));
-        assertThat(deadLetters).anySatisfy(d -> assertThat(new String(
-                java.util.Base64.getDecoder().decode(d.get("raw_base64").asText()), StandardCharsets.UTF_8))
-                .isEqualTo("{\"event_id\":\"bad-1\","));
+        assertThat(deadLetters)
+                .allSatisfy(d -> assertThat(d.get("source").asText()).startsWith("kafka:" + topic + "/"));
+        assertThat(deadLetters)
+                .anySatisfy(d -> assertThat(new String(
+                                java.util.Base64.getDecoder()
+                                        .decode(d.get("raw_base64").asText()),
+                                StandardCharsets.UTF_8))
+                        .isEqualTo("{\"event_id\":\"bad-1\","));
 
         // The right to be forgotten: all of Alice's documents go, everyone else's stay.
-        send("alice", "{\"event_id\":\"forget-alice\",\"ts\":" + (t += 100) + ",\"type\":\"forget_user\",\"user_id\":\"alice\"}");
+        send(
+                "alice",
+                "{\"event_id\":\"forget-alice\",\"ts\":" + (t += 100)
+                        + ",\"type\":\"forget_user\",\"user_id\":\"alice\"}");
         job.flush();
-        assertThat(pollCount("alice", 0)).as("alice's documents after forget_user").isZero();
+        assertThat(pollCount("alice", 0))
+                .as("alice's documents after forget_user")
+                .isZero();
         assertThat(countOfUser("bob")).isPositive();
     }
 
@@ -183,16 +222,22 @@ class StreamingJobITCase {
     private String contextKeyOf(String user) throws Exception {
         // The context key the parser derives for the Paris phone context at the test's event time.
         io.desire.features.event.ParseOutcome o = new io.desire.features.event.EventParser(
-                io.desire.features.event.ParserConfig.defaults()).parse(new io.desire.features.event.RawRecord(
-                ("{\"event_id\":\"probe\",\"ts\":" + T0 + ",\"type\":\"view\",\"user_id\":\"" + user
-                        + "\",\"item_id\":\"b2\"," + PARIS_PHONE + "}").getBytes(StandardCharsets.UTF_8), "probe", 0));
+                        io.desire.features.event.ParserConfig.defaults())
+                .parse(new io.desire.features.event.RawRecord(
+                        ("{\"event_id\":\"probe\",\"ts\":" + T0 + ",\"type\":\"view\",\"user_id\":\"" + user
+                                        + "\",\"item_id\":\"b2\"," + PARIS_PHONE + "}")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "probe",
+                        0));
         return o.event().contextKey();
     }
 
     private void behaviour(String user, String item, String type, long ts, Double value) {
-        send(user, "{\"event_id\":\"e-" + (eventSeq++) + "\",\"ts\":" + ts + ",\"type\":\"" + type + "\",\"user_id\":\""
-                + user + "\",\"item_id\":\"" + item + "\"" + (value == null ? "" : ",\"value\":" + value)
-                + "," + PARIS_PHONE + "}");
+        send(
+                user,
+                "{\"event_id\":\"e-" + (eventSeq++) + "\",\"ts\":" + ts + ",\"type\":\"" + type + "\",\"user_id\":\""
+                        + user + "\",\"item_id\":\"" + item + "\"" + (value == null ? "" : ",\"value\":" + value)
+                        + "," + PARIS_PHONE + "}");
     }
 
     private void send(String key, String json) {
@@ -204,21 +249,32 @@ class StreamingJobITCase {
     }
 
     private JsonNode search(String query) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_search"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_search"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(query))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).at("/hits/hits");
     }
 
     private long countOfUser(String user) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}")).build(),
+        http.send(
+                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body()).get("count").asLong();
     }

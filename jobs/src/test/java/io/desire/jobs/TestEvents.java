@@ -5,7 +5,8 @@ final class TestEvents {
     /** 2026-01-01T08:00Z. */
     static final long T0 = 1_767_254_400_000L;
     /** A phone in Paris. */
-    static final String CTX = "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    static final String CTX =
+            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
 
     private TestEvents() {}
 

@@ -42,13 +42,14 @@ final class UpgradeJars {
         replaced.put(PROFILE_CLASS, compileProfileWithAddedField(v1, dir.resolve("v2-classes")));
         Path testClasses = Path.of("target", "test-classes");
         try (Stream<Path> files = Files.list(testClasses.resolve("io/desire/jobs"))) {
-            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("UpgradedStreamingJob")).toList()) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("UpgradedStreamingJob"))
+                    .toList()) {
                 replaced.put(testClasses.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
             }
         }
         Path v2 = dir.resolve("desire-jobs-v2.jar");
         try (ZipFile in = new ZipFile(v1.toFile());
-             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(v2))) {
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(v2))) {
             for (ZipEntry e : java.util.Collections.list(in.entries())) {
                 if (replaced.containsKey(e.getName())) {
                     continue;
@@ -70,14 +71,15 @@ final class UpgradeJars {
 
     /** Today's UserProfile source with {@code public String lastDevice;} added, compiled against v1. */
     private static byte[] compileProfileWithAddedField(Path v1, Path out) throws IOException {
-        Path source = Path.of("..", "features", "src", "main", "java", "io", "desire", "features", "profile",
-                "UserProfile.java");
+        Path source = Path.of(
+                "..", "features", "src", "main", "java", "io", "desire", "features", "profile", "UserProfile.java");
         String text = Files.readString(source);
         String anchor = "    public UserProfile() {}";
         if (!text.contains(anchor)) {
             throw new IllegalStateException("UserProfile.java has no no-arg constructor line to add a field before");
         }
-        text = text.replace(anchor, "    /** Added in version 2. */\n    public String " + ADDED_FIELD + ";\n\n" + anchor);
+        text = text.replace(
+                anchor, "    /** Added in version 2. */\n    public String " + ADDED_FIELD + ";\n\n" + anchor);
         Path src = out.resolve("src/io/desire/features/profile/UserProfile.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, text);
@@ -85,9 +87,14 @@ final class UpgradeJars {
         Files.createDirectories(classes);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
-        boolean ok = javac.getTask(errors, null, null,
-                List.of("--release", "17", "-cp", v1.toString(), "-d", classes.toString()), null,
-                javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile())).call();
+        boolean ok = javac.getTask(
+                        errors,
+                        null,
+                        null,
+                        List.of("--release", "17", "-cp", v1.toString(), "-d", classes.toString()),
+                        null,
+                        javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile()))
+                .call();
         if (!ok) {
             throw new IllegalStateException("compiling the version 2 UserProfile failed:\n" + errors);
         }

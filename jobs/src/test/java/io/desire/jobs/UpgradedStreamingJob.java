@@ -34,8 +34,11 @@ public final class UpgradedStreamingJob {
         env.fromSource(StreamingJob.kafkaSource(audit), WatermarkStrategy.noWatermarks(), "events (audit)")
                 .uid(AUDIT_SOURCE_UID)
                 .keyBy(UpgradedStreamingJob::split)
-                .process(new CountRecords()).uid(AUDIT_COUNT_UID).name("audit: records per source")
-                .sinkTo(new DiscardingSink<>()).uid("desire-v2-audit-sink");
+                .process(new CountRecords())
+                .uid(AUDIT_COUNT_UID)
+                .name("audit: records per source")
+                .sinkTo(new DiscardingSink<>())
+                .uid("desire-v2-audit-sink");
         env.execute("desire-streaming");
     }
 

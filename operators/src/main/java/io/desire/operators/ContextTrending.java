@@ -110,7 +110,8 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         StateTtl.requirePositive("size", size);
         StateTtl.requirePositive("slide", slide);
         if (size.toMillis() % slide.toMillis() != 0) {
-            throw new IllegalArgumentException("size must be a multiple of slide, got size " + size + " slide " + slide);
+            throw new IllegalArgumentException(
+                    "size must be a multiple of slide, got size " + size + " slide " + slide);
         }
         if (topK < 1) {
             throw new IllegalArgumentException("topK must be ≥ 1, got " + topK);

@@ -88,13 +88,17 @@ public class LongHorizonPopularity extends KeyedProcessFunction<String, Trending
         ScoreTally tally = new ScoreTally();
         // The window first: where both know an item's category, the window's (the latest) is kept.
         for (int i = 0; i < window.size(); i++) {
-            tally.add(window.items[i], Math.max(0, window.scores[i]),
+            tally.add(
+                    window.items[i],
+                    Math.max(0, window.scores[i]),
                     window.categories == null ? null : window.categories[i]);
         }
         if (current != null) {
             double decay = Math.pow(0.5, (window.windowEnd - current.windowEnd) / (double) halfLifeMillis);
             for (int i = 0; i < current.size(); i++) {
-                tally.add(current.items[i], current.scores[i] * decay,
+                tally.add(
+                        current.items[i],
+                        current.scores[i] * decay,
                         current.categories == null ? null : current.categories[i]);
             }
         }
@@ -106,7 +110,11 @@ public class LongHorizonPopularity extends KeyedProcessFunction<String, Trending
         if (t.size() <= n) {
             return t;
         }
-        return new TrendingItems(t.contextKey, t.windowEnd, java.util.Arrays.copyOf(t.items, n),
-                java.util.Arrays.copyOf(t.scores, n), java.util.Arrays.copyOf(t.categories, n));
+        return new TrendingItems(
+                t.contextKey,
+                t.windowEnd,
+                java.util.Arrays.copyOf(t.items, n),
+                java.util.Arrays.copyOf(t.scores, n),
+                java.util.Arrays.copyOf(t.categories, n));
     }
 }

@@ -14,6 +14,7 @@ public final class Uids {
     public static final String HYBRID_EVENT_SOURCE = "desire-hybrid-event-source";
     /** Counts history records and holds back those at or after the cut-over (stateless). */
     public static final String HISTORY_RECORDS = "desire-history-records";
+
     public static final String PARSE_EVENTS = "desire-parse-events";
     /** Replaces user ids by their keyed pseudonyms right after parsing (stateless; privacy.pseudonyms). */
     public static final String PSEUDONYMIZE_USERS = "desire-pseudonymize-users";
@@ -25,6 +26,7 @@ public final class Uids {
     public static final String ERASURE_LOG = "desire-erasure-log";
     /** Transactional Kafka sink of the erasure log (privacy.erasure-topic). */
     public static final String ERASURE_LOG_SINK = "desire-erasure-log-sink";
+
     public static final String DEDUPLICATE = "desire-deduplicate";
     public static final String CATALOG_ENRICH = "desire-catalog-enrich";
     public static final String CONTEXT_TRENDING = "desire-context-trending";

@@ -26,15 +26,21 @@ class ContextTrendingPrivacyTest {
     private static final DpParams DP = new DpParams(1.0, 1e-5, 1);
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, TrendingItems> harness() throws Exception {
-        ContextTrending fn = new ContextTrending(Duration.ofMinutes(15), Duration.ofMinutes(5), 10, new EventWeights(), DP);
+        ContextTrending fn =
+                new ContextTrending(Duration.ofMinutes(15), Duration.ofMinutes(5), 10, new EventWeights(), DP);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(fn), ContextTrending.keySelector(), Types.STRING, 128, 1, 0);
         h.open();
         return h;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Event, TrendingItems> h, EventType type,
-                             String user, String item, long ts) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, TrendingItems> h,
+            EventType type,
+            String user,
+            String item,
+            long ts)
+            throws Exception {
         h.processElement(behaviour(type, user, item, "cat", ts, CTX_X), ts);
     }
 
@@ -78,14 +84,17 @@ class ContextTrendingPrivacyTest {
     void theBoundHoldsPerWindowSoALaterWindowCountsTheLaterItem() throws Exception {
         try (var h = harness()) {
             for (int u = 0; u < 60; u++) {
-                send(h, EventType.VIEW, "u" + u, "early", 1 * MIN);   // windows ending 5, 10, 15
-                send(h, EventType.VIEW, "u" + u, "late", 16 * MIN);   // windows ending 20, 25, 30
+                send(h, EventType.VIEW, "u" + u, "early", 1 * MIN); // windows ending 5, 10, 15
+                send(h, EventType.VIEW, "u" + u, "late", 16 * MIN); // windows ending 20, 25, 30
             }
             h.processWatermark(15 * MIN - 1);
-            assertThat(h.extractOutputValues()).allSatisfy(t -> assertThat(t.items).containsExactly("early"));
+            assertThat(h.extractOutputValues())
+                    .allSatisfy(t -> assertThat(t.items).containsExactly("early"));
             h.getOutput().clear();
             h.processWatermark(20 * MIN - 1); // [5, 20): "early" has left the window
-            assertThat(h.extractOutputValues()).singleElement().satisfies(t -> assertThat(t.items).containsExactly("late"));
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.items).containsExactly("late"));
         }
     }
 

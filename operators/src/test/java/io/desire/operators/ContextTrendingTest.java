@@ -33,8 +33,14 @@ class ContextTrendingTest {
         return h;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Event, TrendingItems> h, EventType type,
-                             String item, String category, long ts, String ctx) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, TrendingItems> h,
+            EventType type,
+            String item,
+            String category,
+            long ts,
+            String ctx)
+            throws Exception {
         h.processElement(behaviour(type, "u", item, category, ts, ctx), ts);
     }
 
@@ -55,43 +61,49 @@ class ContextTrendingTest {
 
     private void runWindows(boolean rocksDb) throws Exception {
         try (var h = harness(rocksDb)) {
-            send(h, EventType.VIEW, "a", "shoes", 1 * MIN, CTX_X);       // a 1
-            send(h, EventType.CLICK, "b", null, 2 * MIN, CTX_X);         // b 2
-            send(h, EventType.PURCHASE, "a", "shoes", 3 * MIN, CTX_X);   // a 9
-            send(h, EventType.IMPRESSION, "z", null, 3 * MIN, CTX_X);    // weight 0: ignored
-            send(h, EventType.ADD_TO_CART, "c", null, 6 * MIN, CTX_X);   // c 4, next pane
-            send(h, EventType.VIEW, "y", null, 2 * MIN, CTX_Y);          // other context
+            send(h, EventType.VIEW, "a", "shoes", 1 * MIN, CTX_X); // a 1
+            send(h, EventType.CLICK, "b", null, 2 * MIN, CTX_X); // b 2
+            send(h, EventType.PURCHASE, "a", "shoes", 3 * MIN, CTX_X); // a 9
+            send(h, EventType.IMPRESSION, "z", null, 3 * MIN, CTX_X); // weight 0: ignored
+            send(h, EventType.ADD_TO_CART, "c", null, 6 * MIN, CTX_X); // c 4, next pane
+            send(h, EventType.VIEW, "y", null, 2 * MIN, CTX_Y); // other context
 
-            h.processWatermark(5 * MIN - 1);                             // window [-10, 5)
+            h.processWatermark(5 * MIN - 1); // window [-10, 5)
             List<TrendingItems> out = h.extractOutputValues();
             assertThat(out).hasSize(2);
-            TrendingItems x = out.stream().filter(t -> t.contextKey.equals(CTX_X)).findFirst().orElseThrow();
+            TrendingItems x = out.stream()
+                    .filter(t -> t.contextKey.equals(CTX_X))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(x.windowEnd).isEqualTo(5 * MIN);
             assertThat(x.items).containsExactly("a", "b");
             assertThat(x.scores).containsExactly(9.0, 2.0);
             assertThat(x.categories).containsExactly("shoes", null);
 
             h.getOutput().clear();
-            h.processWatermark(10 * MIN - 1);                            // window [-5, 10): a 9, c 4, b 2
+            h.processWatermark(10 * MIN - 1); // window [-5, 10): a 9, c 4, b 2
             TrendingItems w10 = h.extractOutputValues().stream()
-                    .filter(t -> t.contextKey.equals(CTX_X)).findFirst().orElseThrow();
+                    .filter(t -> t.contextKey.equals(CTX_X))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(w10.items).containsExactly("a", "c");
             assertThat(w10.scores).containsExactly(9.0, 4.0);
 
             h.getOutput().clear();
-            h.processWatermark(15 * MIN - 1);                            // window [0, 15): same panes
+            h.processWatermark(15 * MIN - 1); // window [0, 15): same panes
             assertThat(h.extractOutputValues()).hasSize(2);
 
             h.getOutput().clear();
-            h.processWatermark(20 * MIN - 1);                            // window [5, 20): c only
+            h.processWatermark(20 * MIN - 1); // window [5, 20): c only
             TrendingItems w20 = only(h.extractOutputValues());
             assertThat(w20.items).containsExactly("c");
             assertThat(w20.windowEnd).isEqualTo(20 * MIN);
 
             h.getOutput().clear();
-            h.processWatermark(25 * MIN - 1);                            // window [10, 25): empty
+            h.processWatermark(25 * MIN - 1); // window [10, 25): empty
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(TestEvents.keyedStateEntries(h, ContextTrending.STATE_NAME)).isZero();
+            assertThat(TestEvents.keyedStateEntries(h, ContextTrending.STATE_NAME))
+                    .isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -99,8 +111,8 @@ class ContextTrendingTest {
     @Test
     void lateEventsCountOnlyInWindowsNotYetEmitted() throws Exception {
         try (var h = harness(false)) {
-            h.processWatermark(10 * MIN - 1);                            // windows up to end 10 done
-            send(h, EventType.VIEW, "late", null, 1 * MIN, CTX_X);       // last window [0,15) still open
+            h.processWatermark(10 * MIN - 1); // windows up to end 10 done
+            send(h, EventType.VIEW, "late", null, 1 * MIN, CTX_X); // last window [0,15) still open
             send(h, EventType.VIEW, "too-late", null, -10 * MIN, CTX_X); // every window already fired
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
 

@@ -49,9 +49,12 @@ class DeduplicateEventsTest {
             h.processElement(b, b.ts);
             h.setStateTtlProcessingTime(TTL.toMillis() + 1);
             h.getOperator().setCurrentKey(a.itemId);
-            assertThat(h.getOperator().getKeyedStateStore()
-                    .getMapState(DeduplicateEvents.createStateDescriptor(TTL)).contains(a.eventId))
-                    .as("expired id no longer remembered").isFalse();
+            assertThat(h.getOperator()
+                            .getKeyedStateStore()
+                            .getMapState(DeduplicateEvents.createStateDescriptor(TTL))
+                            .contains(a.eventId))
+                    .as("expired id no longer remembered")
+                    .isFalse();
 
             h.processElement(a.copy(), a.ts);
             assertThat(h.extractOutputValues()).containsExactly(a, b, a);

@@ -19,7 +19,8 @@ class EnrichFromCatalogTest {
                 new EnrichFromCatalog(), EnrichFromCatalog.keySelector(), Types.STRING);
     }
 
-    private static Event send(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, Event e) throws Exception {
+    private static Event send(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, Event e)
+            throws Exception {
         h.processElement(e, e.ts);
         List<Event> out = h.extractOutputValues();
         return out.get(out.size() - 1);
@@ -55,8 +56,10 @@ class EnrichFromCatalogTest {
 
             assertThat(send(h, view("u1", "i1", null, 3000L)).category).isEqualTo("shoes");
             h.getOperator().setCurrentKey("i1");
-            CatalogItem stored = h.getOperator().getKeyedStateStore()
-                    .getState(EnrichFromCatalog.createStateDescriptor()).value();
+            CatalogItem stored = h.getOperator()
+                    .getKeyedStateStore()
+                    .getState(EnrichFromCatalog.createStateDescriptor())
+                    .value();
             assertThat(stored.price).isEqualTo(59.0);
             assertThat(stored.available).isFalse();
             assertThat(stored.updatedAt).isEqualTo(2000L);

@@ -20,12 +20,15 @@ class GlobalPopularityTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, TrendingItems, TrendingItems> h =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                         new GlobalPopularity(2), GlobalPopularity.keySelector(), Types.STRING)) {
-            h.processElement(partial("c1", END, new String[] {"a", "b"}, new double[] {9, 2},
-                    new String[] {"shoes", null}), END - 1);
-            h.processElement(partial("c2", END, new String[] {"b", "d"}, new double[] {8, 1},
-                    new String[] {"hats", null}), END - 1);
-            h.processElement(partial("c1", END + 300_000L, new String[] {"e"}, new double[] {5},
-                    new String[] {null}), END + 299_999L);
+            h.processElement(
+                    partial("c1", END, new String[] {"a", "b"}, new double[] {9, 2}, new String[] {"shoes", null}),
+                    END - 1);
+            h.processElement(
+                    partial("c2", END, new String[] {"b", "d"}, new double[] {8, 1}, new String[] {"hats", null}),
+                    END - 1);
+            h.processElement(
+                    partial("c1", END + 300_000L, new String[] {"e"}, new double[] {5}, new String[] {null}),
+                    END + 299_999L);
 
             h.processWatermark(END - 1);
 
@@ -56,15 +59,16 @@ class GlobalPopularityTest {
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                         new GlobalPopularity(2), t -> TrendingItems.GLOBAL, Types.STRING)) {
             old.processElement(partial("c1", END, new String[] {"a"}, new double[] {3}, new String[1]), END - 1);
-            old.processElement(partial("c1", END + 300_000L, new String[] {"e"}, new double[] {5}, new String[1]),
-                    END + 299_999L);
+            old.processElement(
+                    partial("c1", END + 300_000L, new String[] {"e"}, new double[] {5}, new String[1]), END + 299_999L);
             snapshot = old.snapshot(1L, 1L);
         }
         // Nothing of the window is lost across the change of key: the restored lists are merged
         // under the old key, the new ones under the window's (the window is published twice, once).
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(
                 new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new GlobalPopularity(2)),
-                GlobalPopularity.keySelector(), Types.STRING);
+                GlobalPopularity.keySelector(),
+                Types.STRING);
         try (restored) {
             restored.initializeState(snapshot);
             restored.open();
@@ -72,7 +76,8 @@ class GlobalPopularityTest {
 
             restored.processWatermark(END + 299_999L);
 
-            assertThat(restored.extractOutputValues()).extracting(t -> t.windowEnd + ":" + String.join(",", t.items))
+            assertThat(restored.extractOutputValues())
+                    .extracting(t -> t.windowEnd + ":" + String.join(",", t.items))
                     .containsExactlyInAnyOrder(END + ":a", END + ":b", (END + 300_000L) + ":e");
             assertThat(restored.numKeyedStateEntries()).isZero();
         }

@@ -1,20 +1,19 @@
 package io.desire.operators;
 
-import io.desire.operators.serving.ModelUpdate;
-import io.desire.operators.serving.UserSignal;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.DeadLetter;
 import io.desire.features.event.Event;
+import io.desire.features.event.EventType;
 import io.desire.features.event.RawRecord;
 import io.desire.features.profile.DecayedScores;
 import io.desire.features.profile.UserProfile;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.desire.features.event.EventType;
+import io.desire.operators.serving.ModelUpdate;
+import io.desire.operators.serving.UserSignal;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -36,11 +35,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SerializationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {
-        Event.class, RawRecord.class, DeadLetter.class, RankedItem.class, Recommendation.class,
-        TrendingItems.class, DecayedScores.class, UserProfile.class, UserContexts.class,
-        CatalogItem.class, ItemPanes.class, UserPanes.class, io.desire.features.privacy.Erasure.class, UserSignal.class, ModelUpdate.class
-    })
+    @ValueSource(
+            classes = {
+                Event.class,
+                RawRecord.class,
+                DeadLetter.class,
+                RankedItem.class,
+                Recommendation.class,
+                TrendingItems.class,
+                DecayedScores.class,
+                UserProfile.class,
+                UserContexts.class,
+                CatalogItem.class,
+                ItemPanes.class,
+                UserPanes.class,
+                io.desire.features.privacy.Erasure.class,
+                UserSignal.class,
+                ModelUpdate.class
+            })
     void isPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }
@@ -125,7 +137,9 @@ class SerializationTest {
 
         TypeSerializerSchemaCompatibility<T> compatibility =
                 info.createSerializer(config).snapshotConfiguration().resolveSchemaCompatibility(restoredSnapshot);
-        assertThat(compatibility.isCompatibleAfterMigration()).as(compatibility.toString()).isTrue();
+        assertThat(compatibility.isCompatibleAfterMigration())
+                .as(compatibility.toString())
+                .isTrue();
         return restoredSnapshot.restoreSerializer().deserialize(new DataInputDeserializer(valueOut.getCopyOfBuffer()));
     }
 

@@ -16,7 +16,8 @@ public final class TestEvents {
 
     private TestEvents() {}
 
-    public static Event behaviour(EventType type, String user, String item, String category, long ts, String contextKey) {
+    public static Event behaviour(
+            EventType type, String user, String item, String category, long ts, String contextKey) {
         Event e = new Event();
         e.eventId = "e" + (++sequence);
         e.type = type;

@@ -60,8 +60,15 @@ public final class FtrlRuns {
      * {@code validation}; best by validation AUC, ties (within 1e−4) to the lower log-loss, then to the
      * earlier grid point. Deterministic.
      */
-    public static Tuned tune(FtrlParams base, double[] alphas, double[] l1s, double[] l2s,
-                             HashedFeatures[] x, boolean[] y, int[] train, int[] validation) {
+    public static Tuned tune(
+            FtrlParams base,
+            double[] alphas,
+            double[] l1s,
+            double[] l2s,
+            HashedFeatures[] x,
+            boolean[] y,
+            int[] train,
+            int[] validation) {
         FtrlParams best = null;
         Quality bestQ = null;
         List<String> grid = new ArrayList<>();

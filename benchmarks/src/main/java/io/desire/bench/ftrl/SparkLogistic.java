@@ -39,8 +39,8 @@ public final class SparkLogistic {
     }
 
     /** A cached data frame (label, features) of the examples {@code at}, in {@code partitions} partitions. */
-    public static Dataset<Row> frame(SparkSession spark, HashedFeatures[] x, boolean[] y, int[] at, int dimension,
-                                     int partitions) {
+    public static Dataset<Row> frame(
+            SparkSession spark, HashedFeatures[] x, boolean[] y, int[] at, int dimension, int partitions) {
         List<Row> rows = new ArrayList<>(at.length);
         for (int e : at) {
             rows.add(RowFactory.create(y[e] ? 1.0 : 0.0, Vectors.sparse(dimension, x[e].indices, x[e].values)));
@@ -49,7 +49,8 @@ public final class SparkLogistic {
                 .add("label", DataTypes.DoubleType, false)
                 .add("features", SQLDataTypes.VectorType(), false);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Dataset<Row> df = spark.createDataFrame(jsc.parallelize(rows, partitions), schema).cache();
+        Dataset<Row> df =
+                spark.createDataFrame(jsc.parallelize(rows, partitions), schema).cache();
         df.count();
         return df;
     }

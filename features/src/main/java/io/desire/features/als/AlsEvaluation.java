@@ -69,12 +69,11 @@ public final class AlsEvaluation {
             relevant = distinctSorted(relevant, n);
             int trainFrom = userPtr[u];
             int trainTo = userPtr[u + 1];
-            ScoredItems top =
-                    TopN.select(
-                            model.userFactors()[u],
-                            itemFactors,
-                            k,
-                            i -> catalogueIndex[i] < 0 || Arrays.binarySearch(userCols, trainFrom, trainTo, i) >= 0);
+            ScoredItems top = TopN.select(
+                    model.userFactors()[u],
+                    itemFactors,
+                    k,
+                    i -> catalogueIndex[i] < 0 || Arrays.binarySearch(userCols, trainFrom, trainTo, i) >= 0);
             // Held-out items never seen in training cannot be recommended; they stay relevant (the
             // model misses them) but the coverage bit set is over trained items only.
             int[] rankedCatalogue = new int[top.size()];

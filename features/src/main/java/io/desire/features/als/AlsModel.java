@@ -29,9 +29,8 @@ public final class AlsModel {
             double[][] userFactors,
             double[][] itemFactors) {
         if (userFactors.length < users.size() || itemFactors.length < items.size()) {
-            throw new IllegalArgumentException(
-                    "factor rows (" + userFactors.length + " users, " + itemFactors.length
-                            + " items) fewer than dictionary entries (" + users.size() + ", " + items.size() + ")");
+            throw new IllegalArgumentException("factor rows (" + userFactors.length + " users, " + itemFactors.length
+                    + " items) fewer than dictionary entries (" + users.size() + ", " + items.size() + ")");
         }
         checkRank(userFactors, rank, "user");
         checkRank(itemFactors, rank, "item");

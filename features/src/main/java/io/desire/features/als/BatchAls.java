@@ -131,17 +131,16 @@ public final class BatchAls {
         int rows = solved.length;
         int blocks = (rows + BLOCK - 1) / BLOCK;
         AtomicInteger nextBlock = new AtomicInteger();
-        Runnable worker =
-                () -> {
-                    NormalEquation ne = new NormalEquation(k);
-                    int block;
-                    while ((block = nextBlock.getAndIncrement()) < blocks) {
-                        int end = Math.min(rows, (block + 1) * BLOCK);
-                        for (int row = block * BLOCK; row < end; row++) {
-                            solveRow(ne, gram, ptr[row], ptr[row + 1], cols, vals, other, solved[row]);
-                        }
-                    }
-                };
+        Runnable worker = () -> {
+            NormalEquation ne = new NormalEquation(k);
+            int block;
+            while ((block = nextBlock.getAndIncrement()) < blocks) {
+                int end = Math.min(rows, (block + 1) * BLOCK);
+                for (int row = block * BLOCK; row < end; row++) {
+                    solveRow(ne, gram, ptr[row], ptr[row + 1], cols, vals, other, solved[row]);
+                }
+            }
+        };
         if (pool == null) {
             worker.run();
             return;

@@ -107,12 +107,11 @@ public final class RatingMatrix {
             }
             cellUser[cells] = u;
             cellItem[cells] = i;
-            cellVal[cells] =
-                    switch (duplicates) {
-                        case SUM -> (float) sum;
-                        case MEAN -> (float) (sum / count);
-                        case LAST -> last;
-                    };
+            cellVal[cells] = switch (duplicates) {
+                case SUM -> (float) sum;
+                case MEAN -> (float) (sum / count);
+                case LAST -> last;
+            };
             cells++;
             k = m;
         }

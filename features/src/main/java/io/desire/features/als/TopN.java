@@ -24,8 +24,7 @@ public final class TopN {
         int from = user < seen.numUsers() ? ptr[user] : 0;
         int to = user < seen.numUsers() ? ptr[user + 1] : 0;
         double[][] items = model.itemFactors();
-        IntPredicate exclude =
-                i -> java.util.Arrays.binarySearch(cols, from, to, i) >= 0 || AlsModel.isZero(items[i]);
+        IntPredicate exclude = i -> java.util.Arrays.binarySearch(cols, from, to, i) >= 0 || AlsModel.isZero(items[i]);
         return select(model.userFactors()[user], items, n, exclude);
     }
 

@@ -1,6 +1,5 @@
 package io.desire.features.context;
 
-import io.desire.features.context.ContextDefaults;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -124,7 +123,7 @@ public final class ContextResolver implements Serializable {
 
     @Override
     public String toString() {
-        return "ContextResolver{geohashPrecision=" + geohashPrecision + ", scheme=" + scheme
-                + ", defaultZone=" + defaultZone + '}';
+        return "ContextResolver{geohashPrecision=" + geohashPrecision + ", scheme=" + scheme + ", defaultZone="
+                + defaultZone + '}';
     }
 }

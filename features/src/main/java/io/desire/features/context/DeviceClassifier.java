@@ -1,6 +1,5 @@
 package io.desire.features.context;
 
-import io.desire.features.context.ContextDefaults;
 import java.util.HashMap;
 import java.util.Map;
 

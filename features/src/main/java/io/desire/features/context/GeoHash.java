@@ -166,8 +166,8 @@ public final class GeoHash {
 
     private static void checkPrecision(int precision) {
         if (precision < MIN_PRECISION || precision > MAX_PRECISION) {
-            throw new IllegalArgumentException("geohash precision must be " + MIN_PRECISION + " to "
-                    + MAX_PRECISION + ", got " + precision);
+            throw new IllegalArgumentException(
+                    "geohash precision must be " + MIN_PRECISION + " to " + MAX_PRECISION + ", got " + precision);
         }
     }
 

@@ -205,8 +205,7 @@ public final class InteractionTable {
         /** Adds a row by indices that must already exist in the builder's dictionaries. */
         public Builder addIndexed(int user, int item, float rating, long timestampMillis) {
             if (user < 0 || user >= users.size() || item < 0 || item >= items.size()) {
-                throw new IllegalArgumentException(
-                        "user " + user + " or item " + item + " is not in the dictionaries");
+                throw new IllegalArgumentException("user " + user + " or item " + item + " is not in the dictionaries");
             }
             if (size == userIdx.length) {
                 int capacity = size + (size >> 1);

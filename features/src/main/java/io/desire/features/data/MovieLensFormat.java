@@ -40,8 +40,7 @@ public enum MovieLensFormat {
         if (name.endsWith(".dat")) {
             return RATINGS_DAT;
         }
-        throw new IllegalArgumentException(
-                "cannot tell the MovieLens format of '" + file.getFileName()
-                        + "': expected ratings.csv (*.csv), u.data (*.data) or ratings.dat (*.dat)");
+        throw new IllegalArgumentException("cannot tell the MovieLens format of '" + file.getFileName()
+                + "': expected ratings.csv (*.csv), u.data (*.data) or ratings.dat (*.dat)");
     }
 }

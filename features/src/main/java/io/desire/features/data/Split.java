@@ -8,8 +8,10 @@ package io.desire.features.data;
 public record Split(InteractionTable train, InteractionTable validation, InteractionTable test, String description) {
 
     public Split {
-        if (train.users() != validation.users() || train.users() != test.users()
-                || train.items() != validation.items() || train.items() != test.items()) {
+        if (train.users() != validation.users()
+                || train.users() != test.users()
+                || train.items() != validation.items()
+                || train.items() != test.items()) {
             throw new IllegalArgumentException("split parts must share the source's dictionaries");
         }
     }

@@ -22,8 +22,8 @@ public final class SplitParts {
      * in train (test gives way last). One generator per user, from (seed, user index), so a user's
      * split does not depend on other users' rows.
      */
-    public static byte[] randomPerUser(int[] userOfRow, int numUsers, double validationFraction, double testFraction,
-                                       long seed) {
+    public static byte[] randomPerUser(
+            int[] userOfRow, int numUsers, double validationFraction, double testFraction, long seed) {
         checkFractions(validationFraction, testFraction);
         byte[] part = new byte[userOfRow.length];
         int[][] byUser = rowsByUser(userOfRow, numUsers);
@@ -93,8 +93,8 @@ public final class SplitParts {
 
     static void checkFractions(double validation, double test) {
         if (!(validation >= 0) || !(test >= 0) || validation + test >= 1) {
-            throw new IllegalArgumentException("fractions must be ≥ 0 and sum to < 1, got validation=" + validation
-                    + " test=" + test);
+            throw new IllegalArgumentException(
+                    "fractions must be ≥ 0 and sum to < 1, got validation=" + validation + " test=" + test);
         }
     }
 

@@ -35,8 +35,8 @@ public final class Splits {
      */
     public static Split randomPerUser(
             InteractionTable table, double validationFraction, double testFraction, long seed) {
-        byte[] part = SplitParts.randomPerUser(table.userColumn(), table.numUsers(), validationFraction, testFraction,
-                seed);
+        byte[] part =
+                SplitParts.randomPerUser(table.userColumn(), table.numUsers(), validationFraction, testFraction, seed);
         return assemble(
                 table,
                 part,
@@ -52,8 +52,7 @@ public final class Splits {
      */
     public static Split lastPerUser(InteractionTable table, int nValidation, int nTest) {
         if (nValidation < 0 || nTest < 0) {
-            throw new IllegalArgumentException(
-                    "counts must be ≥ 0, got validation=" + nValidation + " test=" + nTest);
+            throw new IllegalArgumentException("counts must be ≥ 0, got validation=" + nValidation + " test=" + nTest);
         }
         byte[] part = new byte[table.size()];
         int[][] grouped = table.rowsByUser();
@@ -107,8 +106,8 @@ public final class Splits {
         return assemble(
                 table,
                 part,
-                "chronological global cut (validation from " + validationFromMillis + " ms, test from "
-                        + testFromMillis + " ms)");
+                "chronological global cut (validation from " + validationFromMillis + " ms, test from " + testFromMillis
+                        + " ms)");
     }
 
     private static Split assemble(InteractionTable table, byte[] part, String description) {

@@ -14,6 +14,7 @@ public class DeadLetter {
     public String detail;
     /** Origin: {@code kafka:topic/partition@offset} or {@code file:path#line}. */
     public String source;
+
     public byte[] raw;
     public long receivedAt;
 

@@ -16,6 +16,7 @@ public class Event {
     public String eventId;
     /** Event time, epoch milliseconds UTC. */
     public long ts;
+
     public EventType type;
     /** Absent for {@code item} events. */
     public String userId;
@@ -25,6 +26,7 @@ public class Event {
     public Double value;
     /** Links impressions to the clicks and purchases they led to. */
     public String requestId;
+
     public String sessionId;
 
     /** Resolved context: geo cell (geohash) or {@link ContextDefaults#UNKNOWN_GEO}. */
@@ -53,6 +55,7 @@ public class Event {
 
     /** User attributes ({@code user} events). */
     public String segment;
+
     public String locale;
     public String[] interests;
 
@@ -132,7 +135,7 @@ public class Event {
 
     @Override
     public String toString() {
-        return "Event{" + eventId + ' ' + type.wireName() + " user=" + userId + " item=" + itemId
-                + " ts=" + ts + " ctx=" + contextKey() + '}';
+        return "Event{" + eventId + ' ' + type.wireName() + " user=" + userId + " item=" + itemId + " ts=" + ts
+                + " ctx=" + contextKey() + '}';
     }
 }

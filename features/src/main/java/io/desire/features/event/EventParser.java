@@ -1,12 +1,12 @@
 package io.desire.features.event;
 
-import io.desire.features.context.ContextDefaults;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.desire.features.context.ContextDefaults;
 import io.desire.features.context.ContextResolver;
 import io.desire.features.context.GeoHash;
 import java.io.IOException;
@@ -124,8 +124,8 @@ public final class EventParser implements Serializable {
         } catch (RuntimeException e) {
             // A bug, not bad input: keep the job running and the record replayable.
             LOG.warn("Event parser failed unexpectedly on a record from {}", rec.source, e);
-            return reject(RejectReason.INTERNAL_ERROR,
-                    "unexpected " + e.getClass().getSimpleName() + " in the parser", rec);
+            return reject(
+                    RejectReason.INTERNAL_ERROR, "unexpected " + e.getClass().getSimpleName() + " in the parser", rec);
         }
     }
 
@@ -135,20 +135,26 @@ public final class EventParser implements Serializable {
             return reject(RejectReason.EMPTY, "payload is empty", rec);
         }
         if (b.length > config.maxRecordBytes()) {
-            return reject(RejectReason.TOO_LARGE,
-                    "payload is " + b.length + " bytes, the limit is " + config.maxRecordBytes(), rec);
+            return reject(
+                    RejectReason.TOO_LARGE,
+                    "payload is " + b.length + " bytes, the limit is " + config.maxRecordBytes(),
+                    rec);
         }
         int bad = Utf8.firstInvalid(b, b.length);
         if (bad >= 0) {
-            return reject(RejectReason.NOT_UTF8, String.format(
-                    "byte 0x%02X at offset %d is not valid UTF-8", b[bad] & 0xFF, bad), rec);
+            return reject(
+                    RejectReason.NOT_UTF8,
+                    String.format("byte 0x%02X at offset %d is not valid UTF-8", b[bad] & 0xFF, bad),
+                    rec);
         }
         // Jackson guesses UTF-16/32 from NUL bytes among the first four; JSON text never has a raw NUL,
         // so one there means another encoding. A later NUL is a JSON syntax error (NOT_JSON).
         for (int i = 0, n = Math.min(4, b.length); i < n; i++) {
             if (b[i] == 0) {
-                return reject(RejectReason.NOT_UTF8, "NUL byte at offset " + i
-                        + ": payload looks UTF-16 or UTF-32 encoded, only UTF-8 is accepted", rec);
+                return reject(
+                        RejectReason.NOT_UTF8,
+                        "NUL byte at offset " + i + ": payload looks UTF-16 or UTF-32 encoded, only UTF-8 is accepted",
+                        rec);
             }
         }
         int first = 0;
@@ -167,8 +173,8 @@ public final class EventParser implements Serializable {
                 return reject(RejectReason.EMPTY, "payload has no JSON value", rec);
             }
             if (t != JsonToken.START_OBJECT) {
-                return reject(RejectReason.NOT_AN_OBJECT,
-                        "payload is " + describe(t) + ", expected a JSON object", rec);
+                return reject(
+                        RejectReason.NOT_AN_OBJECT, "payload is " + describe(t) + ", expected a JSON object", rec);
             }
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -181,8 +187,10 @@ public final class EventParser implements Serializable {
                 return reject(s.reason, s.detail, rec);
             }
         } catch (JsonProcessingException e) {
-            return reject(RejectReason.NOT_JSON, "not well-formed JSON" + where(e.getLocation()) + ": "
-                    + shorten(e.getOriginalMessage(), 120), rec);
+            return reject(
+                    RejectReason.NOT_JSON,
+                    "not well-formed JSON" + where(e.getLocation()) + ": " + shorten(e.getOriginalMessage(), 120),
+                    rec);
         } catch (IOException e) {
             return reject(RejectReason.NOT_JSON, "not readable as JSON: " + shorten(e.getMessage(), 120), rec);
         }
@@ -193,12 +201,14 @@ public final class EventParser implements Serializable {
         try {
             JsonToken extra = p.nextToken();
             if (extra != null) {
-                return s.fail(RejectReason.TRAILING_GARBAGE,
+                return s.fail(
+                        RejectReason.TRAILING_GARBAGE,
                         describe(extra) + " follows the JSON object; one object per record");
             }
             return true;
         } catch (IOException e) {
-            return s.fail(RejectReason.TRAILING_GARBAGE,
+            return s.fail(
+                    RejectReason.TRAILING_GARBAGE,
                     "text that is not JSON follows the JSON object" + where(currentLocation(p)));
         }
     }
@@ -388,19 +398,26 @@ public final class EventParser implements Serializable {
         }
         if (key.length() > ContextAttributes.MAX_KEY_CHARS) {
             p.skipChildren();
-            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context key " + snippet(key) + " has " + key.length()
-                    + " characters, the limit is " + ContextAttributes.MAX_KEY_CHARS);
+            return s.fail(
+                    RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                    "context key " + snippet(key) + " has " + key.length() + " characters, the limit is "
+                            + ContextAttributes.MAX_KEY_CHARS);
         }
         int control = ContextAttributes.indexOfControl(key);
         if (control >= 0) {
             p.skipChildren();
-            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, String.format(
-                    "context key %s contains the control character U+%04X", snippet(key), (int) key.charAt(control)));
+            return s.fail(
+                    RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                    String.format(
+                            "context key %s contains the control character U+%04X",
+                            snippet(key), (int) key.charAt(control)));
         }
         if (ContextAttributes.RESERVED_KEYS.contains(key)) {
             p.skipChildren();
-            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context key " + snippet(rawKey)
-                    + " is context." + key + " in another case or with blanks; context keys are case-sensitive");
+            return s.fail(
+                    RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                    "context key " + snippet(rawKey) + " is context." + key
+                            + " in another case or with blanks; context keys are case-sensitive");
         }
         String text;
         switch (v) {
@@ -419,7 +436,8 @@ public final class EventParser implements Serializable {
                 break;
             default:
                 p.skipChildren();
-                return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                return s.fail(
+                        RejectReason.BAD_CONTEXT_ATTRIBUTE,
                         "context." + key + " must be a string, number or boolean, got " + describe(v));
         }
         String value = ContextAttributes.normalize(text);
@@ -427,13 +445,18 @@ public final class EventParser implements Serializable {
             return true;
         }
         if (value.length() > ContextAttributes.MAX_VALUE_CHARS) {
-            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context." + key + " has " + value.length()
-                    + " characters, the limit is " + ContextAttributes.MAX_VALUE_CHARS);
+            return s.fail(
+                    RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                    "context." + key + " has " + value.length() + " characters, the limit is "
+                            + ContextAttributes.MAX_VALUE_CHARS);
         }
         control = ContextAttributes.indexOfControl(value);
         if (control >= 0) {
-            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, String.format(
-                    "context.%s contains the control character U+%04X at index %d", key, (int) value.charAt(control), control));
+            return s.fail(
+                    RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                    String.format(
+                            "context.%s contains the control character U+%04X at index %d",
+                            key, (int) value.charAt(control), control));
         }
         for (int a = 0; a < s.attributeCount; a++) {
             if (s.attributeKeys[a].equals(key)) {
@@ -441,8 +464,10 @@ public final class EventParser implements Serializable {
             }
         }
         if (s.attributeCount == ContextAttributes.MAX_ATTRIBUTES) {
-            return s.fail(RejectReason.BAD_CONTEXT_ATTRIBUTE, "context has more than "
-                    + ContextAttributes.MAX_ATTRIBUTES + " custom attributes (at context." + key + ")");
+            return s.fail(
+                    RejectReason.BAD_CONTEXT_ATTRIBUTE,
+                    "context has more than " + ContextAttributes.MAX_ATTRIBUTES + " custom attributes (at context."
+                            + key + ")");
         }
         s.attributeKeys[s.attributeCount] = key;
         s.attributeValues[s.attributeCount] = value;
@@ -465,8 +490,7 @@ public final class EventParser implements Serializable {
         String id = p.getText();
         int n = id.length();
         if (n > config.maxIdLength()) {
-            s.fail(RejectReason.ID_TOO_LONG,
-                    field + " has " + n + " characters, the limit is " + config.maxIdLength());
+            s.fail(RejectReason.ID_TOO_LONG, field + " has " + n + " characters, the limit is " + config.maxIdLength());
             return null;
         }
         boolean blank = true;
@@ -485,8 +509,11 @@ public final class EventParser implements Serializable {
             return null;
         }
         if (control >= 0) {
-            s.fail(RejectReason.ID_CONTROL_CHARS, String.format(
-                    "%s contains the control character U+%04X at index %d", field, (int) id.charAt(control), control));
+            s.fail(
+                    RejectReason.ID_CONTROL_CHARS,
+                    String.format(
+                            "%s contains the control character U+%04X at index %d",
+                            field, (int) id.charAt(control), control));
             return null;
         }
         return id;
@@ -499,14 +526,17 @@ public final class EventParser implements Serializable {
                 return true;
             case VALUE_NUMBER_INT:
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return s.fail(RejectReason.TIMESTAMP_OUT_OF_RANGE,
+                    return s.fail(
+                            RejectReason.TIMESTAMP_OUT_OF_RANGE,
                             "ts " + snippet(p.getText()) + " is too large for epoch milliseconds");
                 }
                 ms = p.getLongValue();
                 break;
             case VALUE_NUMBER_FLOAT:
-                return s.fail(RejectReason.BAD_TIMESTAMP, "ts is the fractional number " + snippet(p.getText())
-                        + "; use integer epoch milliseconds or an ISO-8601 string with offset");
+                return s.fail(
+                        RejectReason.BAD_TIMESTAMP,
+                        "ts is the fractional number " + snippet(p.getText())
+                                + "; use integer epoch milliseconds or an ISO-8601 string with offset");
             case VALUE_STRING: {
                 String text = p.getText();
                 if (text.isBlank()) {
@@ -515,7 +545,8 @@ public final class EventParser implements Serializable {
                 if (Timestamps.isIntegerText(text)) {
                     ms = Timestamps.parseEpochMillisText(text);
                     if (ms == Timestamps.TOO_LARGE) {
-                        return s.fail(RejectReason.TIMESTAMP_OUT_OF_RANGE,
+                        return s.fail(
+                                RejectReason.TIMESTAMP_OUT_OF_RANGE,
                                 "ts " + snippet(text) + " is too large for epoch milliseconds");
                     }
                 } else {
@@ -527,7 +558,8 @@ public final class EventParser implements Serializable {
                 break;
             }
             default:
-                return s.fail(RejectReason.BAD_FIELD_TYPE,
+                return s.fail(
+                        RejectReason.BAD_FIELD_TYPE,
                         "ts must be an ISO-8601 string or integer epoch milliseconds, got " + describe(v));
         }
         if (!inRange(ms, s)) {
@@ -542,8 +574,8 @@ public final class EventParser implements Serializable {
         long earliest = config.earliestTimestampMillis();
         long latest = config.clock().millis() + config.maxFutureSkew().toMillis();
         if (ms < earliest) {
-            String detail = "ts " + Instant.ofEpochMilli(ms) + " is before the earliest accepted "
-                    + config.earliestTimestamp();
+            String detail =
+                    "ts " + Instant.ofEpochMilli(ms) + " is before the earliest accepted " + config.earliestTimestamp();
             if (ms >= 0 && ms <= Long.MAX_VALUE / 1000 && ms * 1000 >= earliest && ms * 1000 <= latest) {
                 detail += "; it looks like epoch seconds, but ts must be epoch milliseconds";
             }
@@ -644,10 +676,12 @@ public final class EventParser implements Serializable {
                 if (isDecimalText(text)) {
                     d = Double.parseDouble(text);
                 } else if (isNonFiniteText(text)) {
-                    return s.fail(RejectReason.VALUE_OUT_OF_RANGE, field + " is " + snippet(text)
-                            + "; it must be a finite number");
+                    return s.fail(
+                            RejectReason.VALUE_OUT_OF_RANGE,
+                            field + " is " + snippet(text) + "; it must be a finite number");
                 } else {
-                    return s.fail(RejectReason.NON_NUMERIC_VALUE,
+                    return s.fail(
+                            RejectReason.NON_NUMERIC_VALUE,
                             field + " must be a number, got the string " + snippet(text));
                 }
                 break;
@@ -677,8 +711,8 @@ public final class EventParser implements Serializable {
             case VALUE_STRING: {
                 String text = p.getText();
                 if (!isDecimalText(text)) {
-                    return s.fail(RejectReason.BAD_COORDINATES,
-                            field + " must be a number, got the string " + snippet(text));
+                    return s.fail(
+                            RejectReason.BAD_COORDINATES, field + " must be a number, got the string " + snippet(text));
                 }
                 d = Double.parseDouble(text);
                 break;
@@ -688,7 +722,8 @@ public final class EventParser implements Serializable {
         }
         if (!(d >= -limit && d <= limit)) {
             // the value itself is not echoed: coordinates are personal data
-            return s.fail(RejectReason.BAD_COORDINATES, field + " is outside [-" + (int) limit + ", " + (int) limit + ']');
+            return s.fail(
+                    RejectReason.BAD_COORDINATES, field + " is outside [-" + (int) limit + ", " + (int) limit + ']');
         }
         s.number = d;
         s.numberPresent = true;
@@ -702,15 +737,20 @@ public final class EventParser implements Serializable {
         }
         int badChar = GeoHash.indexOfInvalidChar(geo);
         if (badChar >= 0) {
-            return s.fail(RejectReason.BAD_GEO, "context.geo has " + snippet(String.valueOf(geo.charAt(badChar)))
-                    + " at index " + badChar + ", not a geohash character (0-9 and b-z without i, l, o)");
+            return s.fail(
+                    RejectReason.BAD_GEO,
+                    "context.geo has " + snippet(String.valueOf(geo.charAt(badChar))) + " at index " + badChar
+                            + ", not a geohash character (0-9 and b-z without i, l, o)");
         }
         if (geo.length() < config.geohashPrecision()) {
-            return s.fail(RejectReason.BAD_GEO, "context.geo has " + geo.length()
-                    + " characters, fewer than the configured precision " + config.geohashPrecision());
+            return s.fail(
+                    RejectReason.BAD_GEO,
+                    "context.geo has " + geo.length() + " characters, fewer than the configured precision "
+                            + config.geohashPrecision());
         }
         if (geo.length() > MAX_GEO_CHARS) {
-            return s.fail(RejectReason.BAD_GEO,
+            return s.fail(
+                    RejectReason.BAD_GEO,
                     "context.geo has " + geo.length() + " characters, more than " + MAX_GEO_CHARS);
         }
         s.geoCell = context.geoCell(geo);
@@ -724,8 +764,9 @@ public final class EventParser implements Serializable {
         }
         ZoneId zone = context.zone(tz);
         if (zone == null) {
-            return s.fail(RejectReason.BAD_TIMEZONE, "context.tz " + snippet(tz)
-                    + " is not a time zone id (e.g. Europe/Paris, UTC, +09:00)");
+            return s.fail(
+                    RejectReason.BAD_TIMEZONE,
+                    "context.tz " + snippet(tz) + " is not a time zone id (e.g. Europe/Paris, UTC, +09:00)");
         }
         s.zone = zone;
         return true;
@@ -757,7 +798,8 @@ public final class EventParser implements Serializable {
         int index = 0;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_STRING) {
-                s.fail(RejectReason.BAD_FIELD_TYPE,
+                s.fail(
+                        RejectReason.BAD_FIELD_TYPE,
                         field + " must be an array of strings; element " + index + " is " + describe(t));
                 return null;
             }
@@ -793,22 +835,32 @@ public final class EventParser implements Serializable {
             return requiredAbsent(ITEM_ID, B_ITEM_ID, type, s, rec);
         }
         if (type == EventType.RATE && !s.hasValue) {
-            return reject(RejectReason.MISSING_FIELD, "value (the rating) is missing or null; rate events need it", rec);
+            return reject(
+                    RejectReason.MISSING_FIELD, "value (the rating) is missing or null; rate events need it", rec);
         }
         if (s.hasValue && type.isBehaviour()) {
             if (type == EventType.RATE) {
                 if (s.value < config.ratingMin() || s.value > config.ratingMax()) {
-                    return reject(RejectReason.VALUE_OUT_OF_RANGE, "value " + s.value + " is outside the rating scale ["
-                            + config.ratingMin() + ", " + config.ratingMax() + ']', rec);
+                    return reject(
+                            RejectReason.VALUE_OUT_OF_RANGE,
+                            "value " + s.value + " is outside the rating scale [" + config.ratingMin() + ", "
+                                    + config.ratingMax() + ']',
+                            rec);
                 }
             } else if (s.value < 0) {
-                return reject(RejectReason.VALUE_OUT_OF_RANGE, "value " + s.value + " is negative; for "
-                        + type.wireName() + " events it is an amount and must be >= 0", rec);
+                return reject(
+                        RejectReason.VALUE_OUT_OF_RANGE,
+                        "value " + s.value + " is negative; for " + type.wireName()
+                                + " events it is an amount and must be >= 0",
+                        rec);
             }
         }
         if (s.hasLat != s.hasLon) {
-            return reject(RejectReason.BAD_COORDINATES, (s.hasLat ? "context.lat is given without context.lon"
-                    : "context.lon is given without context.lat") + "; give both or neither", rec);
+            return reject(
+                    RejectReason.BAD_COORDINATES,
+                    (s.hasLat ? "context.lat is given without context.lon" : "context.lon is given without context.lat")
+                            + "; give both or neither",
+                    rec);
         }
         return ParseOutcome.valid(toEvent(s, type));
     }
@@ -817,8 +869,8 @@ public final class EventParser implements Serializable {
         if ((s.blank & bit) != 0) {
             return reject(RejectReason.EMPTY_FIELD, field + " is blank; " + type.wireName() + " events need it", rec);
         }
-        return reject(RejectReason.MISSING_FIELD,
-                field + " is missing or null; " + type.wireName() + " events need it", rec);
+        return reject(
+                RejectReason.MISSING_FIELD, field + " is missing or null; " + type.wireName() + " events need it", rec);
     }
 
     private Event toEvent(Scratch s, EventType type) {
@@ -1004,7 +1056,9 @@ public final class EventParser implements Serializable {
         if (json == null) {
             // Python's json.dumps writes NaN and Infinity: read them so they are reported as
             // VALUE_OUT_OF_RANGE rather than as unreadable JSON.
-            json = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            json = JsonFactory.builder()
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .build();
         }
         return json;
     }
@@ -1046,6 +1100,7 @@ public final class EventParser implements Serializable {
         ZoneId zone;
         /** Custom context attributes read so far: the first {@link #attributeCount} entries. */
         final String[] attributeKeys = new String[ContextAttributes.MAX_ATTRIBUTES];
+
         final String[] attributeValues = new String[ContextAttributes.MAX_ATTRIBUTES];
         int attributeCount;
 

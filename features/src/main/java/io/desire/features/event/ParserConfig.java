@@ -39,6 +39,7 @@ public final class ParserConfig implements Serializable {
     public static final double DEFAULT_RATING_MAX = 5.0;
     /** Geohash characters of a geo cell: about 4.9 km × 4.9 km. */
     public static final int DEFAULT_GEOHASH_PRECISION = 5;
+
     public static final TimeBucketScheme DEFAULT_TIME_BUCKET_SCHEME = TimeBucketScheme.DAYPART_WEEKPART;
     /** Zone of events whose context names none. */
     public static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
@@ -169,8 +170,8 @@ public final class ParserConfig implements Serializable {
         /** Largest accepted payload in bytes, 1 to {@value ParserConfig#MAX_RECORD_BYTES_LIMIT} (16 MiB). */
         public Builder maxRecordBytes(int bytes) {
             if (bytes < 1 || bytes > MAX_RECORD_BYTES_LIMIT) {
-                throw new IllegalArgumentException("maxRecordBytes must be 1 to " + MAX_RECORD_BYTES_LIMIT
-                        + " (16 MiB), got " + bytes);
+                throw new IllegalArgumentException(
+                        "maxRecordBytes must be 1 to " + MAX_RECORD_BYTES_LIMIT + " (16 MiB), got " + bytes);
             }
             this.maxRecordBytes = bytes;
             return this;
@@ -179,8 +180,8 @@ public final class ParserConfig implements Serializable {
         /** Longest accepted id in characters, 1 to {@value ParserConfig#MAX_ID_LENGTH_LIMIT}. */
         public Builder maxIdLength(int chars) {
             if (chars < 1 || chars > MAX_ID_LENGTH_LIMIT) {
-                throw new IllegalArgumentException("maxIdLength must be 1 to " + MAX_ID_LENGTH_LIMIT
-                        + " characters, got " + chars);
+                throw new IllegalArgumentException(
+                        "maxIdLength must be 1 to " + MAX_ID_LENGTH_LIMIT + " characters, got " + chars);
             }
             this.maxIdLength = chars;
             return this;
@@ -245,8 +246,8 @@ public final class ParserConfig implements Serializable {
 
         /** How event time is bucketed; one of {@link TimeBucketScheme}. */
         public Builder timeBucketScheme(TimeBucketScheme scheme) {
-            this.timeBucketScheme = Objects.requireNonNull(scheme,
-                    "timeBucketScheme must be one of DAYPART_WEEKPART, HOUR_OF_WEEK, got null");
+            this.timeBucketScheme = Objects.requireNonNull(
+                    scheme, "timeBucketScheme must be one of DAYPART_WEEKPART, HOUR_OF_WEEK, got null");
             return this;
         }
 

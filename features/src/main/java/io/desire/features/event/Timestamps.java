@@ -69,7 +69,9 @@ final class Timestamps {
         }
         // Rare forms such as a missing seconds field or a ±hh:mm:ss offset; also rejects invalid input.
         try {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(s, Instant::from).toEpochMilli();
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME
+                    .parse(s, Instant::from)
+                    .toEpochMilli();
         } catch (DateTimeException | ArithmeticException e) {
             return INVALID;
         }
@@ -91,8 +93,16 @@ final class Timestamps {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23
-                || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return INVALID;
         }
         int dim = DAYS_IN_MONTH[month - 1] + (month == 2 && isLeap(year) ? 1 : 0);

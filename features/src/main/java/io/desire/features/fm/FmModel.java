@@ -58,14 +58,21 @@ public final class FmModel {
      * @throws IllegalArgumentException when the state's shape differs from {@code params}
      */
     public FmModel(FmParams params, FmState state) {
-        if (params == null || state == null || state.z == null || state.n == null || state.v == null
+        if (params == null
+                || state == null
+                || state.z == null
+                || state.n == null
+                || state.v == null
                 || state.vn == null) {
             throw new IllegalArgumentException("params and a complete state are required");
         }
         int d = params.dimension();
         int k = params.factors();
-        if (state.z.length != d || state.n.length != d || state.factors != k
-                || state.v.length != (long) d * k || state.vn.length != state.v.length) {
+        if (state.z.length != d
+                || state.n.length != d
+                || state.factors != k
+                || state.v.length != (long) d * k
+                || state.vn.length != state.v.length) {
             throw new IllegalArgumentException("state has " + state.z.length + " buckets × " + state.factors
                     + " factors but params expect " + d + " × " + k);
         }
@@ -170,7 +177,9 @@ public final class FmModel {
 
     /** The current bias w0. */
     public double bias() {
-        return -state.biasZ / ((params.linear().beta() + Math.sqrt(state.biasN)) / params.linear().alpha());
+        return -state.biasZ
+                / ((params.linear().beta() + Math.sqrt(state.biasN))
+                        / params.linear().alpha());
     }
 
     /** The current linear weight of bucket {@code index} (0.0 exactly while |z| ≤ λ1). */
@@ -209,8 +218,8 @@ public final class FmModel {
         for (int j = 0; j < indices.length; j++) {
             int i = indices[j];
             if (i <= prev || i >= dim) {
-                throw new IllegalArgumentException("indices must be strictly ascending in [0, " + dim + "), got "
-                        + i + " at position " + j);
+                throw new IllegalArgumentException(
+                        "indices must be strictly ascending in [0, " + dim + "), got " + i + " at position " + j);
             }
             if (!Double.isFinite(values[j])) {
                 throw new IllegalArgumentException("feature value at index " + i + " is not finite: " + values[j]);

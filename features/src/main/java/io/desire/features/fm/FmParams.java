@@ -23,6 +23,7 @@ public final class FmParams implements Serializable {
     public static final int DEFAULT_FACTORS = 8;
     /** Upper bound of k: beyond 64 factors per bucket the state outgrows any sensible heap. */
     public static final int MAX_FACTORS = 64;
+
     public static final double DEFAULT_FACTOR_ALPHA = 0.05;
     public static final double DEFAULT_FACTOR_BETA = 1.0;
     public static final double DEFAULT_FACTOR_L2 = 1e-4;
@@ -47,8 +48,14 @@ public final class FmParams implements Serializable {
      * @param initScale σ of the initial factors; finite and ≥ 0 (0 leaves the factors at 0, where they never learn)
      * @param initSeed seed of the initial factors
      */
-    public FmParams(FtrlParams linear, int factors, double factorAlpha, double factorBeta, double factorL2,
-                    double initScale, long initSeed) {
+    public FmParams(
+            FtrlParams linear,
+            int factors,
+            double factorAlpha,
+            double factorBeta,
+            double factorL2,
+            double initScale,
+            long initSeed) {
         if (linear == null) {
             throw new IllegalArgumentException("linear (FTRL) params must not be null");
         }
@@ -77,8 +84,14 @@ public final class FmParams implements Serializable {
 
     /** FTRL defaults for the linear part, k = 8, η = 0.05, β_v = 1, λ_v = 1e-4, σ = 0.01. */
     public static FmParams defaults() {
-        return new FmParams(FtrlParams.defaults(), DEFAULT_FACTORS, DEFAULT_FACTOR_ALPHA, DEFAULT_FACTOR_BETA,
-                DEFAULT_FACTOR_L2, DEFAULT_INIT_SCALE, DEFAULT_INIT_SEED);
+        return new FmParams(
+                FtrlParams.defaults(),
+                DEFAULT_FACTORS,
+                DEFAULT_FACTOR_ALPHA,
+                DEFAULT_FACTOR_BETA,
+                DEFAULT_FACTOR_L2,
+                DEFAULT_INIT_SCALE,
+                DEFAULT_INIT_SEED);
     }
 
     private static void requireNonNegative(String name, double v) {

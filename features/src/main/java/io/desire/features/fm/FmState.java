@@ -105,10 +105,16 @@ public class FmState {
         if (!(o instanceof FmState s)) {
             return false;
         }
-        return version == s.version && factors == s.factors && initSeed == s.initSeed
-                && Double.compare(initScale, s.initScale) == 0 && Double.compare(biasZ, s.biasZ) == 0
-                && Double.compare(biasN, s.biasN) == 0 && Arrays.equals(z, s.z) && Arrays.equals(n, s.n)
-                && Arrays.equals(v, s.v) && Arrays.equals(vn, s.vn);
+        return version == s.version
+                && factors == s.factors
+                && initSeed == s.initSeed
+                && Double.compare(initScale, s.initScale) == 0
+                && Double.compare(biasZ, s.biasZ) == 0
+                && Double.compare(biasN, s.biasN) == 0
+                && Arrays.equals(z, s.z)
+                && Arrays.equals(n, s.n)
+                && Arrays.equals(v, s.v)
+                && Arrays.equals(vn, s.vn);
     }
 
     @Override

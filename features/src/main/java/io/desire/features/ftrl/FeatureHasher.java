@@ -29,6 +29,7 @@ public final class FeatureHasher implements Serializable {
 
     /** Default seed ("desi" in ASCII); part of a model's identity. */
     public static final int DEFAULT_SEED = 0x64657369;
+
     static final char NAME_SEPARATOR = '\u001f';
 
     private final int bits;
@@ -118,7 +119,9 @@ public final class FeatureHasher implements Serializable {
         int blocks = len >>> 2;
         for (int b = 0; b < blocks; b++) {
             int off = b << 2;
-            int k1 = (data[off] & 0xff) | (data[off + 1] & 0xff) << 8 | (data[off + 2] & 0xff) << 16
+            int k1 = (data[off] & 0xff)
+                    | (data[off + 1] & 0xff) << 8
+                    | (data[off + 2] & 0xff) << 16
                     | (data[off + 3] & 0xff) << 24;
             k1 *= c1;
             k1 = Integer.rotateLeft(k1, 15);
@@ -132,10 +135,10 @@ public final class FeatureHasher implements Serializable {
         switch (len & 3) {
             case 3:
                 k1 ^= (data[tail + 2] & 0xff) << 16;
-                // fall through
+            // fall through
             case 2:
                 k1 ^= (data[tail + 1] & 0xff) << 8;
-                // fall through
+            // fall through
             case 1:
                 k1 ^= data[tail] & 0xff;
                 k1 *= c1;

@@ -201,8 +201,8 @@ public final class FtrlModel {
         for (int j = 0; j < indices.length; j++) {
             int i = indices[j];
             if (i <= prev || i >= dim) {
-                throw new IllegalArgumentException("indices must be strictly ascending in [0, " + dim + "), got "
-                        + i + " at position " + j);
+                throw new IllegalArgumentException(
+                        "indices must be strictly ascending in [0, " + dim + "), got " + i + " at position " + j);
             }
             if (!Double.isFinite(values[j])) {
                 throw new IllegalArgumentException("feature value at index " + i + " is not finite: " + values[j]);

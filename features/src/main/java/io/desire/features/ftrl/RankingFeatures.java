@@ -64,6 +64,7 @@ public final class RankingFeatures implements Serializable {
     private final int categoryShareBucket;
     /** Per {@link CandidateSource}: the buckets of its normalised score and of its reciprocal rank. */
     private final int[] sourceScoreBuckets;
+
     private final int[] sourceRankBuckets;
 
     /** Context features on, top {@value #DEFAULT_TOP_CATEGORIES} user categories. */
@@ -259,8 +260,10 @@ public final class RankingFeatures implements Serializable {
                     if (c != null) {
                         acc.add(cross(vt, ct), 1.0);
                         if (p.crossSegment[k] && p.segment) {
-                            acc.add(hasher.bucketOf(FeatureHasher.crossTokens(
-                                    FeatureHasher.crossTokens(p.segmentToken, vt), ct)), 1.0);
+                            acc.add(
+                                    hasher.bucketOf(FeatureHasher.crossTokens(
+                                            FeatureHasher.crossTokens(p.segmentToken, vt), ct)),
+                                    1.0);
                         }
                     }
                 }
@@ -287,7 +290,9 @@ public final class RankingFeatures implements Serializable {
             if (sourceScores != null && sourceRanks != null) {
                 for (int k = 0; k < sourceRankBuckets.length && k < sourceRanks.length; k++) {
                     if (sourceRanks[k] >= 0) {
-                        acc.add(sourceScoreBuckets[k], Math.max(0.0, Math.min(1.0, finite(sourceScores[k], "sourceScore"))));
+                        acc.add(
+                                sourceScoreBuckets[k],
+                                Math.max(0.0, Math.min(1.0, finite(sourceScores[k], "sourceScore"))));
                         acc.add(sourceRankBuckets[k], 1.0 / (1.0 + sourceRanks[k]));
                     }
                 }

@@ -56,7 +56,8 @@ public final class UserSummary {
         for (int k = 0; k < size; k++) {
             order[k] = k;
         }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(k -> -c.values[k]).thenComparing(k -> c.keys[k]));
+        Arrays.sort(
+                order, Comparator.<Integer>comparingDouble(k -> -c.values[k]).thenComparing(k -> c.keys[k]));
         String[] cats = new String[size];
         double[] shares = new double[size];
         for (int r = 0; r < size; r++) {

@@ -28,8 +28,8 @@ public final class Calibration {
     /** The diagram of {@code probabilities} against {@code labels} over {@code bins} bins. */
     public static Calibration of(double[] probabilities, boolean[] labels, int bins) {
         if (probabilities.length != labels.length) {
-            throw new IllegalArgumentException("lengths differ: " + probabilities.length + " probabilities, "
-                    + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    "lengths differ: " + probabilities.length + " probabilities, " + labels.length + " labels");
         }
         if (bins < 1) {
             throw new IllegalArgumentException("bins must be ≥ 1, got " + bins);

@@ -43,7 +43,8 @@ public final class RankingSummary {
     public RankingSummary add(int[] ranked, int[] relevant) {
         for (int i = 0, n = Math.min(k, ranked.length); i < n; i++) {
             if (ranked[i] < 0 || ranked[i] >= catalogueSize) {
-                throw new IllegalArgumentException("item " + ranked[i] + " outside the catalogue [0, " + catalogueSize + ")");
+                throw new IllegalArgumentException(
+                        "item " + ranked[i] + " outside the catalogue [0, " + catalogueSize + ")");
             }
             recommended.set(ranked[i]);
         }

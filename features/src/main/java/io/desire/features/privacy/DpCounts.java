@@ -34,7 +34,8 @@ public final class DpCounts {
      */
     public List<Released> release(List<String> items, long[] counts) {
         if (items.size() != counts.length) {
-            throw new IllegalArgumentException("items and counts differ in length: " + items.size() + " vs " + counts.length);
+            throw new IllegalArgumentException(
+                    "items and counts differ in length: " + items.size() + " vs " + counts.length);
         }
         double b = params.noiseScale();
         double tau = params.threshold();

@@ -41,7 +41,8 @@ public final class DpParams implements Serializable {
             throw new IllegalArgumentException("privacy.dp.delta must be in (0, 0.1], got " + delta);
         }
         if (maxContributions < 1 || maxContributions > 1000) {
-            throw new IllegalArgumentException("privacy.dp.max-contributions must be in [1, 1000], got " + maxContributions);
+            throw new IllegalArgumentException(
+                    "privacy.dp.max-contributions must be in [1, 1000], got " + maxContributions);
         }
         this.epsilon = epsilon;
         this.delta = delta;
@@ -73,7 +74,8 @@ public final class DpParams implements Serializable {
 
     @Override
     public String toString() {
-        return String.format("DpParams{epsilon=%s, delta=%s, k=%d, scale=%.3f, threshold=%.2f}",
+        return String.format(
+                "DpParams{epsilon=%s, delta=%s, k=%d, scale=%.3f, threshold=%.2f}",
                 epsilon, delta, maxContributions, noiseScale(), threshold());
     }
 }

@@ -45,19 +45,22 @@ public record PseudonymKeySource(String keyId, String keyFile, String envName) i
             try {
                 text = Files.readString(Path.of(keyFile), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read the pseudonym key: " + where + " (" + e.getClass().getSimpleName() + ")");
+                throw new IllegalStateException("cannot read the pseudonym key: " + where + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
         } else {
             where = "environment variable " + envName;
             text = env.get(envName);
             if (text == null || text.isBlank()) {
-                throw new IllegalStateException("privacy.pseudonyms is on but no key is configured: set privacy.key-file or "
-                        + envName + " on every task manager (docs/privacy.md)");
+                throw new IllegalStateException(
+                        "privacy.pseudonyms is on but no key is configured: set privacy.key-file or " + envName
+                                + " on every task manager (docs/privacy.md)");
             }
         }
         String hex = text.strip();
         if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new IllegalStateException("the pseudonym key in " + where + " is not hex digits (make one with `openssl rand -hex 32`)");
+            throw new IllegalStateException(
+                    "the pseudonym key in " + where + " is not hex digits (make one with `openssl rand -hex 32`)");
         }
         byte[] key = HexFormat.of().parseHex(hex);
         if (key.length < Pseudonymizer.MIN_KEY_BYTES) {
@@ -69,6 +72,7 @@ public record PseudonymKeySource(String keyId, String keyFile, String envName) i
 
     @Override
     public String toString() {
-        return "PseudonymKeySource{keyId=" + keyId + ", " + (keyFile != null ? "file " + keyFile : "env " + envName) + '}';
+        return "PseudonymKeySource{keyId=" + keyId + ", " + (keyFile != null ? "file " + keyFile : "env " + envName)
+                + '}';
     }
 }

@@ -26,6 +26,7 @@ public final class Pseudonymizer {
     public static final int PSEUDONYM_BYTES = 16;
     /** Shortest accepted key: 32 bytes, the HMAC-SHA256 block-size recommendation of RFC 2104's output length. */
     public static final int MIN_KEY_BYTES = 32;
+
     private static final String ALGORITHM = "HmacSHA256";
     private static final Pattern KEY_ID = Pattern.compile("[a-z][a-z0-9]{0,7}");
     private static final Pattern PSEUDONYM = Pattern.compile("[a-z][a-z0-9]{0,7}:[0-9a-f]{32}");
@@ -53,8 +54,9 @@ public final class Pseudonymizer {
     /** Fails unless {@code keyId} is 1–8 lower-case letters or digits starting with a letter. */
     public static String checkKeyId(String keyId) {
         if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
-            throw new IllegalArgumentException("pseudonym key id (privacy.key-id) must be 1-8 lower-case letters or digits"
-                    + " starting with a letter, e.g. k1; got " + (keyId == null ? "null" : "'" + keyId + "'"));
+            throw new IllegalArgumentException(
+                    "pseudonym key id (privacy.key-id) must be 1-8 lower-case letters or digits"
+                            + " starting with a letter, e.g. k1; got " + (keyId == null ? "null" : "'" + keyId + "'"));
         }
         return keyId;
     }

@@ -33,12 +33,24 @@ public final class EventWeights implements Serializable {
 
     /** The documented defaults. */
     public EventWeights() {
-        this(DEFAULT_VIEW, DEFAULT_CLICK, DEFAULT_ADD_TO_CART, DEFAULT_PURCHASE, DEFAULT_IMPRESSION,
-                DEFAULT_RATE_PER_POINT, DEFAULT_RATE_NEUTRAL);
+        this(
+                DEFAULT_VIEW,
+                DEFAULT_CLICK,
+                DEFAULT_ADD_TO_CART,
+                DEFAULT_PURCHASE,
+                DEFAULT_IMPRESSION,
+                DEFAULT_RATE_PER_POINT,
+                DEFAULT_RATE_NEUTRAL);
     }
 
-    private EventWeights(double view, double click, double addToCart, double purchase, double impression,
-                         double ratePerPoint, double rateNeutral) {
+    private EventWeights(
+            double view,
+            double click,
+            double addToCart,
+            double purchase,
+            double impression,
+            double ratePerPoint,
+            double rateNeutral) {
         this.view = check("view", view);
         this.click = check("click", click);
         this.addToCart = check("addToCart", addToCart);

@@ -31,12 +31,24 @@ public final class ProfilePolicy implements Serializable {
 
     /** The documented defaults. */
     public ProfilePolicy() {
-        this(DecayPolicy.DEFAULT_HALF_LIFE, DEFAULT_MAX_ITEMS, DEFAULT_MAX_CATEGORIES, DEFAULT_RECENT_ITEMS,
-                DEFAULT_MAX_PURCHASED, DEFAULT_INTEREST_WEIGHT, new EventWeights());
+        this(
+                DecayPolicy.DEFAULT_HALF_LIFE,
+                DEFAULT_MAX_ITEMS,
+                DEFAULT_MAX_CATEGORIES,
+                DEFAULT_RECENT_ITEMS,
+                DEFAULT_MAX_PURCHASED,
+                DEFAULT_INTEREST_WEIGHT,
+                new EventWeights());
     }
 
-    private ProfilePolicy(Duration halfLife, int maxItems, int maxCategories, int recentItems, int maxPurchased,
-                          double interestWeight, EventWeights weights) {
+    private ProfilePolicy(
+            Duration halfLife,
+            int maxItems,
+            int maxCategories,
+            int recentItems,
+            int maxPurchased,
+            double interestWeight,
+            EventWeights weights) {
         if (recentItems < 0) {
             throw new IllegalArgumentException("recentItems must be ≥ 0, got " + recentItems);
         }

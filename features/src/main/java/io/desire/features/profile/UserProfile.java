@@ -24,6 +24,7 @@ public class UserProfile {
     public String[] recentItems = new String[0];
     /** Items purchased, oldest first, without duplicates; the oldest is dropped beyond the bound. */
     public String[] purchased = new String[0];
+
     public String segment;
     public String locale;
     public String modelVersion = MODEL_VERSION;

@@ -263,7 +263,7 @@ public final class Blender implements Serializable {
 
     @Override
     public String toString() {
-        return "Blender{wAffinity=" + wAffinity + ", wContext=" + wContext + ", wPopular=" + wPopular
-                + ", topK=" + topK + '}';
+        return "Blender{wAffinity=" + wAffinity + ", wContext=" + wContext + ", wPopular=" + wPopular + ", topK=" + topK
+                + '}';
     }
 }

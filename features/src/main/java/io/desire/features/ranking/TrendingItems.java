@@ -18,6 +18,7 @@ public class TrendingItems {
     public String contextKey;
     /** Exclusive end of the window, epoch ms (the window covers {@code [windowEnd − size, windowEnd)}). */
     public long windowEnd;
+
     public String[] items;
     public double[] scores;
     /** Category per item, {@code null} entries when unknown. */
@@ -44,7 +45,10 @@ public class TrendingItems {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("TrendingItems{").append(contextKey).append(" end=").append(windowEnd);
+        StringBuilder sb = new StringBuilder("TrendingItems{")
+                .append(contextKey)
+                .append(" end=")
+                .append(windowEnd);
         for (int i = 0; i < size(); i++) {
             sb.append(' ').append(items[i]).append('=').append(scores[i]);
         }

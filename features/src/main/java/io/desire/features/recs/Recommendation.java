@@ -39,8 +39,14 @@ public class Recommendation {
     public Recommendation() {}
 
     public static Recommendation upsert(
-            String userId, String geoCell, String timeBucket, String deviceClass,
-            RankedItem[] items, long eventTime, long updatedAt, String modelVersion) {
+            String userId,
+            String geoCell,
+            String timeBucket,
+            String deviceClass,
+            RankedItem[] items,
+            long eventTime,
+            long updatedAt,
+            String modelVersion) {
         Recommendation r = new Recommendation();
         r.op = Op.UPSERT;
         r.userId = userId;
@@ -79,7 +85,7 @@ public class Recommendation {
 
     @Override
     public String toString() {
-        return "Recommendation{" + op + ' ' + (op == Op.UPSERT ? documentId() : userId)
-                + " t=" + eventTime + ' ' + Arrays.toString(items) + '}';
+        return "Recommendation{" + op + ' ' + (op == Op.UPSERT ? documentId() : userId) + " t=" + eventTime + ' '
+                + Arrays.toString(items) + '}';
     }
 }

@@ -63,7 +63,8 @@ public class ArmScores {
      * source with the best mean (ties: source priority), replaced by {@link #LEARNED} when the learned
      * ranker is available and its mean is strictly higher.
      */
-    public int champion(Set<CandidateSource> enabled, boolean learnedAvailable, long minOutcomes, CandidateSource fallback) {
+    public int champion(
+            Set<CandidateSource> enabled, boolean learnedAvailable, long minOutcomes, CandidateSource fallback) {
         if (outcomes < minOutcomes) {
             return fallback.ordinal();
         }
@@ -96,7 +97,9 @@ public class ArmScores {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArmScores a && outcomes == a.outcomes && Arrays.equals(gain, a.gain)
+        return o instanceof ArmScores a
+                && outcomes == a.outcomes
+                && Arrays.equals(gain, a.gain)
                 && Arrays.equals(weight, a.weight);
     }
 
@@ -109,8 +112,10 @@ public class ArmScores {
     public String toString() {
         StringBuilder sb = new StringBuilder("ArmScores{").append(outcomes).append(" outcomes");
         for (int a = 0; a < ARMS; a++) {
-            sb.append(", ").append(a == LEARNED ? "learned" : CandidateSource.values()[a].configName())
-                    .append('=').append(String.format(java.util.Locale.ROOT, "%.4f", mean(a)));
+            sb.append(", ")
+                    .append(a == LEARNED ? "learned" : CandidateSource.values()[a].configName())
+                    .append('=')
+                    .append(String.format(java.util.Locale.ROOT, "%.4f", mean(a)));
         }
         return sb.append('}').toString();
     }

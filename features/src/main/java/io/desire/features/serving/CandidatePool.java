@@ -88,8 +88,11 @@ public final class CandidatePool {
      * @param enabled the sources to use
      * @param excluded items never to serve (e.g. consumed); tested once per proposed item
      */
-    public static CandidatePool of(Map<CandidateSource, SourceList> lists, Set<CandidateSource> enabled,
-                                   Predicate<String> excluded, int perSource) {
+    public static CandidatePool of(
+            Map<CandidateSource, SourceList> lists,
+            Set<CandidateSource> enabled,
+            Predicate<String> excluded,
+            int perSource) {
         if (perSource < 1) {
             throw new IllegalArgumentException("perSource must be ≥ 1, got " + perSource);
         }

@@ -59,7 +59,8 @@ public enum CandidateSource {
             }
             CandidateSource s = byName(name);
             if (s == null) {
-                throw new IllegalArgumentException("recs.sources lists '" + part.trim() + "'; expected names among " + ALL);
+                throw new IllegalArgumentException(
+                        "recs.sources lists '" + part.trim() + "'; expected names among " + ALL);
             }
             out.add(s);
         }

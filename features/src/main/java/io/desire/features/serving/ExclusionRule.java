@@ -75,7 +75,8 @@ public final class ExclusionRule implements Serializable {
 
     @Override
     public String toString() {
-        return types.isEmpty() ? "none"
+        return types.isEmpty()
+                ? "none"
                 : types.stream().map(EventType::wireName).collect(Collectors.joining(","));
     }
 }

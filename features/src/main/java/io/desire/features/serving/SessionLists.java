@@ -24,6 +24,7 @@ public class SessionLists {
     public boolean[] scored = new boolean[0];
     /** The lists of the user's latest document, promoted at the next session's start. */
     public long[] nextHashes = new long[0];
+
     public boolean[] nextScored = new boolean[0];
 
     public SessionLists() {}

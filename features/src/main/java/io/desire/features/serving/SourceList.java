@@ -12,7 +12,8 @@ public record SourceList(String[] items, double[] scores, String[] categories, S
     public static final SourceList EMPTY = new SourceList(new String[0], new double[0], new String[0], new String[0]);
 
     public SourceList {
-        if (items.length != scores.length || (categories != null && categories.length != items.length)
+        if (items.length != scores.length
+                || (categories != null && categories.length != items.length)
                 || (reasons != null && reasons.length != items.length)) {
             throw new IllegalArgumentException("items, scores, categories and reasons must be parallel");
         }

@@ -16,9 +16,10 @@ class AlsEvaluationTest {
      * user 1 low ones. Item 3 has no training interactions.
      */
     private final IdDictionary users = dictionary("u", 2);
+
     private final IdDictionary items = dictionary("i", 4);
-    private final AlsModel model = new AlsModel(
-            users, items, 1, false, new double[][] {{1}, {-1}}, new double[][] {{3}, {2}, {1}, {5}});
+    private final AlsModel model =
+            new AlsModel(users, items, 1, false, new double[][] {{1}, {-1}}, new double[][] {{3}, {2}, {1}, {5}});
     private final InteractionTable train = InteractionTable.builder(users, items)
             .addIndexed(0, 0, 3f, 0L)
             .addIndexed(1, 2, 1f, 0L)

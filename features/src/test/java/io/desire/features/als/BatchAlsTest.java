@@ -158,7 +158,8 @@ class BatchAlsTest {
         users.indexOrAdd("idle");
         items.indexOrAdd("a");
         items.indexOrAdd("never");
-        InteractionTable train = InteractionTable.builder(users, items).addIndexed(0, 0, 4f, 0L).build();
+        InteractionTable train =
+                InteractionTable.builder(users, items).addIndexed(0, 0, 4f, 0L).build();
         for (AlsParams params : new AlsParams[] {
             AlsParams.defaults().withRank(2).withIterations(2),
             AlsParams.defaults().withRank(2).withIterations(2).withImplicit(1)
@@ -177,7 +178,8 @@ class BatchAlsTest {
         PlantedData planted = new PlantedData(USERS, ITEMS, PLANTED_RANK, 9);
         InteractionTable train = explicitSample(planted, 0.35, 4);
         RatingMatrix matrix = RatingMatrix.fromTable(train, RatingMatrix.Duplicates.LAST);
-        AlsParams params = AlsParams.defaults().withRank(PLANTED_RANK).withLambda(0.001).withThreads(1);
+        AlsParams params =
+                AlsParams.defaults().withRank(PLANTED_RANK).withLambda(0.001).withThreads(1);
         AlsModel short1 = new BatchAls(params.withIterations(2)).fit(matrix, train.users(), train.items());
         AlsModel continued = new BatchAls(params.withIterations(6)).fit(matrix, train.users(), train.items(), short1);
         AlsModel eightFromScratch = new BatchAls(params.withIterations(8)).fit(matrix, train.users(), train.items());

@@ -32,8 +32,7 @@ class FoldInTest {
         double lambda = 0.1;
         FoldIn foldIn = new FoldIn(BASE.withImplicit(alpha).withLambda(lambda).withWeightedLambda(false));
         // The user touched item 0 with strength 2 and item 3 with −1 (negative evidence).
-        double[] x = foldIn.solve(
-                new double[][] {items[0], items[3]}, new double[] {2, -1}, FoldIn.gram(items, 2));
+        double[] x = foldIn.solve(new double[][] {items[0], items[3]}, new double[] {2, -1}, FoldIn.gram(items, 2));
 
         // Closed form without the YᵀY trick: every item enters with c = 1 + α|r| (1 if untouched)
         // and p = [r > 0].

@@ -27,8 +27,8 @@ class TopNTest {
     void forUserExcludesSeenAndUntrainedItems() {
         double[][] users = {{1, 0.5}};
         AlsModel model = new AlsModel(dictionary(1), dictionary(6), 2, false, users, ITEMS);
-        RatingMatrix seen = RatingMatrix.of(
-                1, 6, new int[] {0}, new int[] {5}, new float[] {1f}, 1, RatingMatrix.Duplicates.LAST);
+        RatingMatrix seen =
+                RatingMatrix.of(1, 6, new int[] {0}, new int[] {5}, new float[] {1f}, 1, RatingMatrix.Duplicates.LAST);
         assertThat(TopN.forUser(model, 0, 10, seen).items()).containsExactly(2, 3, 0, 1);
     }
 

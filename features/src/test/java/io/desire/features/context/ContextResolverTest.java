@@ -3,7 +3,6 @@ package io.desire.features.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.desire.features.context.ContextDefaults;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -22,8 +21,11 @@ class ContextResolverTest {
         assertThat(resolver.timeBucket(t, null)).isEqualTo("weekday-late");
         assertThat(resolver.timeBucket(t, ZoneId.of("Asia/Tokyo"))).isEqualTo("weekday-morning");
         assertThat(resolver.deviceClass(null, null)).isEqualTo(ContextDefaults.OTHER_DEVICE);
-        assertThat(ContextDefaults.contextKey(resolver.geoCell(57.64911, 10.40744), resolver.timeBucket(t, null),
-                resolver.deviceClass("ipad", null))).isEqualTo("u4pru:weekday-late:tablet");
+        assertThat(ContextDefaults.contextKey(
+                        resolver.geoCell(57.64911, 10.40744),
+                        resolver.timeBucket(t, null),
+                        resolver.deviceClass("ipad", null)))
+                .isEqualTo("u4pru:weekday-late:tablet");
     }
 
     @Test

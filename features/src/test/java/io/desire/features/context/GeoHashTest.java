@@ -45,8 +45,11 @@ class GeoHashTest {
 
             GeoHash.Box box = GeoHash.decode(hash);
 
-            assertThat(box.contains(lat, lon)).as("%s contains %s,%s", hash, lat, lon).isTrue();
-            assertThat(GeoHash.encode(box.centerLat(), box.centerLon(), precision)).isEqualTo(hash);
+            assertThat(box.contains(lat, lon))
+                    .as("%s contains %s,%s", hash, lat, lon)
+                    .isTrue();
+            assertThat(GeoHash.encode(box.centerLat(), box.centerLon(), precision))
+                    .isEqualTo(hash);
         }
     }
 

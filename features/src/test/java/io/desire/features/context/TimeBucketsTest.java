@@ -51,11 +51,15 @@ class TimeBucketsTest {
         long t = at("2025-06-02T23:30:00Z"); // Monday late in UTC
 
         assertThat(TimeBuckets.bucket(t, ZoneOffset.UTC, DW)).isEqualTo("weekday-late");
-        assertThat(TimeBuckets.bucket(t, ZoneId.of("Asia/Tokyo"), DW)).as("Tuesday 08:30").isEqualTo("weekday-morning");
+        assertThat(TimeBuckets.bucket(t, ZoneId.of("Asia/Tokyo"), DW))
+                .as("Tuesday 08:30")
+                .isEqualTo("weekday-morning");
         assertThat(TimeBuckets.bucket(at("2025-06-06T23:30:00Z"), ZoneId.of("Asia/Tokyo"), DW))
-                .as("Saturday 08:30 in Tokyo, still Friday in UTC").isEqualTo("weekend-morning");
+                .as("Saturday 08:30 in Tokyo, still Friday in UTC")
+                .isEqualTo("weekend-morning");
         assertThat(TimeBuckets.bucket(at("2025-06-09T02:00:00Z"), ZoneId.of("America/Los_Angeles"), DW))
-                .as("Sunday 19:00 in Los Angeles").isEqualTo("weekend-evening");
+                .as("Sunday 19:00 in Los Angeles")
+                .isEqualTo("weekend-evening");
     }
 
     @Test
@@ -69,18 +73,30 @@ class TimeBucketsTest {
     @Test
     void hourOfWeek() {
         TimeBucketScheme how = TimeBucketScheme.HOUR_OF_WEEK;
-        assertThat(TimeBuckets.bucket(at("2025-06-02T00:00:00Z"), ZoneOffset.UTC, how)).isEqualTo("how-000");
-        assertThat(TimeBuckets.bucket(at("2025-06-03T07:59:00Z"), ZoneOffset.UTC, how)).isEqualTo("how-031");
-        assertThat(TimeBuckets.bucket(at("2025-06-08T23:00:00Z"), ZoneOffset.UTC, how)).isEqualTo("how-167");
+        assertThat(TimeBuckets.bucket(at("2025-06-02T00:00:00Z"), ZoneOffset.UTC, how))
+                .isEqualTo("how-000");
+        assertThat(TimeBuckets.bucket(at("2025-06-03T07:59:00Z"), ZoneOffset.UTC, how))
+                .isEqualTo("how-031");
+        assertThat(TimeBuckets.bucket(at("2025-06-08T23:00:00Z"), ZoneOffset.UTC, how))
+                .isEqualTo("how-167");
         assertThat(TimeBuckets.bucket(at("2025-06-08T23:00:00Z"), ZoneId.of("Asia/Tokyo"), how))
-                .as("Monday 08h in Tokyo").isEqualTo("how-008");
+                .as("Monday 08h in Tokyo")
+                .isEqualTo("how-008");
     }
 
     @Test
     void agreesWithJavaTimeOnRandomInstantsAndZones() {
         Random random = new Random(5);
-        String[] zones = {"UTC", "Asia/Tokyo", "Europe/Paris", "America/New_York", "Australia/Lord_Howe",
-            "Asia/Kathmandu", "Pacific/Chatham", "-03:30"};
+        String[] zones = {
+            "UTC",
+            "Asia/Tokyo",
+            "Europe/Paris",
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "Asia/Kathmandu",
+            "Pacific/Chatham",
+            "-03:30"
+        };
         for (int i = 0; i < 20_000; i++) {
             long ms = (long) (random.nextDouble() * 3_000_000_000_000L) - 200_000_000_000L;
             ZoneId zone = ZoneId.of(zones[random.nextInt(zones.length)]);
@@ -96,10 +112,12 @@ class TimeBucketsTest {
 
     @Test
     void allListsEveryBucketOnceAndNoneHasTheSeparator() {
-        assertThat(TimeBuckets.all(DW)).hasSize(10).doesNotHaveDuplicates()
-                .contains("weekday-morning", "weekend-late");
-        assertThat(TimeBuckets.all(TimeBucketScheme.HOUR_OF_WEEK)).hasSize(168).doesNotHaveDuplicates()
-                .startsWith("how-000").endsWith("how-167");
+        assertThat(TimeBuckets.all(DW)).hasSize(10).doesNotHaveDuplicates().contains("weekday-morning", "weekend-late");
+        assertThat(TimeBuckets.all(TimeBucketScheme.HOUR_OF_WEEK))
+                .hasSize(168)
+                .doesNotHaveDuplicates()
+                .startsWith("how-000")
+                .endsWith("how-167");
         Set<String> seen = new HashSet<>();
         for (int d = 1; d <= 7; d++) {
             for (int h = 0; h < 24; h++) {

@@ -16,7 +16,9 @@ class MovieLensReaderTest {
 
     @Test
     void readsRatingsCsvWithHeaderIntoMillis() throws IOException {
-        Path file = write("ratings.csv", "\uFEFFuserId,movieId,rating,timestamp\r\n1,31,2.5,1260759144\r\n1,1029,3.0,1260759179\n\n7,31,4.5,964982703\n");
+        Path file = write(
+                "ratings.csv",
+                "\uFEFFuserId,movieId,rating,timestamp\r\n1,31,2.5,1260759144\r\n1,1029,3.0,1260759179\n\n7,31,4.5,964982703\n");
         InteractionTable table = MovieLensReader.read(file);
         assertThat(table.size()).isEqualTo(3);
         assertThat(table.numUsers()).isEqualTo(2);

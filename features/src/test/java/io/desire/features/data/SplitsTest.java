@@ -92,11 +92,13 @@ class SplitsTest {
         }
         int[] testCount = new int[source.numUsers()];
         for (int r = 0; r < split.test().size(); r++) {
-            assertThat(split.test().timestamp(r)).isGreaterThan(latestTrain[split.test().user(r)]);
+            assertThat(split.test().timestamp(r))
+                    .isGreaterThan(latestTrain[split.test().user(r)]);
             testCount[split.test().user(r)]++;
         }
         for (int r = 0; r < split.validation().size(); r++) {
-            assertThat(split.validation().timestamp(r)).isGreaterThan(latestTrain[split.validation().user(r)]);
+            assertThat(split.validation().timestamp(r))
+                    .isGreaterThan(latestTrain[split.validation().user(r)]);
         }
         int[][] grouped = source.rowsByUser();
         for (int u = 0; u < source.numUsers(); u++) {

@@ -26,7 +26,9 @@ class ContextAttributesTest {
         String json = HEAD + context + "}";
         ParseOutcome out = parser.parse(Corpus.record(json));
         assertThat(out.isValid()).as("valid?").isFalse();
-        assertThat(out.reason()).as("reason, detail: %s", out.deadLetter().detail).isEqualTo(reason);
+        assertThat(out.reason())
+                .as("reason, detail: %s", out.deadLetter().detail)
+                .isEqualTo(reason);
         assertThat(out.deadLetter().raw).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
         return out.deadLetter();
     }
@@ -37,7 +39,8 @@ class ContextAttributesTest {
                 {"weather":" Rain ","device":"phone","Companion":"Kids","temperature":21.50,"floor":3,
                  "homework":true,"daytime":false,"tz":"Europe/Paris"}""");
 
-        assertThat(e.attributeKeys).containsExactly("companion", "daytime", "floor", "homework", "temperature", "weather");
+        assertThat(e.attributeKeys)
+                .containsExactly("companion", "daytime", "floor", "homework", "temperature", "weather");
         assertThat(e.attributeValues).containsExactly("kids", "false", "3", "true", "21.50", "rain");
         assertThat(e.attribute("Weather")).isEqualTo("rain");
         assertThat(e.attribute("country")).isNull();
@@ -59,7 +62,11 @@ class ContextAttributesTest {
     void boundsAreInclusive() {
         StringBuilder sixteen = new StringBuilder("{");
         for (int a = 0; a < ContextAttributes.MAX_ATTRIBUTES; a++) {
-            sixteen.append(a == 0 ? "" : ",").append("\"k").append((char) ('a' + a)).append("\":").append(a);
+            sixteen.append(a == 0 ? "" : ",")
+                    .append("\"k")
+                    .append((char) ('a' + a))
+                    .append("\":")
+                    .append(a);
         }
         Event many = valid(sixteen.append('}').toString());
         assertThat(many.attributeKeys).hasSize(ContextAttributes.MAX_ATTRIBUTES).isSorted();
@@ -100,7 +107,8 @@ class ContextAttributesTest {
 
     @Test
     void blankKeysControlCharactersAndReservedKeysInAnotherCaseAreRejected() {
-        assertThat(rejected("{\" \":\"x\"}", RejectReason.BAD_CONTEXT_ATTRIBUTE).detail).isEqualTo("context has a blank key");
+        assertThat(rejected("{\" \":\"x\"}", RejectReason.BAD_CONTEXT_ATTRIBUTE).detail)
+                .isEqualTo("context has a blank key");
         assertThat(rejected("{\"mood\":\"ok\\u0007\"}", RejectReason.BAD_CONTEXT_ATTRIBUTE).detail)
                 .contains("context.mood contains the control character U+0007");
         assertThat(rejected("{\"mo\\nod\":\"ok\"}", RejectReason.BAD_CONTEXT_ATTRIBUTE).detail)

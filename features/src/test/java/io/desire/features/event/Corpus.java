@@ -22,6 +22,7 @@ import java.util.List;
 final class Corpus {
     /** "Now" of every corpus test, so timestamp range checks are deterministic. */
     static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static final JsonFactory JSON = new JsonFactory();

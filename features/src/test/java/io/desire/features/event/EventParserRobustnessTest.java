@@ -64,8 +64,9 @@ class EventParserRobustnessTest {
     @Test
     void deeplyNestedUnknownFieldIsNotAProblemUntilJacksonLimits() {
         String deep = "[".repeat(500) + "]".repeat(500);
-        String json = "{\"event_id\":\"e\",\"ts\":1748685600000,\"type\":\"view\",\"user_id\":\"u\",\"item_id\":\"i\",\"x\":"
-                + deep + "}";
+        String json =
+                "{\"event_id\":\"e\",\"ts\":1748685600000,\"type\":\"view\",\"user_id\":\"u\",\"item_id\":\"i\",\"x\":"
+                        + deep + "}";
         assertThat(parser.parse(Corpus.record(json)).isValid()).isTrue();
 
         String tooDeep = "{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
@@ -74,7 +75,8 @@ class EventParserRobustnessTest {
 
     @Test
     void unexpectedFailureBecomesInternalErrorInsteadOfAnException() {
-        EventParser broken = new EventParser(Corpus.config().toBuilder().clock(new FailingClock()).build());
+        EventParser broken = new EventParser(
+                Corpus.config().toBuilder().clock(new FailingClock()).build());
 
         ParseOutcome out = broken.parse(Corpus.record(
                 "{\"event_id\":\"e\",\"ts\":1748685600000,\"type\":\"view\",\"user_id\":\"u\",\"item_id\":\"i\"}"));

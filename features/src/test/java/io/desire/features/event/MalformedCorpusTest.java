@@ -31,7 +31,9 @@ class MalformedCorpusTest {
         assertThat(out.event()).isNull();
         DeadLetter dl = out.deadLetter();
         assertThat(dl).isNotNull();
-        assertThat(dl.reason).as("reason, detail: %s", dl.detail).isEqualTo(c.reason().name());
+        assertThat(dl.reason)
+                .as("reason, detail: %s", dl.detail)
+                .isEqualTo(c.reason().name());
         assertThat(out.reason()).isEqualTo(c.reason());
         assertThat(dl.raw).isEqualTo(c.payload());
         assertThat(dl.source).isEqualTo(source);
@@ -50,8 +52,10 @@ class MalformedCorpusTest {
     void corpusIsLargeAndCoversEveryInputReason() {
         List<Corpus.Case> cases = cases();
         assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
-        assertThat(cases.stream().map(Corpus.Case::id).collect(Collectors.toSet())).hasSameSizeAs(cases);
-        Set<RejectReason> covered = cases.stream().map(Corpus.Case::reason)
+        assertThat(cases.stream().map(Corpus.Case::id).collect(Collectors.toSet()))
+                .hasSameSizeAs(cases);
+        Set<RejectReason> covered = cases.stream()
+                .map(Corpus.Case::reason)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(RejectReason.class)));
         assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.of(RejectReason.INTERNAL_ERROR)));
     }
@@ -59,11 +63,13 @@ class MalformedCorpusTest {
     @Test
     void deadLetterJsonCarriesReasonSourceAndRawBase64() {
         Corpus.Case c = cases().get(0);
-        DeadLetter dl = parser.parse(new RawRecord(c.payload(), "kafka:desire.events/3@42", 5L)).deadLetter();
+        DeadLetter dl = parser.parse(new RawRecord(c.payload(), "kafka:desire.events/3@42", 5L))
+                .deadLetter();
 
         String json = dl.toJson();
 
-        assertThat(json).contains("\"reason\":\"" + c.reason().name() + "\"")
+        assertThat(json)
+                .contains("\"reason\":\"" + c.reason().name() + "\"")
                 .contains("\"source\":\"kafka:desire.events/3@42\"")
                 .contains(java.util.Base64.getEncoder().encodeToString(c.payload()));
     }

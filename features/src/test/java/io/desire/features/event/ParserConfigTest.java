@@ -22,8 +22,12 @@ class ParserConfigTest {
     void defaultsAreTheNamedConstants() {
         ParserConfig c = ParserConfig.defaults();
 
-        assertThat(c.maxRecordBytes()).isEqualTo(ParserConfig.DEFAULT_MAX_RECORD_BYTES).isEqualTo(65_536);
-        assertThat(c.maxIdLength()).isEqualTo(ParserConfig.DEFAULT_MAX_ID_LENGTH).isEqualTo(128);
+        assertThat(c.maxRecordBytes())
+                .isEqualTo(ParserConfig.DEFAULT_MAX_RECORD_BYTES)
+                .isEqualTo(65_536);
+        assertThat(c.maxIdLength())
+                .isEqualTo(ParserConfig.DEFAULT_MAX_ID_LENGTH)
+                .isEqualTo(128);
         assertThat(c.earliestTimestamp()).isEqualTo(Instant.parse("1990-01-01T00:00:00Z"));
         assertThat(c.maxFutureSkew()).isEqualTo(Duration.ofDays(1));
         assertThat(c.ratingMin()).isEqualTo(0.0);
@@ -51,7 +55,8 @@ class ParserConfigTest {
 
         assertThat(c.maxRecordBytes()).isEqualTo(1024);
         assertThat(c.maxIdLength()).isEqualTo(64);
-        assertThat(c.earliestTimestampMillis()).isEqualTo(Instant.parse("2000-01-01T00:00:00Z").toEpochMilli());
+        assertThat(c.earliestTimestampMillis())
+                .isEqualTo(Instant.parse("2000-01-01T00:00:00Z").toEpochMilli());
         assertThat(c.maxFutureSkew()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.clock()).isSameAs(clock);
         assertThat(c.ratingMin()).isEqualTo(1.0);
@@ -85,7 +90,8 @@ class ParserConfigTest {
 
     @Test
     void configAndParserSurviveJavaSerialization() throws Exception {
-        ParserConfig c = Corpus.config().toBuilder().defaultZone(ZoneId.of("Asia/Tokyo")).build();
+        ParserConfig c =
+                Corpus.config().toBuilder().defaultZone(ZoneId.of("Asia/Tokyo")).build();
         EventParser parser = new EventParser(c);
         parser.parse(Corpus.record("{}")); // initialise the transient parts first
 
@@ -95,7 +101,8 @@ class ParserConfigTest {
         Event e = copy.parse(Corpus.record("""
                 {"event_id":"e","ts":"2025-05-31T23:30:00Z","type":"view","user_id":"u","item_id":"i"}""")).event();
         assertThat(e.timeBucket).isEqualTo("weekend-morning");
-        assertThat(roundTrip(ParserConfig.defaults()).toString()).isEqualTo(ParserConfig.defaults().toString());
+        assertThat(roundTrip(ParserConfig.defaults()).toString())
+                .isEqualTo(ParserConfig.defaults().toString());
     }
 
     @SuppressWarnings("unchecked")

@@ -24,7 +24,8 @@ public final class ParserThroughputMain {
         EventParser parser = new EventParser(Corpus.config());
         if (args.length > 0 && args[0].equals("--details")) {
             for (Corpus.Case c : Corpus.malformed()) {
-                DeadLetter dl = parser.parse(new RawRecord(c.payload(), c.id(), 0L)).deadLetter();
+                DeadLetter dl =
+                        parser.parse(new RawRecord(c.payload(), c.id(), 0L)).deadLetter();
                 System.out.printf("%-28s %-22s %s%n", c.id(), dl.reason, dl.detail);
             }
             return;
@@ -53,8 +54,10 @@ public final class ParserThroughputMain {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         // CPU time as well as wall time: on a busy machine the wall-clock rate mostly measures the others
-        System.out.printf("parsed %,d records (%,d valid) in %.1f s wall, %.1f s CPU: %,.0f records/s wall,"
-                + " %,.0f records per CPU-second%n", parsed, validCount, elapsed, cpu, parsed / elapsed, parsed / cpu);
+        System.out.printf(
+                "parsed %,d records (%,d valid) in %.1f s wall, %.1f s CPU: %,.0f records/s wall,"
+                        + " %,.0f records per CPU-second%n",
+                parsed, validCount, elapsed, cpu, parsed / elapsed, parsed / cpu);
     }
 
     private static void run(EventParser parser, byte[][] records, double seconds) {

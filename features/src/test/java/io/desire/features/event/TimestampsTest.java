@@ -7,10 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class TimestampsTest {
 
@@ -33,10 +33,24 @@ class TimestampsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2025-05-31T10:00:00", "2025-05-31", "2025-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
-        "2025-13-01T00:00:00Z", "2025-05-31T24:00:00Z", "2025-05-31T10:60:00Z", "2025-05-31T10:00:60Z",
-        "2025-05-31T10:00:00+19:00", "2025-05-31T10:00:00+0200", "2025-05-31 10:00:00Z",
-        "2025-05-31T10:00:00Zjunk", "yesterday", "", "2025-05-31T10:00:00.1234567890Z"})
+    @ValueSource(
+            strings = {
+                "2025-05-31T10:00:00",
+                "2025-05-31",
+                "2025-02-29T00:00:00Z",
+                "1900-02-29T00:00:00Z",
+                "2025-13-01T00:00:00Z",
+                "2025-05-31T24:00:00Z",
+                "2025-05-31T10:60:00Z",
+                "2025-05-31T10:00:60Z",
+                "2025-05-31T10:00:00+19:00",
+                "2025-05-31T10:00:00+0200",
+                "2025-05-31 10:00:00Z",
+                "2025-05-31T10:00:00Zjunk",
+                "yesterday",
+                "",
+                "2025-05-31T10:00:00.1234567890Z"
+            })
     void rejectsOtherText(String text) {
         assertThat(Timestamps.parseIso(text)).isEqualTo(Timestamps.INVALID);
     }
@@ -48,7 +62,8 @@ class TimestampsTest {
         for (int i = 0; i < 20_000; i++) {
             long ms = (long) (random.nextDouble() * 4_000_000_000_000L) - 500_000_000_000L;
             ZoneOffset offset = ZoneOffset.ofTotalSeconds((random.nextInt(37) - 18) * 1800);
-            String text = OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), offset).format(iso);
+            String text =
+                    OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), offset).format(iso);
             // the JDK omits zero seconds ("10:00Z"): the fallback reads that form
             assertThat(Timestamps.parseIsoFast(text)).as(text).isIn(ms, Timestamps.INVALID);
             assertThat(Timestamps.parseIso(text)).as(text).isEqualTo(ms);
@@ -64,7 +79,8 @@ class TimestampsTest {
         assertThat(Timestamps.isIntegerText("+5")).isFalse();
         assertThat(Timestamps.parseEpochMillisText("1748685600000")).isEqualTo(1_748_685_600_000L);
         assertThat(Timestamps.parseEpochMillisText("-5")).isEqualTo(-5L);
-        assertThat(Timestamps.parseEpochMillisText("0000000000000000000001748685600000")).isEqualTo(1_748_685_600_000L);
+        assertThat(Timestamps.parseEpochMillisText("0000000000000000000001748685600000"))
+                .isEqualTo(1_748_685_600_000L);
         assertThat(Timestamps.parseEpochMillisText("9999999999999999999")).isEqualTo(Timestamps.TOO_LARGE);
     }
 
@@ -72,7 +88,8 @@ class TimestampsTest {
     void epochDayMatchesTheJdk() {
         for (int y = 1600; y <= 2400; y += 7) {
             for (int m = 1; m <= 12; m++) {
-                assertThat(Timestamps.epochDay(y, m, 28)).isEqualTo(java.time.LocalDate.of(y, m, 28).toEpochDay());
+                assertThat(Timestamps.epochDay(y, m, 28))
+                        .isEqualTo(java.time.LocalDate.of(y, m, 28).toEpochDay());
             }
         }
     }

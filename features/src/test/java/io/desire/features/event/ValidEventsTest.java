@@ -1,8 +1,8 @@
 package io.desire.features.event;
 
-import io.desire.features.context.ContextDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.desire.features.context.ContextDefaults;
 import io.desire.features.context.GeoHash;
 import io.desire.features.context.TimeBucketScheme;
 import java.time.Instant;
@@ -108,7 +108,8 @@ class ValidEventsTest {
 
     @Test
     void ratingScaleIsConfigurable() {
-        EventParser tenStars = new EventParser(Corpus.config().toBuilder().ratingScale(1, 10).build());
+        EventParser tenStars =
+                new EventParser(Corpus.config().toBuilder().ratingScale(1, 10).build());
 
         assertThat(tenStars.parse(Corpus.record(rate("10"))).event().value).isEqualTo(10.0);
         assertThat(tenStars.parse(Corpus.record(rate("0.5"))).reason()).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
@@ -213,8 +214,7 @@ class ValidEventsTest {
     @Test
     void typeIsCaseInsensitive() {
         assertThat(parse("""
-                {"event_id":"e","ts":1748685600000,"type":"Add_To_Cart","user_id":"u","item_id":"i"}""").type)
-                .isEqualTo(EventType.ADD_TO_CART);
+                {"event_id":"e","ts":1748685600000,"type":"Add_To_Cart","user_id":"u","item_id":"i"}""").type).isEqualTo(EventType.ADD_TO_CART);
     }
 
     @Test
@@ -269,13 +269,17 @@ class ValidEventsTest {
                 {"event_id":"e","ts":"2025-05-31T23:30:00Z","type":"view","user_id":"u","item_id":"i"%s}""";
         assertThat(parse(String.format(json, "")).timeBucket).isEqualTo("weekend-late");
         assertThat(parse(String.format(json, ",\"context\":{\"tz\":\"Asia/Tokyo\"}")).timeBucket)
-                .as("08:30 on Sunday in Tokyo").isEqualTo("weekend-morning");
+                .as("08:30 on Sunday in Tokyo")
+                .isEqualTo("weekend-morning");
         assertThat(parse(String.format(json, ",\"context\":{\"tz\":\"-05:00\"}")).timeBucket)
                 .isEqualTo("weekend-evening");
 
-        EventParser paris = new EventParser(Corpus.config().toBuilder().defaultZone(ZoneId.of("Europe/Paris")).build());
+        EventParser paris = new EventParser(Corpus.config().toBuilder()
+                .defaultZone(ZoneId.of("Europe/Paris"))
+                .build());
         assertThat(paris.parse(Corpus.record(String.format(json, ""))).event().timeBucket)
-                .as("01:30 on Sunday in Paris").isEqualTo("weekend-night");
+                .as("01:30 on Sunday in Paris")
+                .isEqualTo("weekend-night");
     }
 
     @Test
@@ -290,7 +294,9 @@ class ValidEventsTest {
     @Test
     void hourOfWeekScheme() {
         EventParser how = new EventParser(Corpus.config().toBuilder()
-                .timeBucketScheme(TimeBucketScheme.HOUR_OF_WEEK).geohashPrecision(7).build());
+                .timeBucketScheme(TimeBucketScheme.HOUR_OF_WEEK)
+                .geohashPrecision(7)
+                .build());
 
         Event e = how.parse(Corpus.record("""
                 {"event_id":"e","ts":"2025-06-02T07:15:00Z","type":"view","user_id":"u","item_id":"i",
@@ -306,21 +312,26 @@ class ValidEventsTest {
         long earliest = ParserConfig.DEFAULT_EARLIEST_TIMESTAMP.toEpochMilli();
         long latest = Corpus.NOW.plus(ParserConfig.DEFAULT_MAX_FUTURE_SKEW).toEpochMilli();
 
-        assertThat(parser.parse(Corpus.record(String.format(json, earliest))).isValid()).isTrue();
-        assertThat(parser.parse(Corpus.record(String.format(json, earliest - 1))).reason())
+        assertThat(parser.parse(Corpus.record(String.format(json, earliest))).isValid())
+                .isTrue();
+        assertThat(parser.parse(Corpus.record(String.format(json, earliest - 1)))
+                        .reason())
                 .isEqualTo(RejectReason.TIMESTAMP_OUT_OF_RANGE);
-        assertThat(parser.parse(Corpus.record(String.format(json, latest))).isValid()).isTrue();
+        assertThat(parser.parse(Corpus.record(String.format(json, latest))).isValid())
+                .isTrue();
         assertThat(parser.parse(Corpus.record(String.format(json, latest + 1))).reason())
                 .isEqualTo(RejectReason.TIMESTAMP_OUT_OF_RANGE);
     }
 
     @Test
     void payloadAtTheSizeLimitIsAccepted() {
-        String head = "{\"event_id\":\"e\",\"ts\":1748685600000,\"type\":\"view\",\"user_id\":\"u\",\"item_id\":\"i\",\"pad\":\"";
+        String head =
+                "{\"event_id\":\"e\",\"ts\":1748685600000,\"type\":\"view\",\"user_id\":\"u\",\"item_id\":\"i\",\"pad\":\"";
         int padding = ParserConfig.DEFAULT_MAX_RECORD_BYTES - head.length() - 2;
         String json = head + "x".repeat(padding) + "\"}";
 
-        assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(ParserConfig.DEFAULT_MAX_RECORD_BYTES);
+        assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .hasSize(ParserConfig.DEFAULT_MAX_RECORD_BYTES);
         assertThat(parser.parse(Corpus.record(json)).isValid()).isTrue();
         assertThat(parser.parse(Corpus.record(json + " ")).reason()).isEqualTo(RejectReason.TOO_LARGE);
     }
@@ -328,7 +339,9 @@ class ValidEventsTest {
     @Test
     void leadingByteOrderMarkAndTrailingNewlineAreAccepted() {
         assertThat(parse("\uFEFF{\"event_id\":\"e\",\"ts\":1748685600000,\"type\":\"view\",\"user_id\":\"u\","
-                + "\"item_id\":\"i\"}\r\n").eventId).isEqualTo("e");
+                                + "\"item_id\":\"i\"}\r\n")
+                        .eventId)
+                .isEqualTo("e");
     }
 
     @Test

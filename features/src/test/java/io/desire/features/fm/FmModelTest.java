@@ -63,7 +63,8 @@ class FmModelTest {
                 double grad = expectedGrad[r][f];
                 int cell = rows[r] * 2 + f;
                 assertThat(s.vn[cell]).as("vn(%d,%d)", rows[r], f).isCloseTo(grad * grad, within(EPS));
-                assertThat(s.v[cell]).as("v(%d,%d)", rows[r], f)
+                assertThat(s.v[cell])
+                        .as("v(%d,%d)", rows[r], f)
                         .isCloseTo(before[r][f] - 0.1 * grad / (1 + Math.abs(grad)), within(EPS));
             }
         }
@@ -154,8 +155,10 @@ class FmModelTest {
         FmParams params = FmParams.defaults().withBits(4).withFactors(2).withInit(0.1, 5L);
         FmState s = FmState.create(params);
         assertThat(s.v[7 * 2 + 1]).isEqualTo(FmInit.value(5L, 0.1, 7, 1));
-        assertThat(FmInit.value(5L, 0.1, 7, 1)).isNotEqualTo(FmInit.value(6L, 0.1, 7, 1))
-                .isNotEqualTo(FmInit.value(5L, 0.1, 7, 0)).isBetween(-0.1 * Math.sqrt(3), 0.1 * Math.sqrt(3));
+        assertThat(FmInit.value(5L, 0.1, 7, 1))
+                .isNotEqualTo(FmInit.value(6L, 0.1, 7, 1))
+                .isNotEqualTo(FmInit.value(5L, 0.1, 7, 0))
+                .isBetween(-0.1 * Math.sqrt(3), 0.1 * Math.sqrt(3));
         assertThat(FmState.create(params)).isEqualTo(s);
     }
 
@@ -164,16 +167,20 @@ class FmModelTest {
         FmModel model = new FmModel(tiny());
         FmState before = model.state().copy();
         assertThatThrownBy(() -> model.update(new int[] {3, 1}, new double[] {1, 1}, 1, 1.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascending");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ascending");
         assertThatThrownBy(() -> model.update(new int[] {16}, new double[] {1}, 1, 1.0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> model.update(new int[] {1}, new double[] {Double.NaN}, 1, 1.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not finite");
         assertThatThrownBy(() -> model.update(new int[] {1}, new double[] {1}, 2, 1.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label");
         assertThat(model.state()).isEqualTo(before);
         assertThatThrownBy(() -> new FmModel(tiny().withFactors(3), before))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("factors");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("factors");
         assertThatThrownBy(() -> tiny().withFactors(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

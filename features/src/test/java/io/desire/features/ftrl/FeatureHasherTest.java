@@ -20,8 +20,10 @@ class FeatureHasherTest {
         assertThat(FeatureHasher.murmur3_32("abcd", 42)).isEqualTo(-396302900);
         assertThat(FeatureHasher.murmur3_32("hello", 0)).isEqualTo(613153351);
         assertThat(FeatureHasher.murmur3_32("hello", 42)).isEqualTo(-488910111);
-        assertThat(FeatureHasher.murmur3_32("The quick brown fox jumps over the lazy dog", 0)).isEqualTo(0x2e4ff723);
-        assertThat(FeatureHasher.murmur3_32("The quick brown fox jumps over the lazy dog", 42)).isEqualTo(880582914);
+        assertThat(FeatureHasher.murmur3_32("The quick brown fox jumps over the lazy dog", 0))
+                .isEqualTo(0x2e4ff723);
+        assertThat(FeatureHasher.murmur3_32("The quick brown fox jumps over the lazy dog", 42))
+                .isEqualTo(880582914);
         assertThat(FeatureHasher.murmur3_32("item\u0001é€", 0)).isEqualTo(-1580512310);
         assertThat(FeatureHasher.murmur3_32("item\u0001é€", 42)).isEqualTo(-621609192);
     }
@@ -46,7 +48,8 @@ class FeatureHasherTest {
         int plain = h.bucket("c", "shoes");
         assertThat(new FeatureHasher(24, 2).bucket("c", "shoes")).isNotEqualTo(plain);
         assertThat(h.bucket("i", "shoes")).isNotEqualTo(plain);
-        assertThat(h.cross("t", "evening", "c", "shoes")).isNotEqualTo(h.cross("t", "morning", "c", "shoes"))
+        assertThat(h.cross("t", "evening", "c", "shoes"))
+                .isNotEqualTo(h.cross("t", "morning", "c", "shoes"))
                 .isNotEqualTo(h.cross("c", "shoes", "t", "evening"))
                 .isNotEqualTo(plain);
         assertThat(h.cross("s", "vip", "t", "evening", "c", "shoes"))
@@ -67,6 +70,7 @@ class FeatureHasherTest {
     @Test
     void rejectsBitsOutOfRange() {
         assertThatThrownBy(() -> new FeatureHasher(0, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FeatureHasher(FtrlParams.MAX_BITS + 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FeatureHasher(FtrlParams.MAX_BITS + 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

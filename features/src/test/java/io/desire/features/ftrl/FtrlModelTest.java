@@ -127,7 +127,8 @@ class FtrlModelTest {
         }
         assertThat(m.version()).isEqualTo(20_000);
         for (int j = 0; j <= features; j++) {
-            assertThat(Math.signum(m.weight(j))).as("sign of w%d (planted %.3f)", j, planted[j])
+            assertThat(Math.signum(m.weight(j)))
+                    .as("sign of w%d (planted %.3f)", j, planted[j])
                     .isEqualTo(Math.signum(planted[j]));
         }
 
@@ -165,7 +166,8 @@ class FtrlModelTest {
         FtrlModel m = new FtrlModel(FtrlParams.defaults().withBits(3));
         FtrlState before = m.state().copy();
         assertThatThrownBy(() -> m.update(new int[] {2, 2}, new double[] {1, 1}, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascending");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ascending");
         assertThatThrownBy(() -> m.update(new int[] {3, 1}, new double[] {1, 1}, 1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> m.update(new int[] {8}, new double[] {1}, 1))

@@ -32,9 +32,11 @@ class RankingFeaturesTest {
         // 1 bias + i + c + s + s×c + s×i + 2 u×c + 3 ctx + 6 ctx×item + 2 s×ctx×c + 4 numeric
         assertThat(x.size()).isEqualTo(23);
         assertThat(x.valueAt(HASHER.bucket("bias"))).isEqualTo(1.0);
-        assertThat(x.valueAt(HASHER.cross("t", "weekday-evening", "c", "shoes"))).isEqualTo(1.0);
+        assertThat(x.valueAt(HASHER.cross("t", "weekday-evening", "c", "shoes")))
+                .isEqualTo(1.0);
         assertThat(x.valueAt(HASHER.cross("g", "u4pruy", "i", "sku-1"))).isEqualTo(1.0);
-        assertThat(x.valueAt(HASHER.cross("s", "vip", "d", "mobile", "c", "shoes"))).isEqualTo(1.0);
+        assertThat(x.valueAt(HASHER.cross("s", "vip", "d", "mobile", "c", "shoes")))
+                .isEqualTo(1.0);
         assertThat(x.valueAt(HASHER.cross("u", "bags", "c", "shoes"))).isEqualTo(1.0);
         assertThat(x.valueAt(HASHER.bucket("n", "als"))).isEqualTo(0.8);
         assertThat(x.valueAt(HASHER.bucket("n", "pop"))).isCloseTo(1.0, within(1e-12));
@@ -103,14 +105,20 @@ class RankingFeaturesTest {
 
         assertThat(b.attributes(null, null).build()).isEqualTo(plain);
         assertThat(b.attributes(new String[0], new String[0]).build()).isEqualTo(plain);
-        assertThat(b.attributes(new String[] {"weather", ""}, new String[] {null, "x"}).build()).isEqualTo(plain);
+        assertThat(b.attributes(new String[] {"weather", ""}, new String[] {null, "x"})
+                        .build())
+                .isEqualTo(plain);
         // attributes are context: the context-free model ignores them
         RankingFeatures contextFree = new RankingFeatures(HASHER, false, RankingFeatures.DEFAULT_TOP_CATEGORIES);
-        assertThat(contextFree.builder().item("sku-1", "shoes")
-                .attributes(new String[] {"weather"}, new String[] {"rain"}).build())
+        assertThat(contextFree
+                        .builder()
+                        .item("sku-1", "shoes")
+                        .attributes(new String[] {"weather"}, new String[] {"rain"})
+                        .build())
                 .isEqualTo(contextFree.builder().item("sku-1", "shoes").build());
         assertThatThrownBy(() -> b.attributes(new String[] {"weather"}, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallel arrays");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parallel arrays");
     }
 
     @Test
@@ -119,18 +127,21 @@ class RankingFeaturesTest {
         HashedFeatures noCtx = full(new RankingFeatures(HASHER, false, RankingFeatures.DEFAULT_TOP_CATEGORIES));
         assertThat(noCtx.size()).isEqualTo(withCtx.size() - 11);
         assertThat(noCtx.valueAt(HASHER.bucket("d", "mobile"))).isZero();
-        assertThat(noCtx.valueAt(HASHER.cross("t", "weekday-evening", "c", "shoes"))).isZero();
+        assertThat(noCtx.valueAt(HASHER.cross("t", "weekday-evening", "c", "shoes")))
+                .isZero();
     }
 
     @Test
     void leavesOutWhatIsUnknown() {
-        HashedFeatures x = new RankingFeatures(HASHER).builder()
+        HashedFeatures x = new RankingFeatures(HASHER)
+                .builder()
                 .context(null, "weekday-evening", "")
                 .item("sku-1", null)
                 .build();
         // bias, i, t, t×i
         assertThat(x.size()).isEqualTo(4);
-        assertThat(x.valueAt(HASHER.cross("t", "weekday-evening", "i", "sku-1"))).isEqualTo(1.0);
+        assertThat(x.valueAt(HASHER.cross("t", "weekday-evening", "i", "sku-1")))
+                .isEqualTo(1.0);
     }
 
     @Test

@@ -40,10 +40,13 @@ class CalibrationTest {
 
     @Test
     void emptyBinsAreLeftOutAndBadInputIsRefused() {
-        assertThat(Calibration.of(new double[] {0.05}, new boolean[] {true}, 10).bins()).hasSize(1);
-        assertThat(Calibration.of(new double[0], new boolean[0], 10).expectedCalibrationError()).isNaN();
+        assertThat(Calibration.of(new double[] {0.05}, new boolean[] {true}, 10).bins())
+                .hasSize(1);
+        assertThat(Calibration.of(new double[0], new boolean[0], 10).expectedCalibrationError())
+                .isNaN();
         assertThatThrownBy(() -> Calibration.of(new double[] {1.2}, new boolean[] {true}, 10))
                 .hasMessageContaining("not in [0, 1]");
-        assertThatThrownBy(() -> Calibration.of(new double[] {0.2}, new boolean[0], 10)).hasMessageContaining("lengths");
+        assertThatThrownBy(() -> Calibration.of(new double[] {0.2}, new boolean[0], 10))
+                .hasMessageContaining("lengths");
     }
 }

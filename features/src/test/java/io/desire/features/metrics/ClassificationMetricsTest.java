@@ -10,16 +10,16 @@ class ClassificationMetricsTest {
     @Test
     void aucCountsCorrectlyOrderedPositiveNegativePairs() {
         // pairs (pos vs neg): 0.35>0.1 ✓, 0.35<0.4 ✗, 0.8>0.1 ✓, 0.8>0.4 ✓ → 3/4
-        double auc = ClassificationMetrics.auc(
-                new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true});
+        double auc =
+                ClassificationMetrics.auc(new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true});
         assertThat(auc).isCloseTo(0.75, within(1e-12));
     }
 
     @Test
     void aucCountsTiesAsOneHalf() {
         // pos {0.5, 0.9} vs neg {0.2, 0.5}: 1 + 0.5 + 1 + 1 = 3.5 of 4
-        double auc = ClassificationMetrics.auc(
-                new double[] {0.2, 0.5, 0.5, 0.9}, new boolean[] {false, true, false, true});
+        double auc =
+                ClassificationMetrics.auc(new double[] {0.2, 0.5, 0.5, 0.9}, new boolean[] {false, true, false, true});
         assertThat(auc).isCloseTo(0.875, within(1e-12));
         assertThat(ClassificationMetrics.auc(new double[] {0.5, 0.5}, new boolean[] {true, false}))
                 .isCloseTo(0.5, within(1e-12));
@@ -27,7 +27,8 @@ class ClassificationMetricsTest {
 
     @Test
     void aucIsUndefinedForOneClass() {
-        assertThat(ClassificationMetrics.auc(new double[] {0.1, 0.2}, new boolean[] {true, true})).isNaN();
+        assertThat(ClassificationMetrics.auc(new double[] {0.1, 0.2}, new boolean[] {true, true}))
+                .isNaN();
     }
 
     @Test

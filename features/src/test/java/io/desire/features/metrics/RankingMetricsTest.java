@@ -40,7 +40,8 @@ class RankingMetricsTest {
         assertThat(RankingMetrics.averagePrecisionAtK(RANKED, RELEVANT, 5)).isCloseTo(1.0 / 3, within(1e-12));
         // only the hit at rank 2 within k = 2: 0.5 / min(3, 2)
         assertThat(RankingMetrics.averagePrecisionAtK(RANKED, RELEVANT, 2)).isCloseTo(0.25, within(1e-12));
-        assertThat(RankingMetrics.averagePrecisionAtK(new int[] {8, 3}, RELEVANT, 2)).isCloseTo(1.0, within(1e-12));
+        assertThat(RankingMetrics.averagePrecisionAtK(new int[] {8, 3}, RELEVANT, 2))
+                .isCloseTo(1.0, within(1e-12));
     }
 
     @Test

@@ -30,7 +30,8 @@ class PseudonymizerTest {
         other[0] = 9;
         assertThat(p.pseudonym("u1")).isEqualTo(new Pseudonymizer("k1", KEY).pseudonym("u1"));
         assertThat(p.pseudonym("u1")).isNotEqualTo(p.pseudonym("u2"));
-        assertThat(new Pseudonymizer("k2", other).pseudonym("u1")).startsWith("k2:")
+        assertThat(new Pseudonymizer("k2", other).pseudonym("u1"))
+                .startsWith("k2:")
                 .isNotEqualTo(p.pseudonym("u1").replace("k1:", "k2:"));
         assertThat(Pseudonymizer.isPseudonym(p.pseudonym("ünïcødé 用户"))).isTrue();
         assertThat(p.pseudonym(null)).isNull();
@@ -47,16 +48,20 @@ class PseudonymizerTest {
     void refusesShortKeysAndBadKeyIdsWithoutShowingTheKey() {
         assertThatThrownBy(() -> new Pseudonymizer("k1", new byte[16])).hasMessageContaining("at least 32 bytes");
         assertThatThrownBy(() -> new Pseudonymizer("K 1", KEY)).hasMessageContaining("key id");
-        assertThat(new Pseudonymizer("k1", KEY).toString()).doesNotContain(KEY_HEX).doesNotContain("0001");
+        assertThat(new Pseudonymizer("k1", KEY).toString())
+                .doesNotContain(KEY_HEX)
+                .doesNotContain("0001");
     }
 
     @Test
     void readsTheKeyFromAFileOrTheEnvironment() throws Exception {
         Path file = dir.resolve("key.hex");
         Files.writeString(file, "  " + KEY_HEX + "\n");
-        assertThat(Pseudonymizer.from(PseudonymKeySource.of("k1", file.toString())).pseudonym("user-42"))
+        assertThat(Pseudonymizer.from(PseudonymKeySource.of("k1", file.toString()))
+                        .pseudonym("user-42"))
                 .isEqualTo("k1:74ea6318fd907a367325175cdf62f55d");
-        assertThat(PseudonymKeySource.of("k1", null).loadKey(Map.of(PseudonymKeySource.DEFAULT_ENV, KEY_HEX))).isEqualTo(KEY);
+        assertThat(PseudonymKeySource.of("k1", null).loadKey(Map.of(PseudonymKeySource.DEFAULT_ENV, KEY_HEX)))
+                .isEqualTo(KEY);
     }
 
     @Test
@@ -65,14 +70,20 @@ class PseudonymizerTest {
         String secretButShort = "abcdef0123456789";
         Files.writeString(file, secretButShort);
         assertThatThrownBy(() -> PseudonymKeySource.of("k1", file.toString()).loadKey())
-                .hasMessageContaining(file.toString()).hasMessageContaining("8 bytes").hasMessageNotContaining(secretButShort);
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("8 bytes")
+                .hasMessageNotContaining(secretButShort);
         Files.writeString(file, "not hex at all, a passphrase");
         assertThatThrownBy(() -> PseudonymKeySource.of("k1", file.toString()).loadKey())
-                .hasMessageContaining("not hex").hasMessageNotContaining("passphrase");
-        assertThatThrownBy(() -> PseudonymKeySource.of("k1", dir.resolve("missing").toString()).loadKey())
+                .hasMessageContaining("not hex")
+                .hasMessageNotContaining("passphrase");
+        assertThatThrownBy(
+                        () -> PseudonymKeySource.of("k1", dir.resolve("missing").toString())
+                                .loadKey())
                 .hasMessageContaining("cannot read");
         assertThatThrownBy(() -> PseudonymKeySource.of("k1", null).loadKey(Map.of()))
-                .hasMessageContaining(PseudonymKeySource.DEFAULT_ENV).hasMessageContaining("privacy.key-file");
+                .hasMessageContaining(PseudonymKeySource.DEFAULT_ENV)
+                .hasMessageContaining("privacy.key-file");
         assertThat(PseudonymKeySource.of("k1", file.toString()).toString()).doesNotContain("passphrase");
     }
 }

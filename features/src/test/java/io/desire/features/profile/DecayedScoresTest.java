@@ -66,7 +66,7 @@ class DecayedScoresTest {
     void evictionComparesDecayedValues() {
         DecayPolicy two = new DecayPolicy(Duration.ofDays(7), 2);
         DecayedScores s = new DecayedScores();
-        s.add("old", 8.0, null, T0, two);          // worth 2 after two half-lives
+        s.add("old", 8.0, null, T0, two); // worth 2 after two half-lives
         s.add("mid", 3.0, null, T0 + 14 * DAY, two);
         s.add("new", 2.5, null, T0 + 14 * DAY, two);
 

@@ -49,7 +49,8 @@ class UserProfileTest {
     void behaviourBuildsItemAndCategoryAffinity() {
         UserProfile p = new UserProfile();
         assertThat(p.apply(event(EventType.VIEW, "i1", "shoes", T0), POLICY)).isTrue();
-        assertThat(p.apply(event(EventType.PURCHASE, "i1", "shoes", T0), POLICY)).isTrue();
+        assertThat(p.apply(event(EventType.PURCHASE, "i1", "shoes", T0), POLICY))
+                .isTrue();
         assertThat(p.apply(event(EventType.CLICK, "i2", null, T0), POLICY)).isTrue();
 
         assertThat(p.items.valueAsOf("i1")).isEqualTo(9.0);
@@ -66,10 +67,10 @@ class UserProfileTest {
     void countsEveryBehaviourAndUserEventOnceWhetherOrNotItChangesTheRanking() {
         UserProfile p = new UserProfile();
         p.apply(event(EventType.VIEW, "i1", "shoes", T0), POLICY);
-        p.apply(event(EventType.IMPRESSION, "i2", "shoes", T0 + 1), POLICY);  // weight 0: counted, no affinity
-        p.apply(event(EventType.RATE, "i3", null, T0 + 2), POLICY);           // no value: weight 0
+        p.apply(event(EventType.IMPRESSION, "i2", "shoes", T0 + 1), POLICY); // weight 0: counted, no affinity
+        p.apply(event(EventType.RATE, "i3", null, T0 + 2), POLICY); // no value: weight 0
         p.apply(event(EventType.USER, null, null, T0 + 3), POLICY);
-        p.apply(event(EventType.ITEM, "i4", "toys", T0 + 4), POLICY);          // catalog: not the user's
+        p.apply(event(EventType.ITEM, "i4", "toys", T0 + 4), POLICY); // catalog: not the user's
 
         assertThat(p.events).isEqualTo(4);
         assertThat(p.lastEventTime).isEqualTo(T0 + 3);
@@ -78,7 +79,8 @@ class UserProfileTest {
     @Test
     void impressionsChangeNothing() {
         UserProfile p = new UserProfile();
-        assertThat(p.apply(event(EventType.IMPRESSION, "i1", "shoes", T0), POLICY)).isFalse();
+        assertThat(p.apply(event(EventType.IMPRESSION, "i1", "shoes", T0), POLICY))
+                .isFalse();
         assertThat(p.items.isEmpty()).isTrue();
         assertThat(p.recentItems).isEmpty();
     }

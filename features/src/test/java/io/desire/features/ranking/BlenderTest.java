@@ -26,13 +26,13 @@ class BlenderTest {
     }
 
     private static TrendingItems context() {
-        return new TrendingItems("g:b:d", 1000L, new String[] {"p", "y"}, new double[] {10.0, 5.0},
-                new String[] {"A", "B"});
+        return new TrendingItems(
+                "g:b:d", 1000L, new String[] {"p", "y"}, new double[] {10.0, 5.0}, new String[] {"A", "B"});
     }
 
     private static TrendingItems global() {
-        return new TrendingItems(TrendingItems.GLOBAL, 1000L, new String[] {"q", "p"}, new double[] {8.0, 4.0},
-                new String[] {"C", "A"});
+        return new TrendingItems(
+                TrendingItems.GLOBAL, 1000L, new String[] {"q", "p"}, new double[] {8.0, 4.0}, new String[] {"C", "A"});
     }
 
     private static String[] ids(RankedItem[] r) {
@@ -60,7 +60,8 @@ class BlenderTest {
 
         assertThat(r[0].reasons).containsExactly(Reasons.AFFINITY_ITEM, Reasons.AFFINITY_CATEGORY);
         assertThat(r[1].reasons).containsExactly(Reasons.AFFINITY_CATEGORY, Reasons.CONTEXT_TRENDING, Reasons.POPULAR);
-        assertThat(r[2].reasons).containsExactly(Reasons.AFFINITY_ITEM, Reasons.CONTEXT_TRENDING, Reasons.AFFINITY_CATEGORY);
+        assertThat(r[2].reasons)
+                .containsExactly(Reasons.AFFINITY_ITEM, Reasons.CONTEXT_TRENDING, Reasons.AFFINITY_CATEGORY);
         assertThat(r[3].reasons).containsExactly(Reasons.POPULAR);
         assertThat(r[1].category).isEqualTo("A");
         assertThat(r[3].category).isEqualTo("C");
@@ -88,8 +89,8 @@ class BlenderTest {
 
     @Test
     void equalScoresAreOrderedByItemIdAndCutAtTopK() {
-        TrendingItems ctx = new TrendingItems("g:b:d", 1000L, new String[] {"c", "b", "a", "d"},
-                new double[] {5.0, 5.0, 5.0, 5.0}, new String[4]);
+        TrendingItems ctx = new TrendingItems(
+                "g:b:d", 1000L, new String[] {"c", "b", "a", "d"}, new double[] {5.0, 5.0, 5.0, 5.0}, new String[4]);
 
         RankedItem[] r = new Blender(0.5, 0.3, 0.2, 3).rank(null, ctx, null);
 

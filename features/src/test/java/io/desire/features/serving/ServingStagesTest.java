@@ -45,16 +45,20 @@ class ServingStagesTest {
         assertThat(rule.consumes(event(EventType.RATE, "m"))).isTrue();
         assertThat(rule.consumes(event(EventType.PURCHASE, "m"))).isTrue();
         assertThat(rule.consumes(event(EventType.VIEW, "m"))).isFalse();
-        assertThat(ExclusionRule.parse("view, click").consumes(event(EventType.CLICK, "m"))).isTrue();
+        assertThat(ExclusionRule.parse("view, click").consumes(event(EventType.CLICK, "m")))
+                .isTrue();
         assertThat(ExclusionRule.parse("none").isEmpty()).isTrue();
-        assertThatThrownBy(() -> ExclusionRule.parse("impression")).hasMessageContaining("recs.exclude lists 'impression'");
+        assertThatThrownBy(() -> ExclusionRule.parse("impression"))
+                .hasMessageContaining("recs.exclude lists 'impression'");
         assertThatThrownBy(() -> ExclusionRule.parse("rate,bogus")).hasMessageContaining("'bogus'");
     }
 
     @Test
     void sourceNamesParseAndBadNamesSayWhatIsAllowed() {
-        assertThat(CandidateSource.parseList("popular, als")).containsExactly(CandidateSource.ALS, CandidateSource.POPULAR);
-        assertThatThrownBy(() -> CandidateSource.parseList("als,knn")).hasMessageContaining("'knn'")
+        assertThat(CandidateSource.parseList("popular, als"))
+                .containsExactly(CandidateSource.ALS, CandidateSource.POPULAR);
+        assertThatThrownBy(() -> CandidateSource.parseList("als,knn"))
+                .hasMessageContaining("'knn'")
                 .hasMessageContaining(CandidateSource.ALL);
         assertThatThrownBy(() -> CandidateSource.parseList(" ")).hasMessageContaining("at least one");
     }
@@ -62,8 +66,11 @@ class ServingStagesTest {
     private static Map<CandidateSource, SourceList> lists() {
         Map<CandidateSource, SourceList> m = new EnumMap<>(CandidateSource.class);
         m.put(CandidateSource.ALS, SourceList.of(new String[] {"a", "seen", "b"}, new double[] {2, 1.5, 1}, null));
-        m.put(CandidateSource.POPULAR, SourceList.of(new String[] {"p", "a", "q", "r"}, new double[] {10, 8, 6, 4},
-                new String[] {"x", "y", "z", "w"}));
+        m.put(
+                CandidateSource.POPULAR,
+                SourceList.of(
+                        new String[] {"p", "a", "q", "r"}, new double[] {10, 8, 6, 4}, new String[] {"x", "y", "z", "w"
+                        }));
         return m;
     }
 
@@ -94,7 +101,8 @@ class ServingStagesTest {
         CandidatePool pool = CandidatePool.of(lists(), EnumSet.allOf(CandidateSource.class), "seen"::equals, 50);
         RankedItem[] ranked = SourceOrder.rank(pool, CandidateSource.ALS, 4);
         assertThat(Arrays.stream(ranked).map(r -> r.item)).containsExactly("a", "b", "p", "q");
-        assertThat(Arrays.stream(ranked).mapToDouble(r -> r.score).toArray()).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+        assertThat(Arrays.stream(ranked).mapToDouble(r -> r.score).toArray())
+                .isSortedAccordingTo((x, y) -> Double.compare(y, x));
         List<CandidatePool.Candidate> popular = SourceOrder.order(pool, CandidateSource.POPULAR, 10);
         assertThat(popular).extracting(CandidatePool.Candidate::item).containsExactly("p", "a", "q", "r", "b");
     }
@@ -103,20 +111,24 @@ class ServingStagesTest {
     void championFollowsTheBestArmAndLearnedServesOnlyWhileStrictlyBetter() {
         ArmScores arms = new ArmScores();
         Set<CandidateSource> all = EnumSet.allOf(CandidateSource.class);
-        assertThat(arms.champion(all, true, 1, CandidateSource.ALS)).as("no evidence: fallback").isEqualTo(CandidateSource.ALS.ordinal());
+        assertThat(arms.champion(all, true, 1, CandidateSource.ALS))
+                .as("no evidence: fallback")
+                .isEqualTo(CandidateSource.ALS.ordinal());
         int[] ranks = new int[ArmScores.ARMS];
         Arrays.fill(ranks, -1);
         ranks[CandidateSource.POPULAR.ordinal()] = 0;
         ranks[ArmScores.LEARNED] = 0;
         arms.record(ranks, 10, 0.9);
-        assertThat(arms.champion(all, true, 1, CandidateSource.ALS)).as("learned ties popular: the source serves")
+        assertThat(arms.champion(all, true, 1, CandidateSource.ALS))
+                .as("learned ties popular: the source serves")
                 .isEqualTo(CandidateSource.POPULAR.ordinal());
         ranks[CandidateSource.POPULAR.ordinal()] = 5;
         for (int i = 0; i < 20; i++) {
             arms.record(ranks, 10, 0.9);
         }
         assertThat(arms.champion(all, true, 1, CandidateSource.ALS)).isEqualTo(ArmScores.LEARNED);
-        assertThat(arms.champion(all, false, 1, CandidateSource.ALS)).as("an untrained ranker never serves")
+        assertThat(arms.champion(all, false, 1, CandidateSource.ALS))
+                .as("an untrained ranker never serves")
                 .isEqualTo(CandidateSource.POPULAR.ordinal());
         // the learned ranker falls behind: the champion goes back to the source
         ranks[ArmScores.LEARNED] = -1;
@@ -136,7 +148,9 @@ class ServingStagesTest {
         lists.resetNext(3);
         lists.setNext(CandidateSource.ALS.ordinal(), List.of("a", "b", "c", "d"));
         lists.setNext(CandidateSource.POPULAR.ordinal(), List.of("c"));
-        assertThat(lists.hasLists()).as("a document's lists count from the next session on").isFalse();
+        assertThat(lists.hasLists())
+                .as("a document's lists count from the next session on")
+                .isFalse();
         lists.lastEventTime = 1_000L;
         assertThat(lists.startsSession(61_000L, 60_000L)).as("within the gap").isFalse();
         assertThat(lists.startsSession(61_001L, 60_000L)).isTrue();
@@ -146,8 +160,12 @@ class ServingStagesTest {
         int[] ranks = lists.ranksOf("c");
         assertThat(ranks[CandidateSource.ALS.ordinal()]).isEqualTo(2);
         assertThat(ranks[CandidateSource.POPULAR.ordinal()]).isZero();
-        assertThat(ranks[CandidateSource.SEQUENCE.ordinal()]).as("no list: not scored").isEqualTo(Integer.MIN_VALUE);
+        assertThat(ranks[CandidateSource.SEQUENCE.ordinal()])
+                .as("no list: not scored")
+                .isEqualTo(Integer.MIN_VALUE);
         assertThat(ranks[ArmScores.LEARNED]).isEqualTo(Integer.MIN_VALUE);
-        assertThat(lists.ranksOf("d")[CandidateSource.ALS.ordinal()]).as("beyond k").isEqualTo(-1);
+        assertThat(lists.ranksOf("d")[CandidateSource.ALS.ordinal()])
+                .as("beyond k")
+                .isEqualTo(-1);
     }
 }

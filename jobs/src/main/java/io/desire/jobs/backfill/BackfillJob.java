@@ -1,23 +1,23 @@
 package io.desire.jobs.backfill;
 
-import io.desire.jobs.history.Cutover;
-import io.desire.jobs.HistoryInput;
-import io.desire.jobs.history.HistorySorter;
-import io.desire.jobs.RecommendationPipeline;
-import io.desire.jobs.LearningPipeline;
-import io.desire.jobs.history.HistoryFormat;
-import io.desire.operators.als.ItemFactorUpdate;
-import io.desire.operators.als.UserFactors;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.desire.features.event.RawRecord;
+import io.desire.jobs.HistoryInput;
 import io.desire.jobs.JobEnvironment;
-import io.desire.jobs.io.ModelLoops;
+import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.OutputSinks;
+import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.history.Cutover;
 import io.desire.jobs.history.HistoryFile;
+import io.desire.jobs.history.HistoryFormat;
+import io.desire.jobs.history.HistorySorter;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.operators.Uids;
+import io.desire.operators.als.ItemFactorUpdate;
+import io.desire.operators.als.UserFactors;
 import io.desire.sinks.elasticsearch.IndexGenerations;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -90,9 +90,17 @@ public final class BackfillJob {
     }
 
     /** What a finished backfill did. */
-    public record Summary(String index, List<String> previousIndices, List<String> deletedIndices,
-                          long files, long records, long afterCutover, long cutoverMillis,
-                          double readSeconds, double seconds, String bootstrapSavepoint) {
+    public record Summary(
+            String index,
+            List<String> previousIndices,
+            List<String> deletedIndices,
+            long files,
+            long records,
+            long afterCutover,
+            long cutoverMillis,
+            double readSeconds,
+            double seconds,
+            String bootstrapSavepoint) {
         public double recordsPerSecond() {
             return seconds > 0 ? records / seconds : 0;
         }
@@ -121,8 +129,14 @@ public final class BackfillJob {
         ElasticsearchClient es = OutputSinks.recommendations(jobCfg).createClient();
         try {
             String index = generations.createNext(es);
-            out.printf(Locale.ROOT, "backfill: %d file(s), %.1f MiB, cut-over %s (%d) → index %s%n", files.size(),
-                    totalBytes / 1048576.0, Instant.ofEpochMilli(cutover), cutover, index);
+            out.printf(
+                    Locale.ROOT,
+                    "backfill: %d file(s), %.1f MiB, cut-over %s (%d) → index %s%n",
+                    files.size(),
+                    totalBytes / 1048576.0,
+                    Instant.ofEpochMilli(cutover),
+                    cutover,
+                    index);
             // The run's own files (its savepoint, and checkpoint folders unless checkpoint.dir is
             // given), deleted when it succeeded: next to the bootstrap, or in the temporary folder.
             String work = bootstrapDir != null ? trimSlash(bootstrapDir) + "/backfill-" + index : scratchDir(index);
@@ -131,15 +145,18 @@ public final class BackfillJob {
                 // savepoint of any real history exceeds.
                 jobCfg = jobCfg.with(ConfigKeys.CHECKPOINT_DIR.name(), work + "/checkpoints");
             }
-            boolean sort = Boolean.parseBoolean(jobCfg.getString(ConfigKeys.BACKFILL_SORT).trim());
+            boolean sort = Boolean.parseBoolean(
+                    jobCfg.getString(ConfigKeys.BACKFILL_SORT).trim());
             java.nio.file.Path sortDir = null;
             List<HistoryFile> input = files;
             HistoryFormat format = HistoryInput.format(jobCfg);
             if (sort) {
                 sortDir = java.nio.file.Files.createTempDirectory("desire-history-sort");
-                HistorySorter.Sorted sorted = new HistorySorter(RecommendationPipeline.parserConfig(jobCfg),
-                        HistorySorter.DEFAULT_RUN_SIZE, out).sort(files, format, HistoryInput.contextColumns(jobCfg), sortDir);
-                input = List.of(new HistoryFile(new org.apache.flink.core.fs.Path(sorted.file().toUri()),
+                HistorySorter.Sorted sorted = new HistorySorter(
+                                RecommendationPipeline.parserConfig(jobCfg), HistorySorter.DEFAULT_RUN_SIZE, out)
+                        .sort(files, format, HistoryInput.contextColumns(jobCfg), sortDir);
+                input = List.of(new HistoryFile(
+                        new org.apache.flink.core.fs.Path(sorted.file().toUri()),
                         java.nio.file.Files.size(sorted.file())));
                 format = HistoryFormat.SORTED;
             }
@@ -150,11 +167,13 @@ public final class BackfillJob {
                 job = submitted.job();
                 parallelism = submitted.parallelism();
             } catch (Exception e) {
-                throw new BackfillFailedException("the job did not start; the alias '" + alias + "' still points where it"
-                        + " did and the empty index " + index + " was left (" + rootMessage(e) + ")", e);
+                throw new BackfillFailedException(
+                        "the job did not start; the alias '" + alias + "' still points where it"
+                                + " did and the empty index " + index + " was left (" + rootMessage(e) + ")",
+                        e);
             }
-            BackfillProgress progress = new BackfillProgress(input.size(),
-                    input.stream().mapToLong(HistoryFile::size).sum());
+            BackfillProgress progress = new BackfillProgress(
+                    input.size(), input.stream().mapToLong(HistoryFile::size).sum());
             long jobStarted = System.nanoTime();
             HistoryCounts counts;
             String bootstrap = null;
@@ -169,38 +188,54 @@ public final class BackfillJob {
                     // Drained: the final watermark fires what waits for event time or the end of
                     // input (pending documents), so the index is complete; the state is dropped.
                     out.println("backfill: history read; draining and stopping");
-                    job.stopWithSavepoint(true, work + "/savepoint", SavepointFormatType.CANONICAL).get();
+                    job.stopWithSavepoint(true, work + "/savepoint", SavepointFormatType.CANONICAL)
+                            .get();
                     counts = HistoryCounts.of(job.getJobExecutionResult().get().getAllAccumulatorResults());
                     deleteQuietly(work);
                 } else {
                     // Not drained: the state must be the live job's at the cut-over, not at the end of time.
                     Duration settle = settle(jobCfg);
-                    out.printf(Locale.ROOT, "backfill: history read; %.1fs for pending documents to go out%n",
+                    out.printf(
+                            Locale.ROOT,
+                            "backfill: history read; %.1fs for pending documents to go out%n",
                             settle.toMillis() / 1000.0);
                     settle(job, settle);
                     String dir = trimSlash(bootstrapDir);
                     out.println("backfill: history read; stopping with a savepoint");
-                    String raw = job.stopWithSavepoint(false, work + "/savepoint", SavepointFormatType.CANONICAL).get();
+                    String raw = job.stopWithSavepoint(false, work + "/savepoint", SavepointFormatType.CANONICAL)
+                            .get();
                     counts = HistoryCounts.of(job.getJobExecutionResult().get().getAllAccumulatorResults());
                     bootstrap = dir + "/bootstrap-" + index;
                     BootstrapSavepoint.write(raw, bootstrap);
                     // The bootstrap holds copies of the state files: the backfill's own savepoint can go.
                     deleteQuietly(work);
-                    BootstrapManifest.of(bootstrap, cutover, index, alias, counts).write();
+                    BootstrapManifest.of(bootstrap, cutover, index, alias, counts)
+                            .write();
                 }
                 print(out, jobStarted, progress.line(counts, elapsed(jobStarted)));
             } catch (Exception e) {
                 cancelQuietly(job);
-                throw new BackfillFailedException("the alias '" + alias + "' still points where it did;"
-                        + " the partial index " + index + " was left for inspection (" + rootMessage(e) + ")", e);
+                throw new BackfillFailedException(
+                        "the alias '" + alias + "' still points where it did;" + " the partial index " + index
+                                + " was left for inspection (" + rootMessage(e) + ")",
+                        e);
             }
             if (sortDir != null) {
                 deleteQuietly(sortDir.toUri().toString());
             }
             double seconds = (System.nanoTime() - jobStarted) / 1e9;
             IndexGenerations.Promotion promotion = generations.promote(es, index, keep);
-            Summary summary = new Summary(index, promotion.previous(), promotion.deleted(),
-                    counts.files(), counts.records(), counts.afterCutover(), cutover, readSeconds, seconds, bootstrap);
+            Summary summary = new Summary(
+                    index,
+                    promotion.previous(),
+                    promotion.deleted(),
+                    counts.files(),
+                    counts.records(),
+                    counts.afterCutover(),
+                    cutover,
+                    readSeconds,
+                    seconds,
+                    bootstrap);
             printSummary(summary, alias, out);
             return summary;
         } finally {
@@ -226,7 +261,8 @@ public final class BackfillJob {
 
     /** How long to wait after the last file before the bootstrap savepoint: pending documents go out first. */
     static Duration settle(JobConfig cfg) {
-        return cfg.getOptional(ConfigKeys.BACKFILL_SETTLE) != null ? cfg.getDuration(ConfigKeys.BACKFILL_SETTLE)
+        return cfg.getOptional(ConfigKeys.BACKFILL_SETTLE) != null
+                ? cfg.getDuration(ConfigKeys.BACKFILL_SETTLE)
                 : cfg.getDuration(ConfigKeys.COALESCE).plusSeconds(1);
     }
 
@@ -250,8 +286,12 @@ public final class BackfillJob {
             long started = System.nanoTime();
             RefreshSignal.send(cfg, ItemFactorUpdate.sweepAll(cutover));
             awaitSubtasks(job, UserFactors.SWEPT_SUBTASKS_ACCUMULATOR, (long) parallelism * i, "ALS sweep " + i);
-            out.printf(Locale.ROOT, "backfill: history read; ALS sweep %d of %d over the interactions read (%.1fs)%n",
-                    i, sweeps, elapsed(started));
+            out.printf(
+                    Locale.ROOT,
+                    "backfill: history read; ALS sweep %d of %d over the interactions read (%.1fs)%n",
+                    i,
+                    sweeps,
+                    elapsed(started));
         }
         settle(job, loop);
         out.println("backfill: history read; ranking every user once more with the final models");
@@ -279,8 +319,9 @@ public final class BackfillJob {
         }
     }
 
-    private static Submitted submit(JobConfig cfg, List<HistoryFile> files, HistoryFormat format, long cutover,
-                                    String index, long loopStart) throws Exception {
+    private static Submitted submit(
+            JobConfig cfg, List<HistoryFile> files, HistoryFormat format, long cutover, String index, long loopStart)
+            throws Exception {
         Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
         // Accumulators (the progress) reach the client with the task managers' heartbeats.
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
@@ -296,16 +337,23 @@ public final class BackfillJob {
         // The source stays open after the last file: the driver stops the job (the model loops would
         // keep it running anyway), with a savepoint or drained.
         DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, format, cutover, true);
-        StreamingJob.defineWorkflow(raw, cfg, new StreamingJob.Sinks(
-                recs -> recs.sinkTo(OutputSinks.recommendationsInto(cfg, index))
-                        .uid(Uids.RECOMMENDATION_SINK).name("elasticsearch: " + index),
-                dead -> OutputSinks.attachDeadLetters(dead, cfg), null), loops);
+        StreamingJob.defineWorkflow(
+                raw,
+                cfg,
+                new StreamingJob.Sinks(
+                        recs -> recs.sinkTo(OutputSinks.recommendationsInto(cfg, index))
+                                .uid(Uids.RECOMMENDATION_SINK)
+                                .name("elasticsearch: " + index),
+                        dead -> OutputSinks.attachDeadLetters(dead, cfg),
+                        null),
+                loops);
         return new Submitted(env.executeAsync("desire-backfill " + index), env.getParallelism());
     }
 
     /** Prints progress until the job has read every file; throws if it fails or is cancelled first. */
-    private static void waitUntilFilesRead(JobClient job, BackfillProgress progress, Duration every, long startedNanos,
-                                           PrintStream out) throws Exception {
+    private static void waitUntilFilesRead(
+            JobClient job, BackfillProgress progress, Duration every, long startedNanos, PrintStream out)
+            throws Exception {
         long nextPrint = System.nanoTime();
         while (true) {
             JobStatus status = job.getJobStatus().get();
@@ -313,7 +361,8 @@ public final class BackfillJob {
                 job.getJobExecutionResult().get(); // throws with the cause
                 throw new IllegalStateException("the backfill job ended " + status + " before reading every file");
             }
-            HistoryCounts acc = HistoryCounts.of(status == JobStatus.RUNNING ? job.getAccumulators().get() : Map.of());
+            HistoryCounts acc = HistoryCounts.of(
+                    status == JobStatus.RUNNING ? job.getAccumulators().get() : Map.of());
             if (progress.filesDone(acc)) {
                 return;
             }
@@ -344,17 +393,33 @@ public final class BackfillJob {
     }
 
     private static void printSummary(Summary s, String alias, PrintStream out) {
-        out.printf(Locale.ROOT, "backfill done in %.1fs: %,d file(s), %,d records (%,.0f records/s), %,d left to Kafka"
-                        + " (at or after the cut-over)%n", s.seconds(), s.files(), s.records(), s.recordsPerSecond(),
+        out.printf(
+                Locale.ROOT,
+                "backfill done in %.1fs: %,d file(s), %,d records (%,.0f records/s), %,d left to Kafka"
+                        + " (at or after the cut-over)%n",
+                s.seconds(),
+                s.files(),
+                s.records(),
+                s.recordsPerSecond(),
                 s.afterCutover());
-        out.printf(Locale.ROOT, "alias %s → %s (was %s); deleted %s%n", alias, s.index(),
+        out.printf(
+                Locale.ROOT,
+                "alias %s → %s (was %s); deleted %s%n",
+                alias,
+                s.index(),
                 s.previousIndices().isEmpty() ? "none" : String.join(", ", s.previousIndices()),
                 s.deletedIndices().isEmpty() ? "nothing" : String.join(", ", s.deletedIndices()));
         if (s.bootstrapSavepoint() != null) {
-            out.printf(Locale.ROOT, "bootstrap savepoint %s (manifest %s)%n", s.bootstrapSavepoint(),
+            out.printf(
+                    Locale.ROOT,
+                    "bootstrap savepoint %s (manifest %s)%n",
+                    s.bootstrapSavepoint(),
                     BootstrapManifest.pathOf(s.bootstrapSavepoint()));
-            out.printf(Locale.ROOT, "start the streaming job from it:%n  bin/desire submit -s %s -- --kafka.starting-offsets %d%n",
-                    s.bootstrapSavepoint(), s.cutoverMillis());
+            out.printf(
+                    Locale.ROOT,
+                    "start the streaming job from it:%n  bin/desire submit -s %s -- --kafka.starting-offsets %d%n",
+                    s.bootstrapSavepoint(),
+                    s.cutoverMillis());
         }
     }
 
@@ -371,7 +436,8 @@ public final class BackfillJob {
     /** Where a backfill without a bootstrap keeps its files: {@code state.savepoints.dir} is not required. */
     private static String scratchDir(String index) {
         return new org.apache.flink.core.fs.Path(System.getProperty("java.io.tmpdir"), "desire-backfill-" + index)
-                .makeQualified(org.apache.flink.core.fs.local.LocalFileSystem.getSharedInstance()).toString();
+                .makeQualified(org.apache.flink.core.fs.local.LocalFileSystem.getSharedInstance())
+                .toString();
     }
 
     private static void deleteQuietly(String path) {

@@ -27,11 +27,20 @@ public final class BackfillProgress {
         double share = totalBytes == 0 ? 1.0 : (double) bytes / totalBytes;
         double rate = elapsedSeconds > 0 ? c.records() / elapsedSeconds : 0;
         double bytesPerSecond = elapsedSeconds > 0 ? bytes / elapsedSeconds : 0;
-        String eta = c.files() >= totalFiles ? "done"
-                : bytesPerSecond <= 0 ? "ETA unknown"
-                : "ETA " + duration((totalBytes - bytes) / bytesPerSecond);
-        return String.format(Locale.ROOT, "files %d/%d · %,d records · %.1f/%.1f MiB (%.0f%%) · %,.0f records/s · %s",
-                c.files(), totalFiles, c.records(), bytes / 1048576.0, totalBytes / 1048576.0, share * 100, rate, eta);
+        String eta = c.files() >= totalFiles
+                ? "done"
+                : bytesPerSecond <= 0 ? "ETA unknown" : "ETA " + duration((totalBytes - bytes) / bytesPerSecond);
+        return String.format(
+                Locale.ROOT,
+                "files %d/%d · %,d records · %.1f/%.1f MiB (%.0f%%) · %,.0f records/s · %s",
+                c.files(),
+                totalFiles,
+                c.records(),
+                bytes / 1048576.0,
+                totalBytes / 1048576.0,
+                share * 100,
+                rate,
+                eta);
     }
 
     static String duration(double seconds) {

@@ -22,14 +22,30 @@ import org.apache.flink.core.fs.Path;
  * @param afterCutover file events at or after the cut-over, left to Kafka
  * @param createdAt when the bootstrap was written (ISO-8601)
  */
-public record BootstrapManifest(String savepoint, long cutoverMillis, String startingOffsets, String index,
-                                String alias, long files, long records, long afterCutover, String createdAt) {
+public record BootstrapManifest(
+        String savepoint,
+        long cutoverMillis,
+        String startingOffsets,
+        String index,
+        String alias,
+        long files,
+        long records,
+        long afterCutover,
+        String createdAt) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static BootstrapManifest of(String savepoint, long cutoverMillis, String index, String alias,
-                                       HistoryCounts counts) {
-        return new BootstrapManifest(savepoint, cutoverMillis, Long.toString(cutoverMillis), index, alias,
-                counts.files(), counts.records(), counts.afterCutover(), Instant.now().toString());
+    public static BootstrapManifest of(
+            String savepoint, long cutoverMillis, String index, String alias, HistoryCounts counts) {
+        return new BootstrapManifest(
+                savepoint,
+                cutoverMillis,
+                Long.toString(cutoverMillis),
+                index,
+                alias,
+                counts.files(),
+                counts.records(),
+                counts.afterCutover(),
+                Instant.now().toString());
     }
 
     /** The path of the manifest of {@code savepoint}. */

@@ -15,7 +15,8 @@ public record HistoryCounts(long files, long records, long bytes, long afterCuto
 
     /** The counts in {@code accumulators}; 0 for those not reported yet. */
     public static HistoryCounts of(Map<String, Object> accumulators) {
-        return new HistoryCounts(counter(accumulators, HistoryRecords.HISTORY_FILES),
+        return new HistoryCounts(
+                counter(accumulators, HistoryRecords.HISTORY_FILES),
                 counter(accumulators, HistoryRecords.HISTORY_RECORDS),
                 counter(accumulators, HistoryRecords.HISTORY_BYTES),
                 counter(accumulators, HistoryRecords.HISTORY_AFTER_CUTOVER));

@@ -28,9 +28,11 @@ final class RefreshSignal {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
-                    signal.itemId.getBytes(StandardCharsets.UTF_8), ModelUpdateCodec.encode(signal)))
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
+                            signal.itemId.getBytes(StandardCharsets.UTF_8),
+                            ModelUpdateCodec.encode(signal)))
                     .get(60, TimeUnit.SECONDS);
         }
     }

@@ -2,13 +2,13 @@ package io.desire.jobs.bench;
 
 import io.desire.features.event.RawRecord;
 import io.desire.jobs.JobEnvironment;
-import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.backfill.BackfillJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.generator.EventGenerator;
 import io.desire.jobs.generator.World;
+import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.io.Topics;
 import io.desire.operators.Uids;
 import java.io.BufferedWriter;
@@ -71,8 +71,12 @@ public final class BackfillBenchmark {
 
     private void run(PrintStream out) throws Exception {
         Path work = Files.createTempDirectory("desire-backfill-bench");
-        Path history = options.containsKey("history") ? Path.of(options.get("history")) : generate(work.resolve("events.jsonl"));
-        List<String> lines = Files.readAllLines(history, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        Path history = options.containsKey("history")
+                ? Path.of(options.get("history"))
+                : generate(work.resolve("events.jsonl"));
+        List<String> lines = Files.readAllLines(history, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
         Set<String> users = new HashSet<>();
         Set<String> items = new HashSet<>();
         for (String l : lines) {
@@ -80,19 +84,31 @@ public final class BackfillBenchmark {
             collect(l, "\"item_id\":\"", items);
         }
         String parallelism = options.getOrDefault("parallelism", "2");
-        out.printf(Locale.ROOT, "Backfill benchmark: %,d events (%s), %,d users, %,d items, parallelism %s%n",
-                lines.size(), history, users.size(), items.size(), parallelism);
+        out.printf(
+                Locale.ROOT,
+                "Backfill benchmark: %,d events (%s), %,d users, %,d items, parallelism %s%n",
+                lines.size(),
+                history,
+                users.size(),
+                items.size(),
+                parallelism);
 
         JobConfig backfillCfg = config("bf", parallelism)
                 .with(ConfigKeys.HISTORY_INPUT.name(), history.toUri().toString())
-                .with(ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(), work.resolve("bootstrap").toUri().toString())
+                .with(
+                        ConfigKeys.BACKFILL_BOOTSTRAP_DIR.name(),
+                        work.resolve("bootstrap").toUri().toString())
                 .with(ConfigKeys.BACKFILL_PROGRESS_INTERVAL.name(), "10s");
         BackfillJob.Summary backfill = BackfillJob.run(backfillCfg, out);
         double backfillRate = lines.size() / backfill.seconds();
 
         JobConfig liveCfg = config("live", parallelism)
-                .with(ConfigKeys.CHECKPOINT_DIR.name(), work.resolve("live-checkpoints").toUri().toString());
-        out.printf("live replay: writing the %,d events to topic %s%n", lines.size(), liveCfg.getString(ConfigKeys.KAFKA_TOPIC));
+                .with(
+                        ConfigKeys.CHECKPOINT_DIR.name(),
+                        work.resolve("live-checkpoints").toUri().toString());
+        out.printf(
+                "live replay: writing the %,d events to topic %s%n",
+                lines.size(), liveCfg.getString(ConfigKeys.KAFKA_TOPIC));
         produce(liveCfg, lines);
         double liveSeconds = replay(liveCfg, lines.size(), work.resolve("live-savepoint"), out);
         double liveRate = lines.size() / liveSeconds;
@@ -100,16 +116,31 @@ public final class BackfillBenchmark {
         long bootstrapBytes = SavepointBytes.of(backfill.bootstrapSavepoint());
         out.println();
         out.println("Figures (one run, one JVM; the machine is shared, so compare the ratio, not the absolute times):");
-        out.printf(Locale.ROOT, "  %-58s %,.0f events/s (%.1f s, until its bootstrap savepoint was written;"
+        out.printf(
+                Locale.ROOT,
+                "  %-58s %,.0f events/s (%.1f s, until its bootstrap savepoint was written;"
                         + " reading the files took %.1f s: %,.0f events/s)%n",
-                "backfill from a file (no checkpoints, 30 s coalescing)", backfillRate, backfill.seconds(),
-                backfill.readSeconds(), lines.size() / backfill.readSeconds());
-        out.printf(Locale.ROOT, "  %-58s %,.0f events/s (%.1f s, until its savepoint completed)%n",
-                "live replay through Kafka (checkpoints every 10 s)", liveRate, liveSeconds);
+                "backfill from a file (no checkpoints, 30 s coalescing)",
+                backfillRate,
+                backfill.seconds(),
+                backfill.readSeconds(),
+                lines.size() / backfill.readSeconds());
+        out.printf(
+                Locale.ROOT,
+                "  %-58s %,.0f events/s (%.1f s, until its savepoint completed)%n",
+                "live replay through Kafka (checkpoints every 10 s)",
+                liveRate,
+                liveSeconds);
         out.printf(Locale.ROOT, "  %-58s %.2f×%n", "backfill / live replay", backfillRate / liveRate);
-        out.printf(Locale.ROOT, "  %-58s %,.1f MiB: %,d B per user, %,d B per item (all state over %,d users, %,d items)%n",
-                "bootstrap savepoint", bootstrapBytes / 1048576.0, bootstrapBytes / Math.max(1, users.size()),
-                bootstrapBytes / Math.max(1, items.size()), users.size(), items.size());
+        out.printf(
+                Locale.ROOT,
+                "  %-58s %,.1f MiB: %,d B per user, %,d B per item (all state over %,d users, %,d items)%n",
+                "bootstrap savepoint",
+                bootstrapBytes / 1048576.0,
+                bootstrapBytes / Math.max(1, users.size()),
+                bootstrapBytes / Math.max(1, items.size()),
+                users.size(),
+                items.size());
     }
 
     private Path generate(Path file) throws IOException {
@@ -155,8 +186,10 @@ public final class BackfillBenchmark {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (String line : lines) {
                 String user = field(line, "\"user_id\":\"");
-                producer.send(new ProducerRecord<>(cfg.getString(ConfigKeys.KAFKA_TOPIC),
-                        user == null ? null : user.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        cfg.getString(ConfigKeys.KAFKA_TOPIC),
+                        user == null ? null : user.getBytes(StandardCharsets.UTF_8),
+                        line.getBytes(StandardCharsets.UTF_8)));
             }
         }
     }
@@ -168,9 +201,11 @@ public final class BackfillBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         StreamingJob.ensureLoopTopics(cfg);
         ModelLoops loops = StreamingJob.modelLoops(cfg, System.currentTimeMillis());
-        DataStream<RawRecord> raw = env.fromSource(StreamingJob.kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events")
+        DataStream<RawRecord> raw = env.fromSource(
+                        StreamingJob.kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENT_SOURCE)
-                .map(new Counted()).name("count (benchmark)");
+                .map(new Counted())
+                .name("count (benchmark)");
         StreamingJob.defineWorkflow(raw, cfg, StreamingJob.Sinks.production(cfg), loops);
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("desire live replay (benchmark)");
@@ -181,9 +216,15 @@ public final class BackfillBenchmark {
                 job.getJobExecutionResult().get();
                 throw new IllegalStateException("the live replay ended " + status);
             }
-            long read = status == JobStatus.RUNNING ? counted(job.getAccumulators().get()) : 0;
+            long read =
+                    status == JobStatus.RUNNING ? counted(job.getAccumulators().get()) : 0;
             if (System.nanoTime() >= nextReport) {
-                out.printf(Locale.ROOT, "[live     %7.1fs] %,d of %,d events read%n", (System.nanoTime() - t0) / 1e9, read, events);
+                out.printf(
+                        Locale.ROOT,
+                        "[live     %7.1fs] %,d of %,d events read%n",
+                        (System.nanoTime() - t0) / 1e9,
+                        read,
+                        events);
                 nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             }
             if (read >= events) {
@@ -191,7 +232,8 @@ public final class BackfillBenchmark {
             }
             Thread.sleep(500);
         }
-        job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
         return (System.nanoTime() - t0) / 1e9;
     }
 

@@ -38,7 +38,8 @@ public final class GeneratedRawRecords implements GeneratorFunction<Long, RawRec
     public static DataGeneratorSource<RawRecord> source(long count, int users, int items, long seed) {
         return new DataGeneratorSource<>(
                 new GeneratedRawRecords(users, items, seed, 1_767_225_600_000L /* 2026-01-01 */, 1000),
-                count, TypeInformation.of(RawRecord.class));
+                count,
+                TypeInformation.of(RawRecord.class));
     }
 
     @Override

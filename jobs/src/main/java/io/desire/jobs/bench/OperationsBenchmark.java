@@ -34,7 +34,8 @@ public final class OperationsBenchmark {
         Map<String, String> o = BenchmarkOptions.parse(args);
         String repo = System.getenv("DESIRE_REPO");
         if (repo == null || o.get("kafka-bootstrap") == null || o.get("es-url") == null) {
-            System.err.println("Run through bin/desire ops-bench (it starts Kafka and Elasticsearch and sets DESIRE_REPO).");
+            System.err.println(
+                    "Run through bin/desire ops-bench (it starts Kafka and Elasticsearch and sets DESIRE_REPO).");
             System.exit(2);
         }
         new OperationsBenchmark(Path.of(repo, "bin", "desire"), o).run();
@@ -49,13 +50,28 @@ public final class OperationsBenchmark {
         String run = Long.toString(System.currentTimeMillis(), 36);
         String topic = "ops-" + run + ".events";
         List<String> jobArgs = List.of(
-                "--kafka.bootstrap", options.get("kafka-bootstrap"), "--es.hosts", options.get("es-url"),
-                "--kafka.topic", topic, "--kafka.group", "ops-" + run, "--kafka.starting-offsets", "earliest",
-                "--deadletter.topic", "ops-" + run + ".deadletter", "--es.index", "ops-" + run,
-                "--topic.item-factors", "ops-" + run + ".item-factors",
-                "--topic.ranker-weights", "ops-" + run + ".ranker-weights",
-                "--checkpoint.interval", "5s");
-        System.out.printf("Operations benchmark: %,d events at %,.0f/s, %,d users, %,d items, parallelism %s%n",
+                "--kafka.bootstrap",
+                options.get("kafka-bootstrap"),
+                "--es.hosts",
+                options.get("es-url"),
+                "--kafka.topic",
+                topic,
+                "--kafka.group",
+                "ops-" + run,
+                "--kafka.starting-offsets",
+                "earliest",
+                "--deadletter.topic",
+                "ops-" + run + ".deadletter",
+                "--es.index",
+                "ops-" + run,
+                "--topic.item-factors",
+                "ops-" + run + ".item-factors",
+                "--topic.ranker-weights",
+                "ops-" + run + ".ranker-weights",
+                "--checkpoint.interval",
+                "5s");
+        System.out.printf(
+                "Operations benchmark: %,d events at %,.0f/s, %,d users, %,d items, parallelism %s%n",
                 events, rate, users, items, parallelism);
 
         desire("cluster", "stop");
@@ -66,10 +82,19 @@ public final class OperationsBenchmark {
         String job = timed("submit (flink run -d until every task runs)", submit.toArray(String[]::new));
 
         long t0 = System.nanoTime();
-        try (TrafficProducer traffic = new TrafficProducer(options.get("kafka-bootstrap"), topic,
-                     new EventGenerator(new World(users, items, 7), 7, 0.0, 0.0), rate).start();
-             PipelineObserver observer = new PipelineObserver(options.get("kafka-bootstrap"), options.get("es-url"),
-                     "ops-" + run, topic, "ops-" + run + ".deadletter", "ops-" + run)) {
+        try (TrafficProducer traffic = new TrafficProducer(
+                                options.get("kafka-bootstrap"),
+                                topic,
+                                new EventGenerator(new World(users, items, 7), 7, 0.0, 0.0),
+                                rate)
+                        .start();
+                PipelineObserver observer = new PipelineObserver(
+                        options.get("kafka-bootstrap"),
+                        options.get("es-url"),
+                        "ops-" + run,
+                        topic,
+                        "ops-" + run + ".deadletter",
+                        "ops-" + run)) {
             long nextReport = System.nanoTime();
             boolean sending = true;
             while (true) {
@@ -82,14 +107,20 @@ public final class OperationsBenchmark {
                     break;
                 }
                 if (System.nanoTime() >= nextReport) {
-                    System.out.printf("  [%4ds] sent %,d | not yet committed by the job %,d | documents %,d%n",
-                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), traffic.sent(), lag,
+                    System.out.printf(
+                            "  [%4ds] sent %,d | not yet committed by the job %,d | documents %,d%n",
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
+                            traffic.sent(),
+                            lag,
                             observer.documents());
                     nextReport += TimeUnit.SECONDS.toNanos(5);
                 }
             }
-            figures.put("traffic", String.format("%,d events consumed and committed in %.1f s",
-                    traffic.sent(), (System.nanoTime() - t0) / 1e9));
+            figures.put(
+                    "traffic",
+                    String.format(
+                            "%,d events consumed and committed in %.1f s",
+                            traffic.sent(), (System.nanoTime() - t0) / 1e9));
         }
 
         String running = timed("savepoint of the running job", "savepoint", job);
@@ -97,12 +128,15 @@ public final class OperationsBenchmark {
         String stopped = timed("stop-with-savepoint", "savepoint", job, "--stop");
         figures.put("savepoint size (stopped)", size(stopped));
         long bytes = SavepointBytes.of(stopped);
-        figures.put("savepoint bytes per user / per item",
-                String.format("%,d / %,d (all state over %,d users and %,d items; includes de-duplication ids)",
+        figures.put(
+                "savepoint bytes per user / per item",
+                String.format(
+                        "%,d / %,d (all state over %,d users and %,d items; includes de-duplication ids)",
                         bytes / users, bytes / items, users, items));
         List<String> restore = new ArrayList<>(List.of("submit", "-p", parallelism, "-s", stopped, "--"));
         restore.addAll(jobArgs);
-        String restored = timed("restore (run from the savepoint until every task runs and Flink reports it)",
+        String restored = timed(
+                "restore (run from the savepoint until every task runs and Flink reports it)",
                 restore.toArray(String[]::new));
         desire("cancel", restored);
 
@@ -122,7 +156,9 @@ public final class OperationsBenchmark {
     private String desire(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", desire.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("bin/desire " + String.join(" ", args) + " failed:\n" + out);

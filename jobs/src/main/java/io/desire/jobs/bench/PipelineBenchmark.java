@@ -80,7 +80,9 @@ public final class PipelineBenchmark {
         Map<String, String> base = new LinkedHashMap<>();
         base.put(ConfigKeys.PARALLELISM.name(), Integer.toString(parallelism));
         base.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "10s");
-        base.put(ConfigKeys.CHECKPOINT_DIR.name(), home.resolve("checkpoints").toUri().toString());
+        base.put(
+                ConfigKeys.CHECKPOINT_DIR.name(),
+                home.resolve("checkpoints").toUri().toString());
         if (esUrl != null) {
             base.put(ConfigKeys.ES_HOSTS.name(), esUrl);
         }
@@ -95,12 +97,18 @@ public final class PipelineBenchmark {
         });
         JobConfig cfg = JobConfig.of(base);
 
-        System.out.printf("Pipeline benchmark: %,d generated events per run, parallelism %d, %s state backend,"
-                + " checkpoints %s, %d cores%n", events, parallelism, cfg.getString(ConfigKeys.STATE_BACKEND),
-                cfg.getString(ConfigKeys.CHECKPOINT_INTERVAL), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "Pipeline benchmark: %,d generated events per run, parallelism %d, %s state backend,"
+                        + " checkpoints %s, %d cores%n",
+                events,
+                parallelism,
+                cfg.getString(ConfigKeys.STATE_BACKEND),
+                cfg.getString(ConfigKeys.CHECKPOINT_INTERVAL),
+                Runtime.getRuntime().availableProcessors());
         if (o.getOrDefault("only", "").equals("full")) {
             // For profiling the full pipeline alone.
-            System.out.printf("full pipeline, discarding sink                %,10.0f events/s%n", runFull(cfg, events, null));
+            System.out.printf(
+                    "full pipeline, discarding sink                %,10.0f events/s%n", runFull(cfg, events, null));
             System.exit(0);
         }
         System.out.println("warm-up ...");
@@ -110,14 +118,18 @@ public final class PipelineBenchmark {
         double bare = runBare(cfg, events);
         System.out.printf("bare pipeline (parse, keyBy user, count)      %,10.0f events/s%n", bare);
         double blend = runFull(cfg.with(ConfigKeys.LEARNING_ENABLED.name(), "false"), events, null);
-        System.out.printf("full pipeline, blend only, discarding sink    %,10.0f events/s  (%.2fx bare)%n", blend, blend / bare);
+        System.out.printf(
+                "full pipeline, blend only, discarding sink    %,10.0f events/s  (%.2fx bare)%n", blend, blend / bare);
         double full = runFull(cfg, events, null);
-        System.out.printf("full pipeline%s, discarding sink %,10.0f events/s  (%.2fx bare)%n",
+        System.out.printf(
+                "full pipeline%s, discarding sink %,10.0f events/s  (%.2fx bare)%n",
                 LearningPipeline.enabled(cfg) ? " with learning" : ", blend only ", full, full / bare);
         if (esUrl != null) {
             JobConfig esCfg = cfg.with(ConfigKeys.ES_INDEX.name(), "bench-" + runId);
             double withEs = runFull(esCfg, events, esCfg);
-            System.out.printf("full pipeline, Elasticsearch sink             %,10.0f events/s  (%.2fx bare)%n", withEs, withEs / bare);
+            System.out.printf(
+                    "full pipeline, Elasticsearch sink             %,10.0f events/s  (%.2fx bare)%n",
+                    withEs, withEs / bare);
         }
         if (esUrl != null && bootstrap != null) {
             if (LearningPipeline.enabled(cfg)) {
@@ -127,8 +139,9 @@ public final class PipelineBenchmark {
         } else {
             System.out.println("freshness: skipped (needs --kafka-bootstrap and --es-url)");
         }
-        System.out.println("Targets: full ≥ 0.5x bare and ≥ 50,000 events/s with the discarding sink; freshness p99 ≤ 1 s."
-                + " Figures vary with the machine's load: compare ratios from one run.");
+        System.out.println(
+                "Targets: full ≥ 0.5x bare and ≥ 50,000 events/s with the discarding sink; freshness p99 ≤ 1 s."
+                        + " Figures vary with the machine's load: compare ratios from one run.");
         System.exit(0);
     }
 
@@ -139,20 +152,28 @@ public final class PipelineBenchmark {
 
     private static double runBare(JobConfig cfg, long events) throws Exception {
         StreamExecutionEnvironment env = env(cfg);
-        DataStream<RawRecord> raw = env.fromSource(GeneratedRawRecords.source(events, 20_000, 2_000, 7),
-                WatermarkStrategy.noWatermarks(), "generator").uid("bench-generator");
-        raw.process(new ParseEvents(ParserConfig.defaults())).uid("bench-parse")
+        DataStream<RawRecord> raw = env.fromSource(
+                        GeneratedRawRecords.source(events, 20_000, 2_000, 7),
+                        WatermarkStrategy.noWatermarks(),
+                        "generator")
+                .uid("bench-generator");
+        raw.process(new ParseEvents(ParserConfig.defaults()))
+                .uid("bench-parse")
                 .filter(e -> e.userId != null)
                 .keyBy(e -> e.userId)
-                .process(new CountPerKey()).uid("bench-count")
+                .process(new CountPerKey())
+                .uid("bench-count")
                 .sinkTo(new DiscardingSink<>());
         return rate(env.execute("bench-bare"), events);
     }
 
     private static double runFull(JobConfig cfg, long events, JobConfig esCfg) throws Exception {
         StreamExecutionEnvironment env = env(cfg);
-        DataStream<RawRecord> raw = env.fromSource(GeneratedRawRecords.source(events, 20_000, 2_000, 7),
-                WatermarkStrategy.noWatermarks(), "generator").uid("bench-generator");
+        DataStream<RawRecord> raw = env.fromSource(
+                        GeneratedRawRecords.source(events, 20_000, 2_000, 7),
+                        WatermarkStrategy.noWatermarks(),
+                        "generator")
+                .uid("bench-generator");
         RecommendationPipeline.Outputs out = RecommendationPipeline.build(raw, cfg);
         if (esCfg == null) {
             out.recommendations().sinkTo(new DiscardingSink<>()).name("discard");
@@ -170,8 +191,7 @@ public final class PipelineBenchmark {
     /** Live freshness: the streaming job on Kafka at {@code rate} events/s, probes timed to Elasticsearch. */
     private static void freshness(JobConfig cfg, String runId, double rate, int seconds) throws Exception {
         String topic = "bench-events-" + runId;
-        JobConfig live = cfg
-                .with(ConfigKeys.KAFKA_TOPIC.name(), topic)
+        JobConfig live = cfg.with(ConfigKeys.KAFKA_TOPIC.name(), topic)
                 .with(ConfigKeys.KAFKA_GROUP.name(), "bench-" + runId)
                 .with(ConfigKeys.DEAD_LETTER_TOPIC.name(), "bench-deadletter-" + runId)
                 .with(ConfigKeys.TOPIC_ITEM_FACTORS.name(), "bench-factors-" + runId)
@@ -190,8 +210,10 @@ public final class PipelineBenchmark {
         List<Long> latencies = new ArrayList<>();
         Random random = new Random(5);
         EventGenerator probes = new EventGenerator(world, 99, 0, 0);
-        try (TrafficProducer traffic = new TrafficProducer(bootstrap, topic, new EventGenerator(world, 11, 0.005, 0.01), rate).start();
-             KafkaProducer<byte[], byte[]> probeProducer = ProbeProducer.create(bootstrap)) {
+        try (TrafficProducer traffic = new TrafficProducer(
+                                bootstrap, topic, new EventGenerator(world, 11, 0.005, 0.01), rate)
+                        .start();
+                KafkaProducer<byte[], byte[]> probeProducer = ProbeProducer.create(bootstrap)) {
             // Let the job start and the catalog pass before timing.
             waitForDocuments(http, esUrl, live.getString(ConfigKeys.ES_INDEX), 60);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -202,8 +224,11 @@ public final class PipelineBenchmark {
                 Event e = parsed.event();
                 String id = e.userId + ":" + e.contextKey();
                 long sentAt = System.nanoTime();
-                probeProducer.send(new ProducerRecord<>(topic, e.userId.getBytes(), probe)).get();
-                long seen = pollUntilReflected(http, esUrl + "/" + live.getString(ConfigKeys.ES_INDEX) + "/_doc/" + id, ts, sentAt);
+                probeProducer
+                        .send(new ProducerRecord<>(topic, e.userId.getBytes(), probe))
+                        .get();
+                long seen = pollUntilReflected(
+                        http, esUrl + "/" + live.getString(ConfigKeys.ES_INDEX) + "/_doc/" + id, ts, sentAt);
                 if (seen > 0) {
                     latencies.add(seen);
                 }
@@ -217,10 +242,15 @@ public final class PipelineBenchmark {
             System.out.println("freshness: no probe became visible");
             return;
         }
-        System.out.printf("freshness%s at %.0f events/s (Kafka → Elasticsearch GET by id): p50 %d ms, p99 %d ms,"
-                + " max %d ms, %d probes%n", LearningPipeline.enabled(cfg) ? " with learning" : ", blend only",
-                rate, pct(latencies, 0.50), pct(latencies, 0.99),
-                latencies.get(latencies.size() - 1), latencies.size());
+        System.out.printf(
+                "freshness%s at %.0f events/s (Kafka → Elasticsearch GET by id): p50 %d ms, p99 %d ms,"
+                        + " max %d ms, %d probes%n",
+                LearningPipeline.enabled(cfg) ? " with learning" : ", blend only",
+                rate,
+                pct(latencies, 0.50),
+                pct(latencies, 0.99),
+                latencies.get(latencies.size() - 1),
+                latencies.size());
     }
 
     private static long pct(List<Long> sorted, double q) {
@@ -246,7 +276,9 @@ public final class PipelineBenchmark {
 
     private static void waitForDocuments(HttpClient http, String esUrl, String alias, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        HttpRequest count = HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count")).GET().build();
+        HttpRequest count = HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
+                .GET()
+                .build();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> r = http.send(count, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200 && !r.body().contains("\"count\":0")) {

@@ -216,12 +216,20 @@ public final class JobConfig implements Serializable {
             long n = Long.parseLong(v.substring(0, i));
             String unit = v.substring(i).trim();
             switch (unit) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": case "": return Duration.ofSeconds(n);
-                case "min": case "m": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                case "d": return Duration.ofDays(n);
-                default: return null;
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                case "":
+                    return Duration.ofSeconds(n);
+                case "min":
+                case "m":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                case "d":
+                    return Duration.ofDays(n);
+                default:
+                    return null;
             }
         } catch (RuntimeException e) {
             return null;

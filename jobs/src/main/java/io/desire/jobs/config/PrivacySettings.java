@@ -19,7 +19,8 @@ public record PrivacySettings(PseudonymKeySource pseudonymKey, ProtectDeadLetter
     public static PrivacySettings of(JobConfig cfg) {
         boolean pseudonyms = cfg.getBoolean(ConfigKeys.PRIVACY_PSEUDONYMS);
         PseudonymKeySource key = pseudonyms
-                ? PseudonymKeySource.of(cfg.getString(ConfigKeys.PRIVACY_KEY_ID), cfg.getOptional(ConfigKeys.PRIVACY_KEY_FILE))
+                ? PseudonymKeySource.of(
+                        cfg.getString(ConfigKeys.PRIVACY_KEY_ID), cfg.getOptional(ConfigKeys.PRIVACY_KEY_FILE))
                 : null;
         if (key != null) {
             // the id's shape is checked here, on the client; the key itself is read on the task managers
@@ -30,8 +31,9 @@ public record PrivacySettings(PseudonymKeySource pseudonymKey, ProtectDeadLetter
                 ? (pseudonyms ? ProtectDeadLetters.Mode.TOPIC : ProtectDeadLetters.Mode.INLINE)
                 : ProtectDeadLetters.Mode.parse(rawSetting);
         if (pseudonyms && raw == ProtectDeadLetters.Mode.INLINE) {
-            throw new IllegalArgumentException("privacy.dead-letter-raw=inline would keep raw user ids in the dead letters"
-                    + " while privacy.pseudonyms=true; use topic (a separately protected topic) or drop");
+            throw new IllegalArgumentException(
+                    "privacy.dead-letter-raw=inline would keep raw user ids in the dead letters"
+                            + " while privacy.pseudonyms=true; use topic (a separately protected topic) or drop");
         }
         String eps = cfg.getString(ConfigKeys.DP_EPSILON).trim();
         DpParams dp = null;
@@ -40,10 +42,11 @@ public record PrivacySettings(PseudonymKeySource pseudonymKey, ProtectDeadLetter
             try {
                 epsilon = Double.parseDouble(eps);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("privacy.dp.epsilon is '" + eps + "'; expected off or a number in (0, 100]");
+                throw new IllegalArgumentException(
+                        "privacy.dp.epsilon is '" + eps + "'; expected off or a number in (0, 100]");
             }
-            dp = new DpParams(epsilon, cfg.getDouble(ConfigKeys.DP_DELTA),
-                    cfg.getInt(ConfigKeys.DP_MAX_CONTRIBUTIONS, 1, 1000));
+            dp = new DpParams(
+                    epsilon, cfg.getDouble(ConfigKeys.DP_DELTA), cfg.getInt(ConfigKeys.DP_MAX_CONTRIBUTIONS, 1, 1000));
         }
         return new PrivacySettings(key, raw, dp);
     }

@@ -5,10 +5,10 @@ import io.desire.jobs.JobEnvironment;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import io.desire.jobs.generator.EventGenerator;
-import io.desire.jobs.generator.World;
 import io.desire.jobs.demo.web.LivePage;
 import io.desire.jobs.demo.web.MetricsEndpoint;
+import io.desire.jobs.generator.EventGenerator;
+import io.desire.jobs.generator.World;
 import io.desire.jobs.io.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +64,17 @@ public final class DemoMain {
                 .toAbsolutePath();
         int pagePort = Integer.parseInt(opts.getOrDefault("page-port", "0"));
         int metricsPort = Integer.parseInt(opts.getOrDefault("metrics-port", "0"));
-        opts.keySet().removeAll(List.of("kafka-bootstrap", "es-url", "rate", "users", "items", "seed", "home",
-                "page-port", "metrics-port"));
+        opts.keySet()
+                .removeAll(List.of(
+                        "kafka-bootstrap",
+                        "es-url",
+                        "rate",
+                        "users",
+                        "items",
+                        "seed",
+                        "home",
+                        "page-port",
+                        "metrics-port"));
         if (!opts.isEmpty()) {
             usage("Unknown options " + opts.keySet() + ". Job keys: " + ConfigKeys.names());
         }
@@ -76,7 +85,9 @@ public final class DemoMain {
         values.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "5s");
         // One subtask per operator unless asked: a local Flink would otherwise take one per core.
         values.put(ConfigKeys.PARALLELISM.name(), "1");
-        values.put(ConfigKeys.CHECKPOINT_DIR.name(), home.resolve("checkpoints").toUri().toString());
+        values.put(
+                ConfigKeys.CHECKPOINT_DIR.name(),
+                home.resolve("checkpoints").toUri().toString());
         // A demo lasts minutes, not hours: short trending windows make context effects visible quickly.
         values.put(ConfigKeys.TRENDING_WINDOW.name(), "10min");
         values.put(ConfigKeys.TRENDING_SLIDE.name(), "30s");
@@ -93,13 +104,13 @@ public final class DemoMain {
         String alias = cfg.getString(ConfigKeys.ES_INDEX);
         Topics.ensure(bootstrap, topic, deadLetterTopic);
 
-        System.out.println("Desire Engine demo: Kafka " + bootstrap + ", Elasticsearch " + esUrl
-                + ", " + rate + " events/s" + (duration == null ? ", Ctrl-C to stop" : ", for " + duration));
+        System.out.println("Desire Engine demo: Kafka " + bootstrap + ", Elasticsearch " + esUrl + ", " + rate
+                + " events/s" + (duration == null ? ", Ctrl-C to stop" : ", for " + duration));
         System.out.println(privacyNote(cfg));
         Configuration flink = new Configuration();
         MetricsEndpoint metrics = MetricsEndpoint.configure(flink, metricsPort, home);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(flink, cfg));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironment.flinkConfiguration(flink, cfg));
         StreamingJob.wire(env, cfg);
         // the streaming job's name, so the PromQL and alert rules of docs/metrics.md apply as they are
         JobClient job = env.executeAsync("desire-streaming");
@@ -108,23 +119,33 @@ public final class DemoMain {
         EventGenerator generator = new EventGenerator(new World(users, items, seed), seed, 0.005, 0.01);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "desire-demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                stopped.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "desire-demo-shutdown"));
 
         long started = System.nanoTime();
         try (metrics;
-             TrafficProducer traffic = new TrafficProducer(bootstrap, topic, generator, rate).start();
-             PipelineObserver observer = new PipelineObserver(
-                     bootstrap, esUrl, alias, topic, deadLetterTopic, cfg.getString(ConfigKeys.KAFKA_GROUP));
-             LivePage page = LivePage.start(new LivePage.Settings(bootstrap, topic, esUrl, alias, metrics.url(),
-                     TimeBucketScheme.valueOf(cfg.getString(ConfigKeys.TIME_BUCKETS).trim().toUpperCase()),
-                     pagePort, rate))) {
+                TrafficProducer traffic = new TrafficProducer(bootstrap, topic, generator, rate).start();
+                PipelineObserver observer = new PipelineObserver(
+                        bootstrap, esUrl, alias, topic, deadLetterTopic, cfg.getString(ConfigKeys.KAFKA_GROUP));
+                LivePage page = LivePage.start(new LivePage.Settings(
+                        bootstrap,
+                        topic,
+                        esUrl,
+                        alias,
+                        metrics.url(),
+                        TimeBucketScheme.valueOf(
+                                cfg.getString(ConfigKeys.TIME_BUCKETS).trim().toUpperCase()),
+                        pagePort,
+                        rate))) {
             System.out.println();
             System.out.println("Live page: " + page.url() + "   (job metrics: " + metrics.url() + ")");
             System.out.println();
@@ -134,15 +155,24 @@ public final class DemoMain {
                 long dead = observer.deadLetters();
                 long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
                 long p50 = page.latency().quantile(0.5);
-                System.out.printf("[%4ds] events in %,d | documents %,d | dead letters %,d | lag %,d | model %s%s%n",
-                        elapsed, traffic.sent(), Math.max(docs, 0), dead, observer.lag(), observer.latestModelVersion(),
-                        p50 < 0 ? "" : String.format(" | click->list p50 %d ms (%d clicks)", p50, page.latency().count()));
+                System.out.printf(
+                        "[%4ds] events in %,d | documents %,d | dead letters %,d | lag %,d | model %s%s%n",
+                        elapsed,
+                        traffic.sent(),
+                        Math.max(docs, 0),
+                        dead,
+                        observer.lag(),
+                        observer.latestModelVersion(),
+                        p50 < 0
+                                ? ""
+                                : String.format(
+                                        " | click->list p50 %d ms (%d clicks)",
+                                        p50, page.latency().count()));
                 if (!printedCurl && docs > 0) {
                     printedCurl = printCurl(observer, esUrl, alias);
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    System.out.println("The job ended: " + job.getJobStatus().get()
-                            + " (see the log for the cause)");
+                    System.out.println("The job ended: " + job.getJobStatus().get() + " (see the log for the cause)");
                     break;
                 }
                 if (duration != null && System.nanoTime() - started >= duration.toNanos()) {
@@ -166,14 +196,17 @@ public final class DemoMain {
      * closed when this runs.
      */
     private static void exitWithin(Duration grace) {
-        Thread watchdog = new Thread(() -> {
-            long deadline = System.nanoTime() + grace.toNanos();
-            for (long left = grace.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                java.util.concurrent.locks.LockSupport.parkNanos(left); // may return early: loop to the deadline
-            }
-            System.err.println("Shutdown did not finish within " + grace.toSeconds() + " s; halting.");
-            Runtime.getRuntime().halt(0);
-        }, "exit-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    long deadline = System.nanoTime() + grace.toNanos();
+                    for (long left = grace.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                                left); // may return early: loop to the deadline
+                    }
+                    System.err.println("Shutdown did not finish within " + grace.toSeconds() + " s; halting.");
+                    Runtime.getRuntime().halt(0);
+                },
+                "exit-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         System.exit(0);
@@ -237,10 +270,16 @@ public final class DemoMain {
     static String privacyNote(JobConfig cfg) {
         boolean pseudonyms = cfg.getBoolean(ConfigKeys.PRIVACY_PSEUDONYMS);
         String eps = cfg.getString(ConfigKeys.DP_EPSILON);
-        return "Privacy: " + (pseudonyms ? "user ids pseudonymised (key " + cfg.getString(ConfigKeys.PRIVACY_KEY_ID) + ")"
+        return "Privacy: "
+                + (pseudonyms
+                        ? "user ids pseudonymised (key " + cfg.getString(ConfigKeys.PRIVACY_KEY_ID) + ")"
                         : "user ids kept IN THE CLEAR (privacy.pseudonyms=false)")
-                + ", " + ("off".equalsIgnoreCase(eps.trim()) ? "trending counts exact (privacy.dp.epsilon=off)"
+                + ", "
+                + ("off".equalsIgnoreCase(eps.trim())
+                        ? "trending counts exact (privacy.dp.epsilon=off)"
                         : "trending counts differentially private (ε=" + eps + ")")
-                + (pseudonyms && !"off".equalsIgnoreCase(eps.trim()) ? "" : "; the deployment files turn both on, see docs/privacy.md");
+                + (pseudonyms && !"off".equalsIgnoreCase(eps.trim())
+                        ? ""
+                        : "; the deployment files turn both on, see docs/privacy.md");
     }
 }

@@ -33,7 +33,8 @@ public final class PipelineObserver implements AutoCloseable {
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
     private static final Pattern MODEL_VERSION = Pattern.compile("\"model_version\"\\s*:\\s*\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String esUrl;
     private final String alias;
     private final String eventsTopic;
@@ -43,8 +44,8 @@ public final class PipelineObserver implements AutoCloseable {
     private long deadLetters;
     private String lastDeadLetter;
 
-    public PipelineObserver(String bootstrap, String esUrl, String alias, String eventsTopic,
-                            String deadLetterTopic, String group) {
+    public PipelineObserver(
+            String bootstrap, String esUrl, String alias, String eventsTopic, String deadLetterTopic, String group) {
         this.esUrl = esUrl.endsWith("/") ? esUrl.substring(0, esUrl.length() - 1) : esUrl;
         this.alias = alias;
         this.eventsTopic = eventsTopic;
@@ -57,7 +58,9 @@ public final class PipelineObserver implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "desire-observer-" + ProcessHandle.current().pid());
+        c.put(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "desire-observer-" + ProcessHandle.current().pid());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         this.deadLetterReader = new KafkaConsumer<>(c);
@@ -68,8 +71,10 @@ public final class PipelineObserver implements AutoCloseable {
     public long documents() {
         try {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count")).GET()
-                            .timeout(Duration.ofSeconds(5)).build(),
+                    HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
+                            .GET()
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return -1;
@@ -95,7 +100,8 @@ public final class PipelineObserver implements AutoCloseable {
                     HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_search"))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(query))
-                            .timeout(Duration.ofSeconds(5)).build(),
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = MODEL_VERSION.matcher(r.body());
             return r.statusCode() == 200 && m.find() ? m.group(1) : "-";
@@ -126,13 +132,21 @@ public final class PipelineObserver implements AutoCloseable {
      */
     public long lag() {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            Collection<TopicPartition> partitions = admin.describeTopics(List.of(eventsTopic))
-                    .allTopicNames().get().get(eventsTopic).partitions().stream()
-                    .map(p -> new TopicPartition(eventsTopic, p.partition())).collect(Collectors.toList());
-            ListOffsetsResult ends = admin.listOffsets(
-                    partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())));
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            Collection<TopicPartition> partitions =
+                    admin
+                            .describeTopics(List.of(eventsTopic))
+                            .allTopicNames()
+                            .get()
+                            .get(eventsTopic)
+                            .partitions()
+                            .stream()
+                            .map(p -> new TopicPartition(eventsTopic, p.partition()))
+                            .collect(Collectors.toList());
+            ListOffsetsResult ends =
+                    admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())));
             long lag = 0;
             for (TopicPartition p : partitions) {
                 long end = ends.partitionResult(p).get().offset();
@@ -152,8 +166,11 @@ public final class PipelineObserver implements AutoCloseable {
     public String sampleDocumentId() {
         try {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_search?size=1&filter_path=hits.hits._id"))
-                            .GET().timeout(Duration.ofSeconds(5)).build(),
+                    HttpRequest.newBuilder(
+                                    URI.create(esUrl + "/" + alias + "/_search?size=1&filter_path=hits.hits._id"))
+                            .GET()
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = Pattern.compile("\"_id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
             return m.find() ? m.group(1) : null;

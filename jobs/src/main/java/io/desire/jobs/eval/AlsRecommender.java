@@ -26,6 +26,7 @@ final class AlsRecommender implements Recommender {
     @Override
     public int[] recommend(int user, int k, IntPredicate exclude) {
         double[] query = user < model.numUsers() ? model.userFactors()[user] : new double[model.rank()];
-        return TopN.select(query, model.itemFactors(), k, i -> noFactor[i] || exclude.test(i)).items();
+        return TopN.select(query, model.itemFactors(), k, i -> noFactor[i] || exclude.test(i))
+                .items();
     }
 }

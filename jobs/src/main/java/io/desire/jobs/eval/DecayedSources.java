@@ -58,7 +58,8 @@ final class DecayedSources {
             int u = h.user(r);
             int item = h.item(r);
             if (last[u] >= 0 && last[u] != item) {
-                followers.computeIfAbsent(last[u], x -> new HashMap<>())
+                followers
+                        .computeIfAbsent(last[u], x -> new HashMap<>())
                         .merge(item, h.value(r) * decay.factor(end - h.ts(r)), Double::sum);
             }
             last[u] = item;
@@ -68,9 +69,12 @@ final class DecayedSources {
         Map<Integer, double[]> topScores = new HashMap<>();
         followers.forEach((item, f) -> {
             int[] top = f.entrySet().stream()
-                    .sorted((a, b) -> !a.getValue().equals(b.getValue()) ? Double.compare(b.getValue(), a.getValue())
+                    .sorted((a, b) -> !a.getValue().equals(b.getValue())
+                            ? Double.compare(b.getValue(), a.getValue())
                             : Integer.compare(a.getKey(), b.getKey()))
-                    .limit(FOLLOWERS_PER_ITEM).mapToInt(Map.Entry::getKey).toArray();
+                    .limit(FOLLOWERS_PER_ITEM)
+                    .mapToInt(Map.Entry::getKey)
+                    .toArray();
             double[] s = new double[top.length];
             for (int i = 0; i < top.length; i++) {
                 s[i] = f.get(top[i]) / f.get(top[0]);
@@ -106,7 +110,8 @@ final class DecayedSources {
         for (int r : rows) {
             String category = h.categoryOf(h.item(r));
             if (category != null && h.value(r) > 0) {
-                categories.computeIfAbsent(h.user(r), x -> new HashMap<>())
+                categories
+                        .computeIfAbsent(h.user(r), x -> new HashMap<>())
                         .merge(category, h.value(r) * decay.factor(end - h.ts(r)), Double::sum);
             }
         }

@@ -26,7 +26,8 @@ final class DocumentMatcher {
             return switch (s) {
                 case "context" -> CONTEXT;
                 case "user" -> USER;
-                default -> throw new IllegalArgumentException("--served-match must be context or user, got '" + s + "'");
+                default ->
+                    throw new IllegalArgumentException("--served-match must be context or user, got '" + s + "'");
             };
         }
     }
@@ -41,13 +42,14 @@ final class DocumentMatcher {
     /** The chosen document (null when the user has none) and how it was found. */
     record Choice(ServedDocument document, How how) {}
 
-    static final Comparator<ServedDocument> MOST_RECENT = Comparator
-            .comparingLong(ServedDocument::eventTime).reversed()
-            .thenComparing(Comparator.comparingLong(ServedDocument::profileEvents).reversed())
+    static final Comparator<ServedDocument> MOST_RECENT = Comparator.comparingLong(ServedDocument::eventTime)
+            .reversed()
+            .thenComparing(
+                    Comparator.comparingLong(ServedDocument::profileEvents).reversed())
             .thenComparing(ServedDocument::id);
 
-    static final Comparator<ServedDocument> MOST_EVENTS = Comparator
-            .comparingLong(ServedDocument::profileEvents).reversed()
+    static final Comparator<ServedDocument> MOST_EVENTS = Comparator.comparingLong(ServedDocument::profileEvents)
+            .reversed()
             .thenComparing(Comparator.comparingLong(ServedDocument::eventTime).reversed())
             .thenComparing(ServedDocument::id);
 
@@ -62,7 +64,9 @@ final class DocumentMatcher {
      * @param byContext the user's document of a context key, or null (a GET by id)
      * @param userDocuments all documents of the user (a search by user), asked only when needed
      */
-    Choice choose(String contextKey, Function<String, ServedDocument> byContext,
+    Choice choose(
+            String contextKey,
+            Function<String, ServedDocument> byContext,
             Supplier<List<ServedDocument>> userDocuments) {
         if (match == Match.CONTEXT && contextKey != null) {
             ServedDocument d = byContext.apply(contextKey);
@@ -74,7 +78,9 @@ final class DocumentMatcher {
         if (all.isEmpty()) {
             return new Choice(null, How.NONE);
         }
-        ServedDocument best = all.stream().min(match == Match.USER ? MOST_EVENTS : MOST_RECENT).orElseThrow();
+        ServedDocument best = all.stream()
+                .min(match == Match.USER ? MOST_EVENTS : MOST_RECENT)
+                .orElseThrow();
         return new Choice(best, How.FALLBACK);
     }
 }

@@ -50,10 +50,20 @@ record EvalOptions(
      * @param catalog item files backfilled with the training part and read for categories
      * @param jobArgs backfill job arguments given after {@code --}, passed to every backfill
      */
-    record Served(Path train, Path test, List<Path> catalog, List<String> sourcesAlone, String match,
-                  String kafkaBootstrap, String esUrl, boolean keepIndex, List<String> jobArgs, boolean minRelevantGiven) {}
+    record Served(
+            Path train,
+            Path test,
+            List<Path> catalog,
+            List<String> sourcesAlone,
+            String match,
+            String kafkaBootstrap,
+            String esUrl,
+            boolean keepIndex,
+            List<String> jobArgs,
+            boolean minRelevantGiven) {}
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [--planted N] [options]",
             "       bin/desire eval --served (--input PATH | --generated N | --train FILE --test FILE) [options] [-- job args]",
             "       bin/desire eval --planted N [--seed S]",
@@ -202,14 +212,27 @@ record EvalOptions(
                 }
                 case "--seed" -> seed = parseLong(name, v);
                 case "--k" -> k = positiveInt(name, v);
-                case "--ranks" -> ranks = Arrays.stream(list(name, v)).mapToInt(s -> positiveInt(name, s)).toArray();
-                case "--lambdas" -> lambdas = Arrays.stream(list(name, v)).mapToDouble(s -> nonNegative(name, s)).toArray();
-                case "--alphas" -> alphas = Arrays.stream(list(name, v)).mapToDouble(s -> nonNegative(name, s)).toArray();
+                case "--ranks" ->
+                    ranks = Arrays.stream(list(name, v))
+                            .mapToInt(s -> positiveInt(name, s))
+                            .toArray();
+                case "--lambdas" ->
+                    lambdas = Arrays.stream(list(name, v))
+                            .mapToDouble(s -> nonNegative(name, s))
+                            .toArray();
+                case "--alphas" ->
+                    alphas = Arrays.stream(list(name, v))
+                            .mapToDouble(s -> nonNegative(name, s))
+                            .toArray();
                 case "--iterations" -> iterations = positiveInt(name, v);
                 case "--threads" -> threads = positiveInt(name, v);
                 case "--neighbours", "--neighbors" -> neighbours = positiveInt(name, v);
-                case "--half-lives" -> halfLives = v.equals("none") ? List.of() : Arrays.stream(list(name, v))
-                        .map(d -> duration(name, d)).toList();
+                case "--half-lives" ->
+                    halfLives = v.equals("none")
+                            ? List.of()
+                            : Arrays.stream(list(name, v))
+                                    .map(d -> duration(name, d))
+                                    .toList();
                 case "--negatives" -> negatives = positiveInt(name, v);
                 case "--window" -> window = positiveInt(name, v);
                 case "--stream-fraction" -> {
@@ -226,7 +249,8 @@ record EvalOptions(
                 case "--out" -> out = Path.of(v);
                 case "--train" -> train = Path.of(v);
                 case "--test-file" -> testFile = Path.of(v);
-                case "--catalog" -> catalog = Arrays.stream(list(name, v)).map(Path::of).toList();
+                case "--catalog" ->
+                    catalog = Arrays.stream(list(name, v)).map(Path::of).toList();
                 case "--sources-alone" -> sourcesAlone = v.equals("none") ? List.of() : List.of(list(name, v));
                 case "--served-match" -> {
                     if (!v.equals("context") && !v.equals("user")) {
@@ -267,7 +291,8 @@ record EvalOptions(
         }
         Served servedOptions = null;
         if (served) {
-            for (Path p : Stream.concat(Stream.of(input, train, testFile), catalog.stream()).toList()) {
+            for (Path p : Stream.concat(Stream.of(input, train, testFile), catalog.stream())
+                    .toList()) {
                 if (p != null && !Files.isReadable(p)) {
                     throw new UsageException("cannot read " + p);
                 }
@@ -278,7 +303,8 @@ record EvalOptions(
             }
             for (String source : sourcesAlone) {
                 if (!source.matches("[a-z0-9_-]+")) {
-                    throw new UsageException("--sources-alone takes source names like als,popular; got '" + source + "'");
+                    throw new UsageException(
+                            "--sources-alone takes source names like als,popular; got '" + source + "'");
                 }
             }
             if (!validationGiven) {
@@ -287,8 +313,17 @@ record EvalOptions(
             if (catalog.isEmpty() && input != null && format != HistoryLoader.Format.JSONL) {
                 catalog = movieLensCatalogNextTo(input);
             }
-            servedOptions = new Served(train, testFile, catalog, sourcesAlone, match, kafka, es, keepIndex,
-                    List.copyOf(jobArgs), minRelevantGiven);
+            servedOptions = new Served(
+                    train,
+                    testFile,
+                    catalog,
+                    sourcesAlone,
+                    match,
+                    kafka,
+                    es,
+                    keepIndex,
+                    List.copyOf(jobArgs),
+                    minRelevantGiven);
         } else if (!jobArgs.isEmpty() || keepIndex || !catalog.isEmpty()) {
             throw new UsageException("job arguments after --, --keep-index and --catalog are for --served");
         }
@@ -306,11 +341,34 @@ record EvalOptions(
             items = items > 0 ? items : Math.max(120, generated / 400);
         }
         if (out == null) {
-            out = Path.of("target", "eval-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            out = Path.of(
+                    "target", "eval-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        return new EvalOptions(input, format, generated, users, items, split, validation, test, seed, k, ranks,
-                lambdas, alphas, iterations, threads, neighbours, negatives, window, streamFraction, minRelevant, planted,
-                out, servedOptions, halfLives);
+        return new EvalOptions(
+                input,
+                format,
+                generated,
+                users,
+                items,
+                split,
+                validation,
+                test,
+                seed,
+                k,
+                ranks,
+                lambdas,
+                alphas,
+                iterations,
+                threads,
+                neighbours,
+                negatives,
+                window,
+                streamFraction,
+                minRelevant,
+                planted,
+                out,
+                servedOptions,
+                halfLives);
     }
 
     /** Whether a history (a file, generated events or a ready-made split) is evaluated, not only the planted interactions. */
@@ -394,7 +452,8 @@ record EvalOptions(
     private static double fraction(String name, String v, boolean zeroAllowed) {
         double d = parseDouble(name, v);
         if (d < 0 || d >= 1 || (!zeroAllowed && d == 0)) {
-            throw new UsageException(name + " must be a fraction in " + (zeroAllowed ? "[0, 1)" : "(0, 1)") + ", got " + v);
+            throw new UsageException(
+                    name + " must be a fraction in " + (zeroAllowed ? "[0, 1)" : "(0, 1)") + ", got " + v);
         }
         return d;
     }

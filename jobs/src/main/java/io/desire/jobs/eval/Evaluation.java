@@ -51,8 +51,14 @@ final class Evaluation {
             evaluateHistory(report);
         }
         if (options.planted() > 0) {
-            report.put("planted", new PlantedBenchmark(options.planted(), PlantedInteractions.DEFAULT_STRENGTH,
-                    FmParams.DEFAULT_FACTORS, options.seed()).run(progress));
+            report.put(
+                    "planted",
+                    new PlantedBenchmark(
+                                    options.planted(),
+                                    PlantedInteractions.DEFAULT_STRENGTH,
+                                    FmParams.DEFAULT_FACTORS,
+                                    options.seed())
+                            .run(progress));
         }
 
         report.put("elapsed_seconds", round(seconds(started)));
@@ -68,7 +74,8 @@ final class Evaluation {
                 ? RowSplit.chronological(h, options.validation(), options.test())
                 : RowSplit.randomPerUser(h, options.validation(), options.test(), options.seed());
         int[] fit = History.concat(split.train(), split.validation());
-        progress.stage("split: %s → train %d, validation %d, test %d rows",
+        progress.stage(
+                "split: %s → train %d, validation %d, test %d rows",
                 split.description(), split.train().length, split.validation().length, split.test().length);
         report.put("split", splitSection(split));
         report.put("protocol", protocolSection());
@@ -86,26 +93,57 @@ final class Evaluation {
         AlsModel implicitModel = new BatchAls(implicitParams).fit(h.table(fit, false));
         double alsSeconds = seconds(t0);
         progress.stage("fitted ALS implicit on train+validation (%d rows) in %.1fs", fit.length, alsSeconds);
-        models.add(rankingModel("als-implicit", "ALS, implicit feedback (Hu, Koren, Volinsky 2008)",
-                params(implicitParams), new AlsRecommender(implicitModel), h, seen, split.test(), alsSeconds, null));
+        models.add(rankingModel(
+                "als-implicit",
+                "ALS, implicit feedback (Hu, Koren, Volinsky 2008)",
+                params(implicitParams),
+                new AlsRecommender(implicitModel),
+                h,
+                seen,
+                split.test(),
+                alsSeconds,
+                null));
 
         t0 = System.nanoTime();
         PopularityRecommender popular = PopularityRecommender.global(h, fit);
-        models.add(rankingModel("popularity", "global popularity (interaction count)", Map.of(),
-                popular, h, seen, split.test(), seconds(t0), null));
+        models.add(rankingModel(
+                "popularity",
+                "global popularity (interaction count)",
+                Map.of(),
+                popular,
+                h,
+                seen,
+                split.test(),
+                seconds(t0),
+                null));
 
         t0 = System.nanoTime();
         PopularityRecommender contextPopular = PopularityRecommender.context(h, fit);
-        models.add(rankingModel("context-popularity",
-                "popularity within the user's most frequent context (geo cell × time bucket × device)", Map.of(),
-                contextPopular, h, seen, split.test(), seconds(t0),
-                contextPopular.usesContext() ? null
+        models.add(rankingModel(
+                "context-popularity",
+                "popularity within the user's most frequent context (geo cell × time bucket × device)",
+                Map.of(),
+                contextPopular,
+                h,
+                seen,
+                split.test(),
+                seconds(t0),
+                contextPopular.usesContext()
+                        ? null
                         : "input has no context: falls back to global popularity (identical figures)"));
 
         t0 = System.nanoTime();
         ItemKnnRecommender knn = ItemKnnRecommender.fit(h, fit, options.neighbours());
-        models.add(rankingModel("item-knn", "item-kNN, cosine on co-occurrence counts",
-                Map.of("neighbours", options.neighbours()), knn, h, seen, split.test(), seconds(t0), null));
+        models.add(rankingModel(
+                "item-knn",
+                "item-kNN, cosine on co-occurrence counts",
+                Map.of("neighbours", options.neighbours()),
+                knn,
+                h,
+                seen,
+                split.test(),
+                seconds(t0),
+                null));
 
         // Rating prediction
         if (h.hasRatings()) {
@@ -124,19 +162,22 @@ final class Evaluation {
     private History load() throws IOException {
         History h;
         if (options.generated() > 0) {
-            progress.stage("generating %d events (%d users, %d items, seed %d)", options.generated(),
-                    options.generatedUsers(), options.generatedItems(), options.seed());
-            h = HistoryLoader.generated(options.generated(), options.generatedUsers(), options.generatedItems(),
-                    options.seed());
+            progress.stage(
+                    "generating %d events (%d users, %d items, seed %d)",
+                    options.generated(), options.generatedUsers(), options.generatedItems(), options.seed());
+            h = HistoryLoader.generated(
+                    options.generated(), options.generatedUsers(), options.generatedItems(), options.seed());
         } else {
             progress.stage("reading %s as %s", options.input(), options.format().cliName);
             h = HistoryLoader.load(options.input(), options.format());
         }
         LoadReport load = h.load;
-        progress.stage("loaded %d rows (%d users, %d items) from %d lines; %d bad lines, %d duplicates dropped",
+        progress.stage(
+                "loaded %d rows (%d users, %d items) from %d lines; %d bad lines, %d duplicates dropped",
                 h.size(), h.numUsers(), h.numItems(), load.lines, load.badLines, load.duplicates);
         if (load.catalogue != null) {
-            progress.stage("item categories from %s: %d of the items listed, %d with a category",
+            progress.stage(
+                    "item categories from %s: %d of the items listed, %d with a category",
                     load.catalogue, load.catalogueItems, h.itemCategory.size());
         }
         for (String sample : load.badSamples.subList(0, Math.min(3, load.badSamples.size()))) {
@@ -200,14 +241,17 @@ final class Evaluation {
         }
         Map<String, Object> section = new LinkedHashMap<>();
         tuning.put("half_lives", section);
-        HalfLifeTuning.Choice choice = new HalfLifeTuning(options.halfLives(), options.k(), options.minRelevant(), progress)
+        HalfLifeTuning.Choice choice = new HalfLifeTuning(
+                        options.halfLives(), options.k(), options.minRelevant(), progress)
                 .run(h, train, validation, section);
         progress.stage("half-lives chosen on validation: %s", String.join(" ", choice.jobArgs()));
         return choice;
     }
 
     private AlsParams tuneImplicit(History h, RowSplit split, Map<String, Object> tuning) {
-        AlsParams best = baseParams().withRank(options.ranks()[0]).withLambda(options.lambdas()[0])
+        AlsParams best = baseParams()
+                .withRank(options.ranks()[0])
+                .withLambda(options.lambdas()[0])
                 .withImplicit(options.alphas()[0]);
         List<Map<String, Object>> grid = new ArrayList<>();
         Map<String, Object> section = new LinkedHashMap<>();
@@ -228,13 +272,14 @@ final class Evaluation {
                     AlsParams p = baseParams().withRank(rank).withLambda(lambda).withImplicit(alpha);
                     long t0 = System.nanoTime();
                     AlsModel model = new BatchAls(p).fit(train);
-                    RankingSummary s = RankingProtocol.evaluate(new AlsRecommender(model), h, seen,
-                            split.validation(), options.minRelevant(), options.k());
+                    RankingSummary s = RankingProtocol.evaluate(
+                            new AlsRecommender(model), h, seen, split.validation(), options.minRelevant(), options.k());
                     Map<String, Object> point = params(p);
                     point.put("validation_ndcg", round(s.ndcg()));
                     point.put("validation_recall", round(s.recall()));
                     grid.add(point);
-                    progress.stage("tune ALS implicit rank=%d λ=%s α=%s: validation NDCG@%d %.4f (%.1fs)",
+                    progress.stage(
+                            "tune ALS implicit rank=%d λ=%s α=%s: validation NDCG@%d %.4f (%.1fs)",
                             rank, lambda, alpha, options.k(), s.ndcg(), seconds(t0));
                     if (s.ndcg() > bestNdcg) {
                         bestNdcg = s.ndcg();
@@ -249,7 +294,10 @@ final class Evaluation {
 
     private void explicitModels(
             History h, RowSplit split, int[] fit, Map<String, Object> tuning, List<Map<String, Object>> models) {
-        AlsParams best = baseParams().withRank(options.ranks()[0]).withLambda(options.lambdas()[0]).withExplicit();
+        AlsParams best = baseParams()
+                .withRank(options.ranks()[0])
+                .withLambda(options.lambdas()[0])
+                .withExplicit();
         List<Map<String, Object>> grid = new ArrayList<>();
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("criterion", "RMSE on validation ratings (fitted on train ratings)");
@@ -301,12 +349,17 @@ final class Evaluation {
                 baseline.add(mean, testRatings.rating(r));
             }
         }
-        progress.stage("ALS explicit on test: RMSE %.4f MAE %.4f over %d ratings (mean-rating baseline RMSE %.4f)",
+        progress.stage(
+                "ALS explicit on test: RMSE %.4f MAE %.4f over %d ratings (mean-rating baseline RMSE %.4f)",
                 als.rmse(), als.mae(), als.count(), baseline.rmse());
-        models.add(ratingModel("als-explicit", "ALS, explicit ratings (weighted-λ, Zhou et al. 2008)",
-                params(best), als, fitSeconds));
-        models.add(ratingModel("mean-rating", "baseline: the mean training rating for every prediction",
-                Map.of("mean", round(mean)), baseline, 0));
+        models.add(ratingModel(
+                "als-explicit", "ALS, explicit ratings (weighted-λ, Zhou et al. 2008)", params(best), als, fitSeconds));
+        models.add(ratingModel(
+                "mean-rating",
+                "baseline: the mean training rating for every prediction",
+                Map.of("mean", round(mean)),
+                baseline,
+                0));
     }
 
     private void rankerModels(History h, int[] fit, int[] test, List<Map<String, Object>> models) {
@@ -316,14 +369,17 @@ final class Evaluation {
                 new RankerEvaluation(params, options.negatives(), options.seed()).run(h, fit, test);
         double secs = seconds(t0);
         for (RankerEvaluation.Result r : results) {
-            progress.stage("%s: AUC %.4f, log-loss %.4f (%d train, %d test examples)",
+            progress.stage(
+                    "%s: AUC %.4f, log-loss %.4f (%d train, %d test examples)",
                     r.name(), r.auc(), r.logLoss(), r.trainExamples(), r.testExamples());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.name());
             m.put("kind", "classifier");
-            m.put("description", r.context()
-                    ? "FTRL-Proximal ranker with context features and crosses"
-                    : "FTRL-Proximal ranker without context features");
+            m.put(
+                    "description",
+                    r.context()
+                            ? "FTRL-Proximal ranker with context features and crosses"
+                            : "FTRL-Proximal ranker without context features");
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("alpha", params.alpha());
             p.put("beta", params.beta());
@@ -346,26 +402,36 @@ final class Evaluation {
         }
     }
 
-    private Map<String, Object> prequential(
-            History h, int[] fit, int[] test, AlsParams params, AlsModel start) {
+    private Map<String, Object> prequential(History h, int[] fit, int[] test, AlsParams params, AlsModel start) {
         int[] ordered = h.byTime(test);
         int streamLength = (int) Math.round(ordered.length * options.streamFraction());
         int[] stream = Arrays.copyOfRange(ordered, 0, streamLength);
         int[] holdout = Arrays.copyOfRange(ordered, streamLength, ordered.length);
-        progress.stage("prequential: streaming %d test events in time order, then a hold-out of %d",
+        progress.stage(
+                "prequential: streaming %d test events in time order, then a hold-out of %d",
                 stream.length, holdout.length);
         long t0 = System.nanoTime();
-        Prequential.Result r = new Prequential(params, options.k(), options.window(), PREQUENTIAL_REFRESH,
-                options.minRelevant(), false).run(h, start, fit, stream, progress);
+        Prequential.Result r = new Prequential(
+                        params, options.k(), options.window(), PREQUENTIAL_REFRESH, options.minRelevant(), false)
+                .run(h, start, fit, stream, progress);
         double streamSeconds = seconds(t0);
-        progress.stage("prequential: %d events, %d scored; online Recall@%d %.4f NDCG@%d %.4f; static NDCG %.4f (%.1fs)",
-                r.events, r.scored, options.k(), r.onlineRecall(), options.k(), r.onlineNdcgMean(),
-                r.staticNdcgMean(), streamSeconds);
+        progress.stage(
+                "prequential: %d events, %d scored; online Recall@%d %.4f NDCG@%d %.4f; static NDCG %.4f (%.1fs)",
+                r.events,
+                r.scored,
+                options.k(),
+                r.onlineRecall(),
+                options.k(),
+                r.onlineNdcgMean(),
+                r.staticNdcgMean(),
+                streamSeconds);
 
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("description", "test-then-train over the time-ordered test period: each event with positive "
-                + "evidence, from a user with history, on an item new to that user, is ranked against the "
-                + "current model before the model learns from it (user: exact fold-in; item: one incremental step)");
+        m.put(
+                "description",
+                "test-then-train over the time-ordered test period: each event with positive "
+                        + "evidence, from a user with history, on an item new to that user, is ranked against the "
+                        + "current model before the model learns from it (user: exact fold-in; item: one incremental step)");
         m.put("k", options.k());
         m.put("window", options.window());
         m.put("stream_events", r.events);
@@ -396,9 +462,11 @@ final class Evaluation {
         m.put("windows", windows);
 
         Map<String, Object> after = new LinkedHashMap<>();
-        after.put("description", "after the stream, on the hold-out (the last "
-                + Math.round((1 - options.streamFraction()) * 100) + "% of the test period): online model vs a"
-                + " batch ALS refit on train+validation+stream with the same parameters, vs the unchanged start model");
+        after.put(
+                "description",
+                "after the stream, on the hold-out (the last "
+                        + Math.round((1 - options.streamFraction()) * 100) + "% of the test period): online model vs a"
+                        + " batch ALS refit on train+validation+stream with the same parameters, vs the unchanged start model");
         after.put("holdout_rows", holdout.length);
         if (holdout.length > 0) {
             int[] pre = History.concat(fit, stream);
@@ -406,12 +474,12 @@ final class Evaluation {
             t0 = System.nanoTime();
             AlsModel batch = new BatchAls(params).fit(h.table(pre, false));
             double batchSeconds = seconds(t0);
-            RankingSummary online = RankingProtocol.evaluate(new AlsRecommender(r.model), h, seen, holdout,
-                    options.minRelevant(), options.k());
-            RankingSummary retrain = RankingProtocol.evaluate(new AlsRecommender(batch), h, seen, holdout,
-                    options.minRelevant(), options.k());
-            RankingSummary stale = RankingProtocol.evaluate(new AlsRecommender(start), h, seen, holdout,
-                    options.minRelevant(), options.k());
+            RankingSummary online = RankingProtocol.evaluate(
+                    new AlsRecommender(r.model), h, seen, holdout, options.minRelevant(), options.k());
+            RankingSummary retrain = RankingProtocol.evaluate(
+                    new AlsRecommender(batch), h, seen, holdout, options.minRelevant(), options.k());
+            RankingSummary stale = RankingProtocol.evaluate(
+                    new AlsRecommender(start), h, seen, holdout, options.minRelevant(), options.k());
             after.put("online", rankingMetrics(online));
             after.put("batch_retrain", rankingMetrics(retrain));
             after.put("static", rankingMetrics(stale));
@@ -420,15 +488,24 @@ final class Evaluation {
             after.put("ndcg_ratio_online_to_batch", round(ratio));
             after.put("target_ratio", ONLINE_TO_BATCH_TARGET);
             after.put("target_met", ratio >= ONLINE_TO_BATCH_TARGET);
-            progress.stage("hold-out NDCG@%d: online %.4f, batch retrain %.4f, static %.4f → ratio %.3f (target ≥ %.1f)",
+            progress.stage(
+                    "hold-out NDCG@%d: online %.4f, batch retrain %.4f, static %.4f → ratio %.3f (target ≥ %.1f)",
                     options.k(), online.ndcg(), retrain.ndcg(), stale.ndcg(), ratio, ONLINE_TO_BATCH_TARGET);
         }
         m.put("after_stream", after);
         return m;
     }
 
-    private Map<String, Object> rankingModel(String name, String description, Map<String, Object> params,
-            Recommender recommender, History h, UserItems seen, int[] test, double fitSeconds, String note) {
+    private Map<String, Object> rankingModel(
+            String name,
+            String description,
+            Map<String, Object> params,
+            Recommender recommender,
+            History h,
+            UserItems seen,
+            int[] test,
+            double fitSeconds,
+            String note) {
         long t0 = System.nanoTime();
         RankingSummary s = RankingProtocol.evaluate(recommender, h, seen, test, options.minRelevant(), options.k());
         progress.stage("%s on test: %s (%.1fs)", name, s, seconds(t0));

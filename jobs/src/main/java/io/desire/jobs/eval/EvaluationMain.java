@@ -47,8 +47,9 @@ public final class EvaluationMain {
         }
         Path html = ReportWriter.write(report, options.out());
         printSummary(report);
-        progress.stage("report: %s and %s", options.out().resolve(ReportWriter.JSON_FILE).toAbsolutePath(),
-                html.toAbsolutePath());
+        progress.stage(
+                "report: %s and %s",
+                options.out().resolve(ReportWriter.JSON_FILE).toAbsolutePath(), html.toAbsolutePath());
     }
 
     @SuppressWarnings("unchecked")
@@ -67,21 +68,38 @@ public final class EvaluationMain {
         }
         if (report.get("planted") instanceof PlantedBenchmark.Report planted) {
             for (PlantedBenchmark.Fit f : planted.fits()) {
-                System.out.printf(Locale.ROOT, "  %-20s AUC %.4f, log-loss %.4f (%d epochs)%n",
-                        "planted " + f.model() + " " + f.fit(), f.auc(), f.logLoss(), f.epochs());
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-20s AUC %.4f, log-loss %.4f (%d epochs)%n",
+                        "planted " + f.model() + " " + f.fit(),
+                        f.auc(),
+                        f.logLoss(),
+                        f.epochs());
             }
-            System.out.printf(Locale.ROOT, "  %-20s FM − FTRL AUC %.4f (target ≥ %.2f: %s); batch − online AUC: FTRL %.4f,"
-                    + " FM %.4f (target within %.2f: %s)%n", "planted", planted.fmAucGain(),
-                    PlantedBenchmark.TARGET_FM_GAIN, planted.fmGainMet() ? "met" : "missed", planted.ftrlOnlineGap(),
-                    planted.fmOnlineGap(), PlantedBenchmark.TARGET_ONLINE_GAP, planted.onlineGapsMet() ? "met" : "missed");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-20s FM − FTRL AUC %.4f (target ≥ %.2f: %s); batch − online AUC: FTRL %.4f,"
+                            + " FM %.4f (target within %.2f: %s)%n",
+                    "planted",
+                    planted.fmAucGain(),
+                    PlantedBenchmark.TARGET_FM_GAIN,
+                    planted.fmGainMet() ? "met" : "missed",
+                    planted.ftrlOnlineGap(),
+                    planted.fmOnlineGap(),
+                    PlantedBenchmark.TARGET_ONLINE_GAP,
+                    planted.onlineGapsMet() ? "met" : "missed");
         }
         Map<String, Object> pq = (Map<String, Object>) report.get("prequential");
         if (pq != null) {
             System.out.printf(Locale.ROOT, "  %-20s %s%n", "prequential", pq.get("overall"));
             Map<String, Object> after = (Map<String, Object>) pq.get("after_stream");
             if (after != null && after.containsKey("ndcg_ratio_online_to_batch")) {
-                System.out.printf(Locale.ROOT, "  %-20s online/batch NDCG ratio %s (target ≥ %s)%n", "after stream",
-                        after.get("ndcg_ratio_online_to_batch"), after.get("target_ratio"));
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-20s online/batch NDCG ratio %s (target ≥ %s)%n",
+                        "after stream",
+                        after.get("ndcg_ratio_online_to_batch"),
+                        after.get("target_ratio"));
             }
         }
         System.out.println();

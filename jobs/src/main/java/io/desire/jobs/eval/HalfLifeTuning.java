@@ -17,8 +17,13 @@ import java.util.Map;
  */
 final class HalfLifeTuning {
     /** The default grid: a day to ten years. */
-    static final List<Duration> DEFAULT_GRID = List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30),
-            Duration.ofDays(90), Duration.ofDays(365), Duration.ofDays(3650));
+    static final List<Duration> DEFAULT_GRID = List.of(
+            Duration.ofDays(1),
+            Duration.ofDays(7),
+            Duration.ofDays(30),
+            Duration.ofDays(90),
+            Duration.ofDays(365),
+            Duration.ofDays(3650));
 
     static final String POPULARITY = "popularity.half-life";
     static final String SEQUENCE = "covisit.half-life";
@@ -60,13 +65,14 @@ final class HalfLifeTuning {
         Map<String, Duration> chosen = new LinkedHashMap<>();
         UserItems seen = UserItems.of(h, train, null);
 
-        Duration popularity = best(POPULARITY, points, hl -> DecayedSources.popularity(h, train, hl), h, seen,
-                validation);
+        Duration popularity =
+                best(POPULARITY, points, hl -> DecayedSources.popularity(h, train, hl), h, seen, validation);
         chosen.put(POPULARITY, popularity);
         chosen.put(SEQUENCE, best(SEQUENCE, points, hl -> DecayedSources.sequence(h, train, hl), h, seen, validation));
         int[] popular = DecayedSources.order(DecayedSources.decayedCounts(h, train, popularity));
-        chosen.put(AFFINITY, best(AFFINITY, points, hl -> DecayedSources.affinity(h, train, hl, popular), h, seen,
-                validation));
+        chosen.put(
+                AFFINITY,
+                best(AFFINITY, points, hl -> DecayedSources.affinity(h, train, hl, popular), h, seen, validation));
 
         Map<String, Object> shown = new LinkedHashMap<>();
         chosen.forEach((key, d) -> shown.put(key, format(d)));
@@ -76,9 +82,13 @@ final class HalfLifeTuning {
         return choice;
     }
 
-    private Duration best(String key, List<Map<String, Object>> points,
-                          java.util.function.Function<Duration, Recommender> fit, History h, UserItems seen,
-                          int[] validation) {
+    private Duration best(
+            String key,
+            List<Map<String, Object>> points,
+            java.util.function.Function<Duration, Recommender> fit,
+            History h,
+            UserItems seen,
+            int[] validation) {
         Duration best = grid.get(0);
         double bestNdcg = Double.NEGATIVE_INFINITY;
         for (Duration hl : grid) {

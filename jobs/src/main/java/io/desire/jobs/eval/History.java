@@ -27,6 +27,7 @@ public final class History {
     final IdDictionary items = new IdDictionary();
     /** Context keys {@code geo|time|device}; a row's context is an index into it. */
     final IdDictionary contexts = new IdDictionary();
+
     final List<String[]> contextParts = new ArrayList<>();
     final Map<Integer, String> itemCategory = new HashMap<>();
     final Map<Integer, String> userSegment = new HashMap<>();
@@ -67,7 +68,13 @@ public final class History {
     }
 
     /** Appends a row with its input record (kept only after {@link #keepRaw()}). */
-    void add(String userId, String itemId, float evidence, float ratingValue, long timeMillis, String[] ctx,
+    void add(
+            String userId,
+            String itemId,
+            float evidence,
+            float ratingValue,
+            long timeMillis,
+            String[] ctx,
             byte[] record) {
         add(userId, itemId, evidence, ratingValue, timeMillis, ctx);
         if (raw != null) {

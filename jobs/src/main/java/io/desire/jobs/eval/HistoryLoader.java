@@ -99,6 +99,7 @@ public final class HistoryLoader {
     static final long GENERATED_START = 1_767_225_600_000L;
     /** Generated traffic spans this many days, so every context (daypart, weekpart) is visited. */
     static final long GENERATED_DAYS = 28;
+
     static final double GENERATED_MALFORMED_RATE = 0.001;
     static final double GENERATED_DUPLICATE_RATE = 0.001;
 
@@ -150,7 +151,8 @@ public final class HistoryLoader {
     static void catalogue(Path file, History history) throws IOException {
         LoadReport report = history.load;
         report.catalogue = file.toString();
-        HistoryLines lines = HistoryLines.forFile(HistoryFormat.MOVIELENS, file.getFileName().toString());
+        HistoryLines lines =
+                HistoryLines.forFile(HistoryFormat.MOVIELENS, file.getFileName().toString());
         EventParser parser = new EventParser(ParserConfig.defaults());
         forEachLine(file, (line, number) -> {
             byte[] payload = lines.convert(number == 1 ? withoutBom(line) : line);
@@ -233,8 +235,7 @@ public final class HistoryLoader {
     /** As {@link #generated(int, int, int, long)}; with {@code keepRaw}, each row keeps its event JSON. */
     public static History generated(int events, int users, int items, long seed, boolean keepRaw) {
         World world = new World(users, items, seed);
-        EventGenerator generator =
-                new EventGenerator(world, seed, GENERATED_MALFORMED_RATE, GENERATED_DUPLICATE_RATE);
+        EventGenerator generator = new EventGenerator(world, seed, GENERATED_MALFORMED_RATE, GENERATED_DUPLICATE_RATE);
         long span = GENERATED_DAYS * 86_400_000L;
         long end = GENERATED_START + span;
         ParserConfig config = ParserConfig.builder()
@@ -316,8 +317,14 @@ public final class HistoryLoader {
                 default -> {
                     float evidence = (float) WEIGHTS.weight(e.type, e.value);
                     float rating = e.type == EventType.RATE && e.value != null ? e.value.floatValue() : Float.NaN;
-                    history.add(e.userId, e.itemId, evidence, rating, e.ts,
-                            new String[] {e.geoCell, e.timeBucket, e.deviceClass}, payload);
+                    history.add(
+                            e.userId,
+                            e.itemId,
+                            evidence,
+                            rating,
+                            e.ts,
+                            new String[] {e.geoCell, e.timeBucket, e.deviceClass},
+                            payload);
                 }
             }
         }
@@ -380,8 +387,7 @@ public final class HistoryLoader {
         return Map.entry(history, trainRows);
     }
 
-    private static void delimitedInto(History history, Path file, Format format, String separator)
-            throws IOException {
+    private static void delimitedInto(History history, Path file, Format format, String separator) throws IOException {
         LoadReport report = history.load;
         boolean movieLens = format != Format.CSV;
         try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -400,8 +406,11 @@ public final class HistoryLoader {
                 String where = "file:" + file + "#" + number;
                 String[] f = split(line, separator);
                 if (f.length != 4) {
-                    report.bad(where, "FIELD_COUNT", "expected 4 fields (user, item, rating, timestamp), found "
-                            + f.length + ": " + snippet(line));
+                    report.bad(
+                            where,
+                            "FIELD_COUNT",
+                            "expected 4 fields (user, item, rating, timestamp), found " + f.length + ": "
+                                    + snippet(line));
                     continue;
                 }
                 if (number == 1 && !isNumber(f[2])) {

@@ -95,9 +95,11 @@ final class ItemKnnRecommender implements Recommender {
         for (int x = 0; x < n; x++) {
             order[x] = x;
         }
-        Arrays.sort(order, (a, b) -> scores[a] != scores[b]
-                ? Double.compare(scores[b], scores[a])
-                : Integer.compare(items[a], items[b]));
+        Arrays.sort(
+                order,
+                (a, b) -> scores[a] != scores[b]
+                        ? Double.compare(scores[b], scores[a])
+                        : Integer.compare(items[a], items[b]));
         int[] out = new int[keep];
         for (int x = 0; x < keep; x++) {
             out[x] = order[x];

@@ -27,6 +27,7 @@ final class LoadReport {
     String catalogue;
     /** Items of the history found in {@link #catalogue}. */
     long catalogueItems;
+
     final Map<String, Long> badByReason = new TreeMap<>();
     final List<String> badSamples = new ArrayList<>();
     final Map<String, Long> ignored = new TreeMap<>();

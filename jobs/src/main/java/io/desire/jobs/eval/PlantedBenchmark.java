@@ -31,12 +31,22 @@ final class PlantedBenchmark {
     static final int BITS = 18;
     /** The targets the issue sets: FM ahead by this much AUC, online within this much of batch. */
     static final double TARGET_FM_GAIN = 0.02;
+
     static final double TARGET_ONLINE_GAP = 0.01;
 
     /** One model fitted one way. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Fit(String model, String fit, int epochs, double auc, double logLoss, long trainExamples,
-               long testExamples, double seconds, double calibrationError, List<Reliability> reliability) {}
+    record Fit(
+            String model,
+            String fit,
+            int epochs,
+            double auc,
+            double logLoss,
+            long trainExamples,
+            long testExamples,
+            double seconds,
+            double calibrationError,
+            List<Reliability> reliability) {}
 
     /** One bin of the reliability diagram on test ({@link Calibration}). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -47,9 +57,23 @@ final class PlantedBenchmark {
 
     /** The section of the report. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Report(String description, String protocol, int examples, int users, int items, int contexts,
-                  double strength, int bits, int factors, long seed, List<Fit> fits, double fmAucGain,
-                  boolean fmGainMet, double ftrlOnlineGap, double fmOnlineGap, boolean onlineGapsMet) {}
+    record Report(
+            String description,
+            String protocol,
+            int examples,
+            int users,
+            int items,
+            int contexts,
+            double strength,
+            int bits,
+            int factors,
+            long seed,
+            List<Fit> fits,
+            double fmAucGain,
+            boolean fmGainMet,
+            double ftrlOnlineGap,
+            double fmOnlineGap,
+            boolean onlineGapsMet) {}
 
     private final int examples;
     private final double strength;
@@ -66,15 +90,23 @@ final class PlantedBenchmark {
     Report run(Progress progress) {
         FtrlParams linear = FtrlParams.defaults().withBits(BITS);
         FmParams fm = FmParams.defaults().withLinear(linear).withFactors(factors);
-        PlantedInteractions data = PlantedInteractions.generate(examples, strength,
-                new FeatureHasher(BITS, FeatureHasher.DEFAULT_SEED), seed);
+        PlantedInteractions data = PlantedInteractions.generate(
+                examples, strength, new FeatureHasher(BITS, FeatureHasher.DEFAULT_SEED), seed);
         int[] train = data.indices(PlantedInteractions.TRAIN);
         int[] validation = data.indices(PlantedInteractions.VALIDATION);
         int[] test = data.indices(PlantedInteractions.TEST);
         if (progress != null) {
-            progress.stage("planted interactions: %d examples (%d users, %d items, %d × %d contexts), train %d,"
-                    + " validation %d, test %d", data.size(), data.users, data.items, PlantedInteractions.DAYTIMES,
-                    PlantedInteractions.WEATHERS, train.length, validation.length, test.length);
+            progress.stage(
+                    "planted interactions: %d examples (%d users, %d items, %d × %d contexts), train %d,"
+                            + " validation %d, test %d",
+                    data.size(),
+                    data.users,
+                    data.items,
+                    PlantedInteractions.DAYTIMES,
+                    PlantedInteractions.WEATHERS,
+                    train.length,
+                    validation.length,
+                    test.length);
         }
         List<Fit> fits = new ArrayList<>();
         fits.add(online("ftrl", () -> OnlineClassifier.ftrl(linear), data, train, test));
@@ -83,11 +115,13 @@ final class PlantedBenchmark {
         fits.add(batch("fm", () -> OnlineClassifier.fm(fm), data, train, validation, test));
         if (progress != null) {
             for (Fit f : fits) {
-                progress.stage("planted %s %s: AUC %.4f, log-loss %.4f, calibration error %.4f (%d epochs, %.1fs)",
+                progress.stage(
+                        "planted %s %s: AUC %.4f, log-loss %.4f, calibration error %.4f (%d epochs, %.1fs)",
                         f.model(), f.fit(), f.auc(), f.logLoss(), f.calibrationError(), f.epochs(), f.seconds());
             }
         }
-        double gain = Math.min(fits.get(2).auc(), fits.get(3).auc()) - Math.max(fits.get(0).auc(), fits.get(1).auc());
+        double gain = Math.min(fits.get(2).auc(), fits.get(3).auc())
+                - Math.max(fits.get(0).auc(), fits.get(1).auc());
         double ftrlGap = fits.get(1).auc() - fits.get(0).auc();
         double fmGap = fits.get(3).auc() - fits.get(2).auc();
         return new Report(
@@ -95,12 +129,24 @@ final class PlantedBenchmark {
                 "each positive with " + PlantedInteractions.NEGATIVES + " sampled negatives in its context; sessions"
                         + " split 7:2:1 train/validation/test in generated order; online = one pass over train,"
                         + " batch = epochs over train until validation log-loss stops improving; AUC and log-loss on test",
-                data.size(), data.users, data.items, PlantedInteractions.DAYTIMES * PlantedInteractions.WEATHERS,
-                strength, BITS, factors, seed, fits, round(gain), gain >= TARGET_FM_GAIN, round(ftrlGap), round(fmGap),
+                data.size(),
+                data.users,
+                data.items,
+                PlantedInteractions.DAYTIMES * PlantedInteractions.WEATHERS,
+                strength,
+                BITS,
+                factors,
+                seed,
+                fits,
+                round(gain),
+                gain >= TARGET_FM_GAIN,
+                round(ftrlGap),
+                round(fmGap),
                 Math.abs(ftrlGap) <= TARGET_ONLINE_GAP && Math.abs(fmGap) <= TARGET_ONLINE_GAP);
     }
 
-    private Fit online(String name, Supplier<OnlineClassifier> model, PlantedInteractions data, int[] train, int[] test) {
+    private Fit online(
+            String name, Supplier<OnlineClassifier> model, PlantedInteractions data, int[] train, int[] test) {
         long t0 = System.nanoTime();
         OnlineClassifier m = model.get();
         for (int x : train) {
@@ -109,8 +155,13 @@ final class PlantedBenchmark {
         return fit(name, "online", 1, m, data, train.length, test, t0);
     }
 
-    private Fit batch(String name, Supplier<OnlineClassifier> model, PlantedInteractions data, int[] train,
-                      int[] validation, int[] test) {
+    private Fit batch(
+            String name,
+            Supplier<OnlineClassifier> model,
+            PlantedInteractions data,
+            int[] train,
+            int[] validation,
+            int[] test) {
         long t0 = System.nanoTime();
         OnlineClassifier m = model.get();
         OnlineClassifier best = null;
@@ -135,16 +186,33 @@ final class PlantedBenchmark {
         return fit(name, "batch", bestEpoch, best, data, train.length, test, t0);
     }
 
-    private static Fit fit(String name, String how, int epochs, OnlineClassifier m, PlantedInteractions data,
-                           long trainExamples, int[] test, long t0) {
+    private static Fit fit(
+            String name,
+            String how,
+            int epochs,
+            OnlineClassifier m,
+            PlantedInteractions data,
+            long trainExamples,
+            int[] test,
+            long t0) {
         double[] p = predict(m, data, test);
         boolean[] y = labels(data, test);
         Calibration calibration = Calibration.of(p, y, CALIBRATION_BINS);
-        List<Reliability> bins = calibration.bins().stream().map(b -> new Reliability(b.from(), b.to(), b.count(),
-                round(b.meanPrediction()), round(b.positiveRate()))).toList();
-        return new Fit(name, how, epochs, round(ClassificationMetrics.auc(p, y)),
-                round(ClassificationMetrics.logLoss(p, y)), trainExamples, test.length,
-                round((System.nanoTime() - t0) / 1e9), round(calibration.expectedCalibrationError()), bins);
+        List<Reliability> bins = calibration.bins().stream()
+                .map(b -> new Reliability(
+                        b.from(), b.to(), b.count(), round(b.meanPrediction()), round(b.positiveRate())))
+                .toList();
+        return new Fit(
+                name,
+                how,
+                epochs,
+                round(ClassificationMetrics.auc(p, y)),
+                round(ClassificationMetrics.logLoss(p, y)),
+                trainExamples,
+                test.length,
+                round((System.nanoTime() - t0) / 1e9),
+                round(calibration.expectedCalibrationError()),
+                bins);
     }
 
     private static double[] predict(OnlineClassifier m, PlantedInteractions data, int[] rows) {

@@ -26,7 +26,12 @@ import java.util.Map;
 final class Prequential {
 
     /** One window of scored events. */
-    record Window(long endScored, long scored, double onlineRecall, double onlineNdcg, double staticRecall,
+    record Window(
+            long endScored,
+            long scored,
+            double onlineRecall,
+            double onlineNdcg,
+            double staticRecall,
             double staticNdcg) {}
 
     /** Per-event outcome: the 0-based ranks (≥ K means a miss). */
@@ -161,12 +166,18 @@ final class Prequential {
                     result.outcomes.add(new Outcome(r, onlineRank, staticRank));
                 }
                 if (windowScored == window) {
-                    result.windows.add(new Window(result.scored, windowScored, wOnlineHits / windowScored,
-                            wOnlineNdcg / windowScored, wStaticHits / windowScored, wStaticNdcg / windowScored));
+                    result.windows.add(new Window(
+                            result.scored,
+                            windowScored,
+                            wOnlineHits / windowScored,
+                            wOnlineNdcg / windowScored,
+                            wStaticHits / windowScored,
+                            wStaticNdcg / windowScored));
                     windowScored = 0;
                     wOnlineHits = wOnlineNdcg = wStaticHits = wStaticNdcg = 0;
                     if (progress != null && result.windows.size() % 10 == 0) {
-                        progress.stage("prequential: %d/%d events, %d scored, online NDCG@%d so far %.4f",
+                        progress.stage(
+                                "prequential: %d/%d events, %d scored, online NDCG@%d so far %.4f",
                                 result.events, stream.length, result.scored, k, result.onlineNdcgMean());
                     }
                 }
@@ -198,8 +209,13 @@ final class Prequential {
             }
         }
         if (windowScored > 0) {
-            result.windows.add(new Window(result.scored, windowScored, wOnlineHits / windowScored,
-                    wOnlineNdcg / windowScored, wStaticHits / windowScored, wStaticNdcg / windowScored));
+            result.windows.add(new Window(
+                    result.scored,
+                    windowScored,
+                    wOnlineHits / windowScored,
+                    wOnlineNdcg / windowScored,
+                    wStaticHits / windowScored,
+                    wStaticNdcg / windowScored));
         }
         result.model = new AlsModel(h.users, h.items, rank, true, users, items);
         return result;

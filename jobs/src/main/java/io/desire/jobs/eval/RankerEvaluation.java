@@ -40,8 +40,8 @@ final class RankerEvaluation {
         FeatureHasher hasher = FeatureHasher.forParams(params);
         RankingFeatures withContext = new RankingFeatures(hasher, true, RankingFeatures.DEFAULT_TOP_CATEGORIES);
         RankingFeatures withoutContext = new RankingFeatures(hasher, false, RankingFeatures.DEFAULT_TOP_CATEGORIES);
-        RankerExamples ex = RankerExamples.build(h, RankerExamples.of(h, trainRows, testRows), negatives,
-                withContext, withoutContext, seed);
+        RankerExamples ex = RankerExamples.build(
+                h, RankerExamples.of(h, trainRows, testRows), negatives, withContext, withoutContext, seed);
         FtrlModel contextModel = new FtrlModel(params);
         FtrlModel plainModel = new FtrlModel(params);
         int[] train = ex.indices(RankerExamples.TRAIN);
@@ -59,10 +59,20 @@ final class RankerEvaluation {
             labels[i] = ex.label[test[i]];
         }
         return new Result[] {
-            new Result("ftrl-context", true, ClassificationMetrics.auc(pContext, labels),
-                    ClassificationMetrics.logLoss(pContext, labels), train.length, test.length),
-            new Result("ftrl-no-context", false, ClassificationMetrics.auc(pPlain, labels),
-                    ClassificationMetrics.logLoss(pPlain, labels), train.length, test.length)
+            new Result(
+                    "ftrl-context",
+                    true,
+                    ClassificationMetrics.auc(pContext, labels),
+                    ClassificationMetrics.logLoss(pContext, labels),
+                    train.length,
+                    test.length),
+            new Result(
+                    "ftrl-no-context",
+                    false,
+                    ClassificationMetrics.auc(pPlain, labels),
+                    ClassificationMetrics.logLoss(pPlain, labels),
+                    train.length,
+                    test.length)
         };
     }
 }

@@ -36,11 +36,13 @@ public final class RankerExamples {
 
     /** Part of each example: {@link #TRAIN}, {@link #VALIDATION} or {@link #TEST}. */
     public final byte[] part;
+
     public final boolean[] label;
     public final HashedFeatures[] withContext;
     public final HashedFeatures[] withoutContext;
 
-    private RankerExamples(byte[] part, boolean[] label, HashedFeatures[] withContext, HashedFeatures[] withoutContext) {
+    private RankerExamples(
+            byte[] part, boolean[] label, HashedFeatures[] withContext, HashedFeatures[] withoutContext) {
         this.part = part;
         this.label = label;
         this.withContext = withContext;
@@ -98,15 +100,19 @@ public final class RankerExamples {
      * @param context feature builder with context features
      * @param plain feature builder without context features (same hasher)
      */
-    public static RankerExamples build(History h, Parts parts, int negatives, RankingFeatures context,
-                                       RankingFeatures plain, long seed) {
+    public static RankerExamples build(
+            History h, Parts parts, int negatives, RankingFeatures context, RankingFeatures plain, long seed) {
         if (negatives < 1) {
             throw new IllegalArgumentException("negatives must be ≥ 1, got " + negatives);
         }
         byte[] rowPart = parts.rowPart();
-        int[] used = java.util.stream.IntStream.range(0, h.size()).filter(r -> rowPart[r] != UNUSED).toArray();
+        int[] used = java.util.stream.IntStream.range(0, h.size())
+                .filter(r -> rowPart[r] != UNUSED)
+                .toArray();
         UserItems consumed = UserItems.of(h, used, null);
-        int[] known = java.util.stream.IntStream.of(used).filter(r -> rowPart[r] != TEST).toArray();
+        int[] known = java.util.stream.IntStream.of(used)
+                .filter(r -> rowPart[r] != TEST)
+                .toArray();
         Sampler sampler = new Sampler(PopularityRecommender.counts(h, known));
         SplittableRandom random = new SplittableRandom(seed);
         State state = new State(h);
@@ -148,7 +154,8 @@ public final class RankerExamples {
             part[x] = exampleParts.get(x);
             label[x] = labels.get(x);
         }
-        return new RankerExamples(part, label, ctx.toArray(new HashedFeatures[0]), noCtx.toArray(new HashedFeatures[0]));
+        return new RankerExamples(
+                part, label, ctx.toArray(new HashedFeatures[0]), noCtx.toArray(new HashedFeatures[0]));
     }
 
     /** Draws items in proportion to their counts. */
@@ -225,7 +232,9 @@ public final class RankerExamples {
             String category = h.categoryOf(item);
             if (category != null) {
                 int u = h.user(row);
-                userCategories.computeIfAbsent(u, x -> new HashMap<>()).merge(category, (double) h.value(row), Double::sum);
+                userCategories
+                        .computeIfAbsent(u, x -> new HashMap<>())
+                        .merge(category, (double) h.value(row), Double::sum);
                 summaries.remove(u);
             }
         }

@@ -30,7 +30,9 @@ final class ReportWriter {
     /** Writes both files into {@code dir} (created if needed); returns the HTML path. */
     static Path write(Map<String, Object> report, Path dir) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(JSON_FILE).toFile(), report);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve(JSON_FILE).toFile(), report);
         Path html = dir.resolve(HTML_FILE);
         Files.writeString(html, html(report), StandardCharsets.UTF_8);
         return html;
@@ -42,20 +44,29 @@ final class ReportWriter {
         StringBuilder sb = new StringBuilder(64 * 1024);
 
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>").append(esc(str(report.get("title")))).append("</title>\n<style>\n")
+                .append("<title>")
+                .append(esc(str(report.get("title"))))
+                .append("</title>\n<style>\n")
                 .append("body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;")
                 .append("max-width:1120px;color:#222;line-height:1.4}\n")
-                .append("h1{font-size:1.6em;margin-bottom:4px}h2{font-size:1.2em;margin-top:28px;border-bottom:1px solid #ddd}\n")
+                .append(
+                        "h1{font-size:1.6em;margin-bottom:4px}h2{font-size:1.2em;margin-top:28px;border-bottom:1px solid #ddd}\n")
                 .append("table{border-collapse:collapse;margin:8px 0;font-size:0.9em}\n")
                 .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
                 .append("th{background:#f3f3f3}td.l,th.l{text-align:left}\n")
                 .append("td.best{font-weight:bold;background:#e8f4e8}\n")
-                .append(".muted{color:#666;font-size:0.9em}.ok{color:#1a7f1a;font-weight:bold}.miss{color:#b00;font-weight:bold}\n")
-                .append("dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}dt{font-weight:bold}dd{margin:0}\n")
+                .append(
+                        ".muted{color:#666;font-size:0.9em}.ok{color:#1a7f1a;font-weight:bold}.miss{color:#b00;font-weight:bold}\n")
+                .append(
+                        "dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}dt{font-weight:bold}dd{margin:0}\n")
                 .append("code{background:#f5f5f5;padding:1px 3px}\n")
                 .append("</style></head><body>\n");
-        sb.append("<h1>").append(esc(str(report.get("title")))).append("</h1>\n<p class=\"muted\">generated ")
-                .append(esc(str(report.get("generated_at")))).append(" in ").append(esc(str(report.get("elapsed_seconds"))))
+        sb.append("<h1>")
+                .append(esc(str(report.get("title"))))
+                .append("</h1>\n<p class=\"muted\">generated ")
+                .append(esc(str(report.get("generated_at"))))
+                .append(" in ")
+                .append(esc(str(report.get("elapsed_seconds"))))
                 .append(" s</p>\n");
 
         if (report.containsKey("input")) {
@@ -102,18 +113,33 @@ final class ReportWriter {
 
         sb.append("<h2>Input and split</h2>\n<dl>\n");
         dl(sb, "source", str(input.get("source")) + " (" + str(input.get("format")) + ")");
-        dl(sb, "interactions", input.get("rows") + " rows, " + input.get("users") + " users, " + input.get("items")
-                + " items, from " + input.get("lines") + " lines");
-        dl(sb, "context", Boolean.TRUE.equals(input.get("has_context"))
-                ? input.get("contexts") + " contexts (geo cell × time bucket × device)" : "none in this input");
+        dl(
+                sb,
+                "interactions",
+                input.get("rows") + " rows, " + input.get("users") + " users, " + input.get("items") + " items, from "
+                        + input.get("lines") + " lines");
+        dl(
+                sb,
+                "context",
+                Boolean.TRUE.equals(input.get("has_context"))
+                        ? input.get("contexts") + " contexts (geo cell × time bucket × device)"
+                        : "none in this input");
         Map<String, Object> bad = map(input.get("bad_lines"));
-        dl(sb, "bad lines", bad.get("count") + " skipped " + (bad.get("by_reason").toString()));
+        dl(
+                sb,
+                "bad lines",
+                bad.get("count") + " skipped " + (bad.get("by_reason").toString()));
         dl(sb, "duplicates dropped", str(input.get("duplicates_dropped")));
         dl(sb, "split", str(split.get("description")));
-        dl(sb, "rows", "train " + split.get("train_rows") + ", validation " + split.get("validation_rows")
-                + ", test " + split.get("test_rows") + "; final fit on " + split.get("final_fit"));
-        dl(sb, "protocol", "K = " + k + "; relevant: " + protocol.get("relevant") + "; candidates: "
-                + protocol.get("candidates"));
+        dl(
+                sb,
+                "rows",
+                "train " + split.get("train_rows") + ", validation " + split.get("validation_rows") + ", test "
+                        + split.get("test_rows") + "; final fit on " + split.get("final_fit"));
+        dl(
+                sb,
+                "protocol",
+                "K = " + k + "; relevant: " + protocol.get("relevant") + "; candidates: " + protocol.get("candidates"));
         sb.append("</dl>\n");
         List<Object> samples = list(bad.get("first"));
         if (!samples.isEmpty()) {
@@ -133,7 +159,8 @@ final class ReportWriter {
         if (!ranking.isEmpty()) {
             sb.append("<h2>Ranking on test (@").append(k).append(")</h2>\n");
             String[] keys = {"precision", "recall", "f1", "ndcg", "hit_rate", "map", "coverage"};
-            String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"};
+            String[] heads = {"Precision@" + k, "Recall@" + k, "F1@" + k, "NDCG@" + k, "HR@" + k, "MAP@" + k, "Coverage"
+            };
             sb.append("<table id=\"models\"><tr><th class=\"l\">model</th>");
             for (String head : heads) {
                 sb.append("<th>").append(esc(head)).append("</th>");
@@ -141,14 +168,24 @@ final class ReportWriter {
             sb.append("<th>users</th><th>fit s</th><th class=\"l\">notes</th></tr>\n");
             for (Map<String, Object> m : ranking) {
                 Map<String, Object> metrics = map(m.get("metrics"));
-                sb.append("<tr><td class=\"l\" title=\"").append(esc(str(m.get("description")))).append("\">")
-                        .append(esc(str(m.get("name")))).append("</td>");
+                sb.append("<tr><td class=\"l\" title=\"")
+                        .append(esc(str(m.get("description"))))
+                        .append("\">")
+                        .append(esc(str(m.get("name"))))
+                        .append("</td>");
                 for (String key : keys) {
                     boolean best = isBest(ranking, key, metrics.get(key), true);
-                    sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(key))).append("</td>");
+                    sb.append(best ? "<td class=\"best\">" : "<td>")
+                            .append(fmt(metrics.get(key)))
+                            .append("</td>");
                 }
-                sb.append("<td>").append(metrics.get("users")).append("</td><td>").append(fmt(m.get("fit_seconds")))
-                        .append("</td><td class=\"l muted\">").append(esc(describe(m))).append("</td></tr>\n");
+                sb.append("<td>")
+                        .append(metrics.get("users"))
+                        .append("</td><td>")
+                        .append(fmt(m.get("fit_seconds")))
+                        .append("</td><td class=\"l muted\">")
+                        .append(esc(describe(m)))
+                        .append("</td></tr>\n");
             }
             sb.append("</table>\n");
             sb.append(barChart(ranking, k));
@@ -160,11 +197,16 @@ final class ReportWriter {
                     .append("<th>RMSE</th><th>MAE</th><th>ratings</th><th class=\"l\">notes</th></tr>\n");
             for (Map<String, Object> m : rating) {
                 Map<String, Object> metrics = map(m.get("metrics"));
-                sb.append("<tr><td class=\"l\">").append(esc(str(m.get("name")))).append("</td>");
+                sb.append("<tr><td class=\"l\">")
+                        .append(esc(str(m.get("name"))))
+                        .append("</td>");
                 sb.append(cell(isBest(rating, "rmse", metrics.get("rmse"), false), metrics.get("rmse")));
                 sb.append(cell(isBest(rating, "mae", metrics.get("mae"), false), metrics.get("mae")));
-                sb.append("<td>").append(metrics.get("ratings")).append("</td><td class=\"l muted\">")
-                        .append(esc(describe(m))).append("</td></tr>\n");
+                sb.append("<td>")
+                        .append(metrics.get("ratings"))
+                        .append("</td><td class=\"l muted\">")
+                        .append(esc(describe(m)))
+                        .append("</td></tr>\n");
             }
             sb.append("</table>\n");
         }
@@ -176,12 +218,19 @@ final class ReportWriter {
                     .append("<th class=\"l\">notes</th></tr>\n");
             for (Map<String, Object> m : classifiers) {
                 Map<String, Object> metrics = map(m.get("metrics"));
-                sb.append("<tr><td class=\"l\">").append(esc(str(m.get("name")))).append("</td>");
+                sb.append("<tr><td class=\"l\">")
+                        .append(esc(str(m.get("name"))))
+                        .append("</td>");
                 sb.append(cell(isBest(classifiers, "auc", metrics.get("auc"), true), metrics.get("auc")));
-                sb.append(cell(isBest(classifiers, "log_loss", metrics.get("log_loss"), false), metrics.get("log_loss")));
-                sb.append("<td>").append(metrics.get("train_examples")).append("</td><td>")
-                        .append(metrics.get("test_examples")).append("</td><td class=\"l muted\">")
-                        .append(esc(describe(m))).append("</td></tr>\n");
+                sb.append(
+                        cell(isBest(classifiers, "log_loss", metrics.get("log_loss"), false), metrics.get("log_loss")));
+                sb.append("<td>")
+                        .append(metrics.get("train_examples"))
+                        .append("</td><td>")
+                        .append(metrics.get("test_examples"))
+                        .append("</td><td class=\"l muted\">")
+                        .append(esc(describe(m)))
+                        .append("</td></tr>\n");
             }
             sb.append("</table>\n<p class=\"muted\">Positives: interactions; negatives: popular items the user never"
                     + " consumed, in the same context; features as known just before each event.</p>\n");
@@ -192,8 +241,13 @@ final class ReportWriter {
             sb.append("<h2>Tuning on validation</h2>\n");
             for (Map.Entry<String, Object> e : tuning.entrySet()) {
                 Map<String, Object> t = map(e.getValue());
-                sb.append("<p><b>").append(esc(e.getKey())).append("</b> — ").append(esc(str(t.get("criterion"))))
-                        .append("; chosen <code>").append(esc(str(t.get("chosen")))).append("</code></p>\n");
+                sb.append("<p><b>")
+                        .append(esc(e.getKey()))
+                        .append("</b> — ")
+                        .append(esc(str(t.get("criterion"))))
+                        .append("; chosen <code>")
+                        .append(esc(str(t.get("chosen"))))
+                        .append("</code></p>\n");
                 List<Map<String, Object>> grid = list(t.get("grid"));
                 if (!grid.isEmpty()) {
                     sb.append("<table><tr>");
@@ -216,52 +270,122 @@ final class ReportWriter {
         Map<String, Object> pq = map(report.get("prequential"));
         if (!pq.isEmpty()) {
             Map<String, Object> overall = map(pq.get("overall"));
-            sb.append("<h2>Prequential (test-then-train)</h2>\n<p>").append(esc(str(pq.get("description"))))
-                    .append(".</p>\n<p>").append(pq.get("stream_events")).append(" events streamed, ")
-                    .append(pq.get("scored")).append(" scored (skipped: ").append(pq.get("skipped_cold_user"))
-                    .append(" cold users, ").append(pq.get("skipped_repeat")).append(" repeats, ")
-                    .append(pq.get("skipped_not_relevant")).append(" not relevant); ")
-                    .append(fmt(pq.get("events_per_second"))).append(" events/s. Overall: online Recall@").append(k)
-                    .append(" <b>").append(fmt(overall.get("online_recall"))).append("</b>, NDCG@").append(k)
-                    .append(" <b>").append(fmt(overall.get("online_ndcg"))).append("</b>; static model Recall@").append(k)
-                    .append(' ').append(fmt(overall.get("static_recall"))).append(", NDCG@").append(k).append(' ')
-                    .append(fmt(overall.get("static_ndcg"))).append(".</p>\n");
+            sb.append("<h2>Prequential (test-then-train)</h2>\n<p>")
+                    .append(esc(str(pq.get("description"))))
+                    .append(".</p>\n<p>")
+                    .append(pq.get("stream_events"))
+                    .append(" events streamed, ")
+                    .append(pq.get("scored"))
+                    .append(" scored (skipped: ")
+                    .append(pq.get("skipped_cold_user"))
+                    .append(" cold users, ")
+                    .append(pq.get("skipped_repeat"))
+                    .append(" repeats, ")
+                    .append(pq.get("skipped_not_relevant"))
+                    .append(" not relevant); ")
+                    .append(fmt(pq.get("events_per_second")))
+                    .append(" events/s. Overall: online Recall@")
+                    .append(k)
+                    .append(" <b>")
+                    .append(fmt(overall.get("online_recall")))
+                    .append("</b>, NDCG@")
+                    .append(k)
+                    .append(" <b>")
+                    .append(fmt(overall.get("online_ndcg")))
+                    .append("</b>; static model Recall@")
+                    .append(k)
+                    .append(' ')
+                    .append(fmt(overall.get("static_recall")))
+                    .append(", NDCG@")
+                    .append(k)
+                    .append(' ')
+                    .append(fmt(overall.get("static_ndcg")))
+                    .append(".</p>\n");
             sb.append(lineChart(list(pq.get("windows")), k));
             Map<String, Object> after = map(pq.get("after_stream"));
             if (after.containsKey("online")) {
-                sb.append("<p>").append(esc(str(after.get("description")))).append(" (")
-                        .append(after.get("holdout_rows")).append(" rows):</p>\n");
-                sb.append("<table id=\"after-stream\"><tr><th class=\"l\">model</th><th>NDCG@").append(k)
-                        .append("</th><th>Recall@").append(k).append("</th><th>HR@").append(k)
+                sb.append("<p>")
+                        .append(esc(str(after.get("description"))))
+                        .append(" (")
+                        .append(after.get("holdout_rows"))
+                        .append(" rows):</p>\n");
+                sb.append("<table id=\"after-stream\"><tr><th class=\"l\">model</th><th>NDCG@")
+                        .append(k)
+                        .append("</th><th>Recall@")
+                        .append(k)
+                        .append("</th><th>HR@")
+                        .append(k)
                         .append("</th><th>users</th></tr>\n");
                 for (String name : new String[] {"online", "batch_retrain", "static"}) {
                     Map<String, Object> m = map(after.get(name));
-                    sb.append("<tr><td class=\"l\">").append(name.replace('_', ' ')).append("</td><td>")
-                            .append(fmt(m.get("ndcg"))).append("</td><td>").append(fmt(m.get("recall")))
-                            .append("</td><td>").append(fmt(m.get("hit_rate"))).append("</td><td>")
-                            .append(m.get("users")).append("</td></tr>\n");
+                    sb.append("<tr><td class=\"l\">")
+                            .append(name.replace('_', ' '))
+                            .append("</td><td>")
+                            .append(fmt(m.get("ndcg")))
+                            .append("</td><td>")
+                            .append(fmt(m.get("recall")))
+                            .append("</td><td>")
+                            .append(fmt(m.get("hit_rate")))
+                            .append("</td><td>")
+                            .append(m.get("users"))
+                            .append("</td></tr>\n");
                 }
                 sb.append("</table>\n");
                 boolean met = Boolean.TRUE.equals(after.get("target_met"));
-                sb.append("<p>Online / batch-retrain NDCG@").append(k).append(" = <span class=\"")
-                        .append(met ? "ok" : "miss").append("\">").append(fmt(after.get("ndcg_ratio_online_to_batch")))
-                        .append("</span> (target ≥ ").append(fmt(after.get("target_ratio"))).append(")</p>\n");
+                sb.append("<p>Online / batch-retrain NDCG@")
+                        .append(k)
+                        .append(" = <span class=\"")
+                        .append(met ? "ok" : "miss")
+                        .append("\">")
+                        .append(fmt(after.get("ndcg_ratio_online_to_batch")))
+                        .append("</span> (target ≥ ")
+                        .append(fmt(after.get("target_ratio")))
+                        .append(")</p>\n");
             }
         }
     }
 
     /** The served documents next to the offline models, scored by one protocol. */
     static void servedSection(StringBuilder sb, Map<String, Object> served, Map<String, Object> protocol, int k) {
-        sb.append("<h2>Served quality (@").append(k).append(")</h2>\n<p>Unit: ").append(esc(str(protocol.get("unit"))))
-                .append(". NDCG: ").append(esc(str(protocol.get("ndcg")))).append(". Diversity: ")
-                .append(esc(str(protocol.get("diversity")))).append(". ").append(protocol.get("units"))
-                .append(" units, ").append(protocol.get("users")).append(" users, catalogue ")
-                .append(protocol.get("catalogue_items")).append(" items. Backfill job arguments: <code>")
-                .append(esc(str(served.get("job_args")))).append("</code>.</p>\n");
-        String[] keys = {"ndcg", "recall", "precision", "hit_rate", "coverage", "diversity", "consumed_in_training",
-            "lists_shorter_than_k", "units_without_document"};
-        String[] heads = {"NDCG@" + k, "Recall@" + k, "Precision@" + k, "HR@" + k, "coverage", "diversity",
-            "consumed items served", "lists < K", "no document"};
+        sb.append("<h2>Served quality (@")
+                .append(k)
+                .append(")</h2>\n<p>Unit: ")
+                .append(esc(str(protocol.get("unit"))))
+                .append(". NDCG: ")
+                .append(esc(str(protocol.get("ndcg"))))
+                .append(". Diversity: ")
+                .append(esc(str(protocol.get("diversity"))))
+                .append(". ")
+                .append(protocol.get("units"))
+                .append(" units, ")
+                .append(protocol.get("users"))
+                .append(" users, catalogue ")
+                .append(protocol.get("catalogue_items"))
+                .append(" items. Backfill job arguments: <code>")
+                .append(esc(str(served.get("job_args"))))
+                .append("</code>.</p>\n");
+        String[] keys = {
+            "ndcg",
+            "recall",
+            "precision",
+            "hit_rate",
+            "coverage",
+            "diversity",
+            "consumed_in_training",
+            "lists_shorter_than_k",
+            "units_without_document"
+        };
+        String[] heads = {
+            "NDCG@" + k,
+            "Recall@" + k,
+            "Precision@" + k,
+            "HR@" + k,
+            "coverage",
+            "diversity",
+            "consumed items served",
+            "lists < K",
+            "no document"
+        };
         sb.append("<table id=\"served\"><tr><th class=\"l\">what</th><th class=\"l\">kind</th>");
         for (String head : heads) {
             sb.append("<th>").append(esc(head)).append("</th>");
@@ -276,18 +400,31 @@ final class ReportWriter {
         }
         for (Map<String, Object> r : rows) {
             Map<String, Object> metrics = map(r.get("metrics"));
-            sb.append("<tr><td class=\"l\" title=\"").append(esc(str(r.get("description")))).append("\">")
-                    .append(esc(str(r.get("name")))).append("</td><td class=\"l\">").append(esc(str(r.get("kind"))))
+            sb.append("<tr><td class=\"l\" title=\"")
+                    .append(esc(str(r.get("description"))))
+                    .append("\">")
+                    .append(esc(str(r.get("name"))))
+                    .append("</td><td class=\"l\">")
+                    .append(esc(str(r.get("kind"))))
                     .append("</td>");
             for (int j = 0; j < keys.length; j++) {
                 boolean best = j < 6 && isBest(scored, keys[j], metrics.get(keys[j]), true);
-                sb.append(best ? "<td class=\"best\">" : "<td>").append(fmt(metrics.get(keys[j]))).append("</td>");
+                sb.append(best ? "<td class=\"best\">" : "<td>")
+                        .append(fmt(metrics.get(keys[j])))
+                        .append("</td>");
             }
-            String note = r.containsKey("error") ? "ERROR: " + str(r.get("error"))
-                    : str(r.get("description")) + (r.containsKey("documents") ? "; " + r.get("documents") + " documents"
-                            + ", " + metrics.get("units_in_context") + " units read in context, "
-                            + metrics.get("units_fallback") + " by fallback" : "");
-            sb.append("<td>").append(fmt(r.get("seconds"))).append("</td><td class=\"l muted\">").append(esc(note))
+            String note = r.containsKey("error")
+                    ? "ERROR: " + str(r.get("error"))
+                    : str(r.get("description"))
+                            + (r.containsKey("documents")
+                                    ? "; " + r.get("documents") + " documents"
+                                            + ", " + metrics.get("units_in_context") + " units read in context, "
+                                            + metrics.get("units_fallback") + " by fallback"
+                                    : "");
+            sb.append("<td>")
+                    .append(fmt(r.get("seconds")))
+                    .append("</td><td class=\"l muted\">")
+                    .append(esc(note))
                     .append("</td></tr>\n");
         }
         sb.append("</table>\n");
@@ -295,28 +432,71 @@ final class ReportWriter {
 
     /** FTRL against the factorisation machine on planted interactions. */
     static void planted(StringBuilder sb, PlantedBenchmark.Report r) {
-        sb.append("<h2>Ranker models on planted interactions</h2>\n<p>").append(esc(r.description()))
-                .append(": ").append(r.examples()).append(" examples, ").append(r.users()).append(" users, ")
-                .append(r.items()).append(" items, ").append(r.contexts()).append(" contexts; 2^").append(r.bits())
-                .append(" buckets, k = ").append(r.factors()).append(", seed ").append(r.seed()).append(".</p>\n<p class=\"muted\">")
-                .append(esc(r.protocol())).append(".</p>\n");
+        sb.append("<h2>Ranker models on planted interactions</h2>\n<p>")
+                .append(esc(r.description()))
+                .append(": ")
+                .append(r.examples())
+                .append(" examples, ")
+                .append(r.users())
+                .append(" users, ")
+                .append(r.items())
+                .append(" items, ")
+                .append(r.contexts())
+                .append(" contexts; 2^")
+                .append(r.bits())
+                .append(" buckets, k = ")
+                .append(r.factors())
+                .append(", seed ")
+                .append(r.seed())
+                .append(".</p>\n<p class=\"muted\">")
+                .append(esc(r.protocol()))
+                .append(".</p>\n");
         sb.append("<table id=\"planted\"><tr><th class=\"l\">model</th><th class=\"l\">fit</th><th>AUC</th>")
-                .append("<th>log-loss</th><th>calibration error</th><th>epochs</th><th>train examples</th><th>test examples</th>")
+                .append(
+                        "<th>log-loss</th><th>calibration error</th><th>epochs</th><th>train examples</th><th>test examples</th>")
                 .append("<th>s</th></tr>\n");
-        double bestAuc = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::auc).max().orElse(Double.NaN);
-        double bestLoss = r.fits().stream().mapToDouble(PlantedBenchmark.Fit::logLoss).min().orElse(Double.NaN);
+        double bestAuc =
+                r.fits().stream().mapToDouble(PlantedBenchmark.Fit::auc).max().orElse(Double.NaN);
+        double bestLoss = r.fits().stream()
+                .mapToDouble(PlantedBenchmark.Fit::logLoss)
+                .min()
+                .orElse(Double.NaN);
         for (PlantedBenchmark.Fit f : r.fits()) {
-            sb.append("<tr><td class=\"l\">").append(esc(f.model())).append("</td><td class=\"l\">").append(esc(f.fit()))
-                    .append("</td>").append(cell(f.auc() == bestAuc, f.auc())).append(cell(f.logLoss() == bestLoss, f.logLoss()))
-                    .append("<td>").append(fmt(f.calibrationError())).append("</td><td>").append(f.epochs()).append("</td><td>").append(f.trainExamples()).append("</td><td>")
-                    .append(f.testExamples()).append("</td><td>").append(fmt(f.seconds())).append("</td></tr>\n");
+            sb.append("<tr><td class=\"l\">")
+                    .append(esc(f.model()))
+                    .append("</td><td class=\"l\">")
+                    .append(esc(f.fit()))
+                    .append("</td>")
+                    .append(cell(f.auc() == bestAuc, f.auc()))
+                    .append(cell(f.logLoss() == bestLoss, f.logLoss()))
+                    .append("<td>")
+                    .append(fmt(f.calibrationError()))
+                    .append("</td><td>")
+                    .append(f.epochs())
+                    .append("</td><td>")
+                    .append(f.trainExamples())
+                    .append("</td><td>")
+                    .append(f.testExamples())
+                    .append("</td><td>")
+                    .append(fmt(f.seconds()))
+                    .append("</td></tr>\n");
         }
         sb.append("</table>\n<p>FM AUC − FTRL AUC (worst FM fit against best FTRL fit) = <span class=\"")
-                .append(r.fmGainMet() ? "ok" : "miss").append("\">").append(fmt(r.fmAucGain())).append("</span> (target ≥ ")
-                .append(fmt(PlantedBenchmark.TARGET_FM_GAIN)).append("); batch − online AUC: FTRL <span class=\"")
-                .append(r.onlineGapsMet() ? "ok" : "miss").append("\">").append(fmt(r.ftrlOnlineGap()))
-                .append("</span>, FM <span class=\"").append(r.onlineGapsMet() ? "ok" : "miss").append("\">")
-                .append(fmt(r.fmOnlineGap())).append("</span> (target within ").append(fmt(PlantedBenchmark.TARGET_ONLINE_GAP))
+                .append(r.fmGainMet() ? "ok" : "miss")
+                .append("\">")
+                .append(fmt(r.fmAucGain()))
+                .append("</span> (target ≥ ")
+                .append(fmt(PlantedBenchmark.TARGET_FM_GAIN))
+                .append("); batch − online AUC: FTRL <span class=\"")
+                .append(r.onlineGapsMet() ? "ok" : "miss")
+                .append("\">")
+                .append(fmt(r.ftrlOnlineGap()))
+                .append("</span>, FM <span class=\"")
+                .append(r.onlineGapsMet() ? "ok" : "miss")
+                .append("\">")
+                .append(fmt(r.fmOnlineGap()))
+                .append("</span> (target within ")
+                .append(fmt(PlantedBenchmark.TARGET_ONLINE_GAP))
                 .append(").</p>\n");
         sb.append("<p>Calibration on test: predicted probability against the observed share of positives, per tenth"
                 + " of the probability range (on the diagonal = calibrated; the positives are one in three, the"
@@ -337,23 +517,52 @@ final class ReportWriter {
         int plot = size - left - 30;
         String[] colours = {"#1f77b4", "#aec7e8", "#d62728", "#ff9896"};
         StringBuilder sb = new StringBuilder();
-        sb.append("<svg id=\"reliability-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(size + 160)
-                .append("\" height=\"").append(size).append("\">\n");
-        sb.append("<rect x=\"").append(left).append("\" y=\"").append(top).append("\" width=\"").append(plot)
-                .append("\" height=\"").append(plot).append("\" fill=\"none\" stroke=\"#999\"/>\n");
-        sb.append("<line x1=\"").append(left).append("\" y1=\"").append(top + plot).append("\" x2=\"").append(left + plot)
-                .append("\" y2=\"").append(top).append("\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n");
-        sb.append("<text x=\"").append(left + plot / 2).append("\" y=\"").append(top + plot + 28)
+        sb.append("<svg id=\"reliability-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(size + 160)
+                .append("\" height=\"")
+                .append(size)
+                .append("\">\n");
+        sb.append("<rect x=\"")
+                .append(left)
+                .append("\" y=\"")
+                .append(top)
+                .append("\" width=\"")
+                .append(plot)
+                .append("\" height=\"")
+                .append(plot)
+                .append("\" fill=\"none\" stroke=\"#999\"/>\n");
+        sb.append("<line x1=\"")
+                .append(left)
+                .append("\" y1=\"")
+                .append(top + plot)
+                .append("\" x2=\"")
+                .append(left + plot)
+                .append("\" y2=\"")
+                .append(top)
+                .append("\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n");
+        sb.append("<text x=\"")
+                .append(left + plot / 2)
+                .append("\" y=\"")
+                .append(top + plot + 28)
                 .append("\" text-anchor=\"middle\" font-size=\"12\">predicted probability</text>\n");
-        sb.append("<text x=\"14\" y=\"").append(top + plot / 2).append("\" font-size=\"12\" transform=\"rotate(-90 14 ")
-                .append(top + plot / 2).append(")\" text-anchor=\"middle\">observed positive rate</text>\n");
+        sb.append("<text x=\"14\" y=\"")
+                .append(top + plot / 2)
+                .append("\" font-size=\"12\" transform=\"rotate(-90 14 ")
+                .append(top + plot / 2)
+                .append(")\" text-anchor=\"middle\">observed positive rate</text>\n");
         for (double t : new double[] {0, 0.5, 1}) {
-            sb.append(String.format(java.util.Locale.ROOT,
+            sb.append(String.format(
+                    java.util.Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n",
-                    left + t * plot, top + plot + 14, fmt(t)));
-            sb.append(String.format(java.util.Locale.ROOT,
+                    left + t * plot,
+                    top + plot + 14,
+                    fmt(t)));
+            sb.append(String.format(
+                    java.util.Locale.ROOT,
                     "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
-                    left - 4, top + (1 - t) * plot + 4, fmt(t)));
+                    left - 4,
+                    top + (1 - t) * plot + 4,
+                    fmt(t)));
         }
         for (int i = 0; i < fits.size(); i++) {
             PlantedBenchmark.Fit f = fits.get(i);
@@ -367,11 +576,24 @@ final class ReportWriter {
                 points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             String colour = colours[i % colours.length];
-            sb.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
-                    .append(points.toString().trim()).append("\"/>\n");
-            sb.append("<text x=\"").append(left + plot + 10).append("\" y=\"").append(top + 14 + 18 * i)
-                    .append("\" font-size=\"12\" fill=\"").append(colour).append("\">").append(esc(f.model()))
-                    .append(' ').append(esc(f.fit())).append(" (").append(fmt(f.calibrationError())).append(")</text>\n");
+            sb.append("<polyline fill=\"none\" stroke=\"")
+                    .append(colour)
+                    .append("\" stroke-width=\"2\" points=\"")
+                    .append(points.toString().trim())
+                    .append("\"/>\n");
+            sb.append("<text x=\"")
+                    .append(left + plot + 10)
+                    .append("\" y=\"")
+                    .append(top + 14 + 18 * i)
+                    .append("\" font-size=\"12\" fill=\"")
+                    .append(colour)
+                    .append("\">")
+                    .append(esc(f.model()))
+                    .append(' ')
+                    .append(esc(f.fit()))
+                    .append(" (")
+                    .append(fmt(f.calibrationError()))
+                    .append(")</text>\n");
         }
         sb.append("</svg>\n");
         return sb.toString();
@@ -392,10 +614,18 @@ final class ReportWriter {
         }
         max = niceCeiling(max);
         StringBuilder sb = new StringBuilder();
-        sb.append("<svg id=\"bar-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
-                .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"NDCG and recall per model\">\n");
-        sb.append("<text x=\"").append(left).append("\" y=\"18\" font-size=\"14\" font-weight=\"bold\">NDCG@").append(k)
-                .append(" and Recall@").append(k).append(" on test</text>\n");
+        sb.append("<svg id=\"bar-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" role=\"img\" aria-label=\"NDCG and recall per model\">\n");
+        sb.append("<text x=\"")
+                .append(left)
+                .append("\" y=\"18\" font-size=\"14\" font-weight=\"bold\">NDCG@")
+                .append(k)
+                .append(" and Recall@")
+                .append(k)
+                .append(" on test</text>\n");
         double plotH = height - top - bottom;
         axis(sb, left, top, width - 10, height - bottom, max, plotH);
         int n = Math.max(1, models.size());
@@ -410,16 +640,30 @@ final class ReportWriter {
                 double hgt = max == 0 ? 0 : v / max * plotH;
                 double x = x0 + b * bar;
                 double y = height - bottom - hgt;
-                sb.append(String.format(Locale.ROOT,
+                sb.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s %.4f</title></rect>\n",
-                        x, y, bar - 2, hgt, SERIES_COLOURS[b], esc(str(models.get(g).get("name"))), keys[b], v));
-                sb.append(String.format(Locale.ROOT,
+                        x,
+                        y,
+                        bar - 2,
+                        hgt,
+                        SERIES_COLOURS[b],
+                        esc(str(models.get(g).get("name"))),
+                        keys[b],
+                        v));
+                sb.append(String.format(
+                        Locale.ROOT,
                         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%.3f</text>\n",
-                        x + (bar - 2) / 2, y - 3, v));
+                        x + (bar - 2) / 2,
+                        y - 3,
+                        v));
             }
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
-                    x0 + bar, height - bottom + 18, esc(str(models.get(g).get("name")))));
+                    x0 + bar,
+                    height - bottom + 18,
+                    esc(str(models.get(g).get("name")))));
         }
         legend(sb, width - 220, height - 22, new String[] {"NDCG@" + k, "Recall@" + k});
         sb.append("</svg>\n");
@@ -446,21 +690,32 @@ final class ReportWriter {
         }
         max = niceCeiling(max);
         StringBuilder sb = new StringBuilder();
-        sb.append("<svg id=\"prequential-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
-                .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"prequential series\">\n");
-        sb.append("<text x=\"").append(left).append("\" y=\"18\" font-size=\"14\" font-weight=\"bold\">")
+        sb.append("<svg id=\"prequential-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" role=\"img\" aria-label=\"prequential series\">\n");
+        sb.append("<text x=\"")
+                .append(left)
+                .append("\" y=\"18\" font-size=\"14\" font-weight=\"bold\">")
                 .append("Prequential metrics per window (x: scored events)</text>\n");
         double plotH = height - top - bottom;
         double plotW = width - left - right;
         axis(sb, left, top, width - right, height - bottom, max, plotH);
         for (int t = 0; t <= 4; t++) {
             double xv = maxX * t / 4;
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d</text>\n",
-                    left + plotW * t / 4, height - bottom + 14, Math.round(xv)));
+                    left + plotW * t / 4,
+                    height - bottom + 14,
+                    Math.round(xv)));
         }
         if (windows.isEmpty()) {
-            sb.append("<text x=\"").append(left + 20).append("\" y=\"").append(top + 40)
+            sb.append("<text x=\"")
+                    .append(left + 20)
+                    .append("\" y=\"")
+                    .append(top + 40)
                     .append("\" font-size=\"12\">no scored events</text>\n");
         }
         for (int s = 0; s < keys.length; s++) {
@@ -472,22 +727,41 @@ final class ReportWriter {
             }
             String dash = s % 2 == 1 ? " stroke-dasharray=\"5,4\"" : "";
             String colour = SERIES_COLOURS[s / 2];
-            sb.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"").append(dash)
-                    .append(" points=\"").append(String.join(" ", points)).append("\"><title>").append(esc(labels[s]))
+            sb.append("<polyline fill=\"none\" stroke=\"")
+                    .append(colour)
+                    .append("\" stroke-width=\"2\"")
+                    .append(dash)
+                    .append(" points=\"")
+                    .append(String.join(" ", points))
+                    .append("\"><title>")
+                    .append(esc(labels[s]))
                     .append("</title></polyline>\n");
             if (windows.size() == 1) {
                 String[] xy = points.get(0).split(",");
-                sb.append("<circle cx=\"").append(xy[0]).append("\" cy=\"").append(xy[1]).append("\" r=\"3\" fill=\"")
-                        .append(colour).append("\"/>\n");
+                sb.append("<circle cx=\"")
+                        .append(xy[0])
+                        .append("\" cy=\"")
+                        .append(xy[1])
+                        .append("\" r=\"3\" fill=\"")
+                        .append(colour)
+                        .append("\"/>\n");
             }
         }
         int lx = left;
         for (int s = 0; s < keys.length; s++) {
             String dash = s % 2 == 1 ? " stroke-dasharray=\"5,4\"" : "";
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
                             + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>\n",
-                    lx, height - 18, lx + 24, height - 18, SERIES_COLOURS[s / 2], dash, lx + 28, height - 14,
+                    lx,
+                    height - 18,
+                    lx + 24,
+                    height - 18,
+                    SERIES_COLOURS[s / 2],
+                    dash,
+                    lx + 28,
+                    height - 14,
                     esc(labels[s])));
             lx += 170;
         }
@@ -496,26 +770,47 @@ final class ReportWriter {
     }
 
     private static void axis(StringBuilder sb, int x0, int y0, int x1, int y1, double max, double plotH) {
-        sb.append(String.format(Locale.ROOT,
+        sb.append(String.format(
+                Locale.ROOT,
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
                         + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
-                x0, y0, x0, y1, x0, y1, x1, y1));
+                x0,
+                y0,
+                x0,
+                y1,
+                x0,
+                y1,
+                x1,
+                y1));
         for (int t = 1; t <= 4; t++) {
             double v = max * t / 4;
             double y = y1 - plotH * t / 4;
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
                             + "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%.2f</text>\n",
-                    x0 + 1, y, x1, y, x0 - 4, y + 3, v));
+                    x0 + 1,
+                    y,
+                    x1,
+                    y,
+                    x0 - 4,
+                    y + 3,
+                    v));
         }
     }
 
     private static void legend(StringBuilder sb, int x, int y, String[] labels) {
         for (int i = 0; i < labels.length; i++) {
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                             + "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>\n",
-                    x + i * 110, y - 10, SERIES_COLOURS[i], x + i * 110 + 16, y, esc(labels[i])));
+                    x + i * 110,
+                    y - 10,
+                    SERIES_COLOURS[i],
+                    x + i * 110 + 16,
+                    y,
+                    esc(labels[i])));
         }
     }
 
@@ -533,7 +828,11 @@ final class ReportWriter {
     }
 
     private static void dl(StringBuilder sb, String term, String value) {
-        sb.append("<dt>").append(esc(term)).append("</dt><dd>").append(esc(value)).append("</dd>\n");
+        sb.append("<dt>")
+                .append(esc(term))
+                .append("</dt><dd>")
+                .append(esc(value))
+                .append("</dd>\n");
     }
 
     private static List<Map<String, Object>> ofKind(List<Map<String, Object>> models, String kind) {

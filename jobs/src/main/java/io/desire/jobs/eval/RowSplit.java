@@ -28,9 +28,15 @@ record RowSplit(int[] train, int[] validation, int[] test, String scheme, String
             users[r] = h.user(r);
         }
         byte[] part = SplitParts.randomPerUser(users, h.numUsers(), validationFraction, testFraction, seed);
-        return assemble(part, "random", String.format(Locale.ROOT,
-                "random per user (validation=%.2f, test=%.2f, seed=%d; ≥1 row per user in train)",
-                validationFraction, testFraction, seed));
+        return assemble(
+                part,
+                "random",
+                String.format(
+                        Locale.ROOT,
+                        "random per user (validation=%.2f, test=%.2f, seed=%d; ≥1 row per user in train)",
+                        validationFraction,
+                        testFraction,
+                        seed));
     }
 
     /**
@@ -45,9 +51,14 @@ record RowSplit(int[] train, int[] validation, int[] test, String scheme, String
             ts[r] = h.ts(r);
         }
         long[] from = SplitParts.globalTimeInstants(ts, validationFraction, testFraction);
-        return assemble(SplitParts.globalTime(ts, from[0], from[1]), "chronological", String.format(Locale.ROOT,
-                "chronological global time cut (validation from %s, test from %s)",
-                instant(from[0]), instant(from[1])));
+        return assemble(
+                SplitParts.globalTime(ts, from[0], from[1]),
+                "chronological",
+                String.format(
+                        Locale.ROOT,
+                        "chronological global time cut (validation from %s, test from %s)",
+                        instant(from[0]),
+                        instant(from[1])));
     }
 
     /**
@@ -68,7 +79,8 @@ record RowSplit(int[] train, int[] validation, int[] test, String scheme, String
         } else {
             java.util.Map<Integer, java.util.List<Integer>> byUser = new java.util.TreeMap<>();
             for (int r : rows) {
-                byUser.computeIfAbsent(h.user(r), x -> new java.util.ArrayList<>()).add(r);
+                byUser.computeIfAbsent(h.user(r), x -> new java.util.ArrayList<>())
+                        .add(r);
             }
             byUser.forEach((u, mine) -> {
                 SplittableRandom random = new SplittableRandom(SplitParts.mix(seed ^ 0x76616c69L, u));
@@ -87,7 +99,9 @@ record RowSplit(int[] train, int[] validation, int[] test, String scheme, String
     }
 
     private static String instant(long millis) {
-        return millis == Long.MAX_VALUE ? "never" : java.time.Instant.ofEpochMilli(millis).toString();
+        return millis == Long.MAX_VALUE
+                ? "never"
+                : java.time.Instant.ofEpochMilli(millis).toString();
     }
 
     private static void checkFractions(double validation, double test) {

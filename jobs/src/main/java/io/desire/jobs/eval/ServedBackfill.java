@@ -39,9 +39,15 @@ final class ServedBackfill {
     }
 
     /** Keys each run sets itself, so runs stay isolated and are read where they were written. */
-    static final List<ConfigKeys.Key> OWNED = List.of(ConfigKeys.KAFKA_BOOTSTRAP, ConfigKeys.ES_HOSTS,
-            ConfigKeys.ES_INDEX, ConfigKeys.TOPIC_ITEM_FACTORS, ConfigKeys.TOPIC_RANKER_WEIGHTS, ConfigKeys.KAFKA_GROUP,
-            ConfigKeys.DEAD_LETTER_PATH, ConfigKeys.HISTORY_INPUT);
+    static final List<ConfigKeys.Key> OWNED = List.of(
+            ConfigKeys.KAFKA_BOOTSTRAP,
+            ConfigKeys.ES_HOSTS,
+            ConfigKeys.ES_INDEX,
+            ConfigKeys.TOPIC_ITEM_FACTORS,
+            ConfigKeys.TOPIC_RANKER_WEIGHTS,
+            ConfigKeys.KAFKA_GROUP,
+            ConfigKeys.DEAD_LETTER_PATH,
+            ConfigKeys.HISTORY_INPUT);
 
     /**
      * The configuration of run {@code name}; {@code sources} (null: all) becomes {@code recs.sources}.
@@ -59,14 +65,22 @@ final class ServedBackfill {
             }
         }
         List<String> args = new ArrayList<>(List.of(
-                "--" + ConfigKeys.KAFKA_BOOTSTRAP.name(), kafka,
-                "--" + ConfigKeys.ES_HOSTS.name(), es,
-                "--" + ConfigKeys.ES_INDEX.name(), alias(name),
-                "--" + ConfigKeys.TOPIC_ITEM_FACTORS.name(), alias(name) + "-factors",
-                "--" + ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), alias(name) + "-weights",
-                "--" + ConfigKeys.KAFKA_GROUP.name(), alias(name),
-                "--" + ConfigKeys.DEAD_LETTER_PATH.name(), work.resolve("deadletters-" + name).toUri().toString(),
-                "--" + ConfigKeys.HISTORY_INPUT.name(), String.join(",", inputs)));
+                "--" + ConfigKeys.KAFKA_BOOTSTRAP.name(),
+                kafka,
+                "--" + ConfigKeys.ES_HOSTS.name(),
+                es,
+                "--" + ConfigKeys.ES_INDEX.name(),
+                alias(name),
+                "--" + ConfigKeys.TOPIC_ITEM_FACTORS.name(),
+                alias(name) + "-factors",
+                "--" + ConfigKeys.TOPIC_RANKER_WEIGHTS.name(),
+                alias(name) + "-weights",
+                "--" + ConfigKeys.KAFKA_GROUP.name(),
+                alias(name),
+                "--" + ConfigKeys.DEAD_LETTER_PATH.name(),
+                work.resolve("deadletters-" + name).toUri().toString(),
+                "--" + ConfigKeys.HISTORY_INPUT.name(),
+                String.join(",", inputs)));
         args.addAll(jobArgs);
         if (sources != null) {
             args.add("--recs.sources");

@@ -71,8 +71,9 @@ final class ServedEvaluation {
         History h;
         RowSplit split;
         if (served.train() != null) {
-            progress.stage("reading the ready-made split %s / %s as %s", served.train(), served.test(),
-                    options.format().cliName);
+            progress.stage(
+                    "reading the ready-made split %s / %s as %s",
+                    served.train(), served.test(), options.format().cliName);
             var pair = HistoryLoader.pair(served.train(), served.test(), options.format());
             h = pair.getKey();
             int trainRows = pair.getValue();
@@ -85,7 +86,11 @@ final class ServedEvaluation {
                     test[r - trainRows] = r;
                 }
             }
-            split = new RowSplit(train, new int[0], test, "given",
+            split = new RowSplit(
+                    train,
+                    new int[0],
+                    test,
+                    "given",
                     "ready-made split: train " + served.train() + ", test " + served.test());
         } else {
             h = load();
@@ -111,13 +116,16 @@ final class ServedEvaluation {
         }
         progress.stage("split: %s → train %d, test %d rows", split.description(), fit.length, split.test().length);
         int categories = readCatalog(h);
-        progress.stage("item categories: %d items (%d from the catalogue files %s)", h.itemCategory.size(),
-                categories, served.catalog());
+        progress.stage(
+                "item categories: %d items (%d from the catalogue files %s)",
+                h.itemCategory.size(), categories, served.catalog());
         input.put("items_with_category", h.itemCategory.size());
 
         double minRelevant = options.minRelevant();
         boolean ratingFile = served.train() != null
-                || (options.format() != null && options.format() != HistoryLoader.Format.JSONL && options.generated() == 0);
+                || (options.format() != null
+                        && options.format() != HistoryLoader.Format.JSONL
+                        && options.generated() == 0);
         if (!served.minRelevantGiven() && ratingFile) {
             minRelevant = 4;
         }
@@ -132,8 +140,8 @@ final class ServedEvaluation {
         }
         inputs.add(trainFile.toAbsolutePath().toString());
         List<String> jobArgs = withTunedHalfLives(h, fit, minRelevant, report);
-        ServedBackfill backfill = new ServedBackfill(served.kafkaBootstrap(), served.esUrl(), runId, work, inputs,
-                jobArgs);
+        ServedBackfill backfill =
+                new ServedBackfill(served.kafkaBootstrap(), served.esUrl(), runId, work, inputs, jobArgs);
         ParserConfig parser;
         try {
             parser = RecommendationPipeline.parserConfig(backfill.config("served", null));
@@ -145,12 +153,18 @@ final class ServedEvaluation {
         String[] contexts = ServedHistory.contextKeys(h, split.test(), parser);
         List<ServedProtocol.Unit> units = ServedProtocol.units(h, trained, split.test(), contexts, minRelevant, match);
         long users = units.stream().map(ServedProtocol.Unit::user).distinct().count();
-        int catalogue = (int) trained.values().stream().flatMap(Set::stream).distinct().count();
-        progress.stage("protocol: %d units (%d users, %d distinct test contexts), catalogue %d items, relevant = %s",
-                units.size(), users, java.util.Arrays.stream(contexts).distinct().count(), catalogue,
+        int catalogue =
+                (int) trained.values().stream().flatMap(Set::stream).distinct().count();
+        progress.stage(
+                "protocol: %d units (%d users, %d distinct test contexts), catalogue %d items, relevant = %s",
+                units.size(),
+                users,
+                java.util.Arrays.stream(contexts).distinct().count(),
+                catalogue,
                 minRelevant == Double.MIN_VALUE ? "any positive evidence" : "evidence ≥ " + minRelevant);
         if (units.isEmpty()) {
-            throw new IllegalStateException("no test event is relevant for a user with training rows: nothing to score");
+            throw new IllegalStateException(
+                    "no test event is relevant for a user with training rows: nothing to score");
         }
         report.put("split", splitSection(split, fit.length));
         report.put("protocol", protocolSection(match, minRelevant, units.size(), users, catalogue));
@@ -167,15 +181,37 @@ final class ServedEvaluation {
 
         long lines = ServedHistory.writeTraining(h, fit, trainFile);
         progress.stage("wrote the training part: %s (%d lines); backfill inputs %s", trainFile, lines, inputs);
-        rows.add(servedRow(backfill, "served", null, "served documents, all candidate sources", units, trained,
-                catalogue, match, h));
+        rows.add(servedRow(
+                backfill,
+                "served",
+                null,
+                "served documents, all candidate sources",
+                units,
+                trained,
+                catalogue,
+                match,
+                h));
         for (String source : served.sourcesAlone()) {
-            rows.add(servedRow(backfill, "source-" + source, source, "served documents, recs.sources=" + source
-                    + " alone", units, trained, catalogue, match, h));
+            rows.add(servedRow(
+                    backfill,
+                    "source-" + source,
+                    source,
+                    "served documents, recs.sources=" + source + " alone",
+                    units,
+                    trained,
+                    catalogue,
+                    match,
+                    h));
         }
         if (options.planted() > 0) {
-            report.put("planted", new PlantedBenchmark(options.planted(), PlantedInteractions.DEFAULT_STRENGTH,
-                    FmParams.DEFAULT_FACTORS, options.seed()).run(progress));
+            report.put(
+                    "planted",
+                    new PlantedBenchmark(
+                                    options.planted(),
+                                    PlantedInteractions.DEFAULT_STRENGTH,
+                                    FmParams.DEFAULT_FACTORS,
+                                    options.seed())
+                            .run(progress));
         }
         report.put("elapsed_seconds", Evaluation.round(seconds(started)));
         progress.stage("done in %.1fs", seconds(started));
@@ -193,8 +229,8 @@ final class ServedEvaluation {
         if (options.halfLives().isEmpty()) {
             return given;
         }
-        int[][] carved = RowSplit.carve(h, fit, TUNING_FRACTION, options.split().equals("chronological"),
-                options.seed());
+        int[][] carved =
+                RowSplit.carve(h, fit, TUNING_FRACTION, options.split().equals("chronological"), options.seed());
         Map<String, Object> tuning = new LinkedHashMap<>();
         report.put("tuning", Map.of("half_lives", tuning));
         HalfLifeTuning.Choice choice = new HalfLifeTuning(options.halfLives(), options.k(), minRelevant, progress)
@@ -206,8 +242,9 @@ final class ServedEvaluation {
                 args.add(HalfLifeTuning.format(d));
             }
         });
-        progress.stage("half-lives chosen on validation: %s", args.isEmpty() ? "none (given after --)"
-                : String.join(" ", args));
+        progress.stage(
+                "half-lives chosen on validation: %s",
+                args.isEmpty() ? "none (given after --)" : String.join(" ", args));
         args.addAll(given);
         return List.copyOf(args);
     }
@@ -215,10 +252,11 @@ final class ServedEvaluation {
     private History load() throws IOException {
         History h;
         if (options.generated() > 0) {
-            progress.stage("generating %d events (%d users, %d items, seed %d)", options.generated(),
-                    options.generatedUsers(), options.generatedItems(), options.seed());
-            h = HistoryLoader.generated(options.generated(), options.generatedUsers(), options.generatedItems(),
-                    options.seed(), true);
+            progress.stage(
+                    "generating %d events (%d users, %d items, seed %d)",
+                    options.generated(), options.generatedUsers(), options.generatedItems(), options.seed());
+            h = HistoryLoader.generated(
+                    options.generated(), options.generatedUsers(), options.generatedItems(), options.seed(), true);
         } else {
             progress.stage("reading %s as %s", options.input(), options.format().cliName);
             h = options.format() == HistoryLoader.Format.JSONL
@@ -230,7 +268,8 @@ final class ServedEvaluation {
 
     private void report(History h) {
         LoadReport load = h.load;
-        progress.stage("loaded %d rows (%d users, %d items) from %d lines; %d bad lines, %d duplicates dropped",
+        progress.stage(
+                "loaded %d rows (%d users, %d items) from %d lines; %d bad lines, %d duplicates dropped",
                 h.size(), h.numUsers(), h.numItems(), load.lines, load.badLines, load.duplicates);
         for (String sample : load.badSamples.subList(0, Math.min(3, load.badSamples.size()))) {
             progress.stage("  bad line %s", sample);
@@ -273,30 +312,73 @@ final class ServedEvaluation {
         return h.itemCategory.size() - before;
     }
 
-    private void offlineRows(History h, int[] fit, List<ServedProtocol.Unit> units, Map<String, Set<String>> trained,
-            int catalogue, List<Map<String, Object>> rows) {
+    private void offlineRows(
+            History h,
+            int[] fit,
+            List<ServedProtocol.Unit> units,
+            Map<String, Set<String>> trained,
+            int catalogue,
+            List<Map<String, Object>> rows) {
         UserItems seen = UserItems.of(h, fit, null);
         boolean[] inCatalogue = seen.anyUser(h.numItems());
         long t0 = System.nanoTime();
-        rows.add(offlineRow("popularity", "global popularity (interaction count), offline",
-                PopularityRecommender.global(h, fit), h, seen, inCatalogue, units, trained, catalogue, t0));
+        rows.add(offlineRow(
+                "popularity",
+                "global popularity (interaction count), offline",
+                PopularityRecommender.global(h, fit),
+                h,
+                seen,
+                inCatalogue,
+                units,
+                trained,
+                catalogue,
+                t0));
         t0 = System.nanoTime();
-        rows.add(offlineRow("item-knn", "item-kNN, cosine on co-occurrence counts (" + options.neighbours()
-                        + " neighbours), offline", ItemKnnRecommender.fit(h, fit, options.neighbours()), h, seen,
-                inCatalogue, units, trained, catalogue, t0));
+        rows.add(offlineRow(
+                "item-knn",
+                "item-kNN, cosine on co-occurrence counts (" + options.neighbours() + " neighbours), offline",
+                ItemKnnRecommender.fit(h, fit, options.neighbours()),
+                h,
+                seen,
+                inCatalogue,
+                units,
+                trained,
+                catalogue,
+                t0));
         t0 = System.nanoTime();
-        AlsParams p = AlsParams.defaults().withIterations(options.iterations()).withThreads(options.threads())
-                .withSeed(options.seed()).withRank(options.ranks()[0]).withLambda(options.lambdas()[0])
+        AlsParams p = AlsParams.defaults()
+                .withIterations(options.iterations())
+                .withThreads(options.threads())
+                .withSeed(options.seed())
+                .withRank(options.ranks()[0])
+                .withLambda(options.lambdas()[0])
                 .withImplicit(options.alphas()[0]);
         AlsModel model = new BatchAls(p).fit(h.table(fit, false));
-        Map<String, Object> als = offlineRow("als-implicit", "batch implicit ALS " + Evaluation.params(p) + ", offline",
-                new AlsRecommender(model), h, seen, inCatalogue, units, trained, catalogue, t0);
+        Map<String, Object> als = offlineRow(
+                "als-implicit",
+                "batch implicit ALS " + Evaluation.params(p) + ", offline",
+                new AlsRecommender(model),
+                h,
+                seen,
+                inCatalogue,
+                units,
+                trained,
+                catalogue,
+                t0);
         rows.add(als);
     }
 
-    private Map<String, Object> offlineRow(String name, String description, Recommender recommender, History h,
-            UserItems seen, boolean[] inCatalogue, List<ServedProtocol.Unit> units, Map<String, Set<String>> trained,
-            int catalogue, long startedNanos) {
+    private Map<String, Object> offlineRow(
+            String name,
+            String description,
+            Recommender recommender,
+            History h,
+            UserItems seen,
+            boolean[] inCatalogue,
+            List<ServedProtocol.Unit> units,
+            Map<String, Set<String>> trained,
+            int catalogue,
+            long startedNanos) {
         ServedScorer scorer = new ServedScorer(options.k(), catalogue, item -> category(h, item));
         Map<String, List<String>> lists = new HashMap<>();
         for (ServedProtocol.Unit unit : units) {
@@ -312,8 +394,16 @@ final class ServedEvaluation {
             scorer.add(unit, list, trained.get(unit.user()));
         }
         double secs = seconds(startedNanos);
-        progress.stage("%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f (%.1fs)", name,
-                options.k(), scorer.ndcg(), scorer.recall(), scorer.precision(), scorer.hitRate(), scorer.coverage(), secs);
+        progress.stage(
+                "%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f (%.1fs)",
+                name,
+                options.k(),
+                scorer.ndcg(),
+                scorer.recall(),
+                scorer.precision(),
+                scorer.hitRate(),
+                scorer.coverage(),
+                secs);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("kind", "offline");
@@ -323,17 +413,25 @@ final class ServedEvaluation {
         return m;
     }
 
-    private Map<String, Object> servedRow(ServedBackfill backfill, String name, String sources, String description,
-            List<ServedProtocol.Unit> units, Map<String, Set<String>> trained, int catalogue,
-            DocumentMatcher.Match match, History h) {
+    private Map<String, Object> servedRow(
+            ServedBackfill backfill,
+            String name,
+            String sources,
+            String description,
+            List<ServedProtocol.Unit> units,
+            Map<String, Set<String>> trained,
+            int catalogue,
+            DocumentMatcher.Match match,
+            History h) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("kind", "served");
         m.put("description", description);
         m.put("alias", backfill.alias(name));
         long t0 = System.nanoTime();
-        progress.stage("backfill %s%s into alias %s", name, sources == null ? "" : " (recs.sources=" + sources + ")",
-                backfill.alias(name));
+        progress.stage(
+                "backfill %s%s into alias %s",
+                name, sources == null ? "" : " (recs.sources=" + sources + ")", backfill.alias(name));
         try {
             BackfillJob.Summary summary = backfill.run(name, sources, jobOutput);
             m.put("backfill_seconds", Evaluation.round(summary.seconds()));
@@ -342,8 +440,12 @@ final class ServedEvaluation {
             index.refresh();
             long documents = index.count();
             m.put("documents", documents);
-            progress.stage("%s: %d documents; reading them as an app does (%s)", name, documents,
-                    match == DocumentMatcher.Match.CONTEXT ? "by id in the test event's context, else the user's most recent"
+            progress.stage(
+                    "%s: %d documents; reading them as an app does (%s)",
+                    name,
+                    documents,
+                    match == DocumentMatcher.Match.CONTEXT
+                            ? "by id in the test event's context, else the user's most recent"
                             : "the user's document with the most profile_events");
             ServedScorer scorer = new ServedScorer(options.k(), catalogue, item -> category(h, item));
             DocumentMatcher matcher = new DocumentMatcher(match);
@@ -351,7 +453,8 @@ final class ServedEvaluation {
             long byContext = 0;
             long fallback = 0;
             for (ServedProtocol.Unit unit : units) {
-                DocumentMatcher.Choice c = matcher.choose(unit.contextKey(),
+                DocumentMatcher.Choice c = matcher.choose(
+                        unit.contextKey(),
                         key -> read(() -> index.byId(unit.user(), key)),
                         () -> byUser.computeIfAbsent(unit.user(), u -> read(() -> index.ofUser(u))));
                 byContext += c.how() == DocumentMatcher.How.CONTEXT ? 1 : 0;
@@ -362,10 +465,19 @@ final class ServedEvaluation {
             metrics.put("units_in_context", byContext);
             metrics.put("units_fallback", fallback);
             m.put("metrics", metrics);
-            progress.stage("%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f;"
+            progress.stage(
+                    "%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f;"
                             + " %d consumed items served, %d short lists, %d units without a document",
-                    name, options.k(), scorer.ndcg(), scorer.recall(), scorer.precision(), scorer.hitRate(),
-                    scorer.coverage(), scorer.consumedInTraining(), scorer.shortLists(), scorer.missing());
+                    name,
+                    options.k(),
+                    scorer.ndcg(),
+                    scorer.recall(),
+                    scorer.precision(),
+                    scorer.hitRate(),
+                    scorer.coverage(),
+                    scorer.consumedInTraining(),
+                    scorer.shortLists(),
+                    scorer.missing());
         } catch (Exception e) {
             String error = e.getMessage() != null ? e.getMessage() : e.toString();
             int known = error.indexOf(". Known keys:");
@@ -414,17 +526,23 @@ final class ServedEvaluation {
         return m;
     }
 
-    private Map<String, Object> protocolSection(DocumentMatcher.Match match, double minRelevant, int units, long users,
-            int catalogue) {
+    private Map<String, Object> protocolSection(
+            DocumentMatcher.Match match, double minRelevant, int units, long users, int catalogue) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("k", options.k());
-        m.put("relevant", (minRelevant == Double.MIN_VALUE ? "test items with positive evidence"
-                : "test items with evidence (rating) ≥ " + minRelevant) + ", not consumed by the user in training");
+        m.put(
+                "relevant",
+                (minRelevant == Double.MIN_VALUE
+                                ? "test items with positive evidence"
+                                : "test items with evidence (rating) ≥ " + minRelevant)
+                        + ", not consumed by the user in training");
         m.put("candidates", "offline models: training items minus the user's training items; served: the list as read");
-        m.put("unit", match == DocumentMatcher.Match.CONTEXT
-                ? "a user and one context key of their test events: the document of that context, else the user's"
-                        + " most recent document (event_time, then profile_events)"
-                : "a user: their document with the most profile_events (served-check's rule)");
+        m.put(
+                "unit",
+                match == DocumentMatcher.Match.CONTEXT
+                        ? "a user and one context key of their test events: the document of that context, else the user's"
+                                + " most recent document (event_time, then profile_events)"
+                        : "a user: their document with the most profile_events (served-check's rule)");
         m.put("match", match.name().toLowerCase(java.util.Locale.ROOT));
         m.put("units", units);
         m.put("users", users);

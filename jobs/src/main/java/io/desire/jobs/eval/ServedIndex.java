@@ -29,7 +29,8 @@ final class ServedIndex {
     /** More documents than any user has contexts in practice; a user's further documents are not read. */
     static final int MAX_DOCUMENTS_PER_USER = 1000;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String url;
     private final String alias;
 
@@ -99,16 +100,24 @@ final class ServedIndex {
         }
         String eventTime = source.path("event_time").asText("");
         long time = eventTime.isEmpty() ? 0 : Instant.parse(eventTime).toEpochMilli();
-        return new ServedDocument(id, source.path("context").path("key").asText(null), time,
-                source.path("profile_events").asLong(0), items);
+        return new ServedDocument(
+                id,
+                source.path("context").path("key").asText(null),
+                time,
+                source.path("profile_events").asLong(0),
+                items);
     }
 
     /** Sends a request; a 404 gives null when {@code missingOk}, every other failure throws with the body. */
     private JsonNode send(String method, String path, JsonNode body, boolean missingOk) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        b.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpResponse<String> response;
         try {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

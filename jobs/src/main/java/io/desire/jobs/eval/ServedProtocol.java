@@ -42,8 +42,13 @@ final class ServedProtocol {
      * The units of the test rows; {@code contextKeys[j]} is the context key of {@code test[j]} as the
      * job computes it (null when the event has none).
      */
-    static List<Unit> units(History h, Map<String, Set<String>> trainingItems, int[] test, String[] contextKeys,
-            double minRelevant, DocumentMatcher.Match match) {
+    static List<Unit> units(
+            History h,
+            Map<String, Set<String>> trainingItems,
+            int[] test,
+            String[] contextKeys,
+            double minRelevant,
+            DocumentMatcher.Match match) {
         if (contextKeys.length != test.length) {
             throw new IllegalArgumentException("one context key per test row expected");
         }
@@ -58,11 +63,12 @@ final class ServedProtocol {
             }
             String context = match == DocumentMatcher.Match.CONTEXT && contextKeys[j] != null ? contextKeys[j] : "";
             byUser.computeIfAbsent(user, u -> new TreeMap<>())
-                    .computeIfAbsent(context, c -> new LinkedHashSet<>()).add(item);
+                    .computeIfAbsent(context, c -> new LinkedHashSet<>())
+                    .add(item);
         }
         List<Unit> units = new ArrayList<>();
-        byUser.forEach((user, contexts) -> contexts.forEach((context, items) ->
-                units.add(new Unit(user, context.isEmpty() ? null : context, Set.copyOf(items)))));
+        byUser.forEach((user, contexts) -> contexts.forEach(
+                (context, items) -> units.add(new Unit(user, context.isEmpty() ? null : context, Set.copyOf(items)))));
         units.sort(Comparator.comparing(Unit::user).thenComparing(u -> u.contextKey() == null ? "" : u.contextKey()));
         return units;
     }

@@ -75,19 +75,27 @@ public final class EventGenerator {
 
     /** A behaviour event of the given user at {@code tsMillis}, following the planted structure. */
     public byte[] behaviourEvent(int user, long tsMillis) {
-        World.City city = random.nextDouble() < 0.9
-                ? world.homeCity(user)
-                : World.CITIES[random.nextInt(World.CITIES.length)];
+        World.City city =
+                random.nextDouble() < 0.9 ? world.homeCity(user) : World.CITIES[random.nextInt(World.CITIES.length)];
         int device = random.nextDouble() < 0.8 ? world.userDevice[user] : random.nextInt(World.DEVICES.length);
         int category = pickCategory(user, city, device, tsMillis);
         int item = pickItem(category);
         String type = pickType();
         StringBuilder sb = new StringBuilder(320);
-        sb.append("{\"event_id\":\"g-").append(sequence++).append('"')
-                .append(",\"ts\":").append(tsMillis)
-                .append(",\"type\":\"").append(type).append('"')
-                .append(",\"user_id\":\"").append(World.userId(user)).append('"')
-                .append(",\"item_id\":\"").append(World.itemId(item)).append('"');
+        sb.append("{\"event_id\":\"g-")
+                .append(sequence++)
+                .append('"')
+                .append(",\"ts\":")
+                .append(tsMillis)
+                .append(",\"type\":\"")
+                .append(type)
+                .append('"')
+                .append(",\"user_id\":\"")
+                .append(World.userId(user))
+                .append('"')
+                .append(",\"item_id\":\"")
+                .append(World.itemId(item))
+                .append('"');
         if (type.equals("rate")) {
             sb.append(",\"value\":").append(category == world.userFavourite1[user] ? 5 : 1 + random.nextInt(4));
         } else if (type.equals("purchase") || type.equals("add_to_cart")) {
@@ -96,11 +104,24 @@ public final class EventGenerator {
         // Jitter within a few hundred metres keeps all of a city's events in one geo cell.
         double lat = city.lat() + (random.nextDouble() - 0.5) * 0.004;
         double lon = city.lon() + (random.nextDouble() - 0.5) * 0.004;
-        sb.append(",\"context\":{\"lat\":").append(round(lat)).append(",\"lon\":").append(round(lon))
-                .append(",\"device\":\"").append(World.DEVICES[device]).append('"')
-                .append(",\"os\":\"").append(World.DEVICE_OS[device]).append('"')
-                .append(",\"tz\":\"").append(city.tz()).append('"')
-                .append(",\"session_id\":\"s-").append(user).append('-').append(tsMillis / 1_800_000L).append("\"}}");
+        sb.append(",\"context\":{\"lat\":")
+                .append(round(lat))
+                .append(",\"lon\":")
+                .append(round(lon))
+                .append(",\"device\":\"")
+                .append(World.DEVICES[device])
+                .append('"')
+                .append(",\"os\":\"")
+                .append(World.DEVICE_OS[device])
+                .append('"')
+                .append(",\"tz\":\"")
+                .append(city.tz())
+                .append('"')
+                .append(",\"session_id\":\"s-")
+                .append(user)
+                .append('-')
+                .append(tsMillis / 1_800_000L)
+                .append("\"}}");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -116,7 +137,8 @@ public final class EventGenerator {
     /** A {@code forget_user} request. */
     public static byte[] forgetEvent(String userId, long tsMillis, String eventId) {
         return ("{\"event_id\":\"" + eventId + "\",\"ts\":" + tsMillis + ",\"type\":\"forget_user\",\"user_id\":\""
-                + userId + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + userId + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private int pickCategory(int user, World.City city, int device, long tsMillis) {

@@ -33,12 +33,14 @@ public final class World {
 
     /** Devices as sent on the wire, with the category each favours. */
     static final String[] DEVICES = {"phone", "tablet", "desktop", "tv"};
+
     static final String[] DEVICE_OS = {"android", "ipados", "windows", "tizen"};
     static final int[] DEVICE_FAVOURED = {3, 0, 11, 2};
 
     /** Parts of the local day (hour ranges) and the category each favours. */
-    static final int[] DAYPART_FAVOURED = {2 /* night: movies */, 7 /* morning: coffee */,
-        6 /* afternoon: kitchen */, 2 /* evening: movies */};
+    static final int[] DAYPART_FAVOURED = {
+        2 /* night: movies */, 7 /* morning: coffee */, 6 /* afternoon: kitchen */, 2 /* evening: movies */
+    };
 
     final int users;
     final int items;
@@ -46,6 +48,7 @@ public final class World {
     final int[] itemCategory;
     /** Items of each category ordered by popularity rank (most popular first). */
     final int[][] itemsByCategory;
+
     final int[] userFavourite1;
     final int[] userFavourite2;
     final int[] userCity;

@@ -93,6 +93,8 @@ public final class ContextColumns implements Serializable {
 
     @Override
     public String toString() {
-        return only == null ? "all columns that are not event fields" : only.isEmpty() ? "none" : String.join(",", only);
+        return only == null
+                ? "all columns that are not event fields"
+                : only.isEmpty() ? "none" : String.join(",", only);
     }
 }

@@ -48,7 +48,8 @@ public final class CsvHeaders {
             throws IOException {
         for (HistoryFile file : files) {
             if (configuredOrNull == HistoryFormat.CSV
-                    || (configuredOrNull == null && HistoryFormat.baseName(file.path().getName()).endsWith(".csv"))) {
+                    || (configuredOrNull == null
+                            && HistoryFormat.baseName(file.path().getName()).endsWith(".csv"))) {
                 checkHeader(file.path().toString(), firstLine(file.path()), configuredOrNull, contextColumns);
             }
         }
@@ -69,8 +70,8 @@ public final class CsvHeaders {
      * {@link ContextAttributes#MAX_ATTRIBUTES} context-attribute columns, or one whose name is longer than
      * {@link ContextAttributes#MAX_KEY_CHARS}: every row with values there would be a dead letter.
      */
-    static void checkHeader(String fileName, String headerLine, HistoryFormat configuredOrNull,
-                            ContextColumns contextColumns) {
+    static void checkHeader(
+            String fileName, String headerLine, HistoryFormat configuredOrNull, ContextColumns contextColumns) {
         if (headerLine == null) {
             return;
         }
@@ -79,7 +80,9 @@ public final class CsvHeaders {
             return;
         }
         List<String> columns = HistoryLines.csvColumns(headerLine);
-        List<String> missing = columns == null ? REQUIRED : REQUIRED.stream().filter(c -> !columns.contains(c)).toList();
+        List<String> missing = columns == null
+                ? REQUIRED
+                : REQUIRED.stream().filter(c -> !columns.contains(c)).toList();
         if (missing.isEmpty()) {
             checkAttributeColumns(fileName, columns, contextColumns);
             return;
@@ -120,8 +123,8 @@ public final class CsvHeaders {
     static String firstLine(Path path) throws IOException {
         InflaterInputStreamFactory<?> decompressor = HistoryFormatReader.decompressorFor(path.getName());
         try (InputStream raw = path.getFileSystem().open(path);
-             InputStream in = decompressor != null ? decompressor.create(raw) : raw;
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                InputStream in = decompressor != null ? decompressor.create(raw) : raw;
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             StringBuilder line = new StringBuilder();
             boolean fileStart = true;
             int c;

@@ -29,8 +29,10 @@ public final class Cutover {
             try {
                 return OffsetDateTime.parse(s).toInstant().toEpochMilli();
             } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException(ConfigKeys.HISTORY_CUTOVER.name() + " is '" + raw
-                        + "'; expected epoch milliseconds or an ISO-8601 instant such as 2025-05-31T10:00:00Z", e2);
+                throw new IllegalArgumentException(
+                        ConfigKeys.HISTORY_CUTOVER.name() + " is '" + raw
+                                + "'; expected epoch milliseconds or an ISO-8601 instant such as 2025-05-31T10:00:00Z",
+                        e2);
             }
         }
     }

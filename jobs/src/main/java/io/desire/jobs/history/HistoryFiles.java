@@ -52,8 +52,8 @@ public final class HistoryFiles {
             try {
                 status = fs.getFileStatus(path);
             } catch (FileNotFoundException e) {
-                FileNotFoundException missing =
-                        new FileNotFoundException("history input '" + uri + "' does not exist (looked for " + path + ")");
+                FileNotFoundException missing = new FileNotFoundException(
+                        "history input '" + uri + "' does not exist (looked for " + path + ")");
                 missing.initCause(e);
                 throw missing;
             }

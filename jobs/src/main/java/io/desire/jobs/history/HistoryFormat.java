@@ -130,6 +130,9 @@ public enum HistoryFormat {
     }
 
     private static java.util.List<String> suffixes() {
-        return StandardDeCompressors.getCommonSuffixes().stream().sorted().map(s -> "." + s).toList();
+        return StandardDeCompressors.getCommonSuffixes().stream()
+                .sorted()
+                .map(s -> "." + s)
+                .toList();
     }
 }

@@ -133,13 +133,17 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
 
     /** Whether {@code record} is the end-of-file marker of a history file, not an event. */
     public static boolean isEndOfFile(RawRecord record) {
-        return record != null && record.payload == null && record.source != null
+        return record != null
+                && record.payload == null
+                && record.source != null
                 && record.source.startsWith(END_OF_FILE_PREFIX);
     }
 
     /** Whether {@code record} is a progress marker of a history file, not an event. */
     public static boolean isProgress(RawRecord record) {
-        return record != null && record.payload == null && record.source != null
+        return record != null
+                && record.payload == null
+                && record.source != null
                 && record.source.startsWith(PROGRESS_PREFIX);
     }
 
@@ -174,6 +178,7 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
         private final HistoryLines converter;
         /** Whether lines carry their own origin ({@link HistoryFormat#SORTED}). */
         private boolean sorted;
+
         private final String recordPrefix;
         private final String progressSource;
         private final String endSource;
@@ -185,13 +190,14 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
         private byte[] lookahead;
         /** Bytes of the stored file reported in progress markers so far. */
         private long reported;
+
         private boolean endEmitted;
         private boolean closed;
 
         LineReader(FileSourceSplit split, long linesToSkip) throws IOException {
             if (split.offset() != 0) {
-                throw new IOException("history file " + split.path() + " must be read whole, but the split starts at byte "
-                        + split.offset());
+                throw new IOException("history file " + split.path()
+                        + " must be read whole, but the split starts at byte " + split.offset());
             }
             Path path = split.path();
             String name = path.getName();
@@ -265,9 +271,10 @@ public final class HistoryFormatReader implements BulkFormat<RawRecord, FileSour
                 byte[] payload = converter.convert(line);
                 if (payload != null && sorted) {
                     int tab = indexOf(payload, (byte) '\t');
-                    String origin = tab < 0 ? recordPrefix + lineNumber : new String(payload, 0, tab, StandardCharsets.UTF_8);
-                    records[n] = new RawRecord(tab < 0 ? payload : Arrays.copyOfRange(payload, tab + 1, payload.length),
-                            origin, now);
+                    String origin =
+                            tab < 0 ? recordPrefix + lineNumber : new String(payload, 0, tab, StandardCharsets.UTF_8);
+                    records[n] = new RawRecord(
+                            tab < 0 ? payload : Arrays.copyOfRange(payload, tab + 1, payload.length), origin, now);
                     positions[n++] = lineNumber;
                 } else if (payload != null) {
                     records[n] = new RawRecord(payload, recordPrefix + lineNumber, now);

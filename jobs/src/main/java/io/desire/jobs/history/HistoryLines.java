@@ -58,8 +58,21 @@ public final class HistoryLines {
 
     /** The CSV header names that become top-level fields. */
     public static final List<String> CSV_FIELDS = List.of(
-            "event_id", "ts", "type", "user_id", "item_id", "value", "request_id", "session_id",
-            "category", "price", "available", "tags", "segment", "locale", "interests");
+            "event_id",
+            "ts",
+            "type",
+            "user_id",
+            "item_id",
+            "value",
+            "request_id",
+            "session_id",
+            "category",
+            "price",
+            "available",
+            "tags",
+            "segment",
+            "locale",
+            "interests");
     /** The CSV header names that go under {@code context}. */
     public static final List<String> CSV_CONTEXT_FIELDS = List.of("lat", "lon", "geo", "device", "os", "tz");
     /** Separator of the elements of {@code tags} and {@code interests} in a CSV cell, and of MovieLens genres. */
@@ -76,11 +89,29 @@ public final class HistoryLines {
      * The genres of MovieLens 100K's {@code u.item} flags, in column order (as its {@code u.genre} lists
      * them); the first, {@code unknown}, means "none" and is never a category or a tag.
      */
-    public static final List<String> U_ITEM_GENRES = List.of("unknown", "Action", "Adventure", "Animation",
-            "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical",
-            "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western");
+    public static final List<String> U_ITEM_GENRES = List.of(
+            "unknown",
+            "Action",
+            "Adventure",
+            "Animation",
+            "Children's",
+            "Comedy",
+            "Crime",
+            "Documentary",
+            "Drama",
+            "Fantasy",
+            "Film-Noir",
+            "Horror",
+            "Musical",
+            "Mystery",
+            "Romance",
+            "Sci-Fi",
+            "Thriller",
+            "War",
+            "Western");
     /** Fields of a {@code u.item} line before its genre flags: id, title, release date, video release date, URL. */
     private static final int U_ITEM_LEADING_FIELDS = 5;
+
     private static final java.util.regex.Pattern JSON_NUMBER =
             java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
@@ -92,11 +123,21 @@ public final class HistoryLines {
     private static final byte ATTRIBUTE = 3;
 
     /** How a CSV column is written. */
-    private enum Kind { STRING, NUMBER, BOOLEAN, LIST }
+    private enum Kind {
+        STRING,
+        NUMBER,
+        BOOLEAN,
+        LIST
+    }
 
     /** The MovieLens file layouts. */
     enum MovieLensLayout {
-        RATINGS_CSV(","), U_DATA("\t"), RATINGS_DAT("::"), MOVIES_CSV(","), MOVIES_DAT("::"), U_ITEM("|");
+        RATINGS_CSV(","),
+        U_DATA("\t"),
+        RATINGS_DAT("::"),
+        MOVIES_CSV(","),
+        MOVIES_DAT("::"),
+        U_ITEM("|");
 
         final String separator;
 
@@ -108,7 +149,8 @@ public final class HistoryLines {
     private final HistoryFormat format;
     private final String fileName;
     private final ContextColumns contextColumns;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(256);
@@ -183,9 +225,11 @@ public final class HistoryLines {
                 columns = header.toArray(new String[0]);
                 roles = new byte[columns.length];
                 for (int i = 0; i < columns.length; i++) {
-                    roles[i] = CSV_FIELDS.contains(columns[i]) ? TOP_LEVEL
-                            : CSV_CONTEXT_FIELDS.contains(columns[i]) ? CONTEXT
-                            : contextColumns.includes(columns[i]) ? ATTRIBUTE : IGNORED;
+                    roles[i] = CSV_FIELDS.contains(columns[i])
+                            ? TOP_LEVEL
+                            : CSV_CONTEXT_FIELDS.contains(columns[i])
+                                    ? CONTEXT
+                                    : contextColumns.includes(columns[i]) ? ATTRIBUTE : IGNORED;
                 }
             }
             return null;
@@ -292,7 +336,9 @@ public final class HistoryLines {
      */
     public static List<String> csvColumns(String headerLine) {
         List<String> cells = splitCsv(headerLine);
-        return cells == null ? null : cells.stream().map(c -> c.strip().toLowerCase(Locale.ROOT)).toList();
+        return cells == null
+                ? null
+                : cells.stream().map(c -> c.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
     /**
@@ -372,7 +418,8 @@ public final class HistoryLines {
                 return null;
             }
         }
-        boolean movies = layout == MovieLensLayout.MOVIES_CSV || layout == MovieLensLayout.MOVIES_DAT
+        boolean movies = layout == MovieLensLayout.MOVIES_CSV
+                || layout == MovieLensLayout.MOVIES_DAT
                 || layout == MovieLensLayout.U_ITEM;
         // u.item is Latin-1 by definition: every byte is a character, so accented titles never fail it.
         String text = layout == MovieLensLayout.U_ITEM ? new String(line, StandardCharsets.ISO_8859_1) : decode(line);
@@ -552,7 +599,8 @@ public final class HistoryLines {
 
     /** A decimal number as MovieLens writes ratings (no hex, no type suffix, no exponent quirks of parseDouble). */
     private static boolean isPlainNumber(String s) {
-        return isJsonNumber(s) || (s.startsWith("+") && isJsonNumber(s.substring(1)))
+        return isJsonNumber(s)
+                || (s.startsWith("+") && isJsonNumber(s.substring(1)))
                 || (s.startsWith(".") && isJsonNumber("0" + s));
     }
 

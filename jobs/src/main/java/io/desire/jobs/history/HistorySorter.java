@@ -4,10 +4,6 @@ import io.desire.features.event.EventParser;
 import io.desire.features.event.ParseOutcome;
 import io.desire.features.event.ParserConfig;
 import io.desire.features.event.RawRecord;
-import io.desire.jobs.history.ContextColumns;
-import io.desire.jobs.history.HistoryFile;
-import io.desire.jobs.history.HistoryFormat;
-import io.desire.jobs.history.HistoryFormatReader;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -78,7 +74,8 @@ public final class HistorySorter {
             throws IOException {
         Files.createDirectories(workDir);
         EventParser parser = new EventParser(parserConfig);
-        HistoryFormatReader format = contextColumns == null ? new HistoryFormatReader(formatOrNull)
+        HistoryFormatReader format = contextColumns == null
+                ? new HistoryFormatReader(formatOrNull)
                 : new HistoryFormatReader(formatOrNull, HistoryFormatReader.DEFAULT_BATCH_SIZE, contextColumns);
         List<Path> runs = new ArrayList<>();
         List<Line> buffer = new ArrayList<>();
@@ -109,7 +106,10 @@ public final class HistorySorter {
                             buffer.clear();
                         }
                         if (seq % 1_000_000 == 0) {
-                            out.printf(Locale.ROOT, "sorting history by event time: %,d records read (%.1fs)%n", seq,
+                            out.printf(
+                                    Locale.ROOT,
+                                    "sorting history by event time: %,d records read (%.1fs)%n",
+                                    seq,
                                     (System.nanoTime() - started) / 1e9);
                         }
                     }
@@ -131,12 +131,17 @@ public final class HistorySorter {
             }
             merge(runs, sorted);
         }
-        out.printf(Locale.ROOT, "sorted %,d history records by event time in %.1fs (%,d read out of order)%n", seq,
-                (System.nanoTime() - started) / 1e9, outOfOrder);
+        out.printf(
+                Locale.ROOT,
+                "sorted %,d history records by event time in %.1fs (%,d read out of order)%n",
+                seq,
+                (System.nanoTime() - started) / 1e9,
+                outOfOrder);
         return new Sorted(sorted, seq, outOfOrder);
     }
 
-    private static final Comparator<Line> ORDER = Comparator.comparingLong(Line::ts).thenComparingLong(Line::seq);
+    private static final Comparator<Line> ORDER =
+            Comparator.comparingLong(Line::ts).thenComparingLong(Line::seq);
 
     private static void write(BufferedWriter w, Line l) throws IOException {
         w.write(l.origin);
@@ -199,7 +204,10 @@ public final class HistorySorter {
         int a = s.indexOf('\t');
         int b = s.indexOf('\t', a + 1);
         int c = s.indexOf('\t', b + 1);
-        return new Line(Long.parseLong(s.substring(0, a)), Long.parseLong(s.substring(a + 1, b)),
-                s.substring(b + 1, c), s.substring(c + 1));
+        return new Line(
+                Long.parseLong(s.substring(0, a)),
+                Long.parseLong(s.substring(a + 1, b)),
+                s.substring(b + 1, c),
+                s.substring(c + 1));
     }
 }

@@ -39,7 +39,8 @@ public final class HistorySource {
      * @throws IllegalArgumentException when {@code files} is empty, or the format is detected and a
      *     file's name tells none ({@link HistoryFormat#checkDetectable})
      */
-    public static FileSource<RawRecord> files(List<HistoryFile> files, HistoryFormat configuredOrNull, boolean keepAlive) {
+    public static FileSource<RawRecord> files(
+            List<HistoryFile> files, HistoryFormat configuredOrNull, boolean keepAlive) {
         return files(files, configuredOrNull, ContextColumns.ALL, keepAlive);
     }
 
@@ -47,8 +48,8 @@ public final class HistorySource {
      * As {@link #files(List, HistoryFormat, boolean)}; of CSV files, the columns that are not event
      * fields and that {@code contextColumns} selects become context attributes.
      */
-    public static FileSource<RawRecord> files(List<HistoryFile> files, HistoryFormat configuredOrNull,
-                                              ContextColumns contextColumns, boolean keepAlive) {
+    public static FileSource<RawRecord> files(
+            List<HistoryFile> files, HistoryFormat configuredOrNull, ContextColumns contextColumns, boolean keepAlive) {
         if (files == null || files.isEmpty()) {
             throw new IllegalArgumentException("no history files to read");
         }
@@ -59,9 +60,9 @@ public final class HistorySource {
                 HistoryFormat.checkDetectable(paths[i].toString());
             }
         }
-        FileSource.FileSourceBuilder<RawRecord> builder =
-                FileSource.forBulkFileFormat(
-                new HistoryFormatReader(configuredOrNull, HistoryFormatReader.DEFAULT_BATCH_SIZE, contextColumns), paths);
+        FileSource.FileSourceBuilder<RawRecord> builder = FileSource.forBulkFileFormat(
+                new HistoryFormatReader(configuredOrNull, HistoryFormatReader.DEFAULT_BATCH_SIZE, contextColumns),
+                paths);
         builder.setFileEnumerator(new ListedOnce());
         if (keepAlive) {
             builder.monitorContinuously(KEEP_ALIVE_DISCOVERY_INTERVAL);

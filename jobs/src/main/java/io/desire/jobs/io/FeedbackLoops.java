@@ -74,8 +74,13 @@ public final class FeedbackLoops {
 
     /** Reads item vectors back from {@code topic.item-factors}, from {@code start} when the job has no state. */
     public static KafkaSource<ItemFactorUpdate> itemFactorSource(JobConfig cfg, OffsetsInitializer start) {
-        return source(cfg, cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS), ITEM_FACTORS_GROUP_SUFFIX, start,
-                Topics.ITEM_FACTOR_MAX_MESSAGE_BYTES, new ItemFactorReader());
+        return source(
+                cfg,
+                cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
+                ITEM_FACTORS_GROUP_SUFFIX,
+                start,
+                Topics.ITEM_FACTOR_MAX_MESSAGE_BYTES,
+                new ItemFactorReader());
     }
 
     /**
@@ -98,8 +103,13 @@ public final class FeedbackLoops {
 
     /** Reads weight deltas back from {@code topic.ranker-weights}, from {@code start} when the job has no state. */
     public static KafkaSource<WeightDelta> rankerWeightSource(JobConfig cfg, OffsetsInitializer start) {
-        return source(cfg, cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS), RANKER_WEIGHTS_GROUP_SUFFIX, start,
-                MAX_WEIGHT_RECORD_BYTES, new WeightDeltaReader());
+        return source(
+                cfg,
+                cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS),
+                RANKER_WEIGHTS_GROUP_SUFFIX,
+                start,
+                MAX_WEIGHT_RECORD_BYTES,
+                new WeightDeltaReader());
     }
 
     /**
@@ -147,10 +157,16 @@ public final class FeedbackLoops {
         return WatermarkStrategy.forGenerator(new AlwaysIdle<>());
     }
 
-    private static <T> KafkaSource<T> source(JobConfig cfg, String topic, String groupSuffix,
-            OffsetsInitializer start, int maxRecordBytes, KafkaRecordDeserializationSchema<T> deserializer) {
+    private static <T> KafkaSource<T> source(
+            JobConfig cfg,
+            String topic,
+            String groupSuffix,
+            OffsetsInitializer start,
+            int maxRecordBytes,
+            KafkaRecordDeserializationSchema<T> deserializer) {
         if (start == null) {
-            throw new IllegalArgumentException("start offsets must not be null; use FeedbackLoops.loopStart(jobStartMillis)");
+            throw new IllegalArgumentException(
+                    "start offsets must not be null; use FeedbackLoops.loopStart(jobStartMillis)");
         }
         String group = cfg.getString(ConfigKeys.KAFKA_GROUP) + groupSuffix;
         return KafkaSource.<T>builder()
@@ -180,7 +196,8 @@ public final class FeedbackLoops {
         // Fetch whole records of the largest size in one go (Kafka would return a larger first batch
         // anyway, but one per fetch); fetch.max.bytes leaves room for one more.
         p.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(maxRecordBytes));
-        p.setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+        p.setProperty(
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
                 String.valueOf(Math.max(2L * maxRecordBytes, ConsumerConfig.DEFAULT_FETCH_MAX_BYTES)));
         p.setProperty("commit.offsets.on.checkpoint", "true");
         p.setProperty("partition.discovery.interval.ms", "60000");
@@ -223,10 +240,12 @@ public final class FeedbackLoops {
             long size = ModelUpdateCodec.encodedSize(d);
             // The producer adds up to ~100 bytes of record and batch overhead to the value.
             if (size > MAX_WEIGHT_RECORD_BYTES - 1024) {
-                throw new IllegalStateException("Weight delta v" + d.version + " of " + d.size() + " buckets encodes to "
-                        + size + " bytes, more than the " + MAX_WEIGHT_RECORD_BYTES + " bytes a record of topic " + topic
-                        + " may have; lower " + ConfigKeys.RANKER_BITS.name() + " (2^bits buckets)"
-                        + (d.factorised() ? " or " + ConfigKeys.RANKER_FM_FACTORS.name() : ""));
+                throw new IllegalStateException(
+                        "Weight delta v" + d.version + " of " + d.size() + " buckets encodes to "
+                                + size + " bytes, more than the " + MAX_WEIGHT_RECORD_BYTES
+                                + " bytes a record of topic " + topic
+                                + " may have; lower " + ConfigKeys.RANKER_BITS.name() + " (2^bits buckets)"
+                                + (d.factorised() ? " or " + ConfigKeys.RANKER_FM_FACTORS.name() : ""));
             }
             return new ProducerRecord<>(topic, null, null, null, ModelUpdateCodec.encode(d));
         }
@@ -237,7 +256,8 @@ public final class FeedbackLoops {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ItemFactorUpdate> out) throws IOException {
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ItemFactorUpdate> out)
+                throws IOException {
             if (record.value() == null) {
                 return;
             }

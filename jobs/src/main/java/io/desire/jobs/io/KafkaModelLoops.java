@@ -1,6 +1,5 @@
 package io.desire.jobs.io;
 
-import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.Uids;
@@ -29,7 +28,9 @@ public final class KafkaModelLoops implements ModelLoops {
 
     @Override
     public DataStream<ItemFactorUpdate> itemFactors(StreamExecutionEnvironment env) {
-        return env.fromSource(FeedbackLoops.itemFactorSource(cfg, start), FeedbackLoops.modelUpdateWatermarks(),
+        return env.fromSource(
+                        FeedbackLoops.itemFactorSource(cfg, start),
+                        FeedbackLoops.modelUpdateWatermarks(),
                         "kafka: " + cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS))
                 .uid(Uids.ITEM_FACTOR_FEED);
     }
@@ -37,12 +38,15 @@ public final class KafkaModelLoops implements ModelLoops {
     @Override
     public void publishItemFactors(DataStream<ItemFactorUpdate> updates) {
         updates.sinkTo(FeedbackLoops.itemFactorSink(cfg))
-                .uid(Uids.ITEM_FACTOR_SINK).name("kafka: " + cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS));
+                .uid(Uids.ITEM_FACTOR_SINK)
+                .name("kafka: " + cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS));
     }
 
     @Override
     public DataStream<WeightDelta> rankerWeights(StreamExecutionEnvironment env) {
-        return env.fromSource(FeedbackLoops.rankerWeightSource(cfg, start), FeedbackLoops.modelUpdateWatermarks(),
+        return env.fromSource(
+                        FeedbackLoops.rankerWeightSource(cfg, start),
+                        FeedbackLoops.modelUpdateWatermarks(),
                         "kafka: " + cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS))
                 .uid(Uids.RANKER_WEIGHT_FEED)
                 // one partition: a single reader, whatever the job's parallelism
@@ -52,7 +56,8 @@ public final class KafkaModelLoops implements ModelLoops {
     @Override
     public void publishRankerWeights(DataStream<WeightDelta> deltas) {
         deltas.sinkTo(FeedbackLoops.rankerWeightSink(cfg))
-                .uid(Uids.RANKER_WEIGHT_SINK).name("kafka: " + cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS))
+                .uid(Uids.RANKER_WEIGHT_SINK)
+                .name("kafka: " + cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS))
                 .setParallelism(1);
     }
 }

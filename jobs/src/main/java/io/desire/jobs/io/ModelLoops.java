@@ -3,11 +3,11 @@ package io.desire.jobs.io;
 import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.ranker.WeightDelta;
 import java.util.List;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * The two feedback edges of the learning pipeline, which a DataStream program cannot express inside
@@ -36,7 +36,8 @@ public interface ModelLoops {
         return new ModelLoops() {
             @Override
             public DataStream<ItemFactorUpdate> itemFactors(StreamExecutionEnvironment env) {
-                return empty(env, new ItemFactorUpdate(), ItemFactorUpdate.class).name("no item-factor feed");
+                return empty(env, new ItemFactorUpdate(), ItemFactorUpdate.class)
+                        .name("no item-factor feed");
             }
 
             @Override
@@ -57,7 +58,8 @@ public interface ModelLoops {
     }
 
     /** An empty bounded stream (Flink's collection source cannot be empty: it fails at its end). */
-    private static <T> SingleOutputStreamOperator<T> empty(StreamExecutionEnvironment env, T placeholder, Class<T> type) {
+    private static <T> SingleOutputStreamOperator<T> empty(
+            StreamExecutionEnvironment env, T placeholder, Class<T> type) {
         return env.fromData(List.of(placeholder), TypeInformation.of(type)).filter(x -> false);
     }
 }

@@ -286,8 +286,8 @@ public final class ModelUpdateCodec {
             }
             byte version = buf.get();
             if (version != FORMAT_VERSION) {
-                throw error("unknown format version " + (version & 0xff) + "; this build reads format "
-                        + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer build?)" : ""));
+                throw error("unknown format version " + (version & 0xff) + "; this build reads format " + FORMAT_VERSION
+                        + (version > FORMAT_VERSION ? " (written by a newer build?)" : ""));
             }
             byte kind = getByte("record kind");
             for (byte expected : expectedKinds) {
@@ -296,8 +296,8 @@ public final class ModelUpdateCodec {
                 }
             }
             byte expectedKind = expectedKinds[0];
-            throw error("record kind " + kind + " (" + kindName(kind) + ") where " + kindName(expectedKind)
-                    + " (" + expectedKind + ") was expected; is the topic the other feedback loop's?");
+            throw error("record kind " + kind + " (" + kindName(kind) + ") where " + kindName(expectedKind) + " ("
+                    + expectedKind + ") was expected; is the topic the other feedback loop's?");
         }
 
         byte getByte(String field) {
@@ -361,7 +361,8 @@ public final class ModelUpdateCodec {
 
         void end() {
             if (buf.hasRemaining()) {
-                throw error(buf.remaining() + " trailing bytes after a complete record of " + buf.position() + " bytes");
+                throw error(
+                        buf.remaining() + " trailing bytes after a complete record of " + buf.position() + " bytes");
             }
         }
 
@@ -372,10 +373,14 @@ public final class ModelUpdateCodec {
 
     private static String kindName(byte kind) {
         switch (kind) {
-            case KIND_ITEM_FACTOR: return "item factor update";
-            case KIND_WEIGHT_DELTA: return "weight delta";
-            case KIND_FACTORISED_DELTA: return "factorised weight delta";
-            default: return "unknown";
+            case KIND_ITEM_FACTOR:
+                return "item factor update";
+            case KIND_WEIGHT_DELTA:
+                return "weight delta";
+            case KIND_FACTORISED_DELTA:
+                return "factorised weight delta";
+            default:
+                return "unknown";
         }
     }
 }

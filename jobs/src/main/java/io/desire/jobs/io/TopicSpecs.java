@@ -40,7 +40,8 @@ public final class TopicSpecs {
     public static Spec of(String role) {
         Spec s = SPECS.get(role);
         if (s == null) {
-            throw new IllegalArgumentException("no topic role '" + role + "' in " + RESOURCE + "; roles: " + SPECS.keySet());
+            throw new IllegalArgumentException(
+                    "no topic role '" + role + "' in " + RESOURCE + "; roles: " + SPECS.keySet());
         }
         return s;
     }
@@ -61,8 +62,8 @@ public final class TopicSpecs {
             }
             String[] f = line.split("\t");
             if (f.length != 4) {
-                throw new IllegalStateException(RESOURCE + " line " + n + ": expected 4 tab-separated columns, got "
-                        + f.length + ": " + line);
+                throw new IllegalStateException(
+                        RESOURCE + " line " + n + ": expected 4 tab-separated columns, got " + f.length + ": " + line);
             }
             Map<String, String> settings = new LinkedHashMap<>();
             if (!f[3].equals("-")) {
@@ -82,7 +83,8 @@ public final class TopicSpecs {
     private static Map<String, Spec> load() {
         try (InputStream in = TopicSpecs.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path next to " + TopicSpecs.class);
+                throw new IllegalStateException(
+                        RESOURCE + " is missing from the class path next to " + TopicSpecs.class);
             }
             return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
         } catch (IOException e) {

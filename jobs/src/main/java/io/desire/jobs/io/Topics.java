@@ -31,7 +31,8 @@ public final class Topics {
     /** Partitions of an events topic: room for a parallelism of 4 without repartitioning ({@link TopicSpecs}). */
     public static final int EVENT_PARTITIONS = TopicSpecs.of("events").partitions();
     /** Partitions of the item-factors topic; every reader broadcasts all of them, so few suffice. */
-    public static final int ITEM_FACTOR_PARTITIONS = TopicSpecs.of("item-factors").partitions();
+    public static final int ITEM_FACTOR_PARTITIONS =
+            TopicSpecs.of("item-factors").partitions();
     /** Largest item-vector record: far above a rank-256 vector (about 2 KiB). */
     public static final int ITEM_FACTOR_MAX_MESSAGE_BYTES =
             (int) TopicSpecs.of("item-factors").longSetting("max.message.bytes");
@@ -45,7 +46,8 @@ public final class Topics {
     private Topics() {}
 
     /** Creates the events topic and the dead-letter topic ({@link TopicSpecs} roles {@code events}, {@code deadletter}). */
-    public static void ensure(String bootstrap, String eventsTopic, String deadLetterTopic) throws InterruptedException {
+    public static void ensure(String bootstrap, String eventsTopic, String deadLetterTopic)
+            throws InterruptedException {
         try (Admin admin = admin(bootstrap)) {
             create(admin, topic("events", eventsTopic));
             create(admin, topic("deadletter", deadLetterTopic));
@@ -129,7 +131,8 @@ public final class Topics {
             if (key.equals("retention.ms") || key.equals("message.timestamp.type") || expected.equals(have)) {
                 return;
             }
-            if (key.equals("cleanup.policy") && have != null
+            if (key.equals("cleanup.policy")
+                    && have != null
                     && List.of(have.split("\\s*,\\s*")).contains("compact") == expected.equals("compact")) {
                 return; // compact,delete still compacts; delete alone or with others does not
             }
@@ -153,7 +156,10 @@ public final class Topics {
         try {
             config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
         } catch (ExecutionException e) {
-            LOG.warn("Cannot read the settings of existing topic {} to check them: {}", topic.name(), e.getCause().toString());
+            LOG.warn(
+                    "Cannot read the settings of existing topic {} to check them: {}",
+                    topic.name(),
+                    e.getCause().toString());
             return;
         }
         Map<String, String> actual = new HashMap<>();
@@ -162,8 +168,11 @@ public final class Topics {
         }
         List<String> bad = mismatches(topic.configs(), actual);
         if (!bad.isEmpty()) {
-            LOG.warn("Topic {} exists with settings its feedback loop cannot rely on: {}. It is left as it is; "
-                    + "fix it with kafka-configs.sh --alter or delete it so it is created again.", topic.name(), bad);
+            LOG.warn(
+                    "Topic {} exists with settings its feedback loop cannot rely on: {}. It is left as it is; "
+                            + "fix it with kafka-configs.sh --alter or delete it so it is created again.",
+                    topic.name(),
+                    bad);
         }
     }
 

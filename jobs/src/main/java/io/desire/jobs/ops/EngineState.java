@@ -15,11 +15,11 @@ import io.desire.operators.CoalescedState;
 import io.desire.operators.ContextTrending;
 import io.desire.operators.PublishedState;
 import io.desire.operators.Uids;
-import io.desire.operators.covisit.CoVisitation;
-import io.desire.operators.serving.UserRecommender;
 import io.desire.operators.als.ItemFactors;
 import io.desire.operators.als.UserFactors;
+import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.ranker.FtrlLearner;
+import io.desire.operators.serving.UserRecommender;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,6 +76,7 @@ public final class EngineState {
      * versions, pending counts, timers): bookkeeping of emission, not model.
      */
     private static final List<String> PUBLICATION_FIELDS = fieldsOf(PublishedState.class, CoalescedState.class);
+
     private static final List<String> COALESCING_FIELDS = fieldsOf(CoalescedState.class);
 
     private static List<String> fieldsOf(Class<?>... classes) {
@@ -113,29 +114,38 @@ public final class EngineState {
         Duration ttl = Duration.ofDays(3650);
         List<DataStream<String[]>> reads = new ArrayList<>();
         if (uids.contains(Uids.USER_RECOMMENDER)) {
-            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.USER_RECOMMENDER), new Dump(Map.of(
-                    PROFILES, UserRecommender.createProfileDescriptor(ttl),
-                    CONTEXTS, UserRecommender.createContextsDescriptor(ttl)))));
+            reads.add(savepoint.readKeyedState(
+                    OperatorIdentifier.forUid(Uids.USER_RECOMMENDER),
+                    new Dump(Map.of(
+                            PROFILES, UserRecommender.createProfileDescriptor(ttl),
+                            CONTEXTS, UserRecommender.createContextsDescriptor(ttl)))));
         }
         if (uids.contains(Uids.CONTEXT_TRENDING)) {
-            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.CONTEXT_TRENDING),
+            reads.add(savepoint.readKeyedState(
+                    OperatorIdentifier.forUid(Uids.CONTEXT_TRENDING),
                     new Dump(Map.of(TRENDING, ContextTrending.createStateDescriptor()))));
         }
         if (uids.contains(Uids.ALS_USER_FACTORS)) {
-            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_USER_FACTORS),
+            reads.add(savepoint.readKeyedState(
+                    OperatorIdentifier.forUid(Uids.ALS_USER_FACTORS),
                     new Dump(Map.of(ALS_USERS, UserFactors.createStateDescriptor(LearningPipeline.alsConfig(cfg))))));
         }
         if (uids.contains(Uids.ALS_ITEM_FACTORS)) {
-            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.ALS_ITEM_FACTORS),
+            reads.add(savepoint.readKeyedState(
+                    OperatorIdentifier.forUid(Uids.ALS_ITEM_FACTORS),
                     new Dump(Map.of(ALS_ITEMS, ItemFactors.createStateDescriptor()))));
         }
         if (uids.contains(Uids.CO_VISITATION)) {
-            reads.add(savepoint.readKeyedState(OperatorIdentifier.forUid(Uids.CO_VISITATION),
+            reads.add(savepoint.readKeyedState(
+                    OperatorIdentifier.forUid(Uids.CO_VISITATION),
                     new Dump(Map.of(COVISIT, CoVisitation.createStateDescriptor()))));
         }
         if (uids.contains(Uids.FTRL_LEARNER)) {
-            reads.add(savepoint.readListState(OperatorIdentifier.forUid(Uids.FTRL_LEARNER),
-                            FtrlLearner.STATE_NAME, TypeInformation.of(FtrlState.class))
+            reads.add(savepoint
+                    .readListState(
+                            OperatorIdentifier.forUid(Uids.FTRL_LEARNER),
+                            FtrlLearner.STATE_NAME,
+                            TypeInformation.of(FtrlState.class))
                     .map(ftrl -> new String[] {FTRL, "model", canonical(ftrl)})
                     .returns(String[].class));
         }
@@ -160,7 +170,8 @@ public final class EngineState {
         }
         Map<String, Map<String, String>> states = new TreeMap<>();
         for (String[] row : received) {
-            String previous = states.computeIfAbsent(row[0], k -> new TreeMap<>()).put(row[1], row[2]);
+            String previous =
+                    states.computeIfAbsent(row[0], k -> new TreeMap<>()).put(row[1], row[2]);
             if (previous != null) {
                 throw new IllegalStateException(row[0] + " holds key " + row[1] + " twice");
             }

@@ -74,14 +74,20 @@ public final class InspectSavepoint {
         List<OperatorState> ops = new ArrayList<>(metadata.getOperatorStates());
         ops.sort(Comparator.comparingLong(OperatorState::getStateSize).reversed());
         long total = ops.stream().mapToLong(OperatorState::getStateSize).sum();
-        out.printf("savepoint %s: checkpoint %d, %d operators, %s of state%n",
+        out.printf(
+                "savepoint %s: checkpoint %d, %d operators, %s of state%n",
                 path, metadata.getCheckpointId(), ops.size(), bytes(total));
         out.printf("  %-36s %-30s %11s %4s %10s%n", "uid", "operator", "parallelism", "max", "state");
         for (OperatorState op : ops) {
             String uid = op.getOperatorUid().orElse("(uid hash " + op.getOperatorID() + ")");
             String name = op.getOperatorName().orElse(names.getOrDefault(uid, ""));
-            out.printf("  %-36s %-30s %11d %4d %10s%n", abbreviate(uid, 36), abbreviate(name, 30), op.getParallelism(),
-                    op.getMaxParallelism(), bytes(op.getStateSize()));
+            out.printf(
+                    "  %-36s %-30s %11d %4d %10s%n",
+                    abbreviate(uid, 36),
+                    abbreviate(name, 30),
+                    op.getParallelism(),
+                    op.getMaxParallelism(),
+                    bytes(op.getStateSize()));
         }
     }
 
@@ -92,15 +98,22 @@ public final class InspectSavepoint {
         }
         Map<String, String> ftrl = states.getOrDefault(EngineState.FTRL, Map.of());
         for (String model : ftrl.values()) {
-            out.printf("model versions: FTRL learner %,d examples%n", JSON.readTree(model).path("version").asLong());
+            out.printf(
+                    "model versions: FTRL learner %,d examples%n",
+                    JSON.readTree(model).path("version").asLong());
         }
         Map<String, String> items = states.getOrDefault(EngineState.ALS_ITEMS, Map.of());
         if (!items.isEmpty()) {
-            out.printf("ALS: %,d item vectors of rank %d%n", items.size(),
-                    JSON.readTree(items.values().iterator().next()).path("factors").size());
+            out.printf(
+                    "ALS: %,d item vectors of rank %d%n",
+                    items.size(),
+                    JSON.readTree(items.values().iterator().next())
+                            .path("factors")
+                            .size());
         }
         Map<String, String> profiles = states.getOrDefault(EngineState.PROFILES, Map.of());
-        String sample = user != null ? user : profiles.keySet().stream().findFirst().orElse(null);
+        String sample =
+                user != null ? user : profiles.keySet().stream().findFirst().orElse(null);
         if (sample == null) {
             return;
         }

@@ -42,14 +42,17 @@ final class ErasureLogReader {
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("erasure log topic '" + topic + "' does not exist at " + bootstrap);
             }
-            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = infos.stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts, within);
             long deadline = System.nanoTime() + within.toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("erasure log topic '" + topic + "' not read to its end within " + within);
+                    throw new IllegalStateException(
+                            "erasure log topic '" + topic + "' not read to its end within " + within);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
@@ -58,8 +61,8 @@ final class ErasureLogReader {
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IllegalStateException("erasure log topic '" + topic + "' at " + bootstrap + " unreadable: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "erasure log topic '" + topic + "' at " + bootstrap + " unreadable: " + e.getMessage(), e);
         }
         return log;
     }
@@ -70,7 +73,10 @@ final class ErasureLogReader {
             if (!n.path("user").isTextual() || !n.path("logged_at").canConvertToLong()) {
                 throw new IllegalArgumentException("no user or logged_at");
             }
-            return new Erasure(n.get("user").asText(), n.path("forget_ts").asLong(), n.path("request_id").asText(null),
+            return new Erasure(
+                    n.get("user").asText(),
+                    n.path("forget_ts").asLong(),
+                    n.path("request_id").asText(null),
                     n.get("logged_at").asLong());
         } catch (Exception e) {
             throw new IllegalStateException("erasure log record " + r.topic() + "-" + r.partition() + "@" + r.offset()

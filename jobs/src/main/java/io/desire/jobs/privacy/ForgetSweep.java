@@ -62,7 +62,10 @@ public final class ForgetSweep {
                     config.add(args[++i]);
                 }
             } else {
-                paths.add(Path.of(args[i].startsWith("file:") ? java.net.URI.create(args[i]).getPath() : args[i]));
+                paths.add(Path.of(
+                        args[i].startsWith("file:")
+                                ? java.net.URI.create(args[i]).getPath()
+                                : args[i]));
             }
         }
         if (paths.isEmpty()) {
@@ -83,8 +86,10 @@ public final class ForgetSweep {
         }
         List<Erasure> log;
         try {
-            log = ErasureLogReader.readAll(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
-                    cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC), Duration.ofSeconds(60));
+            log = ErasureLogReader.readAll(
+                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC),
+                    Duration.ofSeconds(60));
         } catch (IllegalStateException e) {
             err.println("desire forget-sweep: " + e.getMessage() + "; nothing was changed");
             return 1;
@@ -99,8 +104,10 @@ public final class ForgetSweep {
         List<UserStateSpec> specs = UserStateSpec.forJob(cfg);
         out.printf("erasure log: %d requests; %d snapshots%n", log.size(), snapshots.size());
         boolean ok = true;
-        try (SweepAudit audit = dryRun ? null : new SweepAudit(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
-                cfg.getString(ConfigKeys.PRIVACY_AUDIT_TOPIC))) {
+        try (SweepAudit audit = dryRun
+                ? null
+                : new SweepAudit(
+                        cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_AUDIT_TOPIC))) {
             if (audit != null) {
                 for (Erasure e : log) {
                     // committed in the erasure log = durable in state and documents (docs/privacy.md §3)
@@ -108,7 +115,9 @@ public final class ForgetSweep {
                 }
             }
             for (Snapshot s : snapshots) {
-                List<Erasure> due = log.stream().filter(e -> e.loggedAt >= s.coversUntil() - margin.toMillis()).toList();
+                List<Erasure> due = log.stream()
+                        .filter(e -> e.loggedAt >= s.coversUntil() - margin.toMillis())
+                        .toList();
                 Set<String> users = new LinkedHashSet<>();
                 due.forEach(e -> users.add(e.user));
                 if (users.isEmpty()) {
@@ -127,7 +136,8 @@ public final class ForgetSweep {
                         audit.record(e, "snapshot", target.toString(), "removed", System.currentTimeMillis());
                     }
                     delete(s.dir());
-                    out.printf("%s: %d state rows of %d users removed; rewritten and verified as %s; old one deleted%n",
+                    out.printf(
+                            "%s: %d state rows of %d users removed; rewritten and verified as %s; old one deleted%n",
                             s.dir(), removed, users.size(), target);
                 } catch (Exception ex) {
                     LOG.error("sweeping {} failed", s.dir(), ex);
@@ -138,7 +148,8 @@ public final class ForgetSweep {
                         for (Erasure e : due) {
                             audit.record(e, "snapshot", s.dir().toString(), "deleted", System.currentTimeMillis());
                         }
-                        out.printf("%s: could not be rewritten (%s) and holds a request older than %s: deleted%n",
+                        out.printf(
+                                "%s: could not be rewritten (%s) and holds a request older than %s: deleted%n",
                                 s.dir(), ex.getMessage(), retention);
                     } else {
                         ok = false;
@@ -167,5 +178,4 @@ public final class ForgetSweep {
             LOG.warn("could not remove the partial rewrite {}", dir, e);
         }
     }
-
 }

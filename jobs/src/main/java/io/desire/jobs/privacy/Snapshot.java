@@ -26,7 +26,9 @@ record Snapshot(Path dir, long coversUntil) {
             throw new IOException("no snapshot at " + dir + " (no _metadata file)");
         }
         Matcher m = SWEPT.matcher(dir.getFileName().toString());
-        long time = m.matches() ? Long.parseLong(m.group(2)) : Files.getLastModifiedTime(metadata).toMillis();
+        long time = m.matches()
+                ? Long.parseLong(m.group(2))
+                : Files.getLastModifiedTime(metadata).toMillis();
         return new Snapshot(dir, time);
     }
 
@@ -43,7 +45,8 @@ record Snapshot(Path dir, long coversUntil) {
         }
         List<Snapshot> found = new ArrayList<>();
         try (Stream<Path> s = Files.walk(path, 3)) {
-            for (Path metadata : s.filter(p -> p.getFileName().toString().equals("_metadata")).toList()) {
+            for (Path metadata : s.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .toList()) {
                 found.add(at(metadata.getParent()));
             }
         }

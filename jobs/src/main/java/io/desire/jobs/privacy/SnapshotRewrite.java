@@ -60,8 +60,8 @@ public final class SnapshotRewrite {
         SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, source, new EmbeddedRocksDBStateBackend());
         for (UserStateSpec spec : present) {
             OperatorIdentifier id = OperatorIdentifier.forUid(spec.uid);
-            StateBootstrapTransformation<StateRow> state = OperatorTransformation
-                    .bootstrapWith(SnapshotRows.of(reader, spec, forgotten))
+            StateBootstrapTransformation<StateRow> state = OperatorTransformation.bootstrapWith(
+                            SnapshotRows.of(reader, spec, forgotten))
                     .setMaxParallelism(maxParallelism(metadata, spec.uid))
                     .keyBy(row -> row.key, Types.STRING)
                     .transform(UserStateWriter.factory(spec, metadata.getCheckpointId()));
@@ -69,7 +69,12 @@ public final class SnapshotRewrite {
         }
         writer.write(target);
         env.execute("desire: forget sweep " + source);
-        LOG.info("rewrote {} operators of {} into {} without {} users", present.size(), source, target, forgotten.size());
+        LOG.info(
+                "rewrote {} operators of {} into {} without {} users",
+                present.size(),
+                source,
+                target,
+                forgotten.size());
     }
 
     /**
@@ -100,12 +105,14 @@ public final class SnapshotRewrite {
         for (UserStateSpec spec : present) {
             List<String> after = rows.getOrDefault("new " + spec.uid, List.of());
             if (!rows.getOrDefault("new kept " + spec.uid, List.of()).equals(after)) {
-                throw new IllegalStateException(rewritten + ": operator " + spec.uid + " still holds state of a forgotten user");
+                throw new IllegalStateException(
+                        rewritten + ": operator " + spec.uid + " still holds state of a forgotten user");
             }
             List<String> expected = rows.getOrDefault("old kept " + spec.uid, List.of());
             if (!expected.equals(after)) {
-                throw new IllegalStateException(rewritten + ": operator " + spec.uid + " differs from " + source + " beyond"
-                        + " the forgotten users (" + expected.size() + " state rows expected, " + after.size() + " found)");
+                throw new IllegalStateException(rewritten + ": operator " + spec.uid + " differs from " + source
+                        + " beyond" + " the forgotten users (" + expected.size() + " state rows expected, "
+                        + after.size() + " found)");
             }
             removed += rows.getOrDefault("old " + spec.uid, List.of()).size() - expected.size();
         }
@@ -131,8 +138,8 @@ public final class SnapshotRewrite {
     /** A row as text, its key first: key, kind, state, time, entry key and value as hex. */
     private static String text(StateRow r) {
         HexFormat hex = HexFormat.of();
-        return r.key.length() + ":" + r.key + "|" + r.kind + "|" + r.state + "|" + r.time + "|" + hex.formatHex(r.entryKey)
-                + "|" + hex.formatHex(r.value);
+        return r.key.length() + ":" + r.key + "|" + r.kind + "|" + r.state + "|" + r.time + "|"
+                + hex.formatHex(r.entryKey) + "|" + hex.formatHex(r.value);
     }
 
     static String keyOf(String text) {

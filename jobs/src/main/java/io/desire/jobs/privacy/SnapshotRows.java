@@ -28,26 +28,36 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 final class SnapshotRows {
     private SnapshotRows() {}
 
-    static DataStream<StateRow> of(SavepointReader savepoint, UserStateSpec spec, Set<String> forgotten) throws IOException {
+    static DataStream<StateRow> of(SavepointReader savepoint, UserStateSpec spec, Set<String> forgotten)
+            throws IOException {
         OperatorIdentifier id = OperatorIdentifier.forUid(spec.uid);
         TypeInformation<StateRow> rowType = TypeInformation.of(StateRow.class);
         // Flink 2.2's keyed-state source emits null for a key the reader function emits nothing for
         // (a forgotten one): dropped here, in the operator chained to the source.
-        DataStream<StateRow> rows = savepoint.readKeyedState(id, new UserStateRows(spec, Set.copyOf(forgotten)),
-                        Types.STRING, rowType)
-                .filter(java.util.Objects::nonNull).name("keys with state " + spec.uid);
+        DataStream<StateRow> rows = savepoint
+                .readKeyedState(id, new UserStateRows(spec, Set.copyOf(forgotten)), Types.STRING, rowType)
+                .filter(java.util.Objects::nonNull)
+                .name("keys with state " + spec.uid);
         for (int i = 0; i < spec.broadcast.size(); i++) {
             int index = i;
             @SuppressWarnings("unchecked")
             TypeInformation<Object> values = (TypeInformation<Object>) TypeInformation.of(spec.broadcastValues.get(i));
             @SuppressWarnings("unchecked")
-            TypeSerializer<Object> valueSerializer = (TypeSerializer<Object>) spec.broadcast.get(i).getValueSerializer();
+            TypeSerializer<Object> valueSerializer =
+                    (TypeSerializer<Object>) spec.broadcast.get(i).getValueSerializer();
             @SuppressWarnings("unchecked")
-            TypeSerializer<String> keySerializer = (TypeSerializer<String>) spec.broadcast.get(i).getKeySerializer();
-            rows = rows.union(savepoint.readBroadcastState(id, spec.broadcast.get(i).getName(), Types.STRING, values,
-                            keySerializer, valueSerializer)
-                    .map(e -> new StateRow("", StateRow.BROADCAST_ENTRY, index, bytes(keySerializer, e.f0),
-                            bytes(valueSerializer, e.f1), 0))
+            TypeSerializer<String> keySerializer =
+                    (TypeSerializer<String>) spec.broadcast.get(i).getKeySerializer();
+            rows = rows.union(savepoint
+                    .readBroadcastState(
+                            id, spec.broadcast.get(i).getName(), Types.STRING, values, keySerializer, valueSerializer)
+                    .map(e -> new StateRow(
+                            "",
+                            StateRow.BROADCAST_ENTRY,
+                            index,
+                            bytes(keySerializer, e.f0),
+                            bytes(valueSerializer, e.f1),
+                            0))
                     .returns(rowType));
         }
         for (int i = 0; i < spec.union.size(); i++) {
@@ -55,8 +65,10 @@ final class SnapshotRows {
             @SuppressWarnings("unchecked")
             TypeInformation<Object> elements = (TypeInformation<Object>) TypeInformation.of(spec.unionElements.get(i));
             @SuppressWarnings("unchecked")
-            TypeSerializer<Object> serializer = (TypeSerializer<Object>) spec.union.get(i).getElementSerializer();
-            rows = rows.union(savepoint.readUnionState(id, spec.union.get(i).getName(), elements, serializer)
+            TypeSerializer<Object> serializer =
+                    (TypeSerializer<Object>) spec.union.get(i).getElementSerializer();
+            rows = rows.union(savepoint
+                    .readUnionState(id, spec.union.get(i).getName(), elements, serializer)
                     .map(e -> new StateRow("", StateRow.UNION_ELEMENT, index, new byte[0], bytes(serializer, e), 0))
                     .returns(rowType));
         }
@@ -92,7 +104,8 @@ final class SnapshotRows {
                 for (OperatorStateHandle h : subtask.getManagedOperatorState()) {
                     unknown.addAll(h.getStateNameToPartitionOffsets().keySet());
                 }
-                if (subtask.getRawKeyedState().hasState() || subtask.getRawOperatorState().hasState()) {
+                if (subtask.getRawKeyedState().hasState()
+                        || subtask.getRawOperatorState().hasState()) {
                     unknown.add("(raw state)");
                 }
             }

@@ -17,6 +17,7 @@ public class StateRow {
 
     /** The state key (a user pseudonym, an item id…); empty for operator (non-keyed) state. */
     public String key = "";
+
     public int kind;
     /** Index of the state in its {@link UserStateSpec} list of that kind. */
     public int state;

@@ -38,8 +38,11 @@ final class SweepAudit implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             // partitions and settings from topics.tsv (role erasure-audit); the broker's default replication
             io.desire.jobs.io.TopicSpecs.Spec spec = io.desire.jobs.io.TopicSpecs.of("erasure-audit");
-            admin.createTopics(java.util.List.of(new NewTopic(topic, java.util.Optional.of(spec.partitions()),
-                    java.util.Optional.empty()).configs(spec.settings()))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(java.util.List.of(
+                            new NewTopic(topic, java.util.Optional.of(spec.partitions()), java.util.Optional.empty())
+                                    .configs(spec.settings())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -50,11 +53,14 @@ final class SweepAudit implements AutoCloseable {
 
     /** Records that {@code e} is complete in {@code where} ({@code state+documents} or {@code snapshot}). */
     void record(Erasure e, String where, String snapshot, String action, long at) throws Exception {
-        String json = "{\"request_id\":" + quote(e.requestId) + ",\"user\":" + quote(e.user) + ",\"logged_at\":" + e.loggedAt
-                + ",\"completed\":\"" + where + "\"" + (snapshot == null ? "" : ",\"snapshot\":" + quote(snapshot)
-                + ",\"action\":\"" + action + "\"") + ",\"at\":" + at + "}";
+        String json = "{\"request_id\":" + quote(e.requestId) + ",\"user\":" + quote(e.user) + ",\"logged_at\":"
+                + e.loggedAt
+                + ",\"completed\":\"" + where + "\""
+                + (snapshot == null ? "" : ",\"snapshot\":" + quote(snapshot) + ",\"action\":\"" + action + "\"")
+                + ",\"at\":" + at + "}";
         String key = e.requestId == null ? e.user : e.requestId;
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)))
+        producer.send(new ProducerRecord<>(
+                        topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)))
                 .get(30, TimeUnit.SECONDS);
     }
 

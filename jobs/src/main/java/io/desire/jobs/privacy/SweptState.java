@@ -19,7 +19,8 @@ public final class SweptState {
     public static Map<String, Set<String>> keysByOperator(String path, JobConfig cfg) throws Exception {
         Map<String, Set<String>> keys = new TreeMap<>();
         List<UserStateSpec> specs = UserStateSpec.forJob(cfg);
-        for (Map.Entry<String, List<String>> e : SnapshotRewrite.rows(path, specs).entrySet()) {
+        for (Map.Entry<String, List<String>> e :
+                SnapshotRewrite.rows(path, specs).entrySet()) {
             Set<String> k = new TreeSet<>();
             for (String row : e.getValue()) {
                 k.add(SnapshotRewrite.keyOf(row));

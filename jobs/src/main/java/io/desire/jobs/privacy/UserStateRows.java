@@ -3,8 +3,8 @@ package io.desire.jobs.privacy;
 import io.desire.operators.CoalescedEmission;
 import io.desire.operators.CoalescedState;
 import io.desire.operators.EnrichFromCatalog;
-import io.desire.operators.feedback.PendingItem;
 import io.desire.operators.feedback.LabeledExample;
+import io.desire.operators.feedback.PendingItem;
 import io.desire.operators.ranker.ServedHistory;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +70,8 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
             if (s instanceof ValueState<?> v) {
                 Object value = v.value();
                 if (value != null) {
-                    rows.collect(new StateRow(key, StateRow.VALUE, i, new byte[0],
-                            bytes((TypeSerializer) d.getSerializer(), value), 0));
+                    rows.collect(new StateRow(
+                            key, StateRow.VALUE, i, new byte[0], bytes((TypeSerializer) d.getSerializer(), value), 0));
                     timers(key, value, rows);
                 }
             } else if (s instanceof MapState<?, ?> m) {
@@ -81,15 +81,25 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
                         continue;
                     }
                     timers(key, e.getValue(), rows);
-                    rows.collect(new StateRow(key, StateRow.MAP_ENTRY, i, bytes((TypeSerializer) md.getKeySerializer(), e.getKey()),
-                            bytes((TypeSerializer) md.getValueSerializer(), e.getValue()), 0));
+                    rows.collect(new StateRow(
+                            key,
+                            StateRow.MAP_ENTRY,
+                            i,
+                            bytes((TypeSerializer) md.getKeySerializer(), e.getKey()),
+                            bytes((TypeSerializer) md.getValueSerializer(), e.getValue()),
+                            0));
                 }
             } else {
                 ListStateDescriptor<?> ld = (ListStateDescriptor<?>) d;
                 for (Object element : ((ListState<?>) s).get()) {
                     timers(key, element, rows);
-                    rows.collect(new StateRow(key, StateRow.LIST_ELEMENT, i, new byte[0],
-                            bytes((TypeSerializer) ld.getElementSerializer(), element), 0));
+                    rows.collect(new StateRow(
+                            key,
+                            StateRow.LIST_ELEMENT,
+                            i,
+                            new byte[0],
+                            bytes((TypeSerializer) ld.getElementSerializer(), element),
+                            0));
                 }
             }
         }
@@ -111,7 +121,7 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
                     rows.collect(timer(key, p.expiresAt));
                 }
             }
-            case NONE -> { }
+            case NONE -> {}
         }
     }
 
@@ -123,7 +133,8 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
     private String userOf(String key) {
         if (spec.users == UserStateSpec.Users.ITEM_OR_USER_KEY) {
             return key.startsWith(EnrichFromCatalog.NO_ITEM_KEY_PREFIX)
-                    ? key.substring(EnrichFromCatalog.NO_ITEM_KEY_PREFIX.length()) : null;
+                    ? key.substring(EnrichFromCatalog.NO_ITEM_KEY_PREFIX.length())
+                    : null;
         }
         if (spec.users == UserStateSpec.Users.KEY_PREFIX) {
             int end = key.indexOf('\u001f');
@@ -138,7 +149,8 @@ final class UserStateRows extends KeyedStateReaderFunction<String, StateRow> {
                 rows.collect(new StateRow(key, StateRow.PROCESSING_TIMER, 0, new byte[0], new byte[0], c.timerAt));
             }
             if (c.flushArmed) {
-                rows.collect(new StateRow(key, StateRow.EVENT_TIMER, 0, new byte[0], new byte[0], CoalescedEmission.END_OF_INPUT));
+                rows.collect(new StateRow(
+                        key, StateRow.EVENT_TIMER, 0, new byte[0], new byte[0], CoalescedEmission.END_OF_INPUT));
             }
         }
     }

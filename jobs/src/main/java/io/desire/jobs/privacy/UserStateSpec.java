@@ -1,21 +1,21 @@
 package io.desire.jobs.privacy;
 
+import io.desire.features.ranking.TrendingItems;
+import io.desire.features.serving.ArmScores;
 import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import io.desire.features.ranking.TrendingItems;
-import io.desire.features.serving.ArmScores;
 import io.desire.operators.DeduplicateEvents;
+import io.desire.operators.Uids;
+import io.desire.operators.als.AlsConfig;
 import io.desire.operators.als.ItemFactorUpdate;
+import io.desire.operators.als.UserFactors;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.feedback.FeedbackJoin;
 import io.desire.operators.ranker.ExampleAssembler;
 import io.desire.operators.ranker.FmWeights;
 import io.desire.operators.ranker.RankerWeights;
-import io.desire.operators.Uids;
 import io.desire.operators.serving.UserRecommender;
-import io.desire.operators.als.AlsConfig;
-import io.desire.operators.als.UserFactors;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -48,11 +48,18 @@ public final class UserStateSpec implements Serializable {
     public final Timers timers;
     /** Value classes of {@link #broadcast} (keys are strings) and element classes of {@link #union}. */
     final List<Class<?>> broadcastValues;
+
     final List<Class<?>> unionElements;
 
-    UserStateSpec(String uid, List<StateDescriptor<?, ?>> keyed, List<MapStateDescriptor<?, ?>> broadcast,
-            List<Class<?>> broadcastValues, List<ListStateDescriptor<?>> union, List<Class<?>> unionElements,
-            Users users, Timers timers) {
+    UserStateSpec(
+            String uid,
+            List<StateDescriptor<?, ?>> keyed,
+            List<MapStateDescriptor<?, ?>> broadcast,
+            List<Class<?>> broadcastValues,
+            List<ListStateDescriptor<?>> union,
+            List<Class<?>> unionElements,
+            Users users,
+            Timers timers) {
         if (broadcast.size() != broadcastValues.size() || union.size() != unionElements.size()) {
             throw new IllegalArgumentException("one value class per non-keyed state of " + uid);
         }
@@ -96,8 +103,10 @@ public final class UserStateSpec implements Serializable {
 
     /** Names of every state this spec covers (keyed and non-keyed). */
     public List<String> stateNames() {
-        return java.util.stream.Stream.of(keyed, broadcast, union).flatMap(List::stream)
-                .map(d -> ((StateDescriptor<?, ?>) d).getName()).toList();
+        return java.util.stream.Stream.of(keyed, broadcast, union)
+                .flatMap(List::stream)
+                .map(d -> ((StateDescriptor<?, ?>) d).getName())
+                .toList();
     }
 
     /**
@@ -113,26 +122,60 @@ public final class UserStateSpec implements Serializable {
         java.time.Duration ttl = UserRecommender.DEFAULT_STATE_TTL;
         java.time.Duration guard = cfg.getDuration(ConfigKeys.FORGET_GUARD);
         AlsConfig als = LearningPipeline.alsConfig(cfg);
-        UserStateSpec recommender = new UserStateSpec(Uids.USER_RECOMMENDER,
-                List.of(UserRecommender.createProfileDescriptor(ttl), UserRecommender.createContextsDescriptor(ttl),
+        UserStateSpec recommender = new UserStateSpec(
+                Uids.USER_RECOMMENDER,
+                List.of(
+                        UserRecommender.createProfileDescriptor(ttl), UserRecommender.createContextsDescriptor(ttl),
                         UserRecommender.createForgottenDescriptor(guard), UserRecommender.createAlsDescriptor(ttl),
-                        UserRecommender.createConsumedDescriptor(ttl), UserRecommender.createSessionListsDescriptor(ttl)),
+                        UserRecommender.createConsumedDescriptor(ttl),
+                                UserRecommender.createSessionListsDescriptor(ttl)),
                 List.of(UserRecommender.broadcastDescriptors()),
                 List.of(TrendingItems.class, ItemFollowers.class, RankerWeights.class, FmWeights.class),
-                List.of(UserRecommender.createArmScoresDescriptor()), List.of(ArmScores.class), Users.KEY, Timers.COALESCED);
-        UserStateSpec alsUsers = new UserStateSpec(Uids.ALS_USER_FACTORS,
-                List.of(UserFactors.createStateDescriptor(als), UserFactors.createForgottenDescriptor(als),
+                List.of(UserRecommender.createArmScoresDescriptor()),
+                List.of(ArmScores.class),
+                Users.KEY,
+                Timers.COALESCED);
+        UserStateSpec alsUsers = new UserStateSpec(
+                Uids.ALS_USER_FACTORS,
+                List.of(
+                        UserFactors.createStateDescriptor(als),
+                        UserFactors.createForgottenDescriptor(als),
                         UserFactors.createConsumedDescriptor(als)),
-                List.of(UserFactors.createTableDescriptor()), List.of(ItemFactorUpdate.class), List.of(), List.of(),
-                Users.KEY, Timers.NONE);
-        UserStateSpec dedup = new UserStateSpec(Uids.DEDUPLICATE,
+                List.of(UserFactors.createTableDescriptor()),
+                List.of(ItemFactorUpdate.class),
+                List.of(),
+                List.of(),
+                Users.KEY,
+                Timers.NONE);
+        UserStateSpec dedup = new UserStateSpec(
+                Uids.DEDUPLICATE,
                 List.of(DeduplicateEvents.createStateDescriptor(cfg.getDuration(ConfigKeys.DEDUP_TTL))),
-                List.of(), List.of(), List.of(), List.of(), Users.ITEM_OR_USER_KEY, Timers.NONE);
-        UserStateSpec feedback = new UserStateSpec(Uids.FEEDBACK_JOIN, List.of(FeedbackJoin.createStateDescriptor()),
-                List.of(), List.of(), List.of(), List.of(), Users.PENDING_ITEM, Timers.FEEDBACK_JOIN);
-        UserStateSpec examples = new UserStateSpec(Uids.EXAMPLE_ASSEMBLER,
-                List.of(ExampleAssembler.createServedStateDescriptor(), ExampleAssembler.createWaitingStateDescriptor()),
-                List.of(), List.of(), List.of(), List.of(), Users.KEY_PREFIX, Timers.EXAMPLE_ASSEMBLER);
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Users.ITEM_OR_USER_KEY,
+                Timers.NONE);
+        UserStateSpec feedback = new UserStateSpec(
+                Uids.FEEDBACK_JOIN,
+                List.of(FeedbackJoin.createStateDescriptor()),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Users.PENDING_ITEM,
+                Timers.FEEDBACK_JOIN);
+        UserStateSpec examples = new UserStateSpec(
+                Uids.EXAMPLE_ASSEMBLER,
+                List.of(
+                        ExampleAssembler.createServedStateDescriptor(),
+                        ExampleAssembler.createWaitingStateDescriptor()),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Users.KEY_PREFIX,
+                Timers.EXAMPLE_ASSEMBLER);
         return List.of(recommender, alsUsers, dedup, feedback, examples);
     }
 }

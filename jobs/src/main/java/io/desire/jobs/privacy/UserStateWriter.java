@@ -79,7 +79,8 @@ final class UserStateWriter extends AbstractStreamOperator<TaggedOperatorSubtask
         }
         broadcast = new ArrayList<>();
         for (MapStateDescriptor<?, ?> d : spec.broadcast) {
-            broadcast.add((BroadcastState<Object, Object>) getOperatorStateBackend().getBroadcastState(d));
+            broadcast.add(
+                    (BroadcastState<Object, Object>) getOperatorStateBackend().getBroadcastState(d));
         }
         union = new ArrayList<>();
         for (ListStateDescriptor<?> d : spec.union) {
@@ -92,23 +93,29 @@ final class UserStateWriter extends AbstractStreamOperator<TaggedOperatorSubtask
     public void processElement(StreamRecord<StateRow> record) throws Exception {
         StateRow row = record.getValue();
         switch (row.kind) {
-            case StateRow.VALUE -> ((ValueState<Object>) keyed.get(row.state))
-                    .update(read(spec.keyed.get(row.state).getSerializer(), row.value));
+            case StateRow.VALUE ->
+                ((ValueState<Object>) keyed.get(row.state))
+                        .update(read(spec.keyed.get(row.state).getSerializer(), row.value));
             case StateRow.MAP_ENTRY -> {
                 MapStateDescriptor<?, ?> d = (MapStateDescriptor<?, ?>) spec.keyed.get(row.state);
                 ((MapState<Object, Object>) keyed.get(row.state))
                         .put(read(d.getKeySerializer(), row.entryKey), read(d.getValueSerializer(), row.value));
             }
-            case StateRow.LIST_ELEMENT -> ((ListState<Object>) keyed.get(row.state))
-                    .add(read(((ListStateDescriptor<?>) spec.keyed.get(row.state)).getElementSerializer(), row.value));
+            case StateRow.LIST_ELEMENT ->
+                ((ListState<Object>) keyed.get(row.state))
+                        .add(read(
+                                ((ListStateDescriptor<?>) spec.keyed.get(row.state)).getElementSerializer(),
+                                row.value));
             case StateRow.EVENT_TIMER -> timers.registerEventTimeTimer(VoidNamespace.INSTANCE, row.time);
             case StateRow.PROCESSING_TIMER -> timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, row.time);
             case StateRow.BROADCAST_ENTRY -> {
                 MapStateDescriptor<?, ?> d = spec.broadcast.get(row.state);
-                broadcast.get(row.state).put(read(d.getKeySerializer(), row.entryKey), read(d.getValueSerializer(), row.value));
+                broadcast
+                        .get(row.state)
+                        .put(read(d.getKeySerializer(), row.entryKey), read(d.getValueSerializer(), row.value));
             }
-            case StateRow.UNION_ELEMENT -> union.get(row.state)
-                    .add(read(spec.union.get(row.state).getElementSerializer(), row.value));
+            case StateRow.UNION_ELEMENT ->
+                union.get(row.state).add(read(spec.union.get(row.state).getElementSerializer(), row.value));
             default -> throw new IllegalArgumentException("unknown state row kind " + row.kind);
         }
     }
@@ -121,10 +128,15 @@ final class UserStateWriter extends AbstractStreamOperator<TaggedOperatorSubtask
     @Override
     public void endInput() throws Exception {
         Configuration job = getContainingTask().getJobConfiguration();
-        TaggedOperatorSubtaskState state = SnapshotUtils.snapshot(checkpointId, this,
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), timestamp,
-                CheckpointingOptions.getCheckpointingMode(job), CheckpointingOptions.isUnalignedCheckpointEnabled(job),
-                getContainingTask().getConfiguration().getConfiguration(), savepointPath);
+        TaggedOperatorSubtaskState state = SnapshotUtils.snapshot(
+                checkpointId,
+                this,
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                timestamp,
+                CheckpointingOptions.getCheckpointingMode(job),
+                CheckpointingOptions.isUnalignedCheckpointEnabled(job),
+                getContainingTask().getConfiguration().getConfiguration(),
+                savepointPath);
         output.collect(new StreamRecord<>(state));
     }
 }

@@ -20,13 +20,15 @@ class BackfillJobTest {
     void coalescesDocumentsAndSkipsCheckpointsUnlessTheUserChoseOtherwise() {
         JobConfig defaults = BackfillJob.backfillConfig(JobConfig.of(Map.of()));
         assertThat(defaults.getString(ConfigKeys.COALESCE)).isEqualTo(BackfillJob.DEFAULT_COALESCE);
-        assertThat(defaults.getString(ConfigKeys.CHECKPOINT_INTERVAL)).isEqualTo(BackfillJob.DEFAULT_CHECKPOINT_INTERVAL);
+        assertThat(defaults.getString(ConfigKeys.CHECKPOINT_INTERVAL))
+                .isEqualTo(BackfillJob.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(BackfillJob.settle(defaults)).hasSeconds(31);
 
         String[] args = {"--recs.coalesce", "200ms", "--checkpoint.interval=10s"};
         JobConfig chosen = BackfillJob.backfillConfig(JobConfig.fromArgs(args));
         assertThat(chosen.getString(ConfigKeys.COALESCE)).isEqualTo("200ms");
         assertThat(chosen.getString(ConfigKeys.CHECKPOINT_INTERVAL)).isEqualTo("10s");
-        assertThat(BackfillJob.settle(chosen.with(ConfigKeys.BACKFILL_SETTLE.name(), "2s"))).hasSeconds(2);
+        assertThat(BackfillJob.settle(chosen.with(ConfigKeys.BACKFILL_SETTLE.name(), "2s")))
+                .hasSeconds(2);
     }
 }

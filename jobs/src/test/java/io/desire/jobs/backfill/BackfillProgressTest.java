@@ -11,8 +11,13 @@ class BackfillProgressTest {
     @Test
     void reportsFilesRecordsShareRateAndTimeLeftFromTheAccumulators() {
         BackfillProgress progress = new BackfillProgress(4, 400L * 1048576);
-        Map<String, Object> acc = Map.of(HistoryRecords.HISTORY_FILES, 1L, HistoryRecords.HISTORY_RECORDS, 500_000L,
-                HistoryRecords.HISTORY_BYTES, 100L * 1048576);
+        Map<String, Object> acc = Map.of(
+                HistoryRecords.HISTORY_FILES,
+                1L,
+                HistoryRecords.HISTORY_RECORDS,
+                500_000L,
+                HistoryRecords.HISTORY_BYTES,
+                100L * 1048576);
 
         String line = progress.line(HistoryCounts.of(acc), 10.0);
 
@@ -28,7 +33,9 @@ class BackfillProgressTest {
         assertThat(progress.filesDone(HistoryCounts.of(Map.of()))).isFalse();
         Map<String, Object> done = Map.of(HistoryRecords.HISTORY_FILES, 2L, HistoryRecords.HISTORY_BYTES, 1000L);
         assertThat(progress.filesDone(HistoryCounts.of(done))).isTrue();
-        assertThat(progress.line(HistoryCounts.of(done), 2.0)).contains("(100%)").endsWith("done");
+        assertThat(progress.line(HistoryCounts.of(done), 2.0))
+                .contains("(100%)")
+                .endsWith("done");
     }
 
     @Test

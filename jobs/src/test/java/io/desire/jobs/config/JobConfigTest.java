@@ -46,9 +46,12 @@ class JobConfigTest {
     void badValuesNameTheKeyAndWhatIsAllowed() {
         JobConfig cfg = JobConfig.of(Map.of("recs.coalesce", "soon", "recs.top-k", "0"));
         assertThatThrownBy(() -> cfg.getDuration(ConfigKeys.COALESCE))
-                .hasMessageContaining("recs.coalesce").hasMessageContaining("soon").hasMessageContaining("250ms");
+                .hasMessageContaining("recs.coalesce")
+                .hasMessageContaining("soon")
+                .hasMessageContaining("250ms");
         assertThatThrownBy(() -> cfg.getInt(ConfigKeys.TOP_K, 1, 200))
-                .hasMessageContaining("recs.top-k").hasMessageContaining("[1, 200]");
+                .hasMessageContaining("recs.top-k")
+                .hasMessageContaining("[1, 200]");
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--parallelism"}, Map.of()))
                 .hasMessageContaining("Missing value for --parallelism");
     }
@@ -64,10 +67,14 @@ class JobConfigTest {
 
     @Test
     void secretsNeverAppearInTheDescription() {
-        JobConfig cfg = JobConfig.fromArgs(new String[] {"--es.username", "app"},
+        JobConfig cfg = JobConfig.fromArgs(
+                new String[] {"--es.username", "app"},
                 Map.of("DESIRE_ES_PASSWORD", "hunter2", "DESIRE_ES_API_KEY", "c2VjcmV0"));
         assertThat(cfg.getOptional(ConfigKeys.ES_PASSWORD)).isEqualTo("hunter2");
-        assertThat(cfg.describe()).contains("es.username=app").doesNotContain("hunter2").doesNotContain("c2VjcmV0");
+        assertThat(cfg.describe())
+                .contains("es.username=app")
+                .doesNotContain("hunter2")
+                .doesNotContain("c2VjcmV0");
     }
 
     @Test
@@ -82,7 +89,8 @@ class JobConfigTest {
         assertThat(cfg.getDouble(ConfigKeys.ALS_ALPHA, 0, Double.MAX_VALUE)).isEqualTo(1.0);
         assertThat(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000)).isEqualTo(50);
         assertThat(cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(cfg.getChoice(ConfigKeys.RANKER_LABELS, "sampled", "impressions", "both")).isEqualTo("sampled");
+        assertThat(cfg.getChoice(ConfigKeys.RANKER_LABELS, "sampled", "impressions", "both"))
+                .isEqualTo("sampled");
         assertThat(cfg.getInt(ConfigKeys.RANKER_NEGATIVES, 0, 100)).isEqualTo(4);
         assertThat(cfg.getInt(ConfigKeys.RANKER_BITS, 1, 30)).isEqualTo(20);
         assertThat(cfg.getDuration(ConfigKeys.FEEDBACK_WINDOW)).isEqualTo(Duration.ofMinutes(30));
@@ -92,13 +100,16 @@ class JobConfigTest {
 
     @Test
     void booleansAreTrueOrFalseOnly() {
-        assertThat(JobConfig.of(Map.of("learning.enabled", " FALSE ")).getBoolean(ConfigKeys.LEARNING_ENABLED)).isFalse();
-        assertThat(JobConfig.of(Map.of("learning.enabled", "True")).getBoolean(ConfigKeys.LEARNING_ENABLED)).isTrue();
+        assertThat(JobConfig.of(Map.of("learning.enabled", " FALSE ")).getBoolean(ConfigKeys.LEARNING_ENABLED))
+                .isFalse();
+        assertThat(JobConfig.of(Map.of("learning.enabled", "True")).getBoolean(ConfigKeys.LEARNING_ENABLED))
+                .isTrue();
         for (String bad : new String[] {"yes", "0", "", "flase"}) {
             JobConfig cfg = JobConfig.of(Map.of("learning.enabled", bad));
             assertThatThrownBy(() -> cfg.getBoolean(ConfigKeys.LEARNING_ENABLED))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("learning.enabled").hasMessageContaining("'" + bad + "'")
+                    .hasMessageContaining("learning.enabled")
+                    .hasMessageContaining("'" + bad + "'")
                     .hasMessageContaining("true or false");
         }
     }
@@ -109,7 +120,8 @@ class JobConfigTest {
         assertThat(cfg.getChoice(ConfigKeys.ALS_MODE, "implicit", "explicit")).isEqualTo("explicit");
         assertThatThrownBy(() -> cfg.getChoice(ConfigKeys.RANKER_LABELS, "sampled", "impressions", "both"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ranker.labels").hasMessageContaining("'clicks'")
+                .hasMessageContaining("ranker.labels")
+                .hasMessageContaining("'clicks'")
                 .hasMessageContaining("sampled, impressions, both");
     }
 
@@ -117,9 +129,12 @@ class JobConfigTest {
     void boundedDoublesNameTheirRange() {
         JobConfig cfg = JobConfig.of(Map.of("als.lambda", "-0.5", "als.alpha", "NaN"));
         assertThatThrownBy(() -> cfg.getDouble(ConfigKeys.ALS_LAMBDA, 0, 1e6))
-                .hasMessageContaining("als.lambda").hasMessageContaining("-0.5").hasMessageContaining("[0.0, 1000000.0]");
+                .hasMessageContaining("als.lambda")
+                .hasMessageContaining("-0.5")
+                .hasMessageContaining("[0.0, 1000000.0]");
         assertThatThrownBy(() -> cfg.getDouble(ConfigKeys.ALS_ALPHA, 0, 1e6))
-                .hasMessageContaining("als.alpha").hasMessageContaining("finite");
+                .hasMessageContaining("als.alpha")
+                .hasMessageContaining("finite");
     }
 
     @Test

@@ -11,12 +11,17 @@ class DemoPrivacyNoteTest {
     @Test
     void saysWhenUserIdsAreKeptInTheClear() {
         assertThat(DemoMain.privacyNote(JobConfig.of(Map.of())))
-                .contains("IN THE CLEAR").contains("privacy.pseudonyms=false").contains("exact").contains("docs/privacy.md");
+                .contains("IN THE CLEAR")
+                .contains("privacy.pseudonyms=false")
+                .contains("exact")
+                .contains("docs/privacy.md");
     }
 
     @Test
     void saysWhatIsOnWhenTheDemoIsGivenThePrivacyKeys() {
         assertThat(DemoMain.privacyNote(JobConfig.of(Map.of("privacy.pseudonyms", "true", "privacy.dp.epsilon", "1"))))
-                .contains("pseudonymised (key k1)").contains("differentially private (ε=1)").doesNotContain("CLEAR");
+                .contains("pseudonymised (key k1)")
+                .contains("differentially private (ε=1)")
+                .doesNotContain("CLEAR");
     }
 }

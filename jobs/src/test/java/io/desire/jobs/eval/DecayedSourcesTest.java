@@ -62,7 +62,8 @@ class DecayedSourcesTest {
         int a = h.items.indexOf("a");
         int x = h.items.indexOf("x");
         assertThat(ids(h, seq.recommend(me, 5, i -> i == a || i == x)))
-                .as("b followed a three times, c once; nothing followed x").containsExactly("b", "c");
+                .as("b followed a three times, c once; nothing followed x")
+                .containsExactly("b", "c");
     }
 
     @Test
@@ -115,12 +116,14 @@ class DecayedSourcesTest {
         }
         // for u4 and u5 "classic" (4 users) ranks first in the long run; "new" (3) with short memory
         Map<String, Object> section = new java.util.LinkedHashMap<>();
-        HalfLifeTuning.Choice choice = new HalfLifeTuning(List.of(Duration.ofDays(3650), Duration.ofDays(7)), 1,
-                Double.MIN_VALUE, Progress.silent())
+        HalfLifeTuning.Choice choice = new HalfLifeTuning(
+                        List.of(Duration.ofDays(3650), Duration.ofDays(7)), 1, Double.MIN_VALUE, Progress.silent())
                 .run(h, train, validation.stream().mapToInt(Integer::intValue).toArray(), section);
         assertThat(choice.halfLives().get(HalfLifeTuning.POPULARITY)).isEqualTo(Duration.ofDays(7));
         assertThat(choice.jobArgs()).containsSubsequence("--popularity.half-life", "7d");
-        assertThat(section.get("job_args").toString()).contains("--covisit.half-life").contains("--profile.half-life");
+        assertThat(section.get("job_args").toString())
+                .contains("--covisit.half-life")
+                .contains("--profile.half-life");
         assertThat((List<?>) section.get("grid")).hasSize(6);
     }
 

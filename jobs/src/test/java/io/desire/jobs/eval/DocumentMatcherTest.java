@@ -24,8 +24,8 @@ class DocumentMatcherTest {
     @Test
     void theDocumentOfTheEventsContextComesFirstWithoutSearching() {
         AtomicInteger searches = new AtomicInteger();
-        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.CONTEXT).choose("evening",
-                BY_CONTEXT::get, () -> {
+        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.CONTEXT)
+                .choose("evening", BY_CONTEXT::get, () -> {
                     searches.incrementAndGet();
                     return List.of(EVENING, MORNING, NIGHT);
                 });
@@ -36,8 +36,8 @@ class DocumentMatcherTest {
 
     @Test
     void withoutADocumentInThatContextTheMostRecentThenMostEventsWins() {
-        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.CONTEXT).choose("weekend",
-                BY_CONTEXT::get, () -> List.of(EVENING, MORNING, NIGHT));
+        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.CONTEXT)
+                .choose("weekend", BY_CONTEXT::get, () -> List.of(EVENING, MORNING, NIGHT));
         // morning and night share the newest event time; night has more profile events
         assertThat(c.document()).isEqualTo(NIGHT);
         assertThat(c.how()).isEqualTo(DocumentMatcher.How.FALLBACK);
@@ -45,8 +45,8 @@ class DocumentMatcherTest {
 
     @Test
     void aUserWithoutDocumentsGetsNone() {
-        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.CONTEXT).choose("evening",
-                key -> null, List::of);
+        DocumentMatcher.Choice c =
+                new DocumentMatcher(DocumentMatcher.Match.CONTEXT).choose("evening", key -> null, List::of);
         assertThat(c.document()).isNull();
         assertThat(c.how()).isEqualTo(DocumentMatcher.How.NONE);
     }
@@ -54,8 +54,8 @@ class DocumentMatcherTest {
     @Test
     void userMatchTakesTheDocumentWithTheMostProfileEventsWhateverTheContext() {
         ServedDocument older = doc("old", 1_000, 99);
-        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.USER).choose("evening",
-                BY_CONTEXT::get, () -> List.of(EVENING, older, NIGHT));
+        DocumentMatcher.Choice c = new DocumentMatcher(DocumentMatcher.Match.USER)
+                .choose("evening", BY_CONTEXT::get, () -> List.of(EVENING, older, NIGHT));
         assertThat(c.document()).isEqualTo(older);
     }
 }

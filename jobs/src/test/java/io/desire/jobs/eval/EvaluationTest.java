@@ -29,12 +29,32 @@ class EvaluationTest {
     @BeforeAll
     static void evaluate() throws Exception {
         EvalOptions options = EvalOptions.parse(
-                "--generated", "16000", "--users", "200", "--items", "120", "--seed", "7",
-                "--ranks", "8", "--lambdas", "0.1", "--alphas", "1,4", "--iterations", "6", "--threads", "2",
-                "--window", "200", "--out", dir.resolve("out").toString());
+                "--generated",
+                "16000",
+                "--users",
+                "200",
+                "--items",
+                "120",
+                "--seed",
+                "7",
+                "--ranks",
+                "8",
+                "--lambdas",
+                "0.1",
+                "--alphas",
+                "1,4",
+                "--iterations",
+                "6",
+                "--threads",
+                "2",
+                "--window",
+                "200",
+                "--out",
+                dir.resolve("out").toString());
         Map<String, Object> tree = new Evaluation(options, Progress.silent()).run();
         ReportWriter.write(tree, options.out());
-        report = new ObjectMapper().readTree(options.out().resolve("report.json").toFile());
+        report =
+                new ObjectMapper().readTree(options.out().resolve("report.json").toFile());
         html = Files.readString(options.out().resolve("report.html"));
     }
 
@@ -53,13 +73,25 @@ class EvaluationTest {
 
     @Test
     void reportJsonHasEveryMetricOfEveryModel() {
-        assertThat(names()).containsExactly("als-implicit", "popularity", "context-popularity", "item-knn",
-                "als-explicit", "mean-rating", "ftrl-context", "ftrl-no-context");
+        assertThat(names())
+                .containsExactly(
+                        "als-implicit",
+                        "popularity",
+                        "context-popularity",
+                        "item-knn",
+                        "als-explicit",
+                        "mean-rating",
+                        "ftrl-context",
+                        "ftrl-no-context");
         for (JsonNode model : report.get("models")) {
             JsonNode metrics = model.get("metrics");
             for (String name : METRICS.get(model.get("kind").asText())) {
-                assertThat(metrics.get(name)).as(model.get("name").asText() + "." + name).isNotNull();
-                assertThat(metrics.get(name).isNumber()).as(model.get("name").asText() + "." + name).isTrue();
+                assertThat(metrics.get(name))
+                        .as(model.get("name").asText() + "." + name)
+                        .isNotNull();
+                assertThat(metrics.get(name).isNumber())
+                        .as(model.get("name").asText() + "." + name)
+                        .isTrue();
             }
         }
         assertThat(report.at("/split/scheme").asText()).isEqualTo("random");
@@ -70,14 +102,17 @@ class EvaluationTest {
         assertThat(prequential.get("scored").asLong()).isPositive();
         assertThat(prequential.get("windows").size()).isPositive();
         assertThat(prequential.at("/windows/0/online_ndcg").isNumber()).isTrue();
-        assertThat(prequential.at("/after_stream/ndcg_ratio_online_to_batch").isNumber()).isTrue();
-        assertThat(prequential.at("/after_stream/batch_retrain/ndcg").isNumber()).isTrue();
+        assertThat(prequential.at("/after_stream/ndcg_ratio_online_to_batch").isNumber())
+                .isTrue();
+        assertThat(prequential.at("/after_stream/batch_retrain/ndcg").isNumber())
+                .isTrue();
     }
 
     @Test
     void reportHtmlIsSelfContainedWithTheTableAndCharts() {
-        assertThat(html).contains("<table id=\"models\">", "<svg id=\"bar-chart\"", "<svg id=\"prequential-chart\"",
-                "<polyline");
+        assertThat(html)
+                .contains(
+                        "<table id=\"models\">", "<svg id=\"bar-chart\"", "<svg id=\"prequential-chart\"", "<polyline");
         for (String name : names()) {
             assertThat(html).contains(">" + name + "</td>");
         }

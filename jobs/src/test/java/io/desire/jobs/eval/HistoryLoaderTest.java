@@ -17,12 +17,16 @@ class HistoryLoaderTest {
     @Test
     void badJsonlLinesAreCountedWithReasonsAndTheRestIsLoaded() throws Exception {
         Path file = dir.resolve("events.jsonl");
-        byte[] good1 = line("{\"event_id\":\"e1\",\"ts\":1767225600000,\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\","
-                + "\"context\":{\"lat\":48.85,\"lon\":2.35,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
-        byte[] good2 = line("{\"event_id\":\"e2\",\"ts\":1767225660000,\"type\":\"rate\",\"user_id\":\"u1\",\"item_id\":\"i2\",\"value\":4}");
-        byte[] item = line("{\"event_id\":\"c1\",\"ts\":1767225600000,\"type\":\"item\",\"item_id\":\"i1\",\"category\":\"books\"}");
+        byte[] good1 = line(
+                "{\"event_id\":\"e1\",\"ts\":1767225600000,\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\","
+                        + "\"context\":{\"lat\":48.85,\"lon\":2.35,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
+        byte[] good2 = line(
+                "{\"event_id\":\"e2\",\"ts\":1767225660000,\"type\":\"rate\",\"user_id\":\"u1\",\"item_id\":\"i2\",\"value\":4}");
+        byte[] item = line(
+                "{\"event_id\":\"c1\",\"ts\":1767225600000,\"type\":\"item\",\"item_id\":\"i1\",\"category\":\"books\"}");
         byte[] notJson = line("{not json");
-        byte[] badType = line("{\"event_id\":\"e3\",\"ts\":1767225600000,\"type\":\"teleport\",\"user_id\":\"u\",\"item_id\":\"i\"}");
+        byte[] badType = line(
+                "{\"event_id\":\"e3\",\"ts\":1767225600000,\"type\":\"teleport\",\"user_id\":\"u\",\"item_id\":\"i\"}");
         byte[] notUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}', '\n'};
         Files.write(file, concat(item, good1, notJson, good1, notUtf8, line(""), badType, good2));
 
@@ -44,8 +48,13 @@ class HistoryLoaderTest {
 
     @Test
     void badRatingLinesAreSkippedInEveryDelimitedFormat() throws Exception {
-        Path csv = write("ratings.csv", "userId,movieId,rating,timestamp", "1,10,4.0,964982703", "1,11,four,964982704",
-                "2,10,3.5", "2,12,5.0,964982705");
+        Path csv = write(
+                "ratings.csv",
+                "userId,movieId,rating,timestamp",
+                "1,10,4.0,964982703",
+                "1,11,four,964982704",
+                "2,10,3.5",
+                "2,12,5.0,964982705");
         Path dat = write("ratings.dat", "1::10::4::964982703", "1::11::5::yesterday", "2::10::3::964982704::x");
         Path udata = write("u.data", "1\t10\t4\t964982703", "\t11\t5\t964982703");
         Path simple = write("simple.csv", "u1,i1,1,2026-01-01T00:00:00Z", "u1,i2,1,1767225600000", "u2,i1,NaN,1");
@@ -74,12 +83,16 @@ class HistoryLoaderTest {
     @Test
     void movieLens100kRatingsTakeTheirCategoriesFromTheUItemBesideThem() throws Exception {
         Path udata = write("u.data", "1\t1\t4\t964982703", "1\t73\t5\t964982704", "2\t267\t3\t964982705");
-        Files.write(dir.resolve("u.item"), String.join("\n",
-                "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0",
-                "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0",
-                "267|unknown||||1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0",
-                "500|Nobody rated this (1997)|||x|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0",
-                "broken line").getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(
+                dir.resolve("u.item"),
+                String.join(
+                                "\n",
+                                "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0",
+                                "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0",
+                                "267|unknown||||1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0",
+                                "500|Nobody rated this (1997)|||x|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0",
+                                "broken line")
+                        .getBytes(StandardCharsets.ISO_8859_1));
 
         History h = HistoryLoader.load(udata, HistoryLoader.Format.U_DATA);
 
@@ -87,7 +100,9 @@ class HistoryLoaderTest {
         assertThat(h.numItems()).as("the catalogue adds no items").isEqualTo(3);
         assertThat(h.itemCategory).hasSize(2);
         assertThat(h.itemCategory.get(h.items.indexOf("1"))).isEqualTo("Animation");
-        assertThat(h.itemCategory.get(h.items.indexOf("73"))).as("read as Latin-1").isEqualTo("Drama");
+        assertThat(h.itemCategory.get(h.items.indexOf("73")))
+                .as("read as Latin-1")
+                .isEqualTo("Drama");
         assertThat(h.load.catalogue).endsWith("u.item");
         assertThat(h.load.catalogueItems).isEqualTo(3);
         assertThat(h.load.badLines).isEqualTo(1);
@@ -102,8 +117,10 @@ class HistoryLoaderTest {
         History h = HistoryLoader.load(ratings, HistoryLoader.Format.MOVIELENS_CSV);
 
         assertThat(h.itemCategory).containsValue("Action");
-        assertThat(HistoryLoader.catalogueBeside(dir.resolve("simple.csv"), HistoryLoader.Format.CSV)).isNull();
-        assertThat(HistoryLoader.catalogueBeside(dir.resolve("ratings.dat"), HistoryLoader.Format.RATINGS_DAT)).isNull();
+        assertThat(HistoryLoader.catalogueBeside(dir.resolve("simple.csv"), HistoryLoader.Format.CSV))
+                .isNull();
+        assertThat(HistoryLoader.catalogueBeside(dir.resolve("ratings.dat"), HistoryLoader.Format.RATINGS_DAT))
+                .isNull();
     }
 
     @Test

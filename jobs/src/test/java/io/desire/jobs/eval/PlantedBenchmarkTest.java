@@ -29,14 +29,17 @@ class PlantedBenchmarkTest {
         assertThat(a.indices(PlantedInteractions.TRAIN)).hasSize(2100);
         assertThat(a.indices(PlantedInteractions.VALIDATION)).hasSize(600);
         assertThat(a.indices(PlantedInteractions.TEST)).hasSize(300);
-        assertThat(a.features[0].size()).as("bias, user, item, group, daytime, weather").isEqualTo(6);
+        assertThat(a.features[0].size())
+                .as("bias, user, item, group, daytime, weather")
+                .isEqualTo(6);
     }
 
     @Test
     void theFactorisationMachineLearnsThePlantedInteractionThatFtrlCannot() {
-        PlantedBenchmark.Report r = new PlantedBenchmark(30_000, PlantedInteractions.DEFAULT_STRENGTH, 8, 42)
-                .run(Progress.silent());
-        assertThat(r.fits()).extracting(f -> f.model() + "/" + f.fit())
+        PlantedBenchmark.Report r =
+                new PlantedBenchmark(30_000, PlantedInteractions.DEFAULT_STRENGTH, 8, 42).run(Progress.silent());
+        assertThat(r.fits())
+                .extracting(f -> f.model() + "/" + f.fit())
                 .containsExactly("ftrl/online", "ftrl/batch", "fm/online", "fm/batch");
         assertThat(r.fmAucGain()).as("FM AUC − FTRL AUC: %s", r.fits()).isGreaterThanOrEqualTo(0.02);
         assertThat(r.fmGainMet()).isTrue();
@@ -51,7 +54,8 @@ class PlantedBenchmarkTest {
         Map<String, Object> report = new Evaluation(options, Progress.silent()).run();
         Path html = ReportWriter.write(report, dir);
 
-        JsonNode json = new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON_FILE).toFile());
+        JsonNode json =
+                new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON_FILE).toFile());
         assertThat(json.has("models")).as("no history evaluated").isFalse();
         JsonNode planted = json.get("planted");
         assertThat(planted.get("examples").asInt()).isEqualTo(3000);

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class PrequentialTest {
 
-    private static final AlsParams PARAMS =
-            new AlsParams(2, 0.1, true, true, 2.0, 8, 1, 3L);
+    private static final AlsParams PARAMS = new AlsParams(2, 0.1, true, true, 2.0, 8, 1, 3L);
     private static final int K = 2;
 
     /**
@@ -50,7 +49,9 @@ class PrequentialTest {
         List<Prequential.Outcome> outcomes = full.outcomes;
         assertThat(outcomes).hasSize(5);
         // the first event meets the starting model: online and static agree, and it is a miss
-        assertThat(outcomes.get(0).onlineRank()).isEqualTo(outcomes.get(0).staticRank()).isGreaterThanOrEqualTo(K);
+        assertThat(outcomes.get(0).onlineRank())
+                .isEqualTo(outcomes.get(0).staticRank())
+                .isGreaterThanOrEqualTo(K);
         // having learned the earlier b-events, the model ranks the later ones on top
         assertThat(outcomes.get(4).onlineRank()).isLessThan(K);
         assertThat(outcomes.get(4).staticRank()).isGreaterThanOrEqualTo(K);
@@ -81,7 +82,8 @@ class PrequentialTest {
         // whichever b-item comes first is the one scored cold
         assertThat(forward.outcomes.get(0).onlineRank()).isGreaterThanOrEqualTo(K);
         assertThat(backward.outcomes.get(0).onlineRank()).isGreaterThanOrEqualTo(K);
-        assertThat(backward.outcomes.get(4).row()).isEqualTo(forward.outcomes.get(0).row());
+        assertThat(backward.outcomes.get(4).row())
+                .isEqualTo(forward.outcomes.get(0).row());
         assertThat(backward.outcomes.get(4).onlineRank()).isLessThan(K);
         assertThat(forward.scored).isEqualTo(5);
         assertThat(forward.learned).isEqualTo(5);

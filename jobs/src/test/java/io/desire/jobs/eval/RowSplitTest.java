@@ -2,15 +2,15 @@ package io.desire.jobs.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.desire.features.data.InteractionTable;
-import io.desire.features.data.Split;
-import io.desire.features.data.Splits;
-import io.desire.features.metrics.RankingSummary;
 import io.desire.features.als.AlsEvaluation;
 import io.desire.features.als.AlsModel;
 import io.desire.features.als.AlsParams;
 import io.desire.features.als.BatchAls;
 import io.desire.features.als.RatingMatrix;
+import io.desire.features.data.InteractionTable;
+import io.desire.features.data.Split;
+import io.desire.features.data.Splits;
+import io.desire.features.metrics.RankingSummary;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -62,12 +62,25 @@ class RowSplitTest {
         History h = ratings();
         RowSplit split = RowSplit.randomPerUser(h, 0, 0.3, 1);
         InteractionTable train = h.table(split.train(), false);
-        AlsModel model = new BatchAls(AlsParams.defaults().withRank(4).withIterations(4).withThreads(1).withImplicit(1))
+        AlsModel model = new BatchAls(AlsParams.defaults()
+                        .withRank(4)
+                        .withIterations(4)
+                        .withThreads(1)
+                        .withImplicit(1))
                 .fit(train);
-        RankingSummary expected = AlsEvaluation.ranking(model, RatingMatrix.fromTable(train, RatingMatrix.Duplicates.SUM),
-                h.table(split.test(), false), 5, Double.NEGATIVE_INFINITY);
-        RankingSummary actual = RankingProtocol.evaluate(new AlsRecommender(model), h,
-                UserItems.of(h, split.train(), null), split.test(), Double.NEGATIVE_INFINITY, 5);
+        RankingSummary expected = AlsEvaluation.ranking(
+                model,
+                RatingMatrix.fromTable(train, RatingMatrix.Duplicates.SUM),
+                h.table(split.test(), false),
+                5,
+                Double.NEGATIVE_INFINITY);
+        RankingSummary actual = RankingProtocol.evaluate(
+                new AlsRecommender(model),
+                h,
+                UserItems.of(h, split.train(), null),
+                split.test(),
+                Double.NEGATIVE_INFINITY,
+                5);
         assertThat(actual.users()).isEqualTo(expected.users()).isPositive();
         assertThat(actual.ndcg()).isEqualTo(expected.ndcg());
         assertThat(actual.recall()).isEqualTo(expected.recall());
@@ -91,18 +104,25 @@ class RowSplitTest {
         int[] train = split.train();
         int[][] random = RowSplit.carve(h, train, 0.1, false, 42);
         assertThat(random[0].length + random[1].length).isEqualTo(train.length);
-        assertThat(java.util.stream.IntStream.concat(java.util.Arrays.stream(random[0]), java.util.Arrays.stream(random[1]))
-                .sorted().toArray()).as("a partition of the given rows").containsExactly(train);
+        assertThat(java.util.stream.IntStream.concat(
+                                java.util.Arrays.stream(random[0]), java.util.Arrays.stream(random[1]))
+                        .sorted()
+                        .toArray())
+                .as("a partition of the given rows")
+                .containsExactly(train);
         for (int u = 0; u < h.numUsers(); u++) {
             int user = u;
             assertThat(java.util.Arrays.stream(random[0]).anyMatch(r -> h.user(r) == user))
-                    .as("every user keeps a row").isTrue();
+                    .as("every user keeps a row")
+                    .isTrue();
         }
         assertThat(RowSplit.carve(h, train, 0.1, false, 42)[1]).as("seeded").containsExactly(random[1]);
 
         int[][] chrono = RowSplit.carve(h, train, 0.1, true, 42);
-        long latestKept = java.util.Arrays.stream(chrono[0]).mapToLong(h::ts).max().orElseThrow();
-        long earliestHeld = java.util.Arrays.stream(chrono[1]).mapToLong(h::ts).min().orElseThrow();
+        long latestKept =
+                java.util.Arrays.stream(chrono[0]).mapToLong(h::ts).max().orElseThrow();
+        long earliestHeld =
+                java.util.Arrays.stream(chrono[1]).mapToLong(h::ts).min().orElseThrow();
         assertThat(latestKept).as("the latest rows are held out").isLessThanOrEqualTo(earliestHeld);
         assertThat(chrono[1].length).isEqualTo((int) Math.round(train.length * 0.1));
     }

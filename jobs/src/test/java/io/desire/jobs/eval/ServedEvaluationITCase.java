@@ -57,20 +57,42 @@ class ServedEvaluationITCase {
     @Test
     @SuppressWarnings("unchecked")
     void servedListsBeatPopularityAndNeverRepeatWhatTheUserConsumed() throws Exception {
-        EvalOptions options = EvalOptions.parse("--served", "--generated", "6000", "--users", "60", "--items", "120",
-                "--sources-alone", "none", "--kafka-bootstrap", server("desire.it.kafka.bootstrap", "DESIRE_KAFKA_BOOTSTRAP"),
-                "--es-url", server("desire.it.es.url", "DESIRE_ES_URL"), "--out", out.toString(),
+        EvalOptions options = EvalOptions.parse(
+                "--served",
+                "--generated",
+                "6000",
+                "--users",
+                "60",
+                "--items",
+                "120",
+                "--sources-alone",
+                "none",
+                "--kafka-bootstrap",
+                server("desire.it.kafka.bootstrap", "DESIRE_KAFKA_BOOTSTRAP"),
+                "--es-url",
+                server("desire.it.es.url", "DESIRE_ES_URL"),
+                "--out",
+                out.toString(),
                 // documents only from the backfill's final ranking of every user: one list per user and
                 // context, from the final models, whatever the machine's speed
-                "--", "--recs.coalesce", "1h", "--parallelism", "1", "--state.backend", "hashmap",
+                "--",
+                "--recs.coalesce",
+                "1h",
+                "--parallelism",
+                "1",
+                "--state.backend",
+                "hashmap",
                 // the offline rows never rank a training item again: the served lists exclude them all too
-                "--recs.exclude", "view,click,add_to_cart,purchase,rate",
+                "--recs.exclude",
+                "view,click,add_to_cart,purchase,rate",
                 // on this shop-like traffic (views of a favourite category) the user's affinities lead,
                 // back-filled by the other sources; ALS leads by default (docs/serving.md)
-                "--recs.serve", "affinity");
+                "--recs.serve",
+                "affinity");
         Map<String, Object> report = new ServedEvaluation(options, new Progress(System.out), System.out).run();
 
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) ((Map<String, Object>) report.get("served")).get("rows");
+        List<Map<String, Object>> rows =
+                (List<Map<String, Object>>) ((Map<String, Object>) report.get("served")).get("rows");
         Map<String, Object> served = row(rows, "served");
         Map<String, Object> popularity = row(rows, "popularity");
         assertThat(served).doesNotContainKey("error");
@@ -81,7 +103,8 @@ class ServedEvaluationITCase {
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat((Long) servedMetrics.get("units_without_document")).isZero();
         soft.assertThat((Long) servedMetrics.get("consumed_in_training"))
-                .as("items the user consumed in training, served").isZero();
+                .as("items the user consumed in training, served")
+                .isZero();
         soft.assertThat((Double) servedMetrics.get("ndcg"))
                 .as("served NDCG@10 against 1.5 × popularity's")
                 .isGreaterThanOrEqualTo(1.5 * (Double) popularityMetrics.get("ndcg"));

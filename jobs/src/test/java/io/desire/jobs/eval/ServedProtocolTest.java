@@ -21,6 +21,7 @@ class ServedProtocolTest {
 
     /** 2026-01-05 (a Monday) 20:00 UTC and 08:00 UTC. */
     private static final long EVENING = 1_767_643_200_000L;
+
     private static final long MORNING = EVENING - 12 * 3_600_000L;
 
     private static History ratings() {
@@ -53,8 +54,10 @@ class ServedProtocolTest {
     void chronologicalSplitTestsOnTheLatestRows() {
         History h = ratings();
         RowSplit s = RowSplit.chronological(h, 0, 0.2);
-        long lastTrain = java.util.Arrays.stream(s.train()).mapToLong(h::ts).max().orElseThrow();
-        long firstTest = java.util.Arrays.stream(s.test()).mapToLong(h::ts).min().orElseThrow();
+        long lastTrain =
+                java.util.Arrays.stream(s.train()).mapToLong(h::ts).max().orElseThrow();
+        long firstTest =
+                java.util.Arrays.stream(s.test()).mapToLong(h::ts).min().orElseThrow();
         assertThat(lastTrain).isLessThan(firstTest);
         assertThat(s.test()).hasSize(20);
     }
@@ -77,7 +80,13 @@ class ServedProtocolTest {
     void trainingRowsAreWrittenAsRateEventsOrAsTheirOwnRecords() throws IOException {
         History h = ratings();
         h.keepRaw();
-        h.add("u9", "i99", 1, Float.NaN, MORNING, new String[] {"none", "weekday-morning", "other"},
+        h.add(
+                "u9",
+                "i99",
+                1,
+                Float.NaN,
+                MORNING,
+                new String[] {"none", "weekday-morning", "other"},
                 "{\"raw\":1}".getBytes(StandardCharsets.UTF_8));
         h.sideRecords.add("{\"type\":\"item\"}".getBytes(StandardCharsets.UTF_8));
         Path file = dir.resolve("train.jsonl");
@@ -85,19 +94,25 @@ class ServedProtocolTest {
         assertThat(lines).isEqualTo(3);
         List<String> written = Files.readAllLines(file);
         assertThat(written.get(0)).isEqualTo("{\"type\":\"item\"}");
-        assertThat(written.get(1)).isEqualTo("{\"event_id\":\"eval-0\",\"ts\":" + MORNING
-                + ",\"type\":\"rate\",\"user_id\":\"u0\",\"item_id\":\"i0\",\"value\":5.0}");
+        assertThat(written.get(1))
+                .isEqualTo("{\"event_id\":\"eval-0\",\"ts\":" + MORNING
+                        + ",\"type\":\"rate\",\"user_id\":\"u0\",\"item_id\":\"i0\",\"value\":5.0}");
         assertThat(written.get(2)).isEqualTo("{\"raw\":1}");
     }
 
     @Test
     void jsonlRowsKeepTheirOwnLinesAndTheCatalogueGoesToTraining() throws IOException {
-        String item = "{\"event_id\":\"c1\",\"ts\":" + MORNING + ",\"type\":\"item\",\"item_id\":\"i1\",\"category\":\"books\"}";
-        String keep = "{\"event_id\":\"e1\",\"ts\":" + MORNING + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\"}";
-        String gone = "{\"event_id\":\"e2\",\"ts\":" + MORNING + ",\"type\":\"view\",\"user_id\":\"u2\",\"item_id\":\"i1\"}";
-        String keep2 = "{\"event_id\":\"e3\",\"ts\":" + EVENING + ",\"type\":\"click\",\"user_id\":\"u1\",\"item_id\":\"i2\"}";
+        String item = "{\"event_id\":\"c1\",\"ts\":" + MORNING
+                + ",\"type\":\"item\",\"item_id\":\"i1\",\"category\":\"books\"}";
+        String keep =
+                "{\"event_id\":\"e1\",\"ts\":" + MORNING + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i1\"}";
+        String gone =
+                "{\"event_id\":\"e2\",\"ts\":" + MORNING + ",\"type\":\"view\",\"user_id\":\"u2\",\"item_id\":\"i1\"}";
+        String keep2 =
+                "{\"event_id\":\"e3\",\"ts\":" + EVENING + ",\"type\":\"click\",\"user_id\":\"u1\",\"item_id\":\"i2\"}";
         String forget = "{\"event_id\":\"e4\",\"ts\":" + EVENING + ",\"type\":\"forget_user\",\"user_id\":\"u2\"}";
-        Path input = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", item, keep, gone, keep2, forget) + "\n");
+        Path input = Files.writeString(
+                dir.resolve("events.jsonl"), String.join("\n", item, keep, gone, keep2, forget) + "\n");
         History h = HistoryLoader.jsonl(input, ParserConfig.defaults(), true);
         assertThat(h.size()).isEqualTo(2);
         Path file = dir.resolve("train.jsonl");
@@ -108,12 +123,12 @@ class ServedProtocolTest {
     @Test
     void unitsGroupAUsersRelevantTestItemsByContextAndLeaveOutTrainingItems() {
         History h = new History(new LoadReport("test", "test"));
-        h.add("u", "a", 5, 5, MORNING, null);          // 0 train
-        h.add("u", "b", 5, 5, MORNING + 1, null);      // 1 test, morning, relevant
-        h.add("u", "c", 5, 5, EVENING, null);          // 2 test, evening, relevant
-        h.add("u", "d", 2, 2, EVENING + 1, null);      // 3 test, evening, not relevant (rating 2)
-        h.add("u", "a", 5, 5, EVENING + 2, null);      // 4 test, evening, a repeat of a training item
-        h.add("v", "b", 5, 5, EVENING, null);          // 5 test of a user without training rows
+        h.add("u", "a", 5, 5, MORNING, null); // 0 train
+        h.add("u", "b", 5, 5, MORNING + 1, null); // 1 test, morning, relevant
+        h.add("u", "c", 5, 5, EVENING, null); // 2 test, evening, relevant
+        h.add("u", "d", 2, 2, EVENING + 1, null); // 3 test, evening, not relevant (rating 2)
+        h.add("u", "a", 5, 5, EVENING + 2, null); // 4 test, evening, a repeat of a training item
+        h.add("v", "b", 5, 5, EVENING, null); // 5 test of a user without training rows
         int[] train = {0};
         int[] test = {1, 2, 3, 4, 5};
         Map<String, Set<String>> trained = ServedProtocol.trainingItems(h, train);
@@ -124,7 +139,8 @@ class ServedProtocolTest {
         List<ServedProtocol.Unit> byContext =
                 ServedProtocol.units(h, trained, test, contexts, 4, DocumentMatcher.Match.CONTEXT);
         assertThat(byContext).hasSize(2);
-        assertThat(byContext).extracting(ServedProtocol.Unit::relevant)
+        assertThat(byContext)
+                .extracting(ServedProtocol.Unit::relevant)
                 .containsExactlyInAnyOrder(Set.of("b"), Set.of("c"));
         assertThat(byContext).allSatisfy(unit -> assertThat(unit.user()).isEqualTo("u"));
 

@@ -62,7 +62,9 @@ class ServedScorerTest {
         assertThat(s.missing()).isEqualTo(1);
         // precision divides by K even for a short list; the unit without a document scores 0
         assertThat(s.precision()).isCloseTo((1.0 / 3) / 2, within(1e-12));
-        assertThat(s.metrics()).containsEntry("consumed_in_training", 1L).containsEntry("units_without_document", 1L)
+        assertThat(s.metrics())
+                .containsEntry("consumed_in_training", 1L)
+                .containsEntry("units_without_document", 1L)
                 .containsEntry("users", 2);
     }
 

@@ -38,7 +38,10 @@ class EventGeneratorTest {
             int item = Integer.parseInt(e.itemId.substring("item-".length()));
             byCategory.merge(world.categoryOf(item), 1, Integer::sum);
         }
-        String top = byCategory.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String top = byCategory.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         assertThat(top).isEqualTo(world.favouriteCategory(user));
     }
 

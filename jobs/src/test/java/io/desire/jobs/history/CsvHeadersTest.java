@@ -21,18 +21,23 @@ class CsvHeadersTest {
 
     @Test
     void aCsvFileOfEventFieldsPassesWhateverItsCaseQuotesAndByteOrderMark() throws IOException {
-        CsvHeaders.check(List.of(
-                file("plain.csv", "event_id,ts,type,user_id,item_id\ne1,1767225600000,view,u1,i1\n"),
-                file("excel.csv", "\uFEFF\"Event_ID\",\"TS\",\"Type\",\"User_ID\"\r\ne1,1767225600000,user,u1\r\n"),
-                file("empty.csv", ""),
-                file("blank-first.csv", "\n  \nevent_id,ts,type\n")), null);
+        CsvHeaders.check(
+                List.of(
+                        file("plain.csv", "event_id,ts,type,user_id,item_id\ne1,1767225600000,view,u1,i1\n"),
+                        file(
+                                "excel.csv",
+                                "\uFEFF\"Event_ID\",\"TS\",\"Type\",\"User_ID\"\r\ne1,1767225600000,user,u1\r\n"),
+                        file("empty.csv", ""),
+                        file("blank-first.csv", "\n  \nevent_id,ts,type\n")),
+                null);
     }
 
     @Test
     void movieLensTagsAreRefusedWithTheFileTheMissingColumnsAndWhatToListInstead() throws IOException {
         HistoryFile tags = file("tags.csv", "userId,movieId,tag,timestamp\n2,60756,funny,1445714994\n");
 
-        assertThatThrownBy(() -> CsvHeaders.check(List.of(file("ratings.csv", "userId,movieId,rating,timestamp\n"), tags), null))
+        assertThatThrownBy(() ->
+                        CsvHeaders.check(List.of(file("ratings.csv", "userId,movieId,rating,timestamp\n"), tags), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(tags.path().toString())
                 .hasMessageContaining("'userId,movieId,tag,timestamp' lacks event_id, ts, type")
@@ -58,22 +63,29 @@ class CsvHeadersTest {
         assertThat(CsvHeaders.firstLine(new Path(good.toUri()))).isEqualTo("event_id,ts,type");
         assertThatCode(() -> CsvHeaders.check(List.of(new HistoryFile(new Path(good.toUri()), Files.size(good))), null))
                 .doesNotThrowAnyException();
-        assertThatThrownBy(() -> CsvHeaders.check(List.of(new HistoryFile(new Path(bad.toUri()), Files.size(bad))), null))
-                .hasMessageContaining("links.csv.gz").hasMessageContaining("MovieLens");
+        assertThatThrownBy(() ->
+                        CsvHeaders.check(List.of(new HistoryFile(new Path(bad.toUri()), Files.size(bad))), null))
+                .hasMessageContaining("links.csv.gz")
+                .hasMessageContaining("MovieLens");
     }
 
     @Test
     void theConfiguredFormatDecidesWhichFilesAreReadAsCsv() throws IOException {
         HistoryFile ratings = file("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n");
         HistoryFile events = file("events.txt", "ts,type\n");
-        HistoryFile missing = new HistoryFile(new Path(dir.resolve("never-written.csv").toUri()), 0);
+        HistoryFile missing =
+                new HistoryFile(new Path(dir.resolve("never-written.csv").toUri()), 0);
 
         // Forced CSV: MovieLens ratings are not events, and any name is read as CSV.
-        assertThatThrownBy(() -> CsvHeaders.check(List.of(ratings), HistoryFormat.CSV)).hasMessageContaining("lacks event_id, ts, type");
-        assertThatThrownBy(() -> CsvHeaders.check(List.of(events), HistoryFormat.CSV)).hasMessageContaining("lacks event_id");
+        assertThatThrownBy(() -> CsvHeaders.check(List.of(ratings), HistoryFormat.CSV))
+                .hasMessageContaining("lacks event_id, ts, type");
+        assertThatThrownBy(() -> CsvHeaders.check(List.of(events), HistoryFormat.CSV))
+                .hasMessageContaining("lacks event_id");
         // Other formats: not opened at all.
-        assertThatCode(() -> CsvHeaders.check(List.of(missing), HistoryFormat.MOVIELENS)).doesNotThrowAnyException();
-        assertThatCode(() -> CsvHeaders.check(List.of(missing), HistoryFormat.JSONL)).doesNotThrowAnyException();
+        assertThatCode(() -> CsvHeaders.check(List.of(missing), HistoryFormat.MOVIELENS))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> CsvHeaders.check(List.of(missing), HistoryFormat.JSONL))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> CsvHeaders.check(List.of(missing), null)).isInstanceOf(IOException.class);
     }
 
@@ -86,17 +98,20 @@ class CsvHeadersTest {
         HistoryFile wide = file("wide.csv", header + "\n");
 
         assertThatThrownBy(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.ALL))
-                .hasMessageContaining("wide.csv").hasMessageContaining("17 columns that are not event fields")
+                .hasMessageContaining("wide.csv")
+                .hasMessageContaining("17 columns that are not event fields")
                 .hasMessageContaining("history.context-columns");
         assertThatCode(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.parse("col1,col2")))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.NONE)).doesNotThrowAnyException();
+        assertThatCode(() -> CsvHeaders.check(List.of(wide), null, ContextColumns.NONE))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void listingAnEventFieldAsAContextColumnIsAMistake() {
         assertThatThrownBy(() -> ContextColumns.parse("weather,Device"))
-                .hasMessageContaining("'device'").hasMessageContaining("event field");
+                .hasMessageContaining("'device'")
+                .hasMessageContaining("event field");
         assertThat(ContextColumns.parse("  ")).isSameAs(ContextColumns.ALL);
         assertThat(ContextColumns.parse("NONE")).isSameAs(ContextColumns.NONE);
         assertThat(ContextColumns.parse("weather").includes(" Weather ")).isTrue();

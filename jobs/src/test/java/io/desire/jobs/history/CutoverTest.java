@@ -21,7 +21,8 @@ class CutoverTest {
     void refusesAnythingElseNamingTheKey() {
         assertThatThrownBy(() -> Cutover.parse("yesterday"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("history.cutover").hasMessageContaining("ISO-8601");
+                .hasMessageContaining("history.cutover")
+                .hasMessageContaining("ISO-8601");
     }
 
     @Test
@@ -29,6 +30,7 @@ class CutoverTest {
         JobConfig none = JobConfig.of(Map.of(ConfigKeys.HISTORY_INPUT.name(), "/data"));
         assertThat(Cutover.of(none, 42L)).isEqualTo(42L);
         assertThatThrownBy(() -> Cutover.required(none))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("history.cutover");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("history.cutover");
     }
 }

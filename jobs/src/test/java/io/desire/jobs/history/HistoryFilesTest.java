@@ -28,13 +28,15 @@ class HistoryFilesTest {
         write(".git/d.jsonl", "{}\n");
         write("sub/.e.jsonl.crc", "x");
 
-        List<HistoryFile> files = HistoryFiles.expand(List.of(root.toString(), a.toString(), root.resolve("sub").toString()));
+        List<HistoryFile> files = HistoryFiles.expand(
+                List.of(root.toString(), a.toString(), root.resolve("sub").toString()));
 
-        assertThat(files).extracting(f -> f.path().toUri().getPath())
+        assertThat(files)
+                .extracting(f -> f.path().toUri().getPath())
                 .containsExactly(a.toString(), b.toString(), e.toString());
-        assertThat(files).extracting(HistoryFile::size)
-                .containsExactly(Files.size(a), Files.size(b), Files.size(e));
-        assertThat(files).allSatisfy(f -> assertThat(f.path().toUri().getScheme()).isEqualTo("file"));
+        assertThat(files).extracting(HistoryFile::size).containsExactly(Files.size(a), Files.size(b), Files.size(e));
+        assertThat(files)
+                .allSatisfy(f -> assertThat(f.path().toUri().getScheme()).isEqualTo("file"));
     }
 
     @Test

@@ -48,10 +48,13 @@ class HistoryFormatReaderTest {
         List<Read> all = readAll(new HistoryFormatReader(null), split(file), null);
 
         List<Read> events = all.stream().filter(Read::isEvent).toList();
-        assertThat(events).extracting(Read::source)
+        assertThat(events)
+                .extracting(Read::source)
                 .containsExactly("file:" + file + "#1", "file:" + file + "#4", "file:" + file + "#5");
-        assertThat(events).extracting(Read::payload)
-                .containsExactly("{\"event_id\":\"e1\"}", new String(notUtf8, StandardCharsets.UTF_8), "{\"event_id\":\"e5\"}");
+        assertThat(events)
+                .extracting(Read::payload)
+                .containsExactly(
+                        "{\"event_id\":\"e1\"}", new String(notUtf8, StandardCharsets.UTF_8), "{\"event_id\":\"e5\"}");
         assertThat(events).extracting(Read::position).containsExactly(1L, 4L, 5L);
         assertThat(events).allSatisfy(r -> assertThat(r.receivedAt()).isBetween(before, System.currentTimeMillis()));
         assertThat(ends(all)).containsExactly(new Read("eof:" + file, null, Files.size(file), 6L));
@@ -64,7 +67,8 @@ class HistoryFormatReaderTest {
         byte[] notUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}', '\n'};
         Path file = dir.resolve("bad.jsonl");
         Files.write(file, notUtf8);
-        BulkFormat.Reader<RawRecord> reader = new HistoryFormatReader(null).createReader(new Configuration(), split(file));
+        BulkFormat.Reader<RawRecord> reader =
+                new HistoryFormatReader(null).createReader(new Configuration(), split(file));
         RawRecord first = reader.readBatch().next().getRecord();
         assertThat(first.payload).containsExactly('{', (byte) 0xC3, (byte) 0x28, '}');
         reader.close();
@@ -77,10 +81,19 @@ class HistoryFormatReaderTest {
 
         List<Read> all = readAll(new HistoryFormatReader(null), split(file), null);
 
-        assertThat(all.stream().filter(Read::isEvent).toList()).containsExactly(
-                new Read("file:" + file + "#2", "{\"event_id\":\"e1\",\"ts\":\"1767225600000\",\"type\":\"view\","
-                        + "\"user_id\":\"u1\",\"item_id\":\"i1\"}", all.get(0).receivedAt(), 2L),
-                new Read("file:" + file + "#3", "e2,1767225600000,view,u1", all.get(0).receivedAt(), 3L));
+        assertThat(all.stream().filter(Read::isEvent).toList())
+                .containsExactly(
+                        new Read(
+                                "file:" + file + "#2",
+                                "{\"event_id\":\"e1\",\"ts\":\"1767225600000\",\"type\":\"view\","
+                                        + "\"user_id\":\"u1\",\"item_id\":\"i1\"}",
+                                all.get(0).receivedAt(),
+                                2L),
+                        new Read(
+                                "file:" + file + "#3",
+                                "e2,1767225600000,view,u1",
+                                all.get(0).receivedAt(),
+                                3L));
         assertThat(ends(all)).hasSize(1);
         assertThat(progressBytes(all)).isEqualTo(Files.size(file));
     }
@@ -88,31 +101,42 @@ class HistoryFormatReaderTest {
     @Test
     void csvColumnsThatAreNotEventFieldsReachTheEventAsContextAttributes() throws Exception {
         Path file = dir.resolve("visits.csv");
-        Files.writeString(file, "event_id,ts,type,user_id,item_id,weather,country,note\n"
-                + "e1,1767225600000,view,u1,i1,Rain,FR,hello\n");
+        Files.writeString(
+                file,
+                "event_id,ts,type,user_id,item_id,weather,country,note\n"
+                        + "e1,1767225600000,view,u1,i1,Rain,FR,hello\n");
 
         List<Read> all = readAll(new HistoryFormatReader(null), split(file), null);
-        List<Read> listed = readAll(new HistoryFormatReader(null, HistoryFormatReader.DEFAULT_BATCH_SIZE,
-                ContextColumns.parse("weather,country")), split(file), null);
+        List<Read> listed = readAll(
+                new HistoryFormatReader(
+                        null, HistoryFormatReader.DEFAULT_BATCH_SIZE, ContextColumns.parse("weather,country")),
+                split(file),
+                null);
 
-        assertThat(all.get(0).payload()).endsWith(
-                "\"context\":{\"weather\":\"Rain\",\"country\":\"FR\",\"note\":\"hello\"}}");
+        assertThat(all.get(0).payload())
+                .endsWith("\"context\":{\"weather\":\"Rain\",\"country\":\"FR\",\"note\":\"hello\"}}");
         assertThat(listed.get(0).payload()).endsWith("\"context\":{\"weather\":\"Rain\",\"country\":\"FR\"}}");
     }
 
     @Test
     void aMovieLens100kItemFileIsToldByItsNameAndReadAsLatin1() throws Exception {
         Path file = dir.resolve("u.item");
-        Files.write(file, (HistoryLinesTest.U_ITEM_ACCENTED + "\n" + HistoryLinesTest.U_ITEM_TOY + "\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(
+                file,
+                (HistoryLinesTest.U_ITEM_ACCENTED + "\n" + HistoryLinesTest.U_ITEM_TOY + "\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
 
-        List<Read> events = readAll(new HistoryFormatReader(null), split(file), null).stream().filter(Read::isEvent).toList();
+        List<Read> events = readAll(new HistoryFormatReader(null), split(file), null).stream()
+                .filter(Read::isEvent)
+                .toList();
 
-        assertThat(events).extracting(Read::payload).containsExactly(
-                "{\"event_id\":\"ml-item-73\",\"ts\":631152000000,\"type\":\"item\",\"item_id\":\"73\","
-                        + "\"category\":\"Drama\",\"tags\":[\"Drama\",\"War\"]}",
-                "{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\",\"item_id\":\"1\","
-                        + "\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
+        assertThat(events)
+                .extracting(Read::payload)
+                .containsExactly(
+                        "{\"event_id\":\"ml-item-73\",\"ts\":631152000000,\"type\":\"item\",\"item_id\":\"73\","
+                                + "\"category\":\"Drama\",\"tags\":[\"Drama\",\"War\"]}",
+                        "{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\",\"item_id\":\"1\","
+                                + "\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
     }
 
     @Test
@@ -140,7 +164,12 @@ class HistoryFormatReaderTest {
         Path file = dir.resolve("ratings.csv");
         StringBuilder csv = new StringBuilder("userId,movieId,rating,timestamp\n");
         for (int i = 1; i <= 50; i++) {
-            csv.append(i).append(",").append(100 + i).append(",4.0,").append(978_300_000 + i).append('\n');
+            csv.append(i)
+                    .append(",")
+                    .append(100 + i)
+                    .append(",4.0,")
+                    .append(978_300_000 + i)
+                    .append('\n');
             if (i % 7 == 0) {
                 csv.append('\n'); // blank lines shift line numbers away from record counts
             }
@@ -148,7 +177,8 @@ class HistoryFormatReaderTest {
         Files.writeString(file, csv);
         HistoryFormatReader format = new HistoryFormatReader(null, 8);
         List<Read> whole = readAll(format, split(file), null);
-        List<String> wholeEvents = whole.stream().filter(Read::isEvent).map(Read::payload).toList();
+        List<String> wholeEvents =
+                whole.stream().filter(Read::isEvent).map(Read::payload).toList();
         assertThat(wholeEvents).hasSize(50);
 
         // Read two batches, then "checkpoint" after the third record of the second batch.
@@ -160,7 +190,8 @@ class HistoryFormatReaderTest {
         Read last = emitted.get(emitted.size() - 1);
         assertThat(last.isEvent()).isTrue();
 
-        List<Read> resumed = readAll(format, split(file), new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, last.position()));
+        List<Read> resumed =
+                readAll(format, split(file), new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, last.position()));
 
         List<String> together = new ArrayList<>();
         emitted.stream().filter(Read::isEvent).map(Read::payload).forEach(together::add);
@@ -177,24 +208,32 @@ class HistoryFormatReaderTest {
         Files.writeString(file, "{\"event_id\":\"e1\"}\n{\"event_id\":\"e2\"}\n");
         HistoryFormatReader format = new HistoryFormatReader(null);
         List<Read> whole = readAll(format, split(file), null);
-        Read lastEvent = whole.stream().filter(Read::isEvent).reduce((a, b) -> b).orElseThrow();
+        Read lastEvent =
+                whole.stream().filter(Read::isEvent).reduce((a, b) -> b).orElseThrow();
         Read end = ends(whole).get(0);
 
-        List<Read> afterLastEvent = readAll(format, split(file), new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, lastEvent.position()));
+        List<Read> afterLastEvent = readAll(
+                format, split(file), new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, lastEvent.position()));
         assertThat(afterLastEvent.stream().filter(Read::isEvent)).isEmpty();
         assertThat(ends(afterLastEvent)).containsExactly(end);
 
-        assertThat(readAll(format, split(file), new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, end.position())))
+        assertThat(readAll(
+                        format, split(file), new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, end.position())))
                 .isEmpty();
     }
 
     @Test
     void markersAreRecognised() {
-        assertThat(HistoryFormatReader.isEndOfFile(new RawRecord(null, "eof:/a.jsonl", 10))).isTrue();
-        assertThat(HistoryFormatReader.isEndOfFile(new RawRecord(new byte[0], "eof:/a.jsonl", 10))).isFalse();
-        assertThat(HistoryFormatReader.isEndOfFile(new RawRecord(null, "file:/a.jsonl#1", 10))).isFalse();
-        assertThat(HistoryFormatReader.isProgress(new RawRecord(null, "read:/a.jsonl", 10))).isTrue();
-        assertThat(HistoryFormatReader.isMarker(new RawRecord(null, "kafka:t/0@1", 10))).isFalse();
+        assertThat(HistoryFormatReader.isEndOfFile(new RawRecord(null, "eof:/a.jsonl", 10)))
+                .isTrue();
+        assertThat(HistoryFormatReader.isEndOfFile(new RawRecord(new byte[0], "eof:/a.jsonl", 10)))
+                .isFalse();
+        assertThat(HistoryFormatReader.isEndOfFile(new RawRecord(null, "file:/a.jsonl#1", 10)))
+                .isFalse();
+        assertThat(HistoryFormatReader.isProgress(new RawRecord(null, "read:/a.jsonl", 10)))
+                .isTrue();
+        assertThat(HistoryFormatReader.isMarker(new RawRecord(null, "kafka:t/0@1", 10)))
+                .isFalse();
         assertThat(HistoryFormatReader.describe(new org.apache.flink.core.fs.Path("s3://bucket/x/a.jsonl")))
                 .isEqualTo("s3://bucket/x/a.jsonl");
         assertThat(HistoryFormatReader.describe(new org.apache.flink.core.fs.Path("file:///data/a.jsonl")))
@@ -229,8 +268,11 @@ class HistoryFormatReaderTest {
         while (taken < max && (next = batch.next()) != null) {
             RawRecord r = next.getRecord();
             assertThat(next.getOffset()).isEqualTo(CheckpointedPosition.NO_OFFSET);
-            out.add(new Read(r.source, r.payload == null ? null : new String(r.payload, StandardCharsets.UTF_8),
-                    r.receivedAt, next.getRecordSkipCount()));
+            out.add(new Read(
+                    r.source,
+                    r.payload == null ? null : new String(r.payload, StandardCharsets.UTF_8),
+                    r.receivedAt,
+                    next.getRecordSkipCount()));
             taken++;
         }
         batch.releaseBatch();
@@ -241,7 +283,10 @@ class HistoryFormatReaderTest {
     }
 
     private static long progressBytes(List<Read> all) {
-        return all.stream().filter(r -> r.source().startsWith("read:")).mapToLong(Read::receivedAt).sum();
+        return all.stream()
+                .filter(r -> r.source().startsWith("read:"))
+                .mapToLong(Read::receivedAt)
+                .sum();
     }
 
     private static void gzip(Path file, String content) throws IOException {

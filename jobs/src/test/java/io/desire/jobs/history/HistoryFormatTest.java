@@ -24,8 +24,9 @@ class HistoryFormatTest {
 
     @Test
     void jsonLinesAreToldByExtensionWithOrWithoutCompression() {
-        for (String name : new String[] {"a.jsonl", "b.ndjson", "c.json", "/data/D.JSONL.gz", "s3://bucket/x/e.json.bz2",
-                "f.jsonl.xz"}) {
+        for (String name : new String[] {
+            "a.jsonl", "b.ndjson", "c.json", "/data/D.JSONL.gz", "s3://bucket/x/e.json.bz2", "f.jsonl.xz"
+        }) {
             assertThat(HistoryFormat.detect(name, null)).as(name).isEqualTo(HistoryFormat.JSONL);
         }
     }
@@ -37,7 +38,8 @@ class HistoryFormatTest {
         assertThat(HistoryFormat.detect("movies.dat.gz", null)).isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("ml-100k/u.item", null)).isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("u.item.gz", null)).isEqualTo(HistoryFormat.MOVIELENS);
-        assertThat(HistoryFormat.detect("ratings.csv", "userId,movieId,rating,timestamp")).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryFormat.detect("ratings.csv", "userId,movieId,rating,timestamp"))
+                .isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("anything.csv.gz", "\uFEFFuserId, movieId, rating, timestamp"))
                 .isEqualTo(HistoryFormat.MOVIELENS);
         assertThat(HistoryFormat.detect("movies.csv", "movieId,title,genres")).isEqualTo(HistoryFormat.MOVIELENS);

@@ -32,12 +32,14 @@ class HistoryLinesTest {
         HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
         assertThat(lines.convert(bytes(HEADER))).isNull();
 
-        byte[] json = lines.convert(bytes("e1,2025-05-31T10:00:00Z,rate,u-1,sku-42,4.5,48.8566,2.3522,phone,Europe/Paris,ignored"));
+        byte[] json = lines.convert(
+                bytes("e1,2025-05-31T10:00:00Z,rate,u-1,sku-42,4.5,48.8566,2.3522,phone,Europe/Paris,ignored"));
 
-        assertThat(text(json)).isEqualTo("{\"event_id\":\"e1\",\"ts\":\"2025-05-31T10:00:00Z\",\"type\":\"rate\","
-                + "\"user_id\":\"u-1\",\"item_id\":\"sku-42\",\"value\":4.5,"
-                + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\","
-                + "\"shop_notes\":\"ignored\"}}");
+        assertThat(text(json))
+                .isEqualTo("{\"event_id\":\"e1\",\"ts\":\"2025-05-31T10:00:00Z\",\"type\":\"rate\","
+                        + "\"user_id\":\"u-1\",\"item_id\":\"sku-42\",\"value\":4.5,"
+                        + "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\","
+                        + "\"shop_notes\":\"ignored\"}}");
         Event e = valid(json);
         assertThat(e.value).isEqualTo(4.5);
         assertThat(e.deviceClass).isEqualTo("mobile");
@@ -52,7 +54,8 @@ class HistoryLinesTest {
 
         Event e = valid(lines.convert(bytes("0,e1,1767225600000,view,u1,i1, Rain ,Kids,21.5,phone")));
 
-        assertThat(e.attributeKeys).as("the unnamed index column is not an attribute")
+        assertThat(e.attributeKeys)
+                .as("the unnamed index column is not an attribute")
                 .containsExactly("companion", "temperature", "weather");
         assertThat(e.attributeValues).containsExactly("kids", "21.5", "rain");
         assertThat(e.deviceClass).isEqualTo("mobile");
@@ -65,7 +68,8 @@ class HistoryLinesTest {
         String header = "event_id,ts,type,user_id,item_id,weather,companion,comment";
         String row = "e1,1767225600000,view,u1,i1,rain,kids,a long free text that is not an attribute";
 
-        HistoryLines listed = HistoryLines.forFile(HistoryFormat.CSV, "events.csv", ContextColumns.parse(" Weather, companion "));
+        HistoryLines listed =
+                HistoryLines.forFile(HistoryFormat.CSV, "events.csv", ContextColumns.parse(" Weather, companion "));
         listed.convert(bytes(header));
         Event e = valid(listed.convert(bytes(row)));
         assertThat(e.attributeKeys).containsExactly("companion", "weather");
@@ -112,7 +116,8 @@ class HistoryLinesTest {
 
         byte[] json = lines.convert(bytes("c1,1767225600000,item,sku-1,books,12.50,TRUE,fiction|| classics"));
 
-        assertThat(text(json)).contains("\"price\":12.50", "\"available\":true", "\"tags\":[\"fiction\",\"\",\" classics\"]");
+        assertThat(text(json))
+                .contains("\"price\":12.50", "\"available\":true", "\"tags\":[\"fiction\",\"\",\" classics\"]");
         Event e = valid(json);
         assertThat(e.type).isEqualTo(EventType.ITEM);
         assertThat(e.price).isEqualTo(12.5);
@@ -125,9 +130,12 @@ class HistoryLinesTest {
         HistoryLines lines = HistoryLines.forFile(HistoryFormat.CSV, "events.csv");
         lines.convert(bytes("event_id,ts,type,user_id,item_id,value,available"));
 
-        assertThat(reason(lines.convert(bytes("e1,1767225600000,rate,u,i,five,")))).isEqualTo(RejectReason.NON_NUMERIC_VALUE);
-        assertThat(reason(lines.convert(bytes("e2,1767225600000,rate,u,i,NaN,")))).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-        assertThat(reason(lines.convert(bytes("e3,1767225600000,view,u,i,,yes")))).isEqualTo(RejectReason.BAD_FIELD_TYPE);
+        assertThat(reason(lines.convert(bytes("e1,1767225600000,rate,u,i,five,"))))
+                .isEqualTo(RejectReason.NON_NUMERIC_VALUE);
+        assertThat(reason(lines.convert(bytes("e2,1767225600000,rate,u,i,NaN,"))))
+                .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+        assertThat(reason(lines.convert(bytes("e3,1767225600000,view,u,i,,yes"))))
+                .isEqualTo(RejectReason.BAD_FIELD_TYPE);
     }
 
     @Test
@@ -149,7 +157,8 @@ class HistoryLinesTest {
 
     @Test
     void splitCsvFollowsRfc4180OnOneLine() {
-        assertThat(HistoryLines.splitCsv("a,\"b,c\",\"d \"\"e\"\"\",,f")).containsExactly("a", "b,c", "d \"e\"", "", "f");
+        assertThat(HistoryLines.splitCsv("a,\"b,c\",\"d \"\"e\"\"\",,f"))
+                .containsExactly("a", "b,c", "d \"e\"", "", "f");
         assertThat(HistoryLines.splitCsv("")).containsExactly("");
         assertThat(HistoryLines.splitCsv("a,")).containsExactly("a", "");
         assertThat(HistoryLines.splitCsv("\"\"")).containsExactly("");
@@ -197,8 +206,15 @@ class HistoryLinesTest {
     @Test
     void malformedMovieLensLinesPassThrough() {
         HistoryLines dat = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ratings.dat");
-        for (String bad : new String[] {"1::296::5", "1::296::five::1147880044", "1::296::5::yesterday",
-                "::296::5::1147880044", "1::296::5::1147880044::x", "1::296::NaN::1147880044", "1::296::0x1p2::1147880044"}) {
+        for (String bad : new String[] {
+            "1::296::5",
+            "1::296::five::1147880044",
+            "1::296::5::yesterday",
+            "::296::5::1147880044",
+            "1::296::5::1147880044::x",
+            "1::296::NaN::1147880044",
+            "1::296::0x1p2::1147880044"
+        }) {
             byte[] line = bytes(bad);
             assertThat(dat.convert(line)).as(bad).isEqualTo(line);
         }
@@ -210,8 +226,10 @@ class HistoryLinesTest {
         assertThat(movies.convert(bytes("movieId,title,genres"))).isNull();
 
         byte[] toyStory = movies.convert(bytes("1,Toy Story (1995),Adventure|Animation|Children"));
-        assertThat(text(toyStory)).isEqualTo("{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
-                + "\"item_id\":\"1\",\"category\":\"Adventure\",\"tags\":[\"Adventure\",\"Animation\",\"Children\"]}");
+        assertThat(text(toyStory))
+                .isEqualTo(
+                        "{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
+                                + "\"item_id\":\"1\",\"category\":\"Adventure\",\"tags\":[\"Adventure\",\"Animation\",\"Children\"]}");
         Event item = valid(toyStory);
         assertThat(item.type).isEqualTo(EventType.ITEM);
         assertThat(item.category).isEqualTo("Adventure");
@@ -239,8 +257,11 @@ class HistoryLinesTest {
     }
 
     /** Lines shaped like MovieLens 100K's u.item (made up here): 5 leading fields, then 19 genre flags. */
-    static final String U_ITEM_TOY = "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0";
-    static final String U_ITEM_ACCENTED = "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0";
+    static final String U_ITEM_TOY =
+            "1|Toy Story (1995)|01-Jan-1995||http://example.org/toy|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0";
+
+    static final String U_ITEM_ACCENTED =
+            "73|Misérables, Les (1995)|01-Jan-1995||http://example.org/les|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|1|0";
     static final String U_ITEM_UNKNOWN = "267|unknown||||1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0";
     static final String U_ITEM_UNKNOWN_AND_DRAMA = "999|Some (1996)|||x|1|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0";
 
@@ -249,8 +270,10 @@ class HistoryLinesTest {
         HistoryLines items = HistoryLines.forFile(HistoryFormat.MOVIELENS, "ml-100k/u.item");
 
         byte[] toyStory = items.convert(bytes(U_ITEM_TOY));
-        assertThat(text(toyStory)).isEqualTo("{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
-                + "\"item_id\":\"1\",\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
+        assertThat(text(toyStory))
+                .isEqualTo(
+                        "{\"event_id\":\"ml-item-1\",\"ts\":631152000000,\"type\":\"item\","
+                                + "\"item_id\":\"1\",\"category\":\"Animation\",\"tags\":[\"Animation\",\"Children's\",\"Comedy\"]}");
         Event toy = valid(toyStory);
         assertThat(toy.category).isEqualTo("Animation");
         assertThat(toy.tags).containsExactly("Animation", "Children's", "Comedy");
@@ -275,7 +298,10 @@ class HistoryLinesTest {
         assertThat(e.itemId).isEqualTo("73");
         assertThat(e.category).isEqualTo("Drama");
         assertThat(e.tags).containsExactly("Drama", "War");
-        assertThat(HistoryLines.U_ITEM_GENRES).hasSize(19).startsWith("unknown", "Action").endsWith("Western");
+        assertThat(HistoryLines.U_ITEM_GENRES)
+                .hasSize(19)
+                .startsWith("unknown", "Action")
+                .endsWith("Western");
     }
 
     @Test
@@ -299,11 +325,13 @@ class HistoryLinesTest {
         lines.skip(bytes(""));
         lines.skip(bytes("event_id,ts,type,user_id,item_id"));
         lines.skip(bytes("e1,1767225600000,view,u1,i1"));
-        assertThat(valid(lines.convert(bytes("e2,1767225600000,view,u1,i2"))).eventId).isEqualTo("e2");
+        assertThat(valid(lines.convert(bytes("e2,1767225600000,view,u1,i2"))).eventId)
+                .isEqualTo("e2");
 
         HistoryLines movies = HistoryLines.forFile(HistoryFormat.MOVIELENS, "movies.csv");
         movies.skip(bytes("movieId,title,genres"));
-        assertThat(valid(movies.convert(bytes("2,Jumanji (1995),Adventure"))).itemId).isEqualTo("2");
+        assertThat(valid(movies.convert(bytes("2,Jumanji (1995),Adventure"))).itemId)
+                .isEqualTo("2");
     }
 
     private static Event valid(byte[] payload) {

@@ -3,7 +3,6 @@ package io.desire.jobs.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.ParserConfig;
-import io.desire.jobs.history.HistoryFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +37,14 @@ class HistorySorterTest {
         Files.write(file, lines, StandardCharsets.UTF_8);
         HistoryFile history = new HistoryFile(new org.apache.flink.core.fs.Path(file.toUri()), Files.size(file));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        HistorySorter.Sorted sorted = new HistorySorter(ParserConfig.builder().build(), runSize,
-                new PrintStream(progress, true, StandardCharsets.UTF_8)).sort(List.of(history), null, dir.resolve(name + "-work"));
+        HistorySorter.Sorted sorted = new HistorySorter(
+                        ParserConfig.builder().build(),
+                        runSize,
+                        new PrintStream(progress, true, StandardCharsets.UTF_8))
+                .sort(List.of(history), null, dir.resolve(name + "-work"));
         assertThat(sorted.records()).isEqualTo(rows.size() + 1);
-        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("sorted " + (rows.size() + 1) + " history records");
+        assertThat(progress.toString(StandardCharsets.UTF_8))
+                .contains("sorted " + (rows.size() + 1) + " history records");
         return Files.readAllLines(sorted.file(), StandardCharsets.UTF_8);
     }
 
@@ -60,8 +63,10 @@ class HistorySorterTest {
 
         assertThat(fromShuffled.stream().map(HistorySorterTest::payload).toList())
                 .isEqualTo(fromSorted.stream().map(HistorySorterTest::payload).toList());
-        assertThat(fromShuffled.get(0)).as("unparseable records first, with the line they came from")
-                .startsWith("file:").contains("ratings.csv#502\t");
+        assertThat(fromShuffled.get(0))
+                .as("unparseable records first, with the line they came from")
+                .startsWith("file:")
+                .contains("ratings.csv#502\t");
         List<Long> times = new ArrayList<>();
         for (String line : fromShuffled.subList(1, fromShuffled.size())) {
             String p = payload(line);

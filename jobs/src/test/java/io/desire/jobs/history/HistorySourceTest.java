@@ -20,9 +20,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,11 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HistorySourceTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** 2025-05-31T10:00Z. */
     private static final long T = 1_748_685_600_000L;
+
     private static final long CUTOVER = T + 3_000;
 
     @TempDir
@@ -78,24 +81,36 @@ class HistorySourceTest {
         Files.createDirectories(csvGz.getParent());
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(csvGz))) {
             out.write(("event_id,ts,type,user_id,item_id\n"
-                    + "c1," + (T + 500) + ",click,u2,i9\n"
-                    + "c2," + (T + 9000) + ",click,u2,i9\n"
-                    + "c3,not-a-time,click,u2,i9\n").getBytes(StandardCharsets.UTF_8));
+                            + "c1," + (T + 500) + ",click,u2,i9\n"
+                            + "c2," + (T + 9000) + ",click,u2,i9\n"
+                            + "c3,not-a-time,click,u2,i9\n")
+                    .getBytes(StandardCharsets.UTF_8));
         }
-        expected.put(source(csvGz, 2), "{\"event_id\":\"c1\",\"ts\":\"" + (T + 500)
-                + "\",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i9\"}");
-        expected.put(source(csvGz, 3), "{\"event_id\":\"c2\",\"ts\":\"" + (T + 9000)
-                + "\",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i9\"}");
+        expected.put(
+                source(csvGz, 2),
+                "{\"event_id\":\"c1\",\"ts\":\"" + (T + 500)
+                        + "\",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i9\"}");
+        expected.put(
+                source(csvGz, 3),
+                "{\"event_id\":\"c2\",\"ts\":\"" + (T + 9000)
+                        + "\",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i9\"}");
         afterCutover.add(source(csvGz, 3));
-        expected.put(source(csvGz, 4), "{\"event_id\":\"c3\",\"ts\":\"not-a-time\",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i9\"}");
+        expected.put(
+                source(csvGz, 4),
+                "{\"event_id\":\"c3\",\"ts\":\"not-a-time\",\"type\":\"click\",\"user_id\":\"u2\",\"item_id\":\"i9\"}");
 
         ratings = dir.resolve("ml/ratings.csv");
         Files.createDirectories(ratings.getParent());
-        Files.writeString(ratings, "userId,movieId,rating,timestamp\r\n1,296,5.0,1147880044\r\n1,306,3.5,1147868817\r\n");
-        expected.put(source(ratings, 2), "{\"event_id\":\"ml-1-296-1147880044\",\"ts\":1147880044000,\"type\":\"rate\","
-                + "\"user_id\":\"1\",\"item_id\":\"296\",\"value\":5.0}");
-        expected.put(source(ratings, 3), "{\"event_id\":\"ml-1-306-1147868817\",\"ts\":1147868817000,\"type\":\"rate\","
-                + "\"user_id\":\"1\",\"item_id\":\"306\",\"value\":3.5}");
+        Files.writeString(
+                ratings, "userId,movieId,rating,timestamp\r\n1,296,5.0,1147880044\r\n1,306,3.5,1147868817\r\n");
+        expected.put(
+                source(ratings, 2),
+                "{\"event_id\":\"ml-1-296-1147880044\",\"ts\":1147880044000,\"type\":\"rate\","
+                        + "\"user_id\":\"1\",\"item_id\":\"296\",\"value\":5.0}");
+        expected.put(
+                source(ratings, 3),
+                "{\"event_id\":\"ml-1-306-1147868817\",\"ts\":1147868817000,\"type\":\"rate\","
+                        + "\"user_id\":\"1\",\"item_id\":\"306\",\"value\":3.5}");
 
         Files.writeString(dir.resolve("_SUCCESS"), "");
     }
@@ -110,8 +125,8 @@ class HistorySourceTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<RawRecord> all = new ArrayList<>();
-        try (CloseableIterator<RawRecord> it =
-                     env.fromSource(source, WatermarkStrategy.noWatermarks(), "history").executeAndCollect("read history")) {
+        try (CloseableIterator<RawRecord> it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history")
+                .executeAndCollect("read history")) {
             it.forEachRemaining(all::add);
         }
 
@@ -124,30 +139,39 @@ class HistorySourceTest {
             } else if (HistoryFormatReader.isProgress(r)) {
                 progress.merge(r.source, r.receivedAt, Long::sum);
             } else {
-                assertThat(events.put(r.source, new String(r.payload, StandardCharsets.UTF_8))).as(r.source).isNull();
+                assertThat(events.put(r.source, new String(r.payload, StandardCharsets.UTF_8)))
+                        .as(r.source)
+                        .isNull();
             }
         }
         assertThat(events).isEqualTo(expected);
-        assertThat(ends).containsExactlyInAnyOrder(
-                "eof:" + jsonl + "=" + Files.size(jsonl), "eof:" + csvGz + "=" + Files.size(csvGz),
-                "eof:" + ratings + "=" + Files.size(ratings));
-        assertThat(progress).containsOnly(
-                Map.entry("read:" + jsonl, Files.size(jsonl)), Map.entry("read:" + csvGz, Files.size(csvGz)),
-                Map.entry("read:" + ratings, Files.size(ratings)));
+        assertThat(ends)
+                .containsExactlyInAnyOrder(
+                        "eof:" + jsonl + "=" + Files.size(jsonl),
+                        "eof:" + csvGz + "=" + Files.size(csvGz),
+                        "eof:" + ratings + "=" + Files.size(ratings));
+        assertThat(progress)
+                .containsOnly(
+                        Map.entry("read:" + jsonl, Files.size(jsonl)),
+                        Map.entry("read:" + csvGz, Files.size(csvGz)),
+                        Map.entry("read:" + ratings, Files.size(ratings)));
     }
 
     @Test
     void historyRecordsDropsEventsFromTheCutoverOnAndCountsWhatWasRead() throws Exception {
         List<HistoryFile> files = HistoryFiles.expand(List.of(dir.toString()));
         long totalBytes = files.stream().mapToLong(HistoryFile::size).sum();
-        RawRecord live = new RawRecord("{\"event_id\":\"k1\"}".getBytes(StandardCharsets.UTF_8), "kafka:events/0@7", T + 9000);
+        RawRecord live =
+                new RawRecord("{\"event_id\":\"k1\"}".getBytes(StandardCharsets.UTF_8), "kafka:events/0@7", T + 9000);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        DataStream<RawRecord> raw = env.fromSource(HistorySource.files(files, null, false), WatermarkStrategy.noWatermarks(), "history")
+        DataStream<RawRecord> raw = env.fromSource(
+                        HistorySource.files(files, null, false), WatermarkStrategy.noWatermarks(), "history")
                 .union(env.fromData(live));
-        CloseableIterator<RawRecord> out =
-                raw.flatMap(new HistoryRecords(ParserConfig.defaults(), CUTOVER)).name("history records").collectAsync();
+        CloseableIterator<RawRecord> out = raw.flatMap(new HistoryRecords(ParserConfig.defaults(), CUTOVER))
+                .name("history records")
+                .collectAsync();
         JobExecutionResult result = env.execute("history with cut-over");
         Map<String, String> passed = new HashMap<>();
         out.forEachRemaining(r -> passed.put(r.source, new String(r.payload, StandardCharsets.UTF_8)));
@@ -159,10 +183,14 @@ class HistorySourceTest {
         assertThat(passed).isEqualTo(before);
         assertThat(afterCutover).hasSize(4);
 
-        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_FILES)).isEqualTo(3L);
-        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_RECORDS)).isEqualTo((long) expected.size());
-        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_BYTES)).isEqualTo(totalBytes);
-        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_AFTER_CUTOVER)).isEqualTo(4L);
+        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_FILES))
+                .isEqualTo(3L);
+        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_RECORDS))
+                .isEqualTo((long) expected.size());
+        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_BYTES))
+                .isEqualTo(totalBytes);
+        assertThat((Long) result.getAccumulatorResult(HistoryRecords.HISTORY_AFTER_CUTOVER))
+                .isEqualTo(4L);
     }
 
     @Test
@@ -173,7 +201,8 @@ class HistorySourceTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        CloseableIterator<RawRecord> it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history").collectAsync();
+        CloseableIterator<RawRecord> it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history")
+                .collectAsync();
         JobClient job = env.executeAsync("history, kept alive");
         try {
             Map<String, String> events = new HashMap<>();
@@ -198,17 +227,21 @@ class HistorySourceTest {
     @Test
     void theFilesAreListedOnceNotPolled() throws Exception {
         FileEnumerator enumerator = new HistorySource.ListedOnce().create();
-        org.apache.flink.core.fs.Path[] paths = {new org.apache.flink.core.fs.Path(jsonl.toUri()),
-                new org.apache.flink.core.fs.Path(dir.resolve("_SUCCESS").toUri())};
+        org.apache.flink.core.fs.Path[] paths = {
+            new org.apache.flink.core.fs.Path(jsonl.toUri()),
+            new org.apache.flink.core.fs.Path(dir.resolve("_SUCCESS").toUri())
+        };
 
         assertThat(enumerator.enumerateSplits(paths, 1))
-                .extracting(split -> split.path().getName()).containsExactlyInAnyOrder("events.jsonl", "_SUCCESS");
+                .extracting(split -> split.path().getName())
+                .containsExactlyInAnyOrder("events.jsonl", "_SUCCESS");
         Files.delete(jsonl);
         assertThat(enumerator.enumerateSplits(paths, 1)).isEmpty();
     }
 
     private static String event(String id, long ts) {
-        return "{\"event_id\":\"" + id + "\",\"ts\":" + ts + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i" + id + "\"}";
+        return "{\"event_id\":\"" + id + "\",\"ts\":" + ts + ",\"type\":\"view\",\"user_id\":\"u1\",\"item_id\":\"i"
+                + id + "\"}";
     }
 
     private static String source(Path file, int line) {

@@ -49,13 +49,19 @@ class FeedbackLoopsTest {
         ProducerRecord<byte[], byte[]> r = schema.serialize(u, null, 1_000L);
         assertThat(r.topic()).isEqualTo("shop.vectors");
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("sku-ü");
-        assertThat(r.timestamp()).as("wall clock at sending, not the event time").isNull();
+        assertThat(r.timestamp())
+                .as("wall clock at sending, not the event time")
+                .isNull();
         assertThat(r.partition()).isNull();
         assertThat(ModelUpdateCodec.decodeItemFactorUpdate(r.value())).isEqualTo(u);
 
-        ProducerRecord<byte[], byte[]> tombstone = schema.serialize(new ItemFactorUpdate("sku-ü", null, 4, 2_000L), null, null);
-        assertThat(tombstone.value()).as("a tombstone keeps its version, so it is not a Kafka null value").isNotNull();
-        assertThat(ModelUpdateCodec.decodeItemFactorUpdate(tombstone.value()).version).isEqualTo(4);
+        ProducerRecord<byte[], byte[]> tombstone =
+                schema.serialize(new ItemFactorUpdate("sku-ü", null, 4, 2_000L), null, null);
+        assertThat(tombstone.value())
+                .as("a tombstone keeps its version, so it is not a Kafka null value")
+                .isNotNull();
+        assertThat(ModelUpdateCodec.decodeItemFactorUpdate(tombstone.value()).version)
+                .isEqualTo(4);
     }
 
     @Test
@@ -72,7 +78,8 @@ class FeedbackLoopsTest {
         WeightDelta huge = new WeightDelta(6, 1 << 22, true, new int[n], new double[n]);
         assertThatThrownBy(() -> schema.serialize(huge, null, null))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(n + " buckets").hasMessageContaining("shop.weights")
+                .hasMessageContaining(n + " buckets")
+                .hasMessageContaining("shop.weights")
                 .hasMessageContaining("ranker.bits");
     }
 
@@ -84,9 +91,11 @@ class FeedbackLoopsTest {
         reader.deserialize(record("shop.vectors", 2, 17, ModelUpdateCodec.encode(u)), collector(vectors));
         reader.deserialize(record("shop.vectors", 2, 18, null), collector(vectors));
         assertThat(vectors).containsExactly(u);
-        assertThatThrownBy(() -> reader.deserialize(record("shop.vectors", 2, 19, new byte[] {1, 1, 0}), collector(vectors)))
+        assertThatThrownBy(() ->
+                        reader.deserialize(record("shop.vectors", 2, 19, new byte[] {1, 1, 0}), collector(vectors)))
                 .isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("kafka:shop.vectors/2@19").hasMessageContaining("truncated");
+                .hasMessageContaining("kafka:shop.vectors/2@19")
+                .hasMessageContaining("truncated");
         assertThat(reader.getProducedType()).isInstanceOf(PojoTypeInfo.class);
 
         List<WeightDelta> deltas = new ArrayList<>();
@@ -94,9 +103,11 @@ class FeedbackLoopsTest {
         WeightDelta d = new WeightDelta(2, 8, true, new int[] {1}, new double[] {2});
         weights.deserialize(record("shop.weights", 0, 0, ModelUpdateCodec.encode(d)), collector(deltas));
         assertThat(deltas).containsExactly(d);
-        assertThatThrownBy(() -> weights.deserialize(record("shop.weights", 0, 1, ModelUpdateCodec.encode(u)), collector(deltas)))
+        assertThatThrownBy(() -> weights.deserialize(
+                        record("shop.weights", 0, 1, ModelUpdateCodec.encode(u)), collector(deltas)))
                 .isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("kafka:shop.weights/0@1").hasMessageContaining("record kind 1");
+                .hasMessageContaining("kafka:shop.weights/0@1")
+                .hasMessageContaining("record kind 1");
         assertThat(weights.getProducedType()).isInstanceOf(PojoTypeInfo.class);
     }
 
@@ -104,14 +115,16 @@ class FeedbackLoopsTest {
     void sinksAreAtLeastOnceLz4WithRoomForAFullDelta() throws Exception {
         KafkaSink<ItemFactorUpdate> vectors = FeedbackLoops.itemFactorSink(CFG);
         Properties vp = field(vectors, "kafkaProducerConfig");
-        assertThat(this.<DeliveryGuarantee>field(vectors, "deliveryGuarantee")).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(this.<DeliveryGuarantee>field(vectors, "deliveryGuarantee"))
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(vp.getProperty("bootstrap.servers")).isEqualTo("broker-1:9092");
         assertThat(vp.getProperty("compression.type")).isEqualTo("lz4");
         assertThat(vp.getProperty("max.request.size")).isEqualTo(String.valueOf(Topics.ITEM_FACTOR_MAX_MESSAGE_BYTES));
 
         KafkaSink<WeightDelta> weights = FeedbackLoops.rankerWeightSink(CFG);
         Properties wp = field(weights, "kafkaProducerConfig");
-        assertThat(this.<DeliveryGuarantee>field(weights, "deliveryGuarantee")).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(this.<DeliveryGuarantee>field(weights, "deliveryGuarantee"))
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(wp.getProperty("compression.type")).isEqualTo("lz4");
         assertThat(wp.getProperty("max.request.size")).isEqualTo("33554432");
         assertThat(Long.parseLong(wp.getProperty("buffer.memory"))).isGreaterThan(33554432L);
@@ -136,9 +149,11 @@ class FeedbackLoopsTest {
         Properties wp = field(weights, "props");
         assertThat(wp.getProperty("group.id")).isEqualTo("shop.ranker-weights");
         assertThat(wp.getProperty("commit.offsets.on.checkpoint")).isEqualTo("true");
-        assertThat(Integer.parseInt(wp.getProperty("max.partition.fetch.bytes"))).isGreaterThanOrEqualTo(33554432);
+        assertThat(Integer.parseInt(wp.getProperty("max.partition.fetch.bytes")))
+                .isGreaterThanOrEqualTo(33554432);
         assertThat(Long.parseLong(wp.getProperty("fetch.max.bytes"))).isGreaterThanOrEqualTo(33554432L);
-        assertThat(this.<OffsetsInitializer>field(weights, "startingOffsetsInitializer")).isSameAs(start);
+        assertThat(this.<OffsetsInitializer>field(weights, "startingOffsetsInitializer"))
+                .isSameAs(start);
 
         assertThatThrownBy(() -> FeedbackLoops.itemFactorSource(CFG, null)).hasMessageContaining("loopStart");
     }

@@ -26,11 +26,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /**
  * A keyed broadcast function whose broadcast side is a never-ending model-update stream: with
@@ -43,8 +43,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 class FeedbackLoopsWatermarksTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     /** What each run's keyed function saw, by run id (the mini cluster runs in this JVM); guarded by itself. */
     static final Map<String, List<String>> OUTPUT = new HashMap<>();
@@ -62,7 +64,10 @@ class FeedbackLoopsWatermarksTest {
         String run = UUID.randomUUID().toString();
         JobClient job = start(run, FeedbackLoops.modelUpdateWatermarks());
         try {
-            await(run, out -> EVENT_TIMES.stream().allMatch(t -> out.contains("fired@" + (t + 10))), Duration.ofSeconds(90));
+            await(
+                    run,
+                    out -> EVENT_TIMES.stream().allMatch(t -> out.contains("fired@" + (t + 10))),
+                    Duration.ofSeconds(90));
         } finally {
             job.cancel().get();
         }
@@ -83,7 +88,8 @@ class FeedbackLoopsWatermarksTest {
         }
         List<String> out = snapshot(run);
         assertThat(out).noneMatch(s -> s.startsWith("fired@"));
-        assertThat(updatesAfterLastEvent(out)).as("the operator's watermark never left the minimum")
+        assertThat(updatesAfterLastEvent(out))
+                .as("the operator's watermark never left the minimum")
                 .allMatch(s -> s.equals("update@" + Long.MIN_VALUE));
     }
 
@@ -100,12 +106,17 @@ class FeedbackLoopsWatermarksTest {
         }
         List<String> out = snapshot(run);
         long lastWatermark = EVENT_TIMES.get(EVENT_TIMES.size() - 1) - 1;
-        assertThat(out).filteredOn(s -> s.startsWith("fired@")).as("the timers the events' own watermark passed, no more")
+        assertThat(out)
+                .filteredOn(s -> s.startsWith("fired@"))
+                .as("the timers the events' own watermark passed, no more")
                 .containsExactlyInAnyOrderElementsOf(EVENT_TIMES.stream()
-                        .filter(t -> t + 10 <= lastWatermark).map(t -> "fired@" + (t + 10)).toList());
+                        .filter(t -> t + 10 <= lastWatermark)
+                        .map(t -> "fired@" + (t + 10))
+                        .toList());
         List<String> updates = updatesAfterLastEvent(out);
         assertThat(updates).noneMatch(s -> s.equals("update@" + Long.MAX_VALUE));
-        assertThat(updates.get(updates.size() - 1)).as("the operator's watermark stays the events' while they are idle")
+        assertThat(updates.get(updates.size() - 1))
+                .as("the operator's watermark stays the events' while they are idle")
                 .isEqualTo("update@" + lastWatermark);
     }
 
@@ -119,26 +130,36 @@ class FeedbackLoopsWatermarksTest {
         if (out.stream().filter(s -> s.startsWith("seen@")).count() < EVENT_TIMES.size()) {
             return List.of();
         }
-        return out.subList(last + 1, out.size()).stream().filter(s -> s.startsWith("update@")).toList();
+        return out.subList(last + 1, out.size()).stream()
+                .filter(s -> s.startsWith("update@"))
+                .toList();
     }
 
     private static JobClient start(String run, WatermarkStrategy<Long> broadcastWatermarks) throws Exception {
-        return start(run, broadcastWatermarks, env -> env.fromData(EVENT_TIMES)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
-                        .withTimestampAssigner((t, previous) -> t)));
+        return start(
+                run,
+                broadcastWatermarks,
+                env -> env.fromData(EVENT_TIMES)
+                        .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
+                                .withTimestampAssigner((t, previous) -> t)));
     }
 
     /** {@link #EVENT_TIMES}, then silence without an end, idle after 100 ms: a quiet Kafka topic. */
     private static Function<StreamExecutionEnvironment, DataStream<Long>> eventsThatFallIdle() {
         return env -> env.fromSource(
-                new DataGeneratorSource<>(i -> 1_000L * (i + 1), Long.MAX_VALUE, new PauseAfter(EVENT_TIMES.size()), Types.LONG),
-                WatermarkStrategy.<Long>forMonotonousTimestamps().withTimestampAssigner((t, previous) -> t)
+                new DataGeneratorSource<>(
+                        i -> 1_000L * (i + 1), Long.MAX_VALUE, new PauseAfter(EVENT_TIMES.size()), Types.LONG),
+                WatermarkStrategy.<Long>forMonotonousTimestamps()
+                        .withTimestampAssigner((t, previous) -> t)
                         .withIdleness(Duration.ofMillis(100)),
                 "events");
     }
 
-    private static JobClient start(String run, WatermarkStrategy<Long> broadcastWatermarks,
-            Function<StreamExecutionEnvironment, DataStream<Long>> eventSource) throws Exception {
+    private static JobClient start(
+            String run,
+            WatermarkStrategy<Long> broadcastWatermarks,
+            Function<StreamExecutionEnvironment, DataStream<Long>> eventSource)
+            throws Exception {
         synchronized (OUTPUT) {
             OUTPUT.put(run, new ArrayList<>());
         }
@@ -147,10 +168,11 @@ class FeedbackLoopsWatermarksTest {
 
         DataStream<Long> events = eventSource.apply(env);
         // Endless, slow model updates: the shape of a Kafka loop source.
-        DataGeneratorSource<Long> updates = new DataGeneratorSource<>(
-                i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
+        DataGeneratorSource<Long> updates =
+                new DataGeneratorSource<>(i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
         MapStateDescriptor<String, Long> model = new MapStateDescriptor<>("model", Types.STRING, Types.LONG);
-        BroadcastStream<Long> broadcast = env.fromSource(updates, broadcastWatermarks, "model updates").broadcast(model);
+        BroadcastStream<Long> broadcast =
+                env.fromSource(updates, broadcastWatermarks, "model updates").broadcast(model);
 
         events.keyBy(t -> t % 3)
                 .connect(broadcast)

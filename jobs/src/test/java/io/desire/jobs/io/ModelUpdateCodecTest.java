@@ -17,7 +17,8 @@ class ModelUpdateCodecTest {
 
     @Test
     void itemVectorsRoundTrip() {
-        ItemFactorUpdate u = new ItemFactorUpdate("sku-42", new double[] {0.5, -1.25, 3e-300, Double.MAX_VALUE}, 7, 1_767_254_400_000L)
+        ItemFactorUpdate u = new ItemFactorUpdate(
+                        "sku-42", new double[] {0.5, -1.25, 3e-300, Double.MAX_VALUE}, 7, 1_767_254_400_000L)
                 .withCategory("books");
         byte[] bytes = ModelUpdateCodec.encode(u);
         assertThat(bytes[0]).isEqualTo(ModelUpdateCodec.FORMAT_VERSION);
@@ -27,8 +28,8 @@ class ModelUpdateCodecTest {
     @Test
     void doublesKeepTheirExactBits() {
         double[] odd = {Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Math.PI};
-        ItemFactorUpdate back = ModelUpdateCodec.decodeItemFactorUpdate(
-                ModelUpdateCodec.encode(new ItemFactorUpdate("i", odd, 1, 0)));
+        ItemFactorUpdate back =
+                ModelUpdateCodec.decodeItemFactorUpdate(ModelUpdateCodec.encode(new ItemFactorUpdate("i", odd, 1, 0)));
         for (int i = 0; i < odd.length; i++) {
             assertThat(Double.doubleToRawLongBits(back.factors[i])).isEqualTo(Double.doubleToRawLongBits(odd[i]));
         }
@@ -51,13 +52,14 @@ class ModelUpdateCodecTest {
 
         ItemFactorUpdate unicode = new ItemFactorUpdate("crème-brûlée-🍮", new double[] {1}, Long.MAX_VALUE, -1)
                 .withCategory("desserts/crèmes");
-        assertThat(ModelUpdateCodec.decodeItemFactorUpdate(ModelUpdateCodec.encode(unicode))).isEqualTo(unicode);
+        assertThat(ModelUpdateCodec.decodeItemFactorUpdate(ModelUpdateCodec.encode(unicode)))
+                .isEqualTo(unicode);
     }
 
     @Test
     void weightDeltasRoundTrip() {
-        WeightDelta d = new WeightDelta(1234, 1 << 20, false, new int[] {0, 5, 1 << 19, (1 << 20) - 1},
-                new double[] {0.25, -3.5, 1e-12, -0.0});
+        WeightDelta d = new WeightDelta(
+                1234, 1 << 20, false, new int[] {0, 5, 1 << 19, (1 << 20) - 1}, new double[] {0.25, -3.5, 1e-12, -0.0});
         byte[] bytes = ModelUpdateCodec.encode(d);
         assertThat(bytes.length).isEqualTo(ModelUpdateCodec.encodedWeightDeltaSize(4));
         assertThat(ModelUpdateCodec.decodeWeightDelta(bytes)).isEqualTo(d);
@@ -65,15 +67,25 @@ class ModelUpdateCodecTest {
 
     @Test
     void factorisedDeltasRoundTripAsTheirOwnKindWhileLinearOnesKeepTheirBytes() {
-        WeightDelta fm = WeightDelta.factorised(77, 1 << 16, true, 2, -0.75, new int[] {3, 9},
-                new double[] {0.5, -0.0}, new double[] {0.1, -0.2, Double.MIN_VALUE, 4}, 0x666d696eL, 0.01);
+        WeightDelta fm = WeightDelta.factorised(
+                77,
+                1 << 16,
+                true,
+                2,
+                -0.75,
+                new int[] {3, 9},
+                new double[] {0.5, -0.0},
+                new double[] {0.1, -0.2, Double.MIN_VALUE, 4},
+                0x666d696eL,
+                0.01);
         byte[] bytes = ModelUpdateCodec.encode(fm);
         assertThat(bytes[1]).isEqualTo(ModelUpdateCodec.KIND_FACTORISED_DELTA);
         assertThat((long) bytes.length).isEqualTo(ModelUpdateCodec.encodedSize(fm));
         assertThat(ModelUpdateCodec.decodeWeightDelta(bytes)).isEqualTo(fm);
 
         WeightDelta noArrays = WeightDelta.factorised(1, 8, false, 3, 0.1, null, null, null, 1L, 0.5);
-        assertThat(ModelUpdateCodec.decodeWeightDelta(ModelUpdateCodec.encode(noArrays))).isEqualTo(noArrays);
+        assertThat(ModelUpdateCodec.decodeWeightDelta(ModelUpdateCodec.encode(noArrays)))
+                .isEqualTo(noArrays);
 
         WeightDelta linear = new WeightDelta(9, 8, false, new int[] {1}, new double[] {2});
         assertThat(ModelUpdateCodec.encode(linear)[1]).isEqualTo(ModelUpdateCodec.KIND_WEIGHT_DELTA);
@@ -82,11 +94,13 @@ class ModelUpdateCodecTest {
         for (int cut = 2; cut < bytes.length; cut += 7) {
             byte[] truncated = Arrays.copyOf(bytes, cut);
             assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(truncated))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("truncated");
         }
-        assertThatThrownBy(() -> ModelUpdateCodec.encode(WeightDelta.factorised(1, 8, false, 2, 0, new int[] {1},
-                new double[] {1}, new double[] {1}, 1L, 0.1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallel");
+        assertThatThrownBy(() -> ModelUpdateCodec.encode(WeightDelta.factorised(
+                        1, 8, false, 2, 0, new int[] {1}, new double[] {1}, new double[] {1}, 1L, 0.1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parallel");
     }
 
     @Test
@@ -116,7 +130,8 @@ class ModelUpdateCodecTest {
         }
         WeightDelta full = new WeightDelta(Long.MAX_VALUE - 1, n, true, indices, weights);
         byte[] bytes = ModelUpdateCodec.encode(full);
-        assertThat((long) bytes.length).isEqualTo(ModelUpdateCodec.encodedWeightDeltaSize(n))
+        assertThat((long) bytes.length)
+                .isEqualTo(ModelUpdateCodec.encodedWeightDeltaSize(n))
                 .isEqualTo(12L * n + 19)
                 .isLessThan(FeedbackLoops.MAX_WEIGHT_RECORD_BYTES);
         assertThat(ModelUpdateCodec.decodeWeightDelta(bytes)).isEqualTo(full);
@@ -152,7 +167,8 @@ class ModelUpdateCodecTest {
         newer[0] = 2;
         assertThatThrownBy(() -> ModelUpdateCodec.decodeItemFactorUpdate(newer))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown format version 2").hasMessageContaining("reads format 1")
+                .hasMessageContaining("unknown format version 2")
+                .hasMessageContaining("reads format 1")
                 .hasMessageContaining("newer build");
         byte[] json = "{\"item\":1}".getBytes();
         assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(json))
@@ -164,8 +180,7 @@ class ModelUpdateCodecTest {
         byte[] longer = Arrays.copyOf(vector, vector.length + 3);
         assertThatThrownBy(() -> ModelUpdateCodec.decodeItemFactorUpdate(longer))
                 .hasMessageContaining("3 trailing bytes");
-        assertThatThrownBy(() -> ModelUpdateCodec.decodeItemFactorUpdate(null))
-                .hasMessageContaining("null value");
+        assertThatThrownBy(() -> ModelUpdateCodec.decodeItemFactorUpdate(null)).hasMessageContaining("null value");
     }
 
     @Test
@@ -173,13 +188,13 @@ class ModelUpdateCodecTest {
         byte[] delta = ModelUpdateCodec.encode(new WeightDelta(1, 8, false, new int[] {1}, new double[] {1}));
         ByteBuffer.wrap(delta).putInt(15, Integer.MAX_VALUE);
         assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(delta))
-                .hasMessageContaining("number of buckets is 2147483647").hasMessageContaining("only 12 follow");
+                .hasMessageContaining("number of buckets is 2147483647")
+                .hasMessageContaining("only 12 follow");
         ByteBuffer.wrap(delta).putInt(15, -7);
         assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(delta))
                 .hasMessageContaining("number of buckets is -7");
         delta[14] = 2;
-        assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(delta))
-                .hasMessageContaining("full flag is 2");
+        assertThatThrownBy(() -> ModelUpdateCodec.decodeWeightDelta(delta)).hasMessageContaining("full flag is 2");
 
         byte[] vector = ModelUpdateCodec.encode(new ItemFactorUpdate("abc", null, 1, 1));
         ByteBuffer.wrap(vector).putInt(18, -1);
@@ -190,11 +205,15 @@ class ModelUpdateCodecTest {
     @Test
     void invalidRecordsAreRefusedWhenEncoding() {
         assertThatThrownBy(() -> ModelUpdateCodec.encode(new ItemFactorUpdate(null, new double[] {1}, 1, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without itemId");
-        assertThatThrownBy(() -> ModelUpdateCodec.encode(new WeightDelta(4, 8, false, new int[] {1, 2}, new double[] {1})))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 indices but 1 weights");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without itemId");
+        assertThatThrownBy(
+                        () -> ModelUpdateCodec.encode(new WeightDelta(4, 8, false, new int[] {1, 2}, new double[] {1})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 indices but 1 weights");
         assertThatThrownBy(() -> ModelUpdateCodec.encode(new WeightDelta(4, 8, false, null, new double[] {1})))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no indices but 1 weights");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no indices but 1 weights");
     }
 
     /** A field added to a record class must be added to the codec too (with a new format version). */
@@ -205,8 +224,17 @@ class ModelUpdateCodecTest {
                 .containsExactly("category", "eventTime", "factors", "itemId", "version");
         assertThat(instanceFields(WeightDelta.class))
                 .as("fields of WeightDelta: encode new ones in ModelUpdateCodec")
-                .containsExactly("bias", "dimension", "factors", "full", "indices", "initScale", "initSeed", "vectors",
-                        "version", "weights");
+                .containsExactly(
+                        "bias",
+                        "dimension",
+                        "factors",
+                        "full",
+                        "indices",
+                        "initScale",
+                        "initSeed",
+                        "vectors",
+                        "version",
+                        "weights");
     }
 
     private static TreeSet<String> instanceFields(Class<?> type) {

@@ -34,19 +34,27 @@ class TopicsTest {
     @Test
     void existingTopicsAreJudgedOnlyOnWhatTheLoopReliesOn() {
         Map<String, String> vectors = Topics.itemFactorsTopic("v").configs();
-        assertThat(Topics.mismatches(vectors, Map.of(
-                "cleanup.policy", "compact,delete", "max.message.bytes", "8388608", "message.timestamp.type", "CreateTime")))
+        assertThat(Topics.mismatches(
+                        vectors,
+                        Map.of(
+                                "cleanup.policy",
+                                "compact,delete",
+                                "max.message.bytes",
+                                "8388608",
+                                "message.timestamp.type",
+                                "CreateTime")))
                 .isEmpty();
         assertThat(Topics.mismatches(vectors, Map.of("cleanup.policy", "delete", "max.message.bytes", "1048588")))
                 .containsExactly("cleanup.policy=delete (expected: compact)");
 
         Map<String, String> weights = Topics.rankerWeightsTopic("w").configs();
-        assertThat(Topics.mismatches(weights, Map.of(
-                "cleanup.policy", "delete", "retention.ms", "-1", "max.message.bytes", "33554432")))
+        assertThat(Topics.mismatches(
+                        weights,
+                        Map.of("cleanup.policy", "delete", "retention.ms", "-1", "max.message.bytes", "33554432")))
                 .isEmpty();
         assertThat(Topics.mismatches(weights, Map.of("cleanup.policy", "compact", "max.message.bytes", "1048588")))
-                .containsExactlyInAnyOrder("cleanup.policy=compact (expected: delete)",
-                        "max.message.bytes=1048588 (expected: 33554432)");
+                .containsExactlyInAnyOrder(
+                        "cleanup.policy=compact (expected: delete)", "max.message.bytes=1048588 (expected: 33554432)");
         assertThat(Topics.mismatches(weights, Map.of("cleanup.policy", "delete")))
                 .containsExactly("max.message.bytes=null (expected: 33554432)");
     }

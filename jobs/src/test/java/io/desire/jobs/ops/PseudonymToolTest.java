@@ -21,19 +21,25 @@ class PseudonymToolTest {
         Files.writeString(file, key);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = PseudonymTool.run(new String[] {"--key-file", file.toString(), "user-42", "user-43"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc = PseudonymTool.run(
+                new String[] {"--key-file", file.toString(), "user-42", "user-43"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(rc).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
-                .hasSize(2).first().isEqualTo("k1:74ea6318fd907a367325175cdf62f55d");
+                .hasSize(2)
+                .first()
+                .isEqualTo("k1:74ea6318fd907a367325175cdf62f55d");
         assertThat(out.toString(StandardCharsets.UTF_8) + err).doesNotContain(key);
     }
 
     @Test
     void explainsAMissingKey() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = PseudonymTool.run(new String[] {"--key-file", dir.resolve("none").toString(), "u1"},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc = PseudonymTool.run(
+                new String[] {"--key-file", dir.resolve("none").toString(), "u1"},
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(rc).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read the pseudonym key");
     }

@@ -17,12 +17,20 @@ class ForgetSweepTest {
         Path kept = Files.createDirectories(dir.resolve("savepoint-1")).resolve("_metadata");
         Files.writeString(kept, "x");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = ForgetSweep.run(new String[] {dir.resolve("savepoint-1").toString(), dir.resolve("missing").toString(),
-                "--kafka.bootstrap", "127.0.0.1:1"}, new PrintStream(new ByteArrayOutputStream()),
+        int rc = ForgetSweep.run(
+                new String[] {
+                    dir.resolve("savepoint-1").toString(),
+                    dir.resolve("missing").toString(),
+                    "--kafka.bootstrap",
+                    "127.0.0.1:1"
+                },
+                new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(rc).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no such snapshot or directory")
-                .contains("missing").contains("nothing was changed");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no such snapshot or directory")
+                .contains("missing")
+                .contains("nothing was changed");
         assertThat(kept).exists();
     }
 
@@ -37,7 +45,8 @@ class ForgetSweepTest {
         Files.writeString(target.resolve("_metadata"), "x");
         Snapshot swept = Snapshot.at(target);
         assertThat(swept.coversUntil()).isEqualTo(1_795_000_000_000L);
-        assertThat(swept.rewriteTarget(1_796_000_000_000L)).isEqualTo(dir.resolve("savepoint-ab12-cd34-swept-1796000000000"));
+        assertThat(swept.rewriteTarget(1_796_000_000_000L))
+                .isEqualTo(dir.resolve("savepoint-ab12-cd34-swept-1796000000000"));
         assertThat(Snapshot.under(dir)).extracting(Snapshot::dir).containsExactly(sp, target);
     }
 }

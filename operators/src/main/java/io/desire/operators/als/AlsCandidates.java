@@ -14,6 +14,7 @@ public class AlsCandidates {
     public double[] scores;
     /** Parallel to {@link #items}: each item's category from the item table, null entries when unknown. */
     public String[] categories;
+
     public long eventTime;
     /**
      * True when these candidates come from a refresh of every user ({@link ItemFactorUpdate#refreshAll}),
@@ -39,8 +40,12 @@ public class AlsCandidates {
             return false;
         }
         AlsCandidates c = (AlsCandidates) o;
-        return eventTime == c.eventTime && refresh == c.refresh && Objects.equals(userId, c.userId) && Arrays.equals(items, c.items)
-                && Arrays.equals(scores, c.scores) && Arrays.equals(categories, c.categories);
+        return eventTime == c.eventTime
+                && refresh == c.refresh
+                && Objects.equals(userId, c.userId)
+                && Arrays.equals(items, c.items)
+                && Arrays.equals(scores, c.scores)
+                && Arrays.equals(categories, c.categories);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.desire.operators.als;
 
-import io.desire.operators.StateTtl;
 import io.desire.features.als.AlsParams;
 import io.desire.features.als.FoldIn;
 import io.desire.features.profile.EventWeights;
+import io.desire.operators.StateTtl;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

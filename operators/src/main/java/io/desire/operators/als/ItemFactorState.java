@@ -26,8 +26,12 @@ public class ItemFactorState extends PublishedState {
             return false;
         }
         ItemFactorState s = (ItemFactorState) o;
-        return version == s.version && eventTime == s.eventTime && pendingUpdates == s.pendingUpdates
-                && timerAt == s.timerAt && flushArmed == s.flushArmed && Arrays.equals(factors, s.factors)
+        return version == s.version
+                && eventTime == s.eventTime
+                && pendingUpdates == s.pendingUpdates
+                && timerAt == s.timerAt
+                && flushArmed == s.flushArmed
+                && Arrays.equals(factors, s.factors)
                 && Objects.equals(category, s.category);
     }
 

@@ -38,6 +38,7 @@ public final class ItemFactorTable {
     private double[][] vectors = new double[16][];
     /** {@link ConsumedItems#hash} of each row's id, so exclusion costs no hashing per scan. */
     private long[] hashes = new long[16];
+
     private int size;
     private final double[] gram;
     private long changesSinceRefresh;
@@ -146,8 +147,12 @@ public final class ItemFactorTable {
         int limit = size;
         // Rows at or beyond size are spare capacity (null): skipped before they are read.
         boolean anyConsumed = consumed != null && consumed.size() > 0;
-        ScoredItems best = TopN.select(query, vectors, n,
-                i -> i >= limit || (excluded.length > 0 && Arrays.binarySearch(excluded, i) >= 0)
+        ScoredItems best = TopN.select(
+                query,
+                vectors,
+                n,
+                i -> i >= limit
+                        || (excluded.length > 0 && Arrays.binarySearch(excluded, i) >= 0)
                         || (anyConsumed && consumed.containsHash(hashes[i])));
         String[] items = new String[best.size()];
         for (int r = 0; r < items.length; r++) {

@@ -95,8 +95,11 @@ public class ItemFactorUpdate {
             return false;
         }
         ItemFactorUpdate u = (ItemFactorUpdate) o;
-        return version == u.version && eventTime == u.eventTime && Objects.equals(itemId, u.itemId)
-                && Objects.equals(category, u.category) && Arrays.equals(factors, u.factors);
+        return version == u.version
+                && eventTime == u.eventTime
+                && Objects.equals(itemId, u.itemId)
+                && Objects.equals(category, u.category)
+                && Arrays.equals(factors, u.factors);
     }
 
     @Override

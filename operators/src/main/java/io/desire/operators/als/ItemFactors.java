@@ -1,7 +1,7 @@
 package io.desire.operators.als;
 
-import io.desire.operators.CoalescedEmission;
 import io.desire.features.als.FoldIn;
+import io.desire.operators.CoalescedEmission;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

@@ -42,8 +42,10 @@ public class ItemTransition {
             return false;
         }
         ItemTransition t = (ItemTransition) o;
-        return eventTime == t.eventTime && Double.compare(weight, t.weight) == 0
-                && Objects.equals(fromItem, t.fromItem) && Objects.equals(toItem, t.toItem)
+        return eventTime == t.eventTime
+                && Double.compare(weight, t.weight) == 0
+                && Objects.equals(fromItem, t.fromItem)
+                && Objects.equals(toItem, t.toItem)
                 && Objects.equals(toCategory, t.toCategory);
     }
 

@@ -75,7 +75,9 @@ public class UserFactorState {
             return false;
         }
         UserFactorState s = (UserFactorState) o;
-        return eventTime == s.eventTime && Arrays.equals(factors, s.factors) && Arrays.equals(items, s.items)
+        return eventTime == s.eventTime
+                && Arrays.equals(factors, s.factors)
+                && Arrays.equals(items, s.items)
                 && Arrays.equals(values, s.values);
     }
 

@@ -28,8 +28,14 @@ public class UserFactorUpdate {
 
     public UserFactorUpdate() {}
 
-    public UserFactorUpdate(String userId, String itemId, double[] userFactors, double confidence,
-                            double preference, long eventTime, double[] itemFactors) {
+    public UserFactorUpdate(
+            String userId,
+            String itemId,
+            double[] userFactors,
+            double confidence,
+            double preference,
+            long eventTime,
+            double[] itemFactors) {
         this.userId = userId;
         this.itemId = itemId;
         this.userFactors = userFactors;
@@ -48,9 +54,13 @@ public class UserFactorUpdate {
             return false;
         }
         UserFactorUpdate u = (UserFactorUpdate) o;
-        return Double.compare(confidence, u.confidence) == 0 && Double.compare(preference, u.preference) == 0
-                && eventTime == u.eventTime && Objects.equals(userId, u.userId) && Objects.equals(itemId, u.itemId)
-                && Arrays.equals(userFactors, u.userFactors) && Arrays.equals(itemFactors, u.itemFactors)
+        return Double.compare(confidence, u.confidence) == 0
+                && Double.compare(preference, u.preference) == 0
+                && eventTime == u.eventTime
+                && Objects.equals(userId, u.userId)
+                && Objects.equals(itemId, u.itemId)
+                && Arrays.equals(userFactors, u.userFactors)
+                && Arrays.equals(itemFactors, u.itemFactors)
                 && Objects.equals(category, u.category);
     }
 
@@ -61,7 +71,7 @@ public class UserFactorUpdate {
 
     @Override
     public String toString() {
-        return "UserFactorUpdate{" + userId + " → " + itemId + " c=" + confidence + " p=" + preference
-                + " t=" + eventTime + ' ' + Arrays.toString(userFactors) + '}';
+        return "UserFactorUpdate{" + userId + " → " + itemId + " c=" + confidence + " p=" + preference + " t="
+                + eventTime + ' ' + Arrays.toString(userFactors) + '}';
     }
 }

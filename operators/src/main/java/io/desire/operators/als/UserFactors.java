@@ -5,11 +5,10 @@ import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
 import io.desire.features.serving.ConsumedItems;
 import io.desire.features.serving.ExclusionRule;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import io.desire.operators.StateTtl;
-import io.desire.operators.als.ItemTransition;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -117,9 +116,11 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String CONSUMED_STATE_NAME = "als-user-consumed";
     /** Accumulator: subtasks that finished re-folding their users after a {@link ItemFactorUpdate#refreshAll}. */
     public static final String REFRESHED_SUBTASKS_ACCUMULATOR = "als-refreshed-subtasks";
+
     public static final String REFRESHED_USERS_METRIC = "alsUsersRefreshed";
     /** Accumulator: subtasks that finished a {@link ItemFactorUpdate#sweepAll} (one per subtask and sweep). */
     public static final String SWEPT_SUBTASKS_ACCUMULATOR = "als-swept-subtasks";
+
     public static final String SWEEP_UPDATES_METRIC = "alsSweepUpdates";
 
     private final AlsConfig config;
@@ -204,7 +205,9 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
 
     /** Behaviour events with a user and an item, and {@code forget_user} events. */
     public static boolean isInput(Event e) {
-        return e != null && e.userId != null && e.type != null
+        return e != null
+                && e.userId != null
+                && e.type != null
                 && (e.type == EventType.FORGET_USER || (e.type.isBehaviour() && e.itemId != null));
     }
 
@@ -281,8 +284,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
             // The window's last entry is the item touched most recently: the step is previous → this.
             String previous = s.items[s.size() - 1];
             if (!previous.equals(e.itemId)) {
-                ctx.output(TRANSITIONS,
-                        new ItemTransition(previous, e.itemId, e.ts, value).withCategory(e.category));
+                ctx.output(TRANSITIONS, new ItemTransition(previous, e.itemId, e.ts, value).withCategory(e.category));
             }
         }
         double evidence = s.touch(e.itemId, value, config.implicit(), config.maxRecentInteractions());
@@ -298,7 +300,13 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
 
         double confidence = config.implicit() ? 1 + config.alpha() * evidence : 1.0;
         double preference = config.implicit() ? 1.0 : evidence;
-        UserFactorUpdate update = new UserFactorUpdate(e.userId, e.itemId, x.clone(), confidence, preference, e.ts,
+        UserFactorUpdate update = new UserFactorUpdate(
+                e.userId,
+                e.itemId,
+                x.clone(),
+                confidence,
+                preference,
+                e.ts,
                 touchedInit == null ? null : touchedInit.clone());
         update.category = e.category;
         out.collect(update);
@@ -314,8 +322,13 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     }
 
     /** The user's top-N from the table: neither the window's items nor consumed ones. */
-    private AlsCandidates candidates(ItemFactorTable items, double[] x, UserFactorState s, ConsumedItems used,
-                                     ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast) throws Exception {
+    private AlsCandidates candidates(
+            ItemFactorTable items,
+            double[] x,
+            UserFactorState s,
+            ConsumedItems used,
+            ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast)
+            throws Exception {
         AlsCandidates c = items.topN(x, config.candidates(), Arrays.asList(s.items), used);
         c.categories = categories(c.items, broadcast);
         return c;
@@ -377,8 +390,8 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
                 double confidence = config.implicit() ? 1 + config.alpha() * s.values[j] : 1.0;
                 double preference = config.implicit() ? 1.0 : s.values[j];
                 double[] init = items.get(s.items[j]) == null ? config.initialItemVector(s.items[j]) : null;
-                out.collect(new UserFactorUpdate(user, s.items[j], s.factors.clone(), confidence, preference,
-                        s.eventTime, init));
+                out.collect(new UserFactorUpdate(
+                        user, s.items[j], s.factors.clone(), confidence, preference, s.eventTime, init));
                 sweepUpdates.inc();
             }
         });

@@ -1,9 +1,9 @@
 package io.desire.operators.covisit;
 
-import io.desire.operators.als.ItemTransition;
-import io.desire.operators.CoalescedEmission;
 import io.desire.features.profile.DecayPolicy;
 import io.desire.features.profile.DecayedScores;
+import io.desire.operators.CoalescedEmission;
+import io.desire.operators.als.ItemTransition;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -149,8 +149,12 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
 
     @Override
     public void processElement(ItemTransition t, Context ctx, Collector<ItemFollowers> out) throws Exception {
-        if (t == null || t.fromItem == null || t.toItem == null || t.fromItem.equals(t.toItem)
-                || !(t.weight > 0) || Double.isInfinite(t.weight)) {
+        if (t == null
+                || t.fromItem == null
+                || t.toItem == null
+                || t.fromItem.equals(t.toItem)
+                || !(t.weight > 0)
+                || Double.isInfinite(t.weight)) {
             ignored.inc();
             return;
         }

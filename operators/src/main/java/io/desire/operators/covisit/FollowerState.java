@@ -26,8 +26,12 @@ public class FollowerState extends PublishedState {
             return false;
         }
         FollowerState s = (FollowerState) o;
-        return version == s.version && eventTime == s.eventTime && pendingUpdates == s.pendingUpdates
-                && timerAt == s.timerAt && flushArmed == s.flushArmed && sameScores(followers, s.followers);
+        return version == s.version
+                && eventTime == s.eventTime
+                && pendingUpdates == s.pendingUpdates
+                && timerAt == s.timerAt
+                && flushArmed == s.flushArmed
+                && sameScores(followers, s.followers);
     }
 
     // DecayedScores has no equals of its own.
@@ -35,7 +39,9 @@ public class FollowerState extends PublishedState {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.asOf == b.asOf && Arrays.equals(a.keys, b.keys) && Arrays.equals(a.values, b.values)
+        return a.asOf == b.asOf
+                && Arrays.equals(a.keys, b.keys)
+                && Arrays.equals(a.values, b.values)
                 && Arrays.equals(a.labels, b.labels);
     }
 

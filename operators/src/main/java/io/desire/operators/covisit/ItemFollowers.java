@@ -38,16 +38,21 @@ public class ItemFollowers {
         this.eventTime = eventTime;
     }
 
-    public ItemFollowers(String itemId, String[] items, double[] scores, long version, long eventTime,
-                         String[] categories) {
+    public ItemFollowers(
+            String itemId, String[] items, double[] scores, long version, long eventTime, String[] categories) {
         this(itemId, items, scores, version, eventTime);
         this.categories = categories;
     }
 
     /** A deep copy. */
     public ItemFollowers copy() {
-        return new ItemFollowers(itemId, items == null ? null : items.clone(), scores == null ? null : scores.clone(),
-                version, eventTime, categories == null ? null : categories.clone());
+        return new ItemFollowers(
+                itemId,
+                items == null ? null : items.clone(),
+                scores == null ? null : scores.clone(),
+                version,
+                eventTime,
+                categories == null ? null : categories.clone());
     }
 
     @Override
@@ -59,8 +64,11 @@ public class ItemFollowers {
             return false;
         }
         ItemFollowers f = (ItemFollowers) o;
-        return version == f.version && eventTime == f.eventTime && Objects.equals(itemId, f.itemId)
-                && Arrays.equals(items, f.items) && Arrays.equals(scores, f.scores)
+        return version == f.version
+                && eventTime == f.eventTime
+                && Objects.equals(itemId, f.itemId)
+                && Arrays.equals(items, f.items)
+                && Arrays.equals(scores, f.scores)
                 && Arrays.equals(categories, f.categories);
     }
 
@@ -71,8 +79,13 @@ public class ItemFollowers {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ItemFollowers{").append(itemId).append(" v").append(version)
-                .append(" t=").append(eventTime).append(" [");
+        StringBuilder sb = new StringBuilder("ItemFollowers{")
+                .append(itemId)
+                .append(" v")
+                .append(version)
+                .append(" t=")
+                .append(eventTime)
+                .append(" [");
         int n = items == null ? 0 : items.length;
         for (int i = 0; i < n; i++) {
             if (i > 0) {

@@ -100,7 +100,9 @@ public class FeedbackJoin extends KeyedProcessFunction<String, Event, LabeledExa
 
     /** Impressions, clicks and purchases with a request id and an item. */
     public static boolean isInput(Event e) {
-        return e != null && e.requestId != null && e.itemId != null
+        return e != null
+                && e.requestId != null
+                && e.itemId != null
                 && (e.type == EventType.IMPRESSION || e.type == EventType.CLICK || e.type == EventType.PURCHASE);
     }
 

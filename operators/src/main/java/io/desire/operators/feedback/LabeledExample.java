@@ -18,6 +18,7 @@ public class LabeledExample {
     public String itemId;
     /** {@code null} when unknown. */
     public String category;
+
     public String geoCell;
     public String timeBucket;
     public String deviceClass;

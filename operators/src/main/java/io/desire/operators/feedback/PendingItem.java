@@ -21,6 +21,7 @@ public class PendingItem {
     public boolean decided;
     /** Earliest and latest buffered click/purchase that arrived before the impression; {@link #NONE} if none. */
     public long firstFeedbackTs = NONE;
+
     public long lastFeedbackTs = NONE;
     /** Event time at which this entry is removed (and, if undecided, labelled negative); a timer is registered there. */
     public long expiresAt;

@@ -17,7 +17,8 @@ public class ErasureLog extends ProcessFunction<Event, Erasure> {
     @Override
     public void processElement(Event e, Context ctx, Collector<Erasure> out) {
         if (e.type == EventType.FORGET_USER && e.userId != null) {
-            out.collect(new Erasure(e.userId, e.ts, e.eventId, ctx.timerService().currentProcessingTime()));
+            out.collect(
+                    new Erasure(e.userId, e.ts, e.eventId, ctx.timerService().currentProcessingTime()));
         }
     }
 }

@@ -31,7 +31,8 @@ public class ProtectDeadLetters extends ProcessFunction<DeadLetter, DeadLetter> 
             try {
                 return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("privacy.dead-letter-raw is '" + s + "'; expected inline, topic or drop");
+                throw new IllegalArgumentException(
+                        "privacy.dead-letter-raw is '" + s + "'; expected inline, topic or drop");
             }
         }
     }

@@ -211,7 +211,10 @@ public class ExampleAssembler extends KeyedCoProcessFunction<String, LabeledExam
         if (f != null) {
             joined.inc();
         } else if (rebuildMissing) {
-            f = features.builder().context(x.geoCell, x.timeBucket, x.deviceClass).item(x.itemId, x.category).build();
+            f = features.builder()
+                    .context(x.geoCell, x.timeBucket, x.deviceClass)
+                    .item(x.itemId, x.category)
+                    .build();
             rebuilt.inc();
         } else {
             dropped.inc();

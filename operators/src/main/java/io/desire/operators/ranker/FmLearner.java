@@ -87,8 +87,8 @@ public class FmLearner extends DeltaLearner {
     }
 
     /** Applies {@code learner} to {@code examples} as a named operator with parallelism 1 and the given uid. */
-    public static SingleOutputStreamOperator<WeightDelta> transform(DataStream<TrainingExample> examples,
-                                                                   FmLearner learner, String uid) {
+    public static SingleOutputStreamOperator<WeightDelta> transform(
+            DataStream<TrainingExample> examples, FmLearner learner, String uid) {
         return examples.transform(NAME, TypeInformation.of(WeightDelta.class), learner.operator())
                 .uid(uid)
                 .setParallelism(1);
@@ -111,8 +111,8 @@ public class FmLearner extends DeltaLearner {
             restored.add(s);
         }
         if (restored.size() > 1) {
-            throw new IllegalStateException("the FM learner must run with parallelism 1; its state holds "
-                    + restored.size() + " models");
+            throw new IllegalStateException(
+                    "the FM learner must run with parallelism 1; its state holds " + restored.size() + " models");
         }
         if (restored.isEmpty()) {
             model = new FmModel(params);
@@ -120,8 +120,10 @@ public class FmLearner extends DeltaLearner {
             try {
                 model = new FmModel(params, restored.get(0));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("restored FM state does not fit bits=" + params.bits() + ", factors="
-                        + params.factors() + " (neither can change across a savepoint): " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "restored FM state does not fit bits=" + params.bits() + ", factors=" + params.factors()
+                                + " (neither can change across a savepoint): " + e.getMessage(),
+                        e);
             }
         }
         fullPending = context.isRestored() && model.version() > 0;
@@ -232,8 +234,17 @@ public class FmLearner extends DeltaLearner {
             weights[j] = model.weight(indices[j]);
             System.arraycopy(s.v, indices[j] * k, vectors, j * k, k);
         }
-        return WeightDelta.factorised(model.version(), params.dimension(), full, k, model.bias(), indices, weights,
-                vectors, s.initSeed, s.initScale);
+        return WeightDelta.factorised(
+                model.version(),
+                params.dimension(),
+                full,
+                k,
+                model.bias(),
+                indices,
+                weights,
+                vectors,
+                s.initSeed,
+                s.initScale);
     }
 
     @Override

@@ -121,8 +121,8 @@ public class FtrlLearner extends DeltaLearner {
      * (at 1 it does). A max parallelism of its own made a savepoint of a job at parallelism 1
      * unrestorable at parallelism 2.
      */
-    public static SingleOutputStreamOperator<WeightDelta> transform(DataStream<TrainingExample> examples,
-                                                                   FtrlLearner learner, String uid) {
+    public static SingleOutputStreamOperator<WeightDelta> transform(
+            DataStream<TrainingExample> examples, FtrlLearner learner, String uid) {
         return examples.transform(NAME, TypeInformation.of(WeightDelta.class), learner.operator())
                 .uid(uid)
                 .setParallelism(1);
@@ -145,8 +145,8 @@ public class FtrlLearner extends DeltaLearner {
             restored.add(s);
         }
         if (restored.size() > 1) {
-            throw new IllegalStateException("the FTRL learner must run with parallelism 1; its state holds "
-                    + restored.size() + " models");
+            throw new IllegalStateException(
+                    "the FTRL learner must run with parallelism 1; its state holds " + restored.size() + " models");
         }
         if (restored.isEmpty()) {
             model = new FtrlModel(params);
@@ -154,8 +154,10 @@ public class FtrlLearner extends DeltaLearner {
             try {
                 model = new FtrlModel(params, restored.get(0));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("restored FTRL state does not fit bits=" + params.bits()
-                        + " (bits cannot change across a savepoint): " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "restored FTRL state does not fit bits=" + params.bits()
+                                + " (bits cannot change across a savepoint): " + e.getMessage(),
+                        e);
             }
         }
         fullPending = context.isRestored() && model.version() > 0;

@@ -50,6 +50,7 @@ public final class LearnedRanker implements Serializable {
     public static final String REASON_FTRL = "ranker_ftrl";
     /** Reason code of items ordered by the learned ranker with a factorisation machine. */
     public static final String REASON_FM = "ranker_fm";
+
     public static final int DEFAULT_TOP_K = 10;
 
     private final RankingFeatures features;
@@ -113,9 +114,16 @@ public final class LearnedRanker implements Serializable {
      * @return at most {@code topK} items, best first, and their served features
      * @throws IllegalArgumentException when the weights' bucket space differs from the features'
      */
-    public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
-                        long servedAt, Collection<RankerCandidate> candidates, Set<String> exclude,
-                        RankerModel weights) {
+    public Ranking rank(
+            String userId,
+            UserSummary user,
+            String geoCell,
+            String timeBucket,
+            String deviceClass,
+            long servedAt,
+            Collection<RankerCandidate> candidates,
+            Set<String> exclude,
+            RankerModel weights) {
         return rank(userId, user, geoCell, timeBucket, deviceClass, null, null, servedAt, candidates, exclude, weights);
     }
 
@@ -125,9 +133,18 @@ public final class LearnedRanker implements Serializable {
      * attributeValues}, both null for none), which every candidate's features cross with its item and
      * category.
      */
-    public Ranking rank(String userId, UserSummary user, String geoCell, String timeBucket, String deviceClass,
-                        String[] attributeKeys, String[] attributeValues, long servedAt,
-                        Collection<RankerCandidate> candidates, Set<String> exclude, RankerModel weights) {
+    public Ranking rank(
+            String userId,
+            UserSummary user,
+            String geoCell,
+            String timeBucket,
+            String deviceClass,
+            String[] attributeKeys,
+            String[] attributeValues,
+            long servedAt,
+            Collection<RankerCandidate> candidates,
+            Set<String> exclude,
+            RankerModel weights) {
         int dim = weights == null ? 0 : weights.dimension();
         if (dim != 0 && dim != features.hasher().dimension()) {
             throw new IllegalArgumentException("weights have " + dim + " buckets but features hash into "
@@ -140,11 +157,17 @@ public final class LearnedRanker implements Serializable {
 
         List<Scored> scored = new ArrayList<>();
         // one builder for the whole ranking: the user's and the context's parts are hashed once
-        RankingFeatures.Builder builder = features.builder().user(user).context(geoCell, timeBucket, deviceClass)
+        RankingFeatures.Builder builder = features.builder()
+                .user(user)
+                .context(geoCell, timeBucket, deviceClass)
                 .attributes(attributeKeys, attributeValues);
         for (Merged m : merge(candidates, exclude).values()) {
-            HashedFeatures x = builder.item(m.itemId, m.category).alsScore(m.als).contextPopularity(m.popularity)
-                    .recencyHours(m.recency).sources(m.sourceScores, m.sourceRanks).build();
+            HashedFeatures x = builder.item(m.itemId, m.category)
+                    .alsScore(m.als)
+                    .contextPopularity(m.popularity)
+                    .recencyHours(m.recency)
+                    .sources(m.sourceScores, m.sourceRanks)
+                    .build();
             double p = trained ? weights.score(x) : 0.5;
             scored.add(new Scored(m, x, p));
         }
@@ -161,7 +184,8 @@ public final class LearnedRanker implements Serializable {
             if (trained) {
                 reasons.add(reason);
             }
-            items[i] = new RankedItem(s.merged.itemId, s.probability, s.merged.category, reasons.toArray(new String[0]));
+            items[i] =
+                    new RankedItem(s.merged.itemId, s.probability, s.merged.category, reasons.toArray(new String[0]));
             served[i] = new ServedFeatures(userId, contextKey, s.merged.itemId, null, servedAt, version, s.features);
         }
         return new Ranking(items, served, version);
@@ -176,14 +200,20 @@ public final class LearnedRanker implements Serializable {
      * The feature vector this ranker scores for {@code c} — what a training example of the same
      * (user, context, item, signals) must carry for training and serving to agree.
      */
-    public HashedFeatures featuresOf(UserSummary user, String geoCell, String timeBucket, String deviceClass,
-                                     RankerCandidate c) {
+    public HashedFeatures featuresOf(
+            UserSummary user, String geoCell, String timeBucket, String deviceClass, RankerCandidate c) {
         return featuresOf(user, geoCell, timeBucket, deviceClass, null, null, c);
     }
 
     /** As {@link #featuresOf(UserSummary, String, String, String, RankerCandidate)}, with custom context attributes. */
-    public HashedFeatures featuresOf(UserSummary user, String geoCell, String timeBucket, String deviceClass,
-                                     String[] attributeKeys, String[] attributeValues, RankerCandidate c) {
+    public HashedFeatures featuresOf(
+            UserSummary user,
+            String geoCell,
+            String timeBucket,
+            String deviceClass,
+            String[] attributeKeys,
+            String[] attributeValues,
+            RankerCandidate c) {
         return features.builder()
                 .user(user)
                 .context(geoCell, timeBucket, deviceClass)

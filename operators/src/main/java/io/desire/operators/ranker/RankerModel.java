@@ -1,8 +1,8 @@
 package io.desire.operators.ranker;
 
+import io.desire.features.ftrl.HashedFeatures;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.state.BroadcastState;
-import io.desire.features.ftrl.HashedFeatures;
 
 /**
  * What {@link LearnedRanker} needs of a ranker replica, whichever model it holds: linear FTRL weights
@@ -38,8 +38,8 @@ public interface RankerModel {
      *
      * @return whether it was applied
      */
-    static <T extends RankerModel> boolean update(BroadcastState<String, T> state, String key, Supplier<T> fresh,
-                                                  WeightDelta delta) throws Exception {
+    static <T extends RankerModel> boolean update(
+            BroadcastState<String, T> state, String key, Supplier<T> fresh, WeightDelta delta) throws Exception {
         T model = state.get(key);
         if (model == null) {
             model = fresh.get();

@@ -76,9 +76,19 @@ public final class SampledExamples implements Serializable {
         return out;
     }
 
-    private static TrainingExample example(Event e, UserSummary user, CandidatePool.Candidate c, int label,
-                                           LearnedRanker ranker) {
-        return new TrainingExample(ranker.featuresOf(user, e.geoCell, e.timeBucket, e.deviceClass, e.attributeKeys,
-                e.attributeValues, RankerCandidate.of(c)), label, 1.0, e.ts);
+    private static TrainingExample example(
+            Event e, UserSummary user, CandidatePool.Candidate c, int label, LearnedRanker ranker) {
+        return new TrainingExample(
+                ranker.featuresOf(
+                        user,
+                        e.geoCell,
+                        e.timeBucket,
+                        e.deviceClass,
+                        e.attributeKeys,
+                        e.attributeValues,
+                        RankerCandidate.of(c)),
+                label,
+                1.0,
+                e.ts);
     }
 }

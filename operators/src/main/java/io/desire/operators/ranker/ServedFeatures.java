@@ -15,6 +15,7 @@ public class ServedFeatures {
     public String userId;
     /** {@code geoCell:timeBucket:deviceClass}, as formatted by {@code ContextDefaults.contextKey}. */
     public String contextKey;
+
     public String itemId;
     /** The request the item was served for, {@code null} when ranking is not per request. */
     public String requestId;
@@ -22,12 +23,19 @@ public class ServedFeatures {
     public long servedAt;
     /** Version of the weights the item was scored with (0 when no trained model was available). */
     public long modelVersion;
+
     public HashedFeatures features;
 
     public ServedFeatures() {}
 
-    public ServedFeatures(String userId, String contextKey, String itemId, String requestId, long servedAt,
-                          long modelVersion, HashedFeatures features) {
+    public ServedFeatures(
+            String userId,
+            String contextKey,
+            String itemId,
+            String requestId,
+            long servedAt,
+            long modelVersion,
+            HashedFeatures features) {
         this.userId = userId;
         this.contextKey = contextKey;
         this.itemId = itemId;
@@ -67,7 +75,7 @@ public class ServedFeatures {
 
     @Override
     public String toString() {
-        return "ServedFeatures{user=" + userId + " ctx=" + contextKey + " item=" + itemId + " req=" + requestId
-                + " at=" + servedAt + " v=" + modelVersion + ' ' + features + '}';
+        return "ServedFeatures{user=" + userId + " ctx=" + contextKey + " item=" + itemId + " req=" + requestId + " at="
+                + servedAt + " v=" + modelVersion + ' ' + features + '}';
     }
 }

@@ -35,7 +35,9 @@ public class TrainingExample {
             return false;
         }
         TrainingExample x = (TrainingExample) o;
-        return label == x.label && Double.compare(weight, x.weight) == 0 && eventTime == x.eventTime
+        return label == x.label
+                && Double.compare(weight, x.weight) == 0
+                && eventTime == x.eventTime
                 && Objects.equals(features, x.features);
     }
 
@@ -46,6 +48,7 @@ public class TrainingExample {
 
     @Override
     public String toString() {
-        return "TrainingExample{" + (label == 1 ? "+ " : "- ") + "w=" + weight + " t=" + eventTime + ' ' + features + '}';
+        return "TrainingExample{" + (label == 1 ? "+ " : "- ") + "w=" + weight + " t=" + eventTime + ' ' + features
+                + '}';
     }
 }

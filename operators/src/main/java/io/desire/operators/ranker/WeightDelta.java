@@ -52,9 +52,17 @@ public class WeightDelta {
     }
 
     /** A delta of a factorisation machine over {@code dimension} buckets with {@code factors} factors each. */
-    public static WeightDelta factorised(long version, int dimension, boolean full, int factors, double bias,
-                                         int[] indices, double[] weights, double[] vectors, long initSeed,
-                                         double initScale) {
+    public static WeightDelta factorised(
+            long version,
+            int dimension,
+            boolean full,
+            int factors,
+            double bias,
+            int[] indices,
+            double[] weights,
+            double[] vectors,
+            long initSeed,
+            double initScale) {
         WeightDelta d = new WeightDelta(version, dimension, full, indices, weights);
         d.factors = factors;
         d.bias = bias;
@@ -83,10 +91,16 @@ public class WeightDelta {
             return false;
         }
         WeightDelta d = (WeightDelta) o;
-        return version == d.version && dimension == d.dimension && full == d.full
-                && Arrays.equals(indices, d.indices) && Arrays.equals(weights, d.weights)
-                && factors == d.factors && Double.compare(bias, d.bias) == 0 && Arrays.equals(vectors, d.vectors)
-                && initSeed == d.initSeed && Double.compare(initScale, d.initScale) == 0;
+        return version == d.version
+                && dimension == d.dimension
+                && full == d.full
+                && Arrays.equals(indices, d.indices)
+                && Arrays.equals(weights, d.weights)
+                && factors == d.factors
+                && Double.compare(bias, d.bias) == 0
+                && Arrays.equals(vectors, d.vectors)
+                && initSeed == d.initSeed
+                && Double.compare(initScale, d.initScale) == 0;
     }
 
     @Override

@@ -38,8 +38,10 @@ public class ModelUpdate {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelUpdate u && Objects.equals(trending, u.trending)
-                && Objects.equals(followers, u.followers) && Objects.equals(weights, u.weights);
+        return o instanceof ModelUpdate u
+                && Objects.equals(trending, u.trending)
+                && Objects.equals(followers, u.followers)
+                && Objects.equals(weights, u.weights);
     }
 
     @Override

@@ -75,15 +75,23 @@ public final class ServingSources implements Serializable {
      * @param als the user's latest ALS candidates, or null
      * @param followersOf the co-visitation list of an item, or null when unknown
      */
-    public Map<CandidateSource, SourceList> lists(UserProfile profile, TrendingItems context, TrendingItems popular,
-                                                  TrendingItems global, AlsCandidates als,
-                                                  Function<String, ItemFollowers> followersOf) {
+    public Map<CandidateSource, SourceList> lists(
+            UserProfile profile,
+            TrendingItems context,
+            TrendingItems popular,
+            TrendingItems global,
+            AlsCandidates als,
+            Function<String, ItemFollowers> followersOf) {
         Map<CandidateSource, SourceList> out = new EnumMap<>(CandidateSource.class);
         TrendingItems pop = popular != null && popular.size() > 0 ? popular : global;
         if (als != null && als.items != null) {
             int n = Math.min(perSource, als.items.length);
-            out.put(CandidateSource.ALS, SourceList.of(head(als.items, n), head(als.scores, n),
-                    als.categories == null ? null : head(als.categories, n)));
+            out.put(
+                    CandidateSource.ALS,
+                    SourceList.of(
+                            head(als.items, n),
+                            head(als.scores, n),
+                            als.categories == null ? null : head(als.categories, n)));
         }
         out.put(CandidateSource.SEQUENCE, sequence(profile, followersOf));
         out.put(CandidateSource.AFFINITY, affinity(profile, context, pop));
@@ -136,7 +144,9 @@ public final class ServingSources implements Serializable {
                 continue;
             }
             for (int i = 0; i < Math.min(perSource, f.items.length); i++) {
-                tally.add(f.items[i], f.scores[i] / f.scores[0],
+                tally.add(
+                        f.items[i],
+                        f.scores[i] / f.scores[0],
                         f.categories != null && i < f.categories.length ? f.categories[i] : null);
             }
         }

@@ -1,22 +1,16 @@
 package io.desire.operators.serving;
 
-import io.desire.operators.CoalescedEmission;
-import io.desire.operators.ContextTrending;
-import io.desire.operators.EventTimeLag;
-import io.desire.operators.GlobalPopularity;
-import io.desire.operators.StateTtl;
-import io.desire.operators.UserContexts;
-import io.desire.features.event.ContextAttributes;
 import io.desire.features.context.ContextDefaults;
+import io.desire.features.event.ContextAttributes;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
+import io.desire.features.ftrl.UserSummary;
 import io.desire.features.profile.ProfilePolicy;
 import io.desire.features.profile.UserProfile;
 import io.desire.features.ranking.Blender;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
-import io.desire.features.ftrl.UserSummary;
 import io.desire.features.serving.ArmScores;
 import io.desire.features.serving.CandidatePool;
 import io.desire.features.serving.CandidateSource;
@@ -25,19 +19,18 @@ import io.desire.features.serving.ExclusionRule;
 import io.desire.features.serving.SessionLists;
 import io.desire.features.serving.SourceList;
 import io.desire.features.serving.SourceOrder;
-import io.desire.operators.ranker.RankerCandidate;
-import io.desire.operators.serving.ServingSources;
-import java.util.EnumSet;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import io.desire.operators.CoalescedEmission;
+import io.desire.operators.ContextTrending;
+import io.desire.operators.EventTimeLag;
+import io.desire.operators.GlobalPopularity;
+import io.desire.operators.StateTtl;
+import io.desire.operators.UserContexts;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
-import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.FmWeights;
+import io.desire.operators.ranker.LearnedRanker;
+import io.desire.operators.ranker.RankerCandidate;
 import io.desire.operators.ranker.RankerModel;
 import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.SampledExamples;
@@ -45,11 +38,14 @@ import io.desire.operators.ranker.ServedFeatures;
 import io.desire.operators.ranker.TrainingExample;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -58,6 +54,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -154,6 +153,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String RANKER_VERSION_GAUGE = "rankerModelVersion";
     /** Freshness: wall clock minus the current watermark, in ms; -1 before the first watermark. */
     public static final String EVENT_TIME_LAG_GAUGE = "eventTimeLagMs";
+
     public static final String ALS_STATE_NAME = "user-als-candidates";
     /** Prefix of the model version of rankings of the FTRL ranker, followed by the weights' version. */
     public static final String LEARNED_MODEL_PREFIX = RankerModel.FTRL + "-";
@@ -161,6 +161,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String FM_MODEL_PREFIX = RankerModel.FM + "-";
     /** Prefix of the model version of rankings led by one candidate source, followed by its name. */
     public static final String SOURCE_MODEL_PREFIX = "source-";
+
     public static final String CONSUMED_STATE_NAME = "user-consumed";
     public static final String SESSION_LISTS_STATE_NAME = "user-session-lists";
     public static final Duration DEFAULT_SESSION_GAP = Duration.ofMinutes(30);
@@ -170,6 +171,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String SERVING_ARM_GAUGE = "servingArm";
     /** Gauge in the group {@code arm=<name>}: the arm's faded prequential NDCG@k. */
     public static final String ARM_NDCG_GAUGE = "prequentialNdcg";
+
     public static final double DEFAULT_PREQUENTIAL_FRACTION = 1.0;
     public static final double DEFAULT_ARM_FADING = 0.999;
     public static final long DEFAULT_MIN_OUTCOMES = 100;
@@ -202,6 +204,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final long sessionGapMillis;
     /** The arm that always serves, or −1 for the champion of the prequential scores. */
     private final int pinnedArm;
+
     private final SampledExamples sampled;
     private final boolean logServed;
     /** Whether the learned ranker scores with the factorisation machine's replica ({@code ranker.model=fm}). */
@@ -245,7 +248,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.sources = new ServingSources(b.perSource, ServingSources.DEFAULT_RECENT_FOR_SEQUENCE);
         this.enabled = EnumSet.copyOf(b.sources);
         // Until the arms have evidence, the user's own affinities lead (cold start: nothing learned yet).
-        this.fallback = enabled.contains(CandidateSource.AFFINITY) ? CandidateSource.AFFINITY : enabled.iterator().next();
+        this.fallback = enabled.contains(CandidateSource.AFFINITY)
+                ? CandidateSource.AFFINITY
+                : enabled.iterator().next();
         this.exclusion = b.exclusion;
         this.prequentialFraction = b.prequentialFraction;
         this.armFading = b.armFading;
@@ -340,7 +345,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Every broadcast state of the recommender; the job broadcasts the model updates with these. */
     public static MapStateDescriptor<?, ?>[] broadcastDescriptors() {
         return new MapStateDescriptor<?, ?>[] {
-            createTrendingDescriptor(), CoVisitation.createBroadcastDescriptor(), RankerWeights.createDescriptor(),
+            createTrendingDescriptor(),
+            CoVisitation.createBroadcastDescriptor(),
+            RankerWeights.createDescriptor(),
             FmWeights.createDescriptor()
         };
     }
@@ -373,7 +380,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         getRuntimeContext().getMetricGroup().gauge(SERVING_ARM_GAUGE, () -> servingArm);
         for (int a = 0; a < ArmScores.ARMS; a++) {
             int arm = a;
-            getRuntimeContext().getMetricGroup().addGroup("arm", armName(a)).gauge(ARM_NDCG_GAUGE, () -> arms.mean(arm));
+            getRuntimeContext()
+                    .getMetricGroup()
+                    .addGroup("arm", armName(a))
+                    .gauge(ARM_NDCG_GAUGE, () -> arms.mean(arm));
         }
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
@@ -439,8 +449,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             }
             String contextKey = e.contextKey();
             if (changed || !contexts.contains(contextKey)) {
-                contexts.markPending(contextKey, e.ts, maxContexts,
-                        ContextAttributes.encode(e.attributeKeys, e.attributeValues));
+                contexts.markPending(
+                        contextKey, e.ts, maxContexts, ContextAttributes.encode(e.attributeKeys, e.attributeValues));
                 CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
                 contextsState.update(contexts);
             }
@@ -521,8 +531,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
      * drops old items (with a short {@code profile.half-life}, most of them), the consumed set keeps
      * them.
      */
-    static CandidateSource coldStart(CandidateSource lead, UserProfile profile, ConsumedItems consumed,
-                                     Set<CandidateSource> enabled) {
+    static CandidateSource coldStart(
+            CandidateSource lead, UserProfile profile, ConsumedItems consumed, Set<CandidateSource> enabled) {
         int known = Math.max(profile.items.size(), consumed == null ? 0 : consumed.size());
         if (lead == CandidateSource.ALS && known < MIN_ITEMS_FOR_ALS && enabled.contains(CandidateSource.AFFINITY)) {
             return CandidateSource.AFFINITY;
@@ -548,7 +558,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (ranker == null) {
             return null;
         }
-        return factorised ? FmWeights.current(ctx.getBroadcastState(fmDescriptor))
+        return factorised
+                ? FmWeights.current(ctx.getBroadcastState(fmDescriptor))
                 : RankerWeights.current(ctx.getBroadcastState(weightsDescriptor));
     }
 
@@ -558,17 +569,23 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     }
 
     /** The user's merged candidates in a context: every enabled source, consumed items excluded. */
-    private CandidatePool pool(UserProfile profile, ConsumedItems consumed, String contextKey,
-                               ReadOnlyContext ctx) throws Exception {
+    private CandidatePool pool(UserProfile profile, ConsumedItems consumed, String contextKey, ReadOnlyContext ctx)
+            throws Exception {
         ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
         ReadOnlyBroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
-        Map<CandidateSource, SourceList> lists = sources.lists(profile, trending.get(contextKey),
-                trending.get(TrendingItems.POPULAR), trending.get(TrendingItems.GLOBAL), alsState.value(),
+        Map<CandidateSource, SourceList> lists = sources.lists(
+                profile,
+                trending.get(contextKey),
+                trending.get(TrendingItems.POPULAR),
+                trending.get(TrendingItems.GLOBAL),
+                alsState.value(),
                 item -> followersOf(followers, item));
-        Set<String> purchased = profile == null || profile.purchased.length == 0 ? Set.of()
-                : Set.of(profile.purchased);
-        return CandidatePool.of(lists, enabled,
-                item -> purchased.contains(item) || (consumed != null && consumed.contains(item)), sources.perSource());
+        Set<String> purchased = profile == null || profile.purchased.length == 0 ? Set.of() : Set.of(profile.purchased);
+        return CandidatePool.of(
+                lists,
+                enabled,
+                item -> purchased.contains(item) || (consumed != null && consumed.contains(item)),
+                sources.perSource());
     }
 
     private static ItemFollowers followersOf(ReadOnlyBroadcastState<String, ItemFollowers> followers, String item) {
@@ -634,7 +651,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         sessionState.clear();
         Long previous = forgottenAt.value();
         forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
-        out.collect(Recommendation.forgetUser(ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
+        out.collect(Recommendation.forgetUser(
+                ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
         forgets.inc();
     }
 
@@ -649,18 +667,29 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             return;
         }
         UserProfile profile = profileState.value();
-        flush(profile == null ? new UserProfile() : profile, c, ctx.getCurrentKey(),
-                ctx.timerService().currentProcessingTime(), ctx, out);
+        flush(
+                profile == null ? new UserProfile() : profile,
+                c,
+                ctx.getCurrentKey(),
+                ctx.timerService().currentProcessingTime(),
+                ctx,
+                out);
         contextsState.update(c);
     }
 
-    private void flush(UserProfile profile, UserContexts c, String userId, long now, OnTimerContext ctx,
-                       Collector<Recommendation> out) throws Exception {
+    private void flush(
+            UserProfile profile,
+            UserContexts c,
+            String userId,
+            long now,
+            OnTimerContext ctx,
+            Collector<Recommendation> out)
+            throws Exception {
         ConsumedItems consumed = consumedState.value();
         RankerModel weights = model(ctx);
-        int arm = pinnedArm == ArmScores.LEARNED ? ArmScores.LEARNED
-                : pinnedArm >= 0 ? pinnedArm
-                : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
+        int arm = pinnedArm == ArmScores.LEARNED
+                ? ArmScores.LEARNED
+                : pinnedArm >= 0 ? pinnedArm : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
         servingArm = arm;
         UserSummary user = null;
         for (int i = 0; i < c.size(); i++) {
@@ -685,8 +714,18 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 if (user == null) {
                     user = UserSummary.of(profile);
                 }
-                learned = ranker.rank(userId, user, geo, bucket, device, attributes[0], attributes[1], eventTime,
-                        candidatesOf(pool), null, weights);
+                learned = ranker.rank(
+                        userId,
+                        user,
+                        geo,
+                        bucket,
+                        device,
+                        attributes[0],
+                        attributes[1],
+                        eventTime,
+                        candidatesOf(pool),
+                        null,
+                        weights);
             }
             if (pool != null && ranker != null) {
                 recordArmLists(pool, learnedAvailable(weights) ? learned : null);
@@ -715,13 +754,28 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     }
                     long version = learnedAvailable(weights) ? weights.version() : 0L;
                     for (RankedItem it : items) {
-                        ctx.output(SERVED, new ServedFeatures(userId, key, it.item, null, eventTime, version,
-                                ranker.featuresOf(user, geo, bucket, device, attributes[0], attributes[1],
-                                        RankerCandidate.of(pool.get(it.item)))));
+                        ctx.output(
+                                SERVED,
+                                new ServedFeatures(
+                                        userId,
+                                        key,
+                                        it.item,
+                                        null,
+                                        eventTime,
+                                        version,
+                                        ranker.featuresOf(
+                                                user,
+                                                geo,
+                                                bucket,
+                                                device,
+                                                attributes[0],
+                                                attributes[1],
+                                                RankerCandidate.of(pool.get(it.item)))));
                     }
                 }
             }
-            Recommendation rec = Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion);
+            Recommendation rec =
+                    Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion);
             rec.profileEvents = profile.events;
             out.collect(rec);
             documents.inc();
@@ -771,7 +825,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             long staleBefore = t.windowEnd - trendingStaleAfterMillis;
             List<String> stale = new ArrayList<>();
             for (Map.Entry<String, TrendingItems> e : trending.entries()) {
-                if (!TrendingItems.GLOBAL.equals(e.getKey()) && !TrendingItems.POPULAR.equals(e.getKey())
+                if (!TrendingItems.GLOBAL.equals(e.getKey())
+                        && !TrendingItems.POPULAR.equals(e.getKey())
                         && e.getValue().windowEnd < staleBefore) {
                     stale.add(e.getKey());
                 }
@@ -890,8 +945,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         public Builder rankerModel(String model) {
             String m = model == null ? "" : model.trim().toLowerCase(java.util.Locale.ROOT);
             if (!m.equals(RankerModel.FTRL) && !m.equals(RankerModel.FM)) {
-                throw new IllegalArgumentException("rankerModel is '" + model + "'; expected " + RankerModel.FTRL
-                        + " or " + RankerModel.FM);
+                throw new IllegalArgumentException(
+                        "rankerModel is '" + model + "'; expected " + RankerModel.FTRL + " or " + RankerModel.FM);
             }
             this.rankerModel = m;
             return this;
@@ -966,8 +1021,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             } else if (CandidateSource.byName(a) != null) {
                 pinnedArm = CandidateSource.byName(a).ordinal();
             } else {
-                throw new IllegalArgumentException("recs.serve is '" + arm + "'; expected auto, learned or one of "
-                        + CandidateSource.ALL);
+                throw new IllegalArgumentException(
+                        "recs.serve is '" + arm + "'; expected auto, learned or one of " + CandidateSource.ALL);
             }
             return this;
         }

@@ -40,7 +40,11 @@ class AlsConfigTest {
 
     @Test
     void continuesFromBatchParameters() {
-        AlsParams batch = AlsParams.defaults().withRank(16).withLambda(0.02).withImplicit(4.0).withSeed(9);
+        AlsParams batch = AlsParams.defaults()
+                .withRank(16)
+                .withLambda(0.02)
+                .withImplicit(4.0)
+                .withSeed(9);
         AlsConfig c = AlsConfig.builder().params(batch).build();
         assertThat(c.params()).isEqualTo(batch.withIterations(1).withThreads(1));
     }
@@ -51,7 +55,8 @@ class AlsConfigTest {
         double[] a = c.initialItemVector("item-1");
         assertThat(AlsConfig.builder().build().initialItemVector("item-1")).containsExactly(a);
         assertThat(c.initialItemVector("item-2")).isNotEqualTo(a);
-        assertThat(AlsConfig.builder().seed(1).build().initialItemVector("item-1")).isNotEqualTo(a);
+        assertThat(AlsConfig.builder().seed(1).build().initialItemVector("item-1"))
+                .isNotEqualTo(a);
         double norm = 0;
         for (double v : a) {
             norm += v * v;

@@ -31,7 +31,11 @@ final class AlsHarnesses {
             UserFactors fn, boolean rocksDb, OperatorSubtaskState restoreFrom) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, java.util.List.of(UserFactors.createTableDescriptor())),
-                UserFactors.keySelector(), Types.STRING, MAX_PARALLELISM, 1, 0);
+                UserFactors.keySelector(),
+                Types.STRING,
+                MAX_PARALLELISM,
+                1,
+                0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -84,8 +88,7 @@ final class AlsHarnesses {
      * A copy of the value of a keyed ValueState for {@code key}, read straight from the harness's
      * backend (a copy: the heap backend hands out the live object, which later events mutate).
      */
-    static <T> T keyed(AbstractStreamOperatorTestHarness<?> h, ValueStateDescriptor<T> d, String key)
-            throws Exception {
+    static <T> T keyed(AbstractStreamOperatorTestHarness<?> h, ValueStateDescriptor<T> d, String key) throws Exception {
         KeyedStateBackend<Object> backend = h.getOperator().getKeyedStateBackend();
         Object before = backend.getCurrentKey();
         backend.setCurrentKey(key);

@@ -9,10 +9,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AlsSerializationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {
-        ItemFactorUpdate.class, UserFactorUpdate.class, UserFactorState.class, ItemFactorState.class,
-        AlsCandidates.class
-    })
+    @ValueSource(
+            classes = {
+                ItemFactorUpdate.class,
+                UserFactorUpdate.class,
+                UserFactorState.class,
+                ItemFactorState.class,
+                AlsCandidates.class
+            })
     void isPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }

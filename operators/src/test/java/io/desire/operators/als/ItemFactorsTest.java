@@ -14,8 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rank 2, λ 0.1, α 1, item learning rate η 0.5, interval 1 s; harness processing time starts at 0. */
 class ItemFactorsTest {
-    private static final AlsConfig CONFIG =
-            AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).itemLearningRate(0.5).build();
+    private static final AlsConfig CONFIG = AlsConfig.builder()
+            .rank(2)
+            .lambda(0.1)
+            .implicit(1.0)
+            .itemLearningRate(0.5)
+            .build();
 
     private static KeyedOneInputStreamOperatorTestHarness<String, UserFactorUpdate, ItemFactorUpdate> harness(
             AlsConfig c) throws Exception {
@@ -79,13 +83,17 @@ class ItemFactorsTest {
             List<ItemFactorUpdate> first = drain(h);
             assertThat(first).extracting(u -> u.itemId).containsExactlyInAnyOrder("i", "j");
             assertThat(first).allSatisfy(u -> assertThat(u.version).isEqualTo(1L));
-            assertThat(first).filteredOn(u -> u.itemId.equals("i")).first()
+            assertThat(first)
+                    .filteredOn(u -> u.itemId.equals("i"))
+                    .first()
                     .satisfies(u -> assertThat(u.eventTime).isEqualTo(119L));
             assertThat(h.numProcessingTimeTimers()).isZero();
             assertThat(h.numEventTimeTimers()).as("end-of-input timers deleted").isZero();
 
             h.setProcessingTime(5_000L);
-            assertThat(h.extractOutputValues()).as("nothing pending, nothing published").isEmpty();
+            assertThat(h.extractOutputValues())
+                    .as("nothing pending, nothing published")
+                    .isEmpty();
 
             h.processElement(interaction("v", "i", 2.0, 200L, -1, 1), 200L);
             h.processElement(interaction("w", "i", 2.0, 210L, 1, 1), 210L);
@@ -130,7 +138,12 @@ class ItemFactorsTest {
 
     @Test
     void vectorsStayWithinTheNormCap() throws Exception {
-        AlsConfig c = AlsConfig.builder().rank(2).explicit().maxNorm(1.0).itemLearningRate(1.0).build();
+        AlsConfig c = AlsConfig.builder()
+                .rank(2)
+                .explicit()
+                .maxNorm(1.0)
+                .itemLearningRate(1.0)
+                .build();
         try (var h = harness(c)) {
             for (int n = 0; n < 50; n++) {
                 h.processElement(new UserFactorUpdate("u", "i", new double[] {0.01, 0.02}, 1.0, 1000.0, n, null), n);
@@ -145,7 +158,8 @@ class ItemFactorsTest {
     void rejectsUpdatesOfTheWrongRank() throws Exception {
         try (var h = harness(CONFIG)) {
             h.processElement(interaction("u", "i", 2.0, 1L, 1, 2, 3), 1L);
-            assertThat((ItemFactorState) keyed(h, ItemFactors.createStateDescriptor(), "i")).isNull();
+            assertThat((ItemFactorState) keyed(h, ItemFactors.createStateDescriptor(), "i"))
+                    .isNull();
             assertThat(h.numProcessingTimeTimers()).isZero();
         }
     }
@@ -167,7 +181,8 @@ class ItemFactorsTest {
         }
         assertThat(afterOriginal).extracting(u -> u.version).containsExactly(1L, 2L);
         try (var h = AlsHarnesses.items(new ItemFactors(CONFIG), rocksDb, snapshot)) {
-            assertThat((ItemFactorState) keyed(h, ItemFactors.createStateDescriptor(), "i")).isEqualTo(before);
+            assertThat((ItemFactorState) keyed(h, ItemFactors.createStateDescriptor(), "i"))
+                    .isEqualTo(before);
             // the restored timer publishes the pending change as version 2, identical to the original run
             h.setProcessingTime(2_000L);
             assertThat(h.extractOutputValues()).containsExactly(afterOriginal.get(1));

@@ -32,14 +32,19 @@ class OnlineAlsLoopTest {
     private static final int SHOWN = 5;
     private static final int EPOCHS = 4;
     private static final int EVENTS_PER_ROUND = 30;
-    private static final AlsConfig CONFIG = AlsConfig.builder().rank(4).lambda(0.05).implicit(1.0).seed(7).build();
+    private static final AlsConfig CONFIG =
+            AlsConfig.builder().rank(4).lambda(0.05).implicit(1.0).seed(7).build();
 
     @Test
     void learnedUserVectorsRankPlantedFavouritesAboveOtherItems() throws Exception {
         Planted data = Planted.generate(new Random(11), false);
         Quality online = data.evaluate(runLoop(data, new Random(12)));
-        assertThat(online.auc).as("AUC of unseen favourites vs other blocks' items").isGreaterThan(0.95);
-        assertThat(online.precision).as("share of each user's unseen top-3 that are favourites").isGreaterThan(0.9);
+        assertThat(online.auc)
+                .as("AUC of unseen favourites vs other blocks' items")
+                .isGreaterThan(0.95);
+        assertThat(online.precision)
+                .as("share of each user's unseen top-3 that are favourites")
+                .isGreaterThan(0.9);
     }
 
     @Test
@@ -48,7 +53,8 @@ class OnlineAlsLoopTest {
         Planted data = Planted.generate(new Random(21), true);
         Quality online = data.evaluate(runLoop(data, new Random(22)));
         Quality batch = data.evaluate(batch(data));
-        assertThat(online.auc).as("online AUC %s vs batch %s", online.auc, batch.auc)
+        assertThat(online.auc)
+                .as("online AUC %s vs batch %s", online.auc, batch.auc)
                 .isGreaterThanOrEqualTo(0.95 * batch.auc);
         assertThat(online.auc).isGreaterThan(0.85);
     }

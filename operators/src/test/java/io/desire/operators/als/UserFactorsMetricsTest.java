@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * through the feedback loop, and after a restore the largest the restored table holds.
  */
 class UserFactorsMetricsTest {
-    private static final AlsConfig CONFIG = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).build();
+    private static final AlsConfig CONFIG =
+            AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).build();
 
     @Test
     void tracksTheLargestAcceptedItemVersionAcrossARestore() throws Exception {
@@ -30,7 +31,9 @@ class UserFactorsMetricsTest {
         }
         UserFactors restored = new UserFactors(CONFIG);
         try (var h = AlsHarnesses.users(restored, false, snapshot)) {
-            assertThat(restored.tableMaxVersionForTesting()).as("0 until the first record").isZero();
+            assertThat(restored.tableMaxVersionForTesting())
+                    .as("0 until the first record")
+                    .isZero();
             h.processElement(event(EventType.VIEW, "u", "a", 10L), 10L);
             assertThat(restored.tableMaxVersionForTesting()).isEqualTo(5L);
         }

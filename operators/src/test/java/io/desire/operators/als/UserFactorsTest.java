@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.desire.features.als.FoldIn;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
-import io.desire.operators.als.ItemTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Rank 2, λ 0.1 weighted by the interaction count, α 1, default event weights (view 1, click 2). */
 class UserFactorsTest {
     private static final double EPS = 1e-9;
-    private static final AlsConfig IMPLICIT = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).build();
-    private static final AlsConfig EXPLICIT = AlsConfig.builder().rank(2).lambda(0.1).explicit().build();
+    private static final AlsConfig IMPLICIT =
+            AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).build();
+    private static final AlsConfig EXPLICIT =
+            AlsConfig.builder().rank(2).lambda(0.1).explicit().build();
 
     private static KeyedBroadcastOperatorTestHarness<String, Event, ItemFactorUpdate, UserFactorUpdate> harness(
             AlsConfig config) throws Exception {
@@ -41,8 +42,10 @@ class UserFactorsTest {
     }
 
     private static UserFactorState userState(
-            KeyedBroadcastOperatorTestHarness<String, Event, ItemFactorUpdate, UserFactorUpdate> h, AlsConfig c,
-            String user) throws Exception {
+            KeyedBroadcastOperatorTestHarness<String, Event, ItemFactorUpdate, UserFactorUpdate> h,
+            AlsConfig c,
+            String user)
+            throws Exception {
         return keyed(h, UserFactors.createStateDescriptor(c), user);
     }
 
@@ -77,7 +80,9 @@ class UserFactorsTest {
             assertThat(second.eventTime).isEqualTo(20L);
 
             UserFactorState s = userState(h, IMPLICIT, "u");
-            assertThat(s.factors).as("the update carries the stored, new vector").containsExactly(second.userFactors);
+            assertThat(s.factors)
+                    .as("the update carries the stored, new vector")
+                    .containsExactly(second.userFactors);
             assertThat(s.items).containsExactly("a", "b");
             assertThat(s.values).containsExactly(1.0, 2.0);
         }
@@ -130,8 +135,9 @@ class UserFactorsTest {
             double[] init = IMPLICIT.initialItemVector("new");
             assertThat(u.itemFactors).containsExactly(init);
             // Fold-in with YᵀY = y·yᵀ of the one vector the solve uses: A = 2·y·yᵀ + 0.1·I, rhs = 2·y
-            double[] expected = IMPLICIT.foldIn().solve(new double[][] {init}, new double[] {1},
-                    new double[] {init[0] * init[0], 0, init[1] * init[0], init[1] * init[1]});
+            double[] expected = IMPLICIT.foldIn().solve(new double[][] {init}, new double[] {1}, new double[] {
+                init[0] * init[0], 0, init[1] * init[0], init[1] * init[1]
+            });
             assertThat(u.userFactors).containsExactly(expected);
             assertThat(h.extractOutputValues()).isEmpty();
 
@@ -160,9 +166,9 @@ class UserFactorsTest {
         UserFactors fn = new UserFactors(IMPLICIT);
         try (var h = AlsHarnesses.users(fn, false, null)) {
             h.processBroadcastElement(item("a", 2, 1, 0), 0);
-            h.processBroadcastElement(item("a", 1, 9, 9), 0);     // older: ignored
+            h.processBroadcastElement(item("a", 1, 9, 9), 0); // older: ignored
             h.processBroadcastElement(item("b", 1, 1, 1), 0);
-            h.processBroadcastElement(item("b", 1, 0, 2), 0);     // same version again: the later wins
+            h.processBroadcastElement(item("b", 1, 0, 2), 0); // same version again: the later wins
             h.processBroadcastElement(item("c", 1, 3, 3), 0);
             h.processBroadcastElement(new ItemFactorUpdate("c", null, 2, 0), 0); // tombstone
             h.processBroadcastElement(item("d", 1, 1, 2, 3), 0); // wrong rank: rejected
@@ -190,7 +196,9 @@ class UserFactorsTest {
 
             drain(h);
             h.processElement(event(EventType.CLICK, "u", "late", 2L), 2L);
-            assertThat(userState(h, IMPLICIT, "u")).as("a late event from before the erasure is dropped").isNull();
+            assertThat(userState(h, IMPLICIT, "u"))
+                    .as("a late event from before the erasure is dropped")
+                    .isNull();
             assertThat(h.extractOutputValues()).isEmpty();
 
             h.processElement(event(EventType.CLICK, "u", "b", 3L), 3L);
@@ -204,7 +212,9 @@ class UserFactorsTest {
         try (var h = harness(c)) {
             Event first = event(EventType.PURCHASE, "u", "a", 4L);
             h.processElement(first, 4L);
-            assertThat(h.getSideOutput(UserFactors.CANDIDATES)).as("an empty table proposes nothing").isNull();
+            assertThat(h.getSideOutput(UserFactors.CANDIDATES))
+                    .as("an empty table proposes nothing")
+                    .isNull();
             drain(h);
 
             h.processBroadcastElement(item("a", 1, 1, 0), 0);
@@ -215,11 +225,15 @@ class UserFactorsTest {
             purchase.category = "toys";
             h.processElement(purchase, 5L);
             UserFactorUpdate update = drain(h).get(0);
-            assertThat(update.category).as("the item side learns the item's category").isEqualTo("toys");
+            assertThat(update.category)
+                    .as("the item side learns the item's category")
+                    .isEqualTo("toys");
             double[] x = update.userFactors;
 
             AlsCandidates cand = h.getSideOutput(UserFactors.CANDIDATES).poll().getValue();
-            assertThat(cand.categories).as("categories from the published table").containsExactly("books", null);
+            assertThat(cand.categories)
+                    .as("categories from the published table")
+                    .containsExactly("books", null);
             assertThat(cand.userId).isEqualTo("u");
             assertThat(cand.eventTime).isEqualTo(5L);
             assertThat(cand.items).containsExactly("near", "mid");
@@ -240,24 +254,25 @@ class UserFactorsTest {
     @Test
     void emitsTheUsersStepsFromTheirMostRecentItem() throws Exception {
         try (var h = harness(IMPLICIT)) {
-            h.processElement(event(EventType.VIEW, "u", "a", 1L), 1L);         // first: no predecessor
-            h.processElement(event(EventType.VIEW, "v", "x", 2L), 2L);         // another user
+            h.processElement(event(EventType.VIEW, "u", "a", 1L), 1L); // first: no predecessor
+            h.processElement(event(EventType.VIEW, "v", "x", 2L), 2L); // another user
             Event b = event(EventType.CLICK, "u", "b", 3L);
             b.category = "shoes";
-            h.processElement(b, 3L);                                           // a → b, weight 2
-            h.processElement(event(EventType.VIEW, "u", "b", 4L), 4L);         // same item again: none
-            h.processElement(event(EventType.IMPRESSION, "u", "c", 5L), 5L);   // weight 0: none
-            h.processElement(event(EventType.VIEW, "u", "c", 6L), 6L);         // b → c
-            h.processElement(event(EventType.PURCHASE, "u", "a", 7L), 7L);     // c → a, back to a known item
-            h.processElement(event(EventType.VIEW, "v", "y", 8L), 8L);         // x → y
+            h.processElement(b, 3L); // a → b, weight 2
+            h.processElement(event(EventType.VIEW, "u", "b", 4L), 4L); // same item again: none
+            h.processElement(event(EventType.IMPRESSION, "u", "c", 5L), 5L); // weight 0: none
+            h.processElement(event(EventType.VIEW, "u", "c", 6L), 6L); // b → c
+            h.processElement(event(EventType.PURCHASE, "u", "a", 7L), 7L); // c → a, back to a known item
+            h.processElement(event(EventType.VIEW, "v", "y", 8L), 8L); // x → y
             h.processElement(forget("u", 9L), 9L);
-            h.processElement(event(EventType.VIEW, "u", "d", 10L), 10L);       // forgotten: no predecessor
+            h.processElement(event(EventType.VIEW, "u", "d", 10L), 10L); // forgotten: no predecessor
 
-            assertThat(transitions(h)).containsExactly(
-                    new ItemTransition("a", "b", 3L, 2.0).withCategory("shoes"),
-                    new ItemTransition("b", "c", 6L, 1.0),
-                    new ItemTransition("c", "a", 7L, 8.0),
-                    new ItemTransition("x", "y", 8L, 1.0));
+            assertThat(transitions(h))
+                    .containsExactly(
+                            new ItemTransition("a", "b", 3L, 2.0).withCategory("shoes"),
+                            new ItemTransition("b", "c", 6L, 1.0),
+                            new ItemTransition("c", "a", 7L, 8.0),
+                            new ItemTransition("x", "y", 8L, 1.0));
         }
     }
 
@@ -265,9 +280,9 @@ class UserFactorsTest {
     void explicitModeEmitsStepsBetweenRatingsOnly() throws Exception {
         try (var h = harness(EXPLICIT)) {
             h.processElement(rate("u", "a", 4, 1L), 1L);
-            h.processElement(event(EventType.PURCHASE, "u", "b", 2L), 2L);     // no rating: ignored
+            h.processElement(event(EventType.PURCHASE, "u", "b", 2L), 2L); // no rating: ignored
             h.processElement(rate("u", "c", 5, 3L), 3L);
-            h.processElement(rate("u", "c", 2, 4L), 4L);                       // re-rating c: none
+            h.processElement(rate("u", "c", 2, 4L), 4L); // re-rating c: none
             assertThat(transitions(h)).containsExactly(new ItemTransition("a", "c", 3L, 5.0));
         }
     }
@@ -332,7 +347,12 @@ class UserFactorsTest {
 
     @Test
     void sweepRefoldsEveryUserAndSendsTheItemSideEachInteractionWithTheNewVector() throws Exception {
-        AlsConfig c = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).candidates(2).build();
+        AlsConfig c = AlsConfig.builder()
+                .rank(2)
+                .lambda(0.1)
+                .implicit(1.0)
+                .candidates(2)
+                .build();
         try (var h = harness(c)) {
             twoUsersViewAThenClickB(h);
             h.processBroadcastElement(item("a", 2, 0.5, 0.5), 0); // the table moved after the users' events
@@ -341,27 +361,40 @@ class UserFactorsTest {
 
             double[] expected = foldedAgainst(c, new double[] {0.5, 0.5}, new double[] {1, 1});
             List<UserFactorUpdate> sweep = drain(h);
-            assertThat(sweep).extracting(u -> u.userId + "/" + u.itemId)
+            assertThat(sweep)
+                    .extracting(u -> u.userId + "/" + u.itemId)
                     .containsExactlyInAnyOrder("u/a", "u/b", "v/a", "v/b");
             for (UserFactorUpdate u : sweep) {
-                assertThat(u.userFactors).as("today's vector, not the one of the event's time")
+                assertThat(u.userFactors)
+                        .as("today's vector, not the one of the event's time")
                         .containsExactly(expected, within(EPS));
-                assertThat(u.confidence).as("the window's evidence: view 1, click 2")
+                assertThat(u.confidence)
+                        .as("the window's evidence: view 1, click 2")
                         .isEqualTo(u.itemId.equals("a") ? 2.0 : 3.0);
                 assertThat(u.preference).isEqualTo(1.0);
                 assertThat(u.eventTime).isEqualTo(20L);
                 assertThat(u.itemFactors).as("both items are in the table").isNull();
             }
-            assertThat(userState(h, c, "u").factors).as("the new vector is stored").containsExactly(expected, within(EPS));
-            assertThat(h.getSideOutput(UserFactors.CANDIDATES)).as("candidates wait for the final refresh").isEmpty();
-            assertThat(h.getSideOutput(UserFactors.TRANSITIONS)).as("a sweep is not a step of the user")
+            assertThat(userState(h, c, "u").factors)
+                    .as("the new vector is stored")
+                    .containsExactly(expected, within(EPS));
+            assertThat(h.getSideOutput(UserFactors.CANDIDATES))
+                    .as("candidates wait for the final refresh")
+                    .isEmpty();
+            assertThat(h.getSideOutput(UserFactors.TRANSITIONS))
+                    .as("a sweep is not a step of the user")
                     .hasSize(2);
         }
     }
 
     @Test
     void refreshSendsEveryUserFreshCandidatesMarkedAsSuch() throws Exception {
-        AlsConfig c = AlsConfig.builder().rank(2).lambda(0.1).implicit(1.0).candidates(1).build();
+        AlsConfig c = AlsConfig.builder()
+                .rank(2)
+                .lambda(0.1)
+                .implicit(1.0)
+                .candidates(1)
+                .build();
         try (var h = harness(c)) {
             h.processBroadcastElement(item("c", 1, 0, 1), 0);
             twoUsersViewAThenClickB(h);

@@ -1,8 +1,8 @@
 package io.desire.operators.covisit;
 
-import io.desire.operators.als.ItemTransition;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
+import io.desire.operators.als.ItemTransition;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,10 +1,10 @@
 package io.desire.operators.covisit;
 
-import io.desire.operators.als.ItemTransition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.desire.operators.als.ItemTransition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +59,9 @@ class CoVisitationTest {
         return new ItemTransition(from, to, t, w);
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ItemTransition, ItemFollowers> h,
-                             ItemTransition... steps) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, ItemTransition, ItemFollowers> h, ItemTransition... steps)
+            throws Exception {
         for (ItemTransition t : steps) {
             h.processElement(t, t.eventTime);
         }
@@ -108,19 +109,23 @@ class CoVisitationTest {
             List<ItemFollowers> first = drain(h);
             assertThat(first).extracting(f -> f.itemId).containsExactlyInAnyOrder("a", "c");
             assertThat(first).allSatisfy(f -> assertThat(f.version).isEqualTo(1L));
-            ItemFollowers a = first.stream().filter(f -> f.itemId.equals("a")).findFirst().orElseThrow();
+            ItemFollowers a =
+                    first.stream().filter(f -> f.itemId.equals("a")).findFirst().orElseThrow();
             assertThat(a.items).containsExactly("b");
             assertThat(a.eventTime).isEqualTo(109L);
             // ten 1s within 9 ms of a 7-day half-life: barely decayed
             assertThat(a.scores[0]).isCloseTo(10.0, within(1e-6)).isLessThan(10.0);
-            ItemFollowers c = first.stream().filter(f -> f.itemId.equals("c")).findFirst().orElseThrow();
+            ItemFollowers c =
+                    first.stream().filter(f -> f.itemId.equals("c")).findFirst().orElseThrow();
             assertThat(c.scores).containsExactly(20.0);
             assertThat(c.eventTime).isEqualTo(50L);
             assertThat(h.numProcessingTimeTimers()).isZero();
             assertThat(h.numEventTimeTimers()).as("end-of-input timers deleted").isZero();
 
             h.setProcessingTime(5_000L);
-            assertThat(h.extractOutputValues()).as("nothing pending, nothing published").isEmpty();
+            assertThat(h.extractOutputValues())
+                    .as("nothing pending, nothing published")
+                    .isEmpty();
 
             send(h, step("a", "e", 200L, 1.0), step("a", "e", 210L, 1.0));
             h.setProcessingTime(6_000L);
@@ -139,22 +144,33 @@ class CoVisitationTest {
     void publishesTheTopNBestFirstTiesByItemId() throws Exception {
         CoVisitation fn = CoVisitation.builder().maxFollowers(10).publishTop(3).build();
         try (var h = harness(fn)) {
-            send(h, step("a", "b", 0, 1.0), step("a", "e", 0, 3.0), step("a", "d", 0, 2.0),
-                    step("a", "c", 0, 3.0), step("a", "f", 0, 0.5));
+            send(
+                    h,
+                    step("a", "b", 0, 1.0),
+                    step("a", "e", 0, 3.0),
+                    step("a", "d", 0, 2.0),
+                    step("a", "c", 0, 3.0),
+                    step("a", "f", 0, 0.5));
             h.setProcessingTime(1_000L);
             ItemFollowers out = drain(h).get(0);
             assertThat(out.items).containsExactly("c", "e", "d");
             assertThat(out.scores).containsExactly(3.0, 3.0, 2.0);
             assertThat(out.categories).as("no transition carried a category").isNull();
-            assertThat(state(h, "a").followers.size()).as("all five kept, three published").isEqualTo(5);
+            assertThat(state(h, "a").followers.size())
+                    .as("all five kept, three published")
+                    .isEqualTo(5);
         }
     }
 
     @Test
     void publishesTheLatestCategoryOfEachFollower() throws Exception {
         try (var h = harness(new CoVisitation())) {
-            send(h, step("a", "b", 0, 2.0).withCategory("old"), step("a", "c", 0, 1.0),
-                    step("a", "b", 1, 1.0).withCategory("shoes"), step("a", "b", 2, 1.0));
+            send(
+                    h,
+                    step("a", "b", 0, 2.0).withCategory("old"),
+                    step("a", "c", 0, 1.0),
+                    step("a", "b", 1, 1.0).withCategory("shoes"),
+                    step("a", "b", 2, 1.0));
             h.setProcessingTime(1_000L);
             ItemFollowers out = drain(h).get(0);
             assertThat(out.items).containsExactly("b", "c");
@@ -243,13 +259,25 @@ class CoVisitationTest {
     @Test
     void ignoresAndCountsSelfTransitionsNullIdsAndUnusableWeights() throws Exception {
         Metrics metrics = new Metrics();
-        try (MockEnvironment env = new MockEnvironmentBuilder().setMaxParallelism(MAX_PARALLELISM).setParallelism(1)
-                .setSubtaskIndex(0).setMetricGroup(metrics).build();
-             var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                     new KeyedProcessOperator<>(new CoVisitation()), CoVisitation.keySelector(), Types.STRING, env)) {
+        try (MockEnvironment env = new MockEnvironmentBuilder()
+                        .setMaxParallelism(MAX_PARALLELISM)
+                        .setParallelism(1)
+                        .setSubtaskIndex(0)
+                        .setMetricGroup(metrics)
+                        .build();
+                var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new CoVisitation()),
+                        CoVisitation.keySelector(),
+                        Types.STRING,
+                        env)) {
             h.open();
-            send(h, step("a", "a", 1L, 1.0), step("a", null, 1L, 1.0), step("a", "b", 1L, 0.0),
-                    step("a", "b", 1L, -1.0), step("a", "b", 1L, Double.NaN),
+            send(
+                    h,
+                    step("a", "a", 1L, 1.0),
+                    step("a", null, 1L, 1.0),
+                    step("a", "b", 1L, 0.0),
+                    step("a", "b", 1L, -1.0),
+                    step("a", "b", 1L, Double.NaN),
                     step("a", "b", 1L, Double.POSITIVE_INFINITY));
             assertThat(state(h, "a")).isNull();
             assertThat(h.numProcessingTimeTimers()).isZero();
@@ -259,7 +287,8 @@ class CoVisitationTest {
 
             send(h, step("a", "b", 2L, 1.0));
             h.processWatermark(new Watermark(Long.MAX_VALUE));
-            assertThat(h.extractOutputValues()).singleElement()
+            assertThat(h.extractOutputValues())
+                    .singleElement()
                     .satisfies(f -> assertThat(f.items).containsExactly("b"));
             assertThat(metrics.count(CoVisitation.TRANSITIONS_METRIC)).isEqualTo(1);
             assertThat(metrics.count(CoVisitation.PUBLISHED_METRIC)).isEqualTo(1);
@@ -283,7 +312,8 @@ class CoVisitationTest {
             afterOriginal = drain(h);
         }
         assertThat(afterOriginal).extracting(f -> f.version).containsExactly(1L, 2L);
-        try (var h = harness(CoVisitation.builder().halfLife(Duration.ofHours(1)).build(), rocksDb, snapshot)) {
+        try (var h =
+                harness(CoVisitation.builder().halfLife(Duration.ofHours(1)).build(), rocksDb, snapshot)) {
             assertThat(state(h, "a")).isEqualTo(before);
             // the restored timer publishes the pending change as version 2, identical to the original run
             h.setProcessingTime(2_000L);
@@ -302,23 +332,30 @@ class CoVisitationTest {
     @Test
     void builderValidatesEveryArgument() {
         assertThatThrownBy(() -> CoVisitation.builder().halfLife(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("halfLife");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("halfLife");
         assertThatThrownBy(() -> CoVisitation.builder().halfLife(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("halfLife");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("halfLife");
         assertThatThrownBy(() -> CoVisitation.builder().maxFollowers(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFollowers");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxFollowers");
         assertThatThrownBy(() -> CoVisitation.builder().maxFollowers(CoVisitation.MAX_FOLLOWERS_LIMIT + 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFollowers");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxFollowers");
         assertThatThrownBy(() -> CoVisitation.builder().publishTop(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publishTop");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("publishTop");
         assertThatThrownBy(() -> CoVisitation.builder().publishInterval(Duration.ofNanos(10)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publishInterval");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("publishInterval");
         assertThatThrownBy(() -> CoVisitation.builder().maxFollowers(10).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("publishTop (20) must not exceed maxFollowers (10)");
 
         CoVisitation defaults = new CoVisitation();
-        assertThat(defaults.decay().halfLifeMillis()).isEqualTo(Duration.ofDays(7).toMillis());
+        assertThat(defaults.decay().halfLifeMillis())
+                .isEqualTo(Duration.ofDays(7).toMillis());
         assertThat(defaults.decay().maxEntries()).isEqualTo(50);
         assertThat(defaults.publishTop()).isEqualTo(20);
         assertThat(defaults.publishIntervalMillis()).isEqualTo(1_000L);
@@ -328,9 +365,12 @@ class CoVisitationTest {
     void readersKeepTheLargestVersionAndTakeTheLaterOfEqualOnes() {
         ItemFollowers v2 = new ItemFollowers("a", new String[] {"b"}, new double[] {1}, 2, 10);
         assertThat(CoVisitation.newer(null, v2)).isTrue();
-        assertThat(CoVisitation.newer(v2, new ItemFollowers("a", new String[0], new double[0], 1, 20))).isFalse();
-        assertThat(CoVisitation.newer(v2, new ItemFollowers("a", new String[0], new double[0], 2, 5))).isTrue();
-        assertThat(CoVisitation.newer(v2, new ItemFollowers("a", new String[0], new double[0], 3, 5))).isTrue();
+        assertThat(CoVisitation.newer(v2, new ItemFollowers("a", new String[0], new double[0], 1, 20)))
+                .isFalse();
+        assertThat(CoVisitation.newer(v2, new ItemFollowers("a", new String[0], new double[0], 2, 5)))
+                .isTrue();
+        assertThat(CoVisitation.newer(v2, new ItemFollowers("a", new String[0], new double[0], 3, 5)))
+                .isTrue();
         assertThat(CoVisitation.newer(v2, null)).isFalse();
         assertThat(CoVisitation.createBroadcastDescriptor().getName()).isEqualTo("item-followers");
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
-import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -50,8 +49,13 @@ class FeedbackJoinTest {
         return e;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Event, LabeledExample> h,
-                             EventType type, String request, String item, long ts) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, LabeledExample> h,
+            EventType type,
+            String request,
+            String item,
+            long ts)
+            throws Exception {
         h.processElement(event(type, request, item, ts), ts);
     }
 
@@ -67,8 +71,8 @@ class FeedbackJoinTest {
     }
 
     /** Items with an open label in {@code request}'s state. */
-    private static int pendingItems(KeyedOneInputStreamOperatorTestHarness<String, Event, LabeledExample> h,
-                                    String request) throws Exception {
+    private static int pendingItems(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, LabeledExample> h, String request) throws Exception {
         KeyedStateBackend<Object> backend = h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(request);
         MapState<String, PendingItem> state = backend.getPartitionedState(
@@ -108,7 +112,9 @@ class FeedbackJoinTest {
             send(h, EventType.IMPRESSION, "r1", "a", T0);
             send(h, EventType.IMPRESSION, "r1", "b", T0);
             send(h, EventType.IMPRESSION, "r1", "c", T0);
-            assertThat(h.numEventTimeTimers()).as("one timer for impressions sharing a deadline").isEqualTo(1);
+            assertThat(h.numEventTimeTimers())
+                    .as("one timer for impressions sharing a deadline")
+                    .isEqualTo(1);
 
             send(h, EventType.CLICK, "r1", "b", T0 + 5 * MIN);
             assertThat(h.extractOutputValues()).containsExactly(expected("r1", "b", 1, T0, T0 + 5 * MIN));
@@ -117,10 +123,11 @@ class FeedbackJoinTest {
             assertThat(h.extractOutputValues()).hasSize(1);
 
             h.processWatermark(T0 + 30 * MIN);
-            assertThat(h.extractOutputValues()).containsExactly(
-                    expected("r1", "b", 1, T0, T0 + 5 * MIN),
-                    expected("r1", "a", 0, T0, T0 + 30 * MIN),
-                    expected("r1", "c", 0, T0, T0 + 30 * MIN));
+            assertThat(h.extractOutputValues())
+                    .containsExactly(
+                            expected("r1", "b", 1, T0, T0 + 5 * MIN),
+                            expected("r1", "a", 0, T0, T0 + 30 * MIN),
+                            expected("r1", "c", 0, T0, T0 + 30 * MIN));
             assertEmpty(h);
         }
     }
@@ -129,7 +136,7 @@ class FeedbackJoinTest {
     void feedbackAfterTheWindowLeavesTheImpressionNegative() throws Exception {
         try (var h = harness(false)) {
             send(h, EventType.IMPRESSION, "r2", "a", T0);
-            send(h, EventType.CLICK, "r2", "a", T0 + 31 * MIN);   // arrives before the watermark closes the window
+            send(h, EventType.CLICK, "r2", "a", T0 + 31 * MIN); // arrives before the watermark closes the window
             assertThat(h.extractOutputValues()).isEmpty();
             h.processWatermark(T0 + 40 * MIN);
             assertThat(h.extractOutputValues()).containsExactly(expected("r2", "a", 0, T0, T0 + 30 * MIN));
@@ -158,9 +165,9 @@ class FeedbackJoinTest {
             assertThat(h.extractOutputValues()).containsExactly(expected("r4", "a", 1, T0, T0 + 2 * MIN));
 
             h.processWatermark(T0 + 30 * MIN);
-            assertThat(h.extractOutputValues()).containsExactly(
-                    expected("r4", "a", 1, T0, T0 + 2 * MIN),
-                    expected("r4", "b", 0, T0, T0 + 30 * MIN));
+            assertThat(h.extractOutputValues())
+                    .containsExactly(
+                            expected("r4", "a", 1, T0, T0 + 2 * MIN), expected("r4", "b", 0, T0, T0 + 30 * MIN));
             assertEmpty(h);
         }
     }
@@ -212,9 +219,10 @@ class FeedbackJoinTest {
     void requestsAreIndependentAndOtherEventsIgnored() throws Exception {
         try (var h = harness(false)) {
             send(h, EventType.IMPRESSION, "r8", "a", T0);
-            send(h, EventType.CLICK, "r9", "a", T0 + MIN);        // another request: not a match
-            send(h, EventType.VIEW, "r8", "a", T0 + MIN);         // not feedback
-            assertThat(FeedbackJoin.isInput(event(EventType.VIEW, "r8", "a", T0))).isFalse();
+            send(h, EventType.CLICK, "r9", "a", T0 + MIN); // another request: not a match
+            send(h, EventType.VIEW, "r8", "a", T0 + MIN); // not feedback
+            assertThat(FeedbackJoin.isInput(event(EventType.VIEW, "r8", "a", T0)))
+                    .isFalse();
             Event noRequest = event(EventType.CLICK, "x", "a", T0);
             noRequest.requestId = null;
             assertThat(FeedbackJoin.isInput(noRequest)).isFalse();
@@ -239,7 +247,7 @@ class FeedbackJoinTest {
             h.open();
             assertThat(pendingItems(h, "r10")).isEqualTo(2);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
-            send(h, EventType.CLICK, "r10", "a", T0 + 2 * MIN);    // already decided before the snapshot
+            send(h, EventType.CLICK, "r10", "a", T0 + 2 * MIN); // already decided before the snapshot
             h.processWatermark(T0 + 30 * MIN);
             assertThat(h.extractOutputValues()).containsExactly(expected("r10", "b", 0, T0, T0 + 30 * MIN));
             assertEmpty(h);

@@ -31,7 +31,8 @@ class NegativeSamplerTest {
         // other positives (or seeds) draw differently at least sometimes
         boolean differs = false;
         for (int t = 0; t < 20 && !differs; t++) {
-            differs = !List.of(a.draw("u", "p1", t, POPULAR, null)).equals(List.of(a.draw("u", "p1", 5L, POPULAR, null)));
+            differs =
+                    !List.of(a.draw("u", "p1", t, POPULAR, null)).equals(List.of(a.draw("u", "p1", 5L, POPULAR, null)));
         }
         assertThat(differs).isTrue();
         assertThat(new NegativeSampler(3, 8L).draw("u", "p1", 5L, POPULAR, null))
@@ -73,8 +74,12 @@ class NegativeSamplerTest {
         click.timeBucket = "weekday-evening";
         click.deviceClass = "mobile";
         LabeledExample positive = LabeledExample.of(click, 1);
-        TrendingItems popular = new TrendingItems("u4pruy:weekday-evening:mobile", 0L,
-                new String[] {"p0", "p1", "p2"}, new double[] {3, 2, 1}, new String[] {"shoes", "bags", null});
+        TrendingItems popular = new TrendingItems(
+                "u4pruy:weekday-evening:mobile",
+                0L,
+                new String[] {"p0", "p1", "p2"},
+                new double[] {3, 2, 1},
+                new String[] {"shoes", "bags", null});
 
         List<LabeledExample> neg = new NegativeSampler(4, 9L).negatives(positive, popular, Set.of());
         assertThat(neg).hasSize(2).allSatisfy(x -> {

@@ -42,20 +42,25 @@ class PrivacyOperatorsTest {
             item.itemId = "i1";
             h.processElement(view, 1);
             h.processElement(item, 1);
-            assertThat(h.extractOutputValues()).extracting(e -> e.userId)
-                    .containsExactly(new Pseudonymizer("k1", HexFormat.of().parseHex(KEY_HEX)).pseudonym("user-42"), null);
+            assertThat(h.extractOutputValues())
+                    .extracting(e -> e.userId)
+                    .containsExactly(
+                            new Pseudonymizer("k1", HexFormat.of().parseHex(KEY_HEX)).pseudonym("user-42"), null);
             assertThat(h.extractOutputValues().get(0).userId).isEqualTo("k1:74ea6318fd907a367325175cdf62f55d");
         }
     }
 
     @Test
     void failsToStartWithAClearMessageWhenTheKeyIsMissing() {
-        var fn = new PseudonymizeUsers(PseudonymKeySource.of("k1", dir.resolve("absent.hex").toString()));
+        var fn = new PseudonymizeUsers(
+                PseudonymKeySource.of("k1", dir.resolve("absent.hex").toString()));
         assertThatThrownBy(() -> {
-            try (var h = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(fn))) {
-                h.open();
-            }
-        }).hasMessageContaining("cannot read the pseudonym key").hasMessageContaining("absent.hex");
+                    try (var h = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(fn))) {
+                        h.open();
+                    }
+                })
+                .hasMessageContaining("cannot read the pseudonym key")
+                .hasMessageContaining("absent.hex");
     }
 
     @Test
@@ -73,28 +78,44 @@ class PrivacyOperatorsTest {
             view.userId = "k1:00";
             h.processElement(forget, 500);
             h.processElement(view, 500);
-            assertThat(h.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.toJson()).isEqualTo(
-                    "{\"user\":\"k1:74ea6318fd907a367325175cdf62f55d\",\"forget_ts\":500,\"request_id\":\"req-\\\"7\\\"\",\"logged_at\":1000}"));
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(
+                            e -> assertThat(e.toJson())
+                                    .isEqualTo(
+                                            "{\"user\":\"k1:74ea6318fd907a367325175cdf62f55d\",\"forget_ts\":500,\"request_id\":\"req-\\\"7\\\"\",\"logged_at\":1000}"));
         }
     }
 
     @Test
     void deadLettersLoseTheirRawPayloadWhichGoesOnlyToTheProtectedOutputOrNowhere() throws Exception {
-        DeadLetter dl = new DeadLetter(RejectReason.MISSING_FIELD, "ts is missing or null",
-                new RawRecord("{\"user_id\":\"alice\"}".getBytes(StandardCharsets.UTF_8), "kafka:desire.events/0@7", 5));
-        try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ProtectDeadLetters(ProtectDeadLetters.Mode.TOPIC)))) {
+        DeadLetter dl = new DeadLetter(
+                RejectReason.MISSING_FIELD,
+                "ts is missing or null",
+                new RawRecord(
+                        "{\"user_id\":\"alice\"}".getBytes(StandardCharsets.UTF_8), "kafka:desire.events/0@7", 5));
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new ProtectDeadLetters(ProtectDeadLetters.Mode.TOPIC)))) {
             h.open();
             h.processElement(dl, 5);
             DeadLetter out = h.extractOutputValues().get(0);
             assertThat(out.raw).isNull();
-            assertThat(out.toJson()).doesNotContain("alice").contains("MISSING_FIELD").contains("kafka:desire.events/0@7");
-            assertThat(h.getSideOutput(ProtectDeadLetters.RAW)).singleElement()
-                    .satisfies(r -> assertThat(new String(r.getValue().raw, StandardCharsets.UTF_8)).contains("alice"));
+            assertThat(out.toJson())
+                    .doesNotContain("alice")
+                    .contains("MISSING_FIELD")
+                    .contains("kafka:desire.events/0@7");
+            assertThat(h.getSideOutput(ProtectDeadLetters.RAW))
+                    .singleElement()
+                    .satisfies(r -> assertThat(new String(r.getValue().raw, StandardCharsets.UTF_8))
+                            .contains("alice"));
         }
-        try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ProtectDeadLetters(ProtectDeadLetters.Mode.DROP)))) {
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new ProtectDeadLetters(ProtectDeadLetters.Mode.DROP)))) {
             h.open();
             h.processElement(dl, 5);
-            assertThat(h.extractOutputValues()).singleElement().satisfies(d -> assertThat(d.raw).isNull());
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.raw).isNull());
             assertThat(h.getSideOutput(ProtectDeadLetters.RAW)).isNull();
         }
         assertThatThrownBy(() -> ProtectDeadLetters.Mode.parse("keep")).hasMessageContaining("inline, topic or drop");

@@ -24,7 +24,8 @@ class ExampleAssemblerTest {
     private static final long MIN = 60_000L;
     private static final long HOUR = 60 * MIN;
     private static final long T0 = 1_700_000_000_000L;
-    private static final RankingFeatures FEATURES = new RankingFeatures(new FeatureHasher(12, FeatureHasher.DEFAULT_SEED));
+    private static final RankingFeatures FEATURES =
+            new RankingFeatures(new FeatureHasher(12, FeatureHasher.DEFAULT_SEED));
     private static final String GEO = "u4pruy";
     private static final String TIME = "weekday-evening";
     private static final String DEVICE = "mobile";
@@ -32,8 +33,14 @@ class ExampleAssemblerTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, LabeledExample, ServedFeatures, TrainingExample>
             harness(ExampleAssembler assembler, boolean rocksDb) throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(assembler),
-                ExampleAssembler.exampleKeySelector(), ExampleAssembler.servedKeySelector(), Types.STRING, 128, 1, 0);
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(assembler),
+                ExampleAssembler.exampleKeySelector(),
+                ExampleAssembler.servedKeySelector(),
+                Types.STRING,
+                128,
+                1,
+                0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -42,7 +49,10 @@ class ExampleAssemblerTest {
     }
 
     private static ExampleAssembler assembler() {
-        return ExampleAssembler.builder().features(FEATURES).retention(Duration.ofHours(6)).build();
+        return ExampleAssembler.builder()
+                .features(FEATURES)
+                .retention(Duration.ofHours(6))
+                .build();
     }
 
     /** A distinct marker vector, so tests can tell which served record an example joined. */
@@ -106,7 +116,8 @@ class ExampleAssemblerTest {
             assertThat(drain(h)).containsExactly(new TrainingExample(marker(2), 1, 1.0, T0 + 5 * MIN));
 
             h.processElement1(example("u1", "a", 0, T0 + 2 * MIN, T0 + 32 * MIN), T0 + 32 * MIN);
-            assertThat(drain(h)).as("served at the impression time counts")
+            assertThat(drain(h))
+                    .as("served at the impression time counts")
                     .containsExactly(new TrainingExample(marker(3), 0, 1.0, T0 + 32 * MIN));
         }
     }
@@ -121,7 +132,9 @@ class ExampleAssemblerTest {
 
             h.processElement2(served("u1", "a", T0 - 2 * MIN, 5), T0 - 2 * MIN);
             h.processWatermark1(new Watermark(T0 + MIN));
-            assertThat(drain(h)).as("the served input's watermark is still behind").isEmpty();
+            assertThat(drain(h))
+                    .as("the served input's watermark is still behind")
+                    .isEmpty();
             h.processWatermark2(new Watermark(T0));
             assertThat(drain(h)).containsExactly(new TrainingExample(marker(5), 1, 1.0, T0 + MIN));
         }
@@ -137,17 +150,22 @@ class ExampleAssemblerTest {
             h.processElement1(example("u1", "a", 0, T0, T0 + 30 * MIN), T0 + 30 * MIN);
             h.processElement1(example("u1", "c", 1, T0, T0 + MIN), T0 + MIN);
             h.processElement1(example("u2", "b", 1, T0, T0 + MIN), T0 + MIN);
-            assertThat(drain(h)).as("served only after the impression / never / beyond retention").containsExactly(
-                    new TrainingExample(rebuilt("a"), 0, 1.0, T0 + 30 * MIN),
-                    new TrainingExample(rebuilt("c"), 1, 1.0, T0 + MIN),
-                    new TrainingExample(rebuilt("b"), 1, 1.0, T0 + MIN));
+            assertThat(drain(h))
+                    .as("served only after the impression / never / beyond retention")
+                    .containsExactly(
+                            new TrainingExample(rebuilt("a"), 0, 1.0, T0 + 30 * MIN),
+                            new TrainingExample(rebuilt("c"), 1, 1.0, T0 + MIN),
+                            new TrainingExample(rebuilt("b"), 1, 1.0, T0 + MIN));
         }
     }
 
     @Test
     void dropsExamplesWithoutServedFeaturesWhenRebuildingIsOff() throws Exception {
-        ExampleAssembler noRebuild = ExampleAssembler.builder().features(FEATURES).rebuildMissing(false)
-                .negativeWeight(4.0).build();
+        ExampleAssembler noRebuild = ExampleAssembler.builder()
+                .features(FEATURES)
+                .rebuildMissing(false)
+                .negativeWeight(4.0)
+                .build();
         try (var h = harness(noRebuild, false)) {
             h.processBothWatermarks(new Watermark(T0 + HOUR));
             h.processElement2(served("u1", "a", T0 - MIN, 8), T0 - MIN);
@@ -187,7 +205,8 @@ class ExampleAssemblerTest {
             assertThat(h.numProcessingTimeTimers()).isZero();
 
             h.processElement1(example("u1", "a", 1, T0 + 4 * HOUR, T0 + 9 * HOUR), T0 + 9 * HOUR);
-            assertThat(drain(h)).as("after cleanup the example falls back")
+            assertThat(drain(h))
+                    .as("after cleanup the example falls back")
                     .containsExactly(new TrainingExample(rebuilt("a"), 1, 1.0, T0 + 9 * HOUR));
             assertThat(stateEntries(h)).isZero();
         }

@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
 
 /** 2^10 buckets, k = 4, examples of {@link FtrlLearnerTest#examples}; harness processing time starts at 0. */
 class FmLearnerTest {
-    static final FmParams PARAMS = FmParams.defaults().withBits(10).withFactors(4)
-            .withLinear(FtrlLearnerTest.PARAMS);
+    static final FmParams PARAMS =
+            FmParams.defaults().withBits(10).withFactors(4).withLinear(FtrlLearnerTest.PARAMS);
 
     static FmLearner learner(int emitEvery) {
-        return FmLearner.builder().params(PARAMS).emitEvery(emitEvery).emitInterval(Duration.ofSeconds(1)).build();
+        return FmLearner.builder()
+                .params(PARAMS)
+                .emitEvery(emitEvery)
+                .emitInterval(Duration.ofSeconds(1))
+                .build();
     }
 
     static OneInputStreamOperatorTestHarness<TrainingExample, WeightDelta> harness(FmLearner learner) throws Exception {
@@ -46,7 +50,10 @@ class FmLearnerTest {
             FtrlLearnerTest.feed(h, xs.subList(3, 4));
             assertThat(FtrlLearnerTest.drain(h)).isEmpty();
             h.setProcessingTime(1000);
-            assertThat(FtrlLearnerTest.drain(h)).as("the timed flush").extracting(x -> x.version).containsExactly(4L);
+            assertThat(FtrlLearnerTest.drain(h))
+                    .as("the timed flush")
+                    .extracting(x -> x.version)
+                    .containsExactly(4L);
         }
     }
 
@@ -64,7 +71,9 @@ class FmLearnerTest {
                 assertThat(d.version).isGreaterThan(previous);
                 previous = d.version;
                 assertThat(replica.apply(d)).isTrue();
-                assertThat(new RankerWeights().apply(d)).as("the FTRL replica ignores FM deltas").isFalse();
+                assertThat(new RankerWeights().apply(d))
+                        .as("the FTRL replica ignores FM deltas")
+                        .isFalse();
             }
             assertThat(replica.version()).isEqualTo(300);
             FmModel model = learner.model();
@@ -72,10 +81,13 @@ class FmLearnerTest {
             for (TrainingExample x : FtrlLearnerTest.examples(50, 6)) {
                 assertThat(replica.score(x.features)).isEqualTo(model.predict(x.features));
             }
-            assertThat(replica.score(FtrlLearnerTest.examples(1, 7).get(0).features)).isNotEqualTo(0.5);
+            assertThat(replica.score(FtrlLearnerTest.examples(1, 7).get(0).features))
+                    .isNotEqualTo(0.5);
 
             double[] before = replica.vectors.clone();
-            assertThat(replica.apply(deltas.get(0))).as("an older delta is ignored").isFalse();
+            assertThat(replica.apply(deltas.get(0)))
+                    .as("an older delta is ignored")
+                    .isFalse();
             assertThat(replica.vectors).isEqualTo(before);
         }
     }
@@ -99,7 +111,8 @@ class FmLearnerTest {
                 assertThat(resumed.model().state()).isEqualTo(atSnapshot);
                 assertThat(resumed.version()).isEqualTo(130);
                 for (TrainingExample x : FtrlLearnerTest.examples(30, 8)) {
-                    assertThat(resumed.model().predict(x.features)).isEqualTo(original.model().predict(x.features));
+                    assertThat(resumed.model().predict(x.features))
+                            .isEqualTo(original.model().predict(x.features));
                 }
 
                 FtrlLearnerTest.feed(h1, xs.subList(130, 200));
@@ -118,7 +131,8 @@ class FmLearnerTest {
                 FmWeights replica = new FmWeights();
                 afterRestore.forEach(replica::apply);
                 for (TrainingExample x : FtrlLearnerTest.examples(30, 9)) {
-                    assertThat(replica.score(x.features)).isEqualTo(resumed.model().predict(x.features));
+                    assertThat(replica.score(x.features))
+                            .isEqualTo(resumed.model().predict(x.features));
                 }
             }
         }
@@ -144,8 +158,10 @@ class FmLearnerTest {
         try (var h = harness(learner)) {
             h.open();
             h.processElement(new TrainingExample(null, 1, 1, 0), 0);
-            h.processElement(new TrainingExample(
-                    new io.desire.features.ftrl.HashedFeatures(new int[] {5, 3}, new double[] {1, 1}), 1, 1, 0), 0);
+            h.processElement(
+                    new TrainingExample(
+                            new io.desire.features.ftrl.HashedFeatures(new int[] {5, 3}, new double[] {1, 1}), 1, 1, 0),
+                    0);
             assertThat(learner.version()).isZero();
             assertThat(learner.model().state()).isEqualTo(FmState.create(PARAMS));
         }

@@ -21,7 +21,11 @@ class FtrlLearnerTest {
     static final FtrlParams PARAMS = FtrlParams.defaults().withBits(10).withL1(0.1);
 
     static FtrlLearner learner(int emitEvery) {
-        return FtrlLearner.builder().params(PARAMS).emitEvery(emitEvery).emitInterval(Duration.ofSeconds(1)).build();
+        return FtrlLearner.builder()
+                .params(PARAMS)
+                .emitEvery(emitEvery)
+                .emitInterval(Duration.ofSeconds(1))
+                .build();
     }
 
     static OneInputStreamOperatorTestHarness<TrainingExample, WeightDelta> harness(FtrlLearner learner)
@@ -88,7 +92,8 @@ class FtrlLearnerTest {
             feed(h, xs.subList(3, 7));
             List<WeightDelta> second = drain(h);
             assertThat(second).extracting(d -> d.version).containsExactly(6L);
-            assertThat(second.get(0).indices).as("only buckets touched since the last delta")
+            assertThat(second.get(0).indices)
+                    .as("only buckets touched since the last delta")
                     .containsExactly(touched(xs.subList(3, 6)));
             assertThat(learner.version()).isEqualTo(7);
         }
@@ -134,8 +139,10 @@ class FtrlLearnerTest {
             feed(h1, xs.subList(0, 130));
             assertThat(drain(h1)).extracting(d -> d.version).containsExactly(40L, 80L, 120L);
             h1.prepareSnapshotPreBarrier(1);
-            assertThat(drain(h1)).as("pending changes are published before the barrier")
-                    .extracting(d -> d.version).containsExactly(130L);
+            assertThat(drain(h1))
+                    .as("pending changes are published before the barrier")
+                    .extracting(d -> d.version)
+                    .containsExactly(130L);
             OperatorSubtaskState snapshot = h1.snapshot(1, 0);
             FtrlState atSnapshot = original.model().state().copy();
             int nonZeroAtSnapshot = original.nonZero();
@@ -160,9 +167,13 @@ class FtrlLearnerTest {
                 FtrlModel atRestore = new FtrlModel(PARAMS, atSnapshot);
                 assertThat(full.size()).isEqualTo(atRestore.nonZeroWeights()).isPositive();
                 for (int j = 0; j < full.size(); j++) {
-                    assertThat(full.weights[j]).isEqualTo(atRestore.weight(full.indices[j])).isNotZero();
+                    assertThat(full.weights[j])
+                            .isEqualTo(atRestore.weight(full.indices[j]))
+                            .isNotZero();
                 }
-                assertThat(next).extracting(d -> d.version).as("counted from the pre-barrier delta, then the end of input")
+                assertThat(next)
+                        .extracting(d -> d.version)
+                        .as("counted from the pre-barrier delta, then the end of input")
                         .containsExactly(170L, 200L);
                 assertThat(afterRestore.subList(1, afterRestore.size())).isEqualTo(next);
                 assertThat(resumed.model().state()).isEqualTo(original.model().state());
@@ -188,8 +199,10 @@ class FtrlLearnerTest {
         FtrlLearner learner = learner(1);
         try (var h = harness(learner)) {
             h.open();
-            h.processElement(new TrainingExample(new HashedFeatures(new int[] {5, 3}, new double[] {1, 1}), 1, 1, 0), 0);
-            h.processElement(new TrainingExample(new HashedFeatures(new int[] {5, 4096}, new double[] {1, 1}), 1, 1, 0), 0);
+            h.processElement(
+                    new TrainingExample(new HashedFeatures(new int[] {5, 3}, new double[] {1, 1}), 1, 1, 0), 0);
+            h.processElement(
+                    new TrainingExample(new HashedFeatures(new int[] {5, 4096}, new double[] {1, 1}), 1, 1, 0), 0);
             h.processElement(new TrainingExample(new HashedFeatures(new int[] {5}, new double[] {1}), 2, 1, 0), 0);
             h.processElement(new TrainingExample(null, 1, 1, 0), 0);
             assertThat(learner.version()).isZero();

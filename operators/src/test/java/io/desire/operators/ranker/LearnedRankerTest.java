@@ -3,9 +3,9 @@ package io.desire.operators.ranker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlParams;
+import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ftrl.UserSummary;
 import io.desire.features.ranking.Reasons;
@@ -29,10 +29,16 @@ class LearnedRankerTest {
     /** Books are preferred by the sources (higher priors) and sort first by id. */
     private static List<RankerCandidate> candidates() {
         return List.of(
-                RankerCandidate.of("b1", "books", Reasons.CONTEXT_TRENDING).withPrior(0.9).withContextPopularity(5),
+                RankerCandidate.of("b1", "books", Reasons.CONTEXT_TRENDING)
+                        .withPrior(0.9)
+                        .withContextPopularity(5),
                 RankerCandidate.of("b2", "books", Reasons.POPULAR).withPrior(0.8),
-                RankerCandidate.of("s1", "shoes", Reasons.POPULAR).withPrior(0.1).withAlsScore(0.2),
-                RankerCandidate.of("s2", "shoes", Reasons.POPULAR).withPrior(0.1).withRecencyHours(3));
+                RankerCandidate.of("s1", "shoes", Reasons.POPULAR)
+                        .withPrior(0.1)
+                        .withAlsScore(0.2),
+                RankerCandidate.of("s2", "shoes", Reasons.POPULAR)
+                        .withPrior(0.1)
+                        .withRecencyHours(3));
     }
 
     private static String[] ids(LearnedRanker.Ranking r) {
@@ -52,14 +58,17 @@ class LearnedRankerTest {
 
         LearnedRanker.Ranking r = rank(ranker, SHOE_LOVER, w);
 
-        assertThat(r.served[2].features.valueAt(cross)).as("the planted bucket is the shoes cross").isZero();
+        assertThat(r.served[2].features.valueAt(cross))
+                .as("the planted bucket is the shoes cross")
+                .isZero();
         assertThat(r.served[0].features.valueAt(cross)).isEqualTo(1.0);
         assertThat(ids(r)).containsExactly("s1", "s2", "b1", "b2");
         assertThat(r.items[0].score).isEqualTo(w.score(r.served[0].features)).isGreaterThan(0.9);
         assertThat(r.items[0].reasons).containsExactly(Reasons.POPULAR, LearnedRanker.REASON_FTRL);
         assertThat(r.items[2].reasons).containsExactly(Reasons.CONTEXT_TRENDING, LearnedRanker.REASON_FTRL);
         assertThat(r.modelVersion).isEqualTo(1);
-        assertThat(ids(rank(ranker, BOOK_LOVER, w))).as("no cross for a book lover: the sources' order")
+        assertThat(ids(rank(ranker, BOOK_LOVER, w)))
+                .as("no cross for a book lover: the sources' order")
                 .containsExactly("b1", "b2", "s1", "s2");
     }
 
@@ -70,20 +79,24 @@ class LearnedRankerTest {
         int mobile = HASHER.bucket("d", "mobile");
         int[] idx = shoes < mobile ? new int[] {shoes, mobile} : new int[] {mobile, shoes};
         FmWeights fm = new FmWeights();
-        fm.apply(WeightDelta.factorised(5, 4096, true, 2, 0.0, idx, new double[] {0, 0},
-                new double[] {2, 0, 2, 0}, 1L, 0.0));
+        fm.apply(WeightDelta.factorised(
+                5, 4096, true, 2, 0.0, idx, new double[] {0, 0}, new double[] {2, 0, 2, 0}, 1L, 0.0));
         LearnedRanker ranker = new LearnedRanker(FEATURES, 10);
 
         LearnedRanker.Ranking r = rank(ranker, BOOK_LOVER, fm);
 
-        assertThat(r.served[0].features.valueAt(shoes)).as("the features hold the buckets of the pair").isNotZero();
+        assertThat(r.served[0].features.valueAt(shoes))
+                .as("the features hold the buckets of the pair")
+                .isNotZero();
         assertThat(r.served[0].features.valueAt(mobile)).isNotZero();
         assertThat(ids(r)).containsExactly("s1", "s2", "b1", "b2");
         assertThat(r.items[0].score).isEqualTo(fm.score(r.served[0].features)).isGreaterThan(0.9);
         assertThat(r.items[2].score).isEqualTo(0.5);
         assertThat(r.modelVersion).isEqualTo(5);
-        assertThat(r.items).allSatisfy(i -> assertThat(i.reasons).contains(LearnedRanker.REASON_FM)
-                .doesNotContain(LearnedRanker.REASON_FTRL));
+        assertThat(r.items)
+                .allSatisfy(i -> assertThat(i.reasons)
+                        .contains(LearnedRanker.REASON_FM)
+                        .doesNotContain(LearnedRanker.REASON_FTRL));
     }
 
     @Test
@@ -121,18 +134,24 @@ class LearnedRankerTest {
     void mergesSourcesExcludesConsumedItemsAndLogsWhatItServed() throws Exception {
         LearnedRanker ranker = new LearnedRanker(FEATURES, 10);
         List<RankerCandidate> cs = new ArrayList<>(candidates());
-        cs.add(RankerCandidate.of("s1", null, Reasons.AFFINITY_CATEGORY, Reasons.POPULAR).withPrior(0.95)
+        cs.add(RankerCandidate.of("s1", null, Reasons.AFFINITY_CATEGORY, Reasons.POPULAR)
+                .withPrior(0.95)
                 .withContextPopularity(2));
-        LearnedRanker.Ranking r = ranker.rank("u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, cs,
-                Set.of("b2"), null);
+        LearnedRanker.Ranking r =
+                ranker.rank("u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, cs, Set.of("b2"), null);
 
         assertThat(ids(r)).containsExactly("s1", "b1", "s2");
         RankedItem s1 = r.items[0];
         assertThat(s1.category).isEqualTo("shoes");
         assertThat(s1.reasons).containsExactly(Reasons.POPULAR, Reasons.AFFINITY_CATEGORY);
-        assertThat(r.served[0].features).isEqualTo(FEATURES.builder().user(SHOE_LOVER)
-                .context("u4pruy", "weekday-evening", "mobile").item("s1", "shoes")
-                .alsScore(0.2).contextPopularity(2).build());
+        assertThat(r.served[0].features)
+                .isEqualTo(FEATURES.builder()
+                        .user(SHOE_LOVER)
+                        .context("u4pruy", "weekday-evening", "mobile")
+                        .item("s1", "shoes")
+                        .alsScore(0.2)
+                        .contextPopularity(2)
+                        .build());
 
         LabeledExample shown = new LabeledExample();
         shown.userId = "u1";
@@ -145,8 +164,9 @@ class LearnedRankerTest {
             assertThat(s.servedAt).isEqualTo(T);
             assertThat(s.contextKey).isEqualTo(shown.contextKey());
         });
-        assertThat(r.served[0].joinKey()).as("joins the example of the impression").isEqualTo(
-                ExampleAssembler.exampleKeySelector().getKey(shown));
+        assertThat(r.served[0].joinKey())
+                .as("joins the example of the impression")
+                .isEqualTo(ExampleAssembler.exampleKeySelector().getKey(shown));
     }
 
     @Test
@@ -154,13 +174,17 @@ class LearnedRankerTest {
         RankerWeights w = new RankerWeights();
         w.apply(new WeightDelta(1, 1024, false, new int[0], new double[0]));
         assertThatThrownBy(() -> rank(new LearnedRanker(FEATURES, 10), SHOE_LOVER, w))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same bits");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("same bits");
     }
 
     @Test
     void learnsFromServedFeaturesToRankEachUsersCategoryFirst() throws Exception {
         LearnedRanker ranker = new LearnedRanker(FEATURES, 10);
-        FtrlLearner learner = FtrlLearner.builder().params(FtrlParams.defaults().withBits(12)).emitEvery(100).build();
+        FtrlLearner learner = FtrlLearner.builder()
+                .params(FtrlParams.defaults().withBits(12))
+                .emitEvery(100)
+                .build();
         RankerWeights replica = new RankerWeights();
         try (var h = new OneInputStreamOperatorTestHarness<>(learner.operator())) {
             h.open();
@@ -192,20 +216,27 @@ class LearnedRankerTest {
         RankerCandidate shoe = candidates().get(2);
         HashedFeatures plain = ranker.featuresOf(BOOK_LOVER, "u4pruy", "weekday-evening", "mobile", shoe);
         HashedFeatures rainy = ranker.featuresOf(BOOK_LOVER, "u4pruy", "weekday-evening", "mobile", keys, values, shoe);
-        int[] added = Arrays.stream(rainy.indices).filter(b -> plain.valueAt(b) == 0).toArray();
-        assertThat(added).as("attributes alone and crossed with item and category").isNotEmpty();
+        int[] added =
+                Arrays.stream(rainy.indices).filter(b -> plain.valueAt(b) == 0).toArray();
+        assertThat(added)
+                .as("attributes alone and crossed with item and category")
+                .isNotEmpty();
         // a model that learned "shoes on rainy days with the kids": every bucket the attributes add to a shoe
         RankerWeights w = new RankerWeights();
-        w.apply(new WeightDelta(1, 4096, true, added, Arrays.stream(added).mapToDouble(b -> 2.0).toArray()));
+        w.apply(new WeightDelta(
+                1, 4096, true, added, Arrays.stream(added).mapToDouble(b -> 2.0).toArray()));
 
-        LearnedRanker.Ranking withAttributes = ranker.rank("u1", BOOK_LOVER, "u4pruy", "weekday-evening", "mobile",
-                keys, values, T, candidates(), null, w);
-        LearnedRanker.Ranking without = ranker.rank("u1", BOOK_LOVER, "u4pruy", "weekday-evening",
-                "mobile", T, candidates(), null, w);
+        LearnedRanker.Ranking withAttributes = ranker.rank(
+                "u1", BOOK_LOVER, "u4pruy", "weekday-evening", "mobile", keys, values, T, candidates(), null, w);
+        LearnedRanker.Ranking without =
+                ranker.rank("u1", BOOK_LOVER, "u4pruy", "weekday-evening", "mobile", T, candidates(), null, w);
 
-        assertThat(ids(withAttributes)).as("the context's attributes lift the shoes").startsWith("s1");
+        assertThat(ids(withAttributes))
+                .as("the context's attributes lift the shoes")
+                .startsWith("s1");
         assertThat(ids(without)).as("no attributes: the sources' order").startsWith("b1", "b2");
-        assertThat(withAttributes.served[0].features).as("what serving logs is what training sees")
+        assertThat(withAttributes.served[0].features)
+                .as("what serving logs is what training sees")
                 .isEqualTo(rainy);
     }
 }

@@ -18,10 +18,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RankerSerializationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {
-        ServedFeatures.class, TrainingExample.class, WeightDelta.class, RankerWeights.class, ServedHistory.class,
-        RankerCandidate.class, FmWeights.class, io.desire.features.fm.FmState.class
-    })
+    @ValueSource(
+            classes = {
+                ServedFeatures.class,
+                TrainingExample.class,
+                WeightDelta.class,
+                RankerWeights.class,
+                ServedHistory.class,
+                RankerCandidate.class,
+                FmWeights.class,
+                io.desire.features.fm.FmState.class
+            })
     void isPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }
@@ -33,7 +40,8 @@ class RankerSerializationTest {
         h.add(10, new HashedFeatures(new int[] {2}, new double[] {1}), 2);
         h.add(30, new HashedFeatures(new int[] {3}, new double[] {1}), 2);
         h.cleanupAt = 99;
-        TypeSerializer<ServedHistory> s = TypeInformation.of(ServedHistory.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<ServedHistory> s =
+                TypeInformation.of(ServedHistory.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(64);
         s.serialize(h, out);
         ServedHistory back = s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
@@ -50,10 +58,13 @@ class RankerSerializationTest {
         RankerWeights w = new RankerWeights();
         assertThat(w.score(new HashedFeatures(new int[] {1}, new double[] {1}))).isEqualTo(0.5);
         w.apply(new WeightDelta(10, 8, false, new int[] {1, 2}, new double[] {0.5, -0.5}));
-        assertThat(w.apply(new WeightDelta(9, 8, false, new int[] {1}, new double[] {9}))).isFalse();
-        assertThat(w.apply(new WeightDelta(10, 8, false, new int[] {3}, new double[] {1}))).isTrue();
+        assertThat(w.apply(new WeightDelta(9, 8, false, new int[] {1}, new double[] {9})))
+                .isFalse();
+        assertThat(w.apply(new WeightDelta(10, 8, false, new int[] {3}, new double[] {1})))
+                .isTrue();
         assertThat(w.weights).containsExactly(0, 0.5, -0.5, 1, 0, 0, 0, 0);
-        assertThat(w.apply(new WeightDelta(4, 8, true, new int[] {2}, new double[] {2}))).isTrue();
+        assertThat(w.apply(new WeightDelta(4, 8, true, new int[] {2}, new double[] {2})))
+                .isTrue();
         assertThat(w.weights).containsExactly(0, 0, 2, 0, 0, 0, 0, 0);
         assertThat(w.version).isEqualTo(4);
         assertThatThrownBy(() -> w.apply(new WeightDelta(11, 16, false, new int[0], new double[0])))

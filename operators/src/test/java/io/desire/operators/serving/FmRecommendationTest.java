@@ -1,9 +1,5 @@
 package io.desire.operators.serving;
 
-import io.desire.operators.TestEvents;
-import io.desire.operators.serving.ModelUpdate;
-import io.desire.operators.serving.UserRecommender;
-import io.desire.operators.serving.UserSignal;
 import static io.desire.operators.TestEvents.CTX_X;
 import static io.desire.operators.TestEvents.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,11 +45,18 @@ class FmRecommendationTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             String model, OperatorSubtaskState restore) throws Exception {
-        UserRecommender.Builder b = UserRecommender.builder().learned(RANKER).rankerModel(model).serve("learned")
+        UserRecommender.Builder b = UserRecommender.builder()
+                .learned(RANKER)
+                .rankerModel(model)
+                .serve("learned")
                 .logServed(true);
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(b.build(), List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(), Types.STRING, 128, 1, 0);
+                UserRecommender.keySelector(),
+                Types.STRING,
+                128,
+                1,
+                0);
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -61,31 +64,42 @@ class FmRecommendationTest {
         return h;
     }
 
-    private static void view(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h,
-                             long ts) throws Exception {
+    private static void view(
+            KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h, long ts)
+            throws Exception {
         h.processElement(UserSignal.of(behaviour(EventType.VIEW, U, "s5", "shoes", ts, CTX_X)), ts);
     }
 
     /** Trending in CTX_X: toys t1 10, shoes s1 9, books b1 8; global: t1 10, b1 5. */
     private static void trending(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h)
             throws Exception {
-        h.processBroadcastElement(ModelUpdate.of(new TrendingItems(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
-                new double[] {10, 9, 8}, new String[] {"toys", "shoes", "books"})), 1L);
-        h.processBroadcastElement(ModelUpdate.of(new TrendingItems(TrendingItems.GLOBAL, 600_000L,
-                new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {"toys", "books"})), 1L);
+        h.processBroadcastElement(
+                ModelUpdate.of(new TrendingItems(
+                        CTX_X, 600_000L, new String[] {"t1", "s1", "b1"}, new double[] {10, 9, 8}, new String[] {
+                            "toys", "shoes", "books"
+                        })),
+                1L);
+        h.processBroadcastElement(
+                ModelUpdate.of(new TrendingItems(
+                        TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {
+                            "toys", "books"
+                        })),
+                1L);
     }
 
     /** The buckets of b1's features in CTX_X that no other candidate has (its item and category buckets). */
     private static int[] ownBucketsOfB1() {
         HashedFeatures b1 = b1Features();
-        HashedFeatures s1 = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
-                RankerCandidate.of("s1", "shoes"));
-        return Arrays.stream(b1.indices).filter(i -> Arrays.binarySearch(s1.indices, i) < 0).toArray();
+        HashedFeatures s1 = RANKER.featuresOf(
+                UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of("s1", "shoes"));
+        return Arrays.stream(b1.indices)
+                .filter(i -> Arrays.binarySearch(s1.indices, i) < 0)
+                .toArray();
     }
 
     private static HashedFeatures b1Features() {
-        return RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
-                RankerCandidate.of("b1", "books"));
+        return RANKER.featuresOf(
+                UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of("b1", "books"));
     }
 
     /**
@@ -99,8 +113,7 @@ class FmRecommendationTest {
         for (int j = 0; j < own.length; j++) {
             vectors[j * K] = 1.0;
         }
-        return WeightDelta.factorised(version, 1 << BITS, false, K, 0.0, own, new double[own.length], vectors,
-                1L, 0.0);
+        return WeightDelta.factorised(version, 1 << BITS, false, K, 0.0, own, new double[own.length], vectors, 1L, 0.0);
     }
 
     /** FTRL weights of 2 on b1's own buckets. */
@@ -122,7 +135,10 @@ class FmRecommendationTest {
     }
 
     private static RankedItem find(Recommendation r, String item) {
-        return Arrays.stream(r.items).filter(i -> i.item.equals(item)).findFirst().orElseThrow();
+        return Arrays.stream(r.items)
+                .filter(i -> i.item.equals(item))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -130,7 +146,9 @@ class FmRecommendationTest {
         FmWeights expected = new FmWeights();
         expected.apply(fmFavouringB1(7));
         assertThat(ownBucketsOfB1()).as("b1 has a pair of its own buckets").hasSizeGreaterThan(1);
-        assertThat(expected.score(b1Features())).as("only the pairs of b1's buckets score").isGreaterThan(0.5);
+        assertThat(expected.score(b1Features()))
+                .as("only the pairs of b1's buckets score")
+                .isGreaterThan(0.5);
 
         OperatorSubtaskState snapshot;
         try (var h = harness("fm", null)) {
@@ -138,9 +156,12 @@ class FmRecommendationTest {
             view(h, 1_000L);
             h.setProcessingTime(200L);
             Recommendation before = onlyDocument(h);
-            assertThat(before.modelVersion).as("untrained: the sources' order, under the FM's name").isEqualTo("fm-0");
-            assertThat(before.items).allSatisfy(i -> assertThat(i.reasons)
-                    .doesNotContain(LearnedRanker.REASON_FM, LearnedRanker.REASON_FTRL));
+            assertThat(before.modelVersion)
+                    .as("untrained: the sources' order, under the FM's name")
+                    .isEqualTo("fm-0");
+            assertThat(before.items)
+                    .allSatisfy(i ->
+                            assertThat(i.reasons).doesNotContain(LearnedRanker.REASON_FM, LearnedRanker.REASON_FTRL));
 
             h.processBroadcastElement(ModelUpdate.of(fmFavouringB1(7)), 2L);
             h.getOutput().clear();
@@ -148,15 +169,24 @@ class FmRecommendationTest {
             view(h, 2_000L);
             h.setProcessingTime(400L);
             Recommendation after = onlyDocument(h);
-            assertThat(after.modelVersion).isEqualTo(UserRecommender.FM_MODEL_PREFIX + 7).isEqualTo("fm-7");
-            assertThat(items(after).get(0)).as("the FM's pair term puts b1 first").isEqualTo("b1");
+            assertThat(after.modelVersion)
+                    .isEqualTo(UserRecommender.FM_MODEL_PREFIX + 7)
+                    .isEqualTo("fm-7");
+            assertThat(items(after).get(0))
+                    .as("the FM's pair term puts b1 first")
+                    .isEqualTo("b1");
             assertThat(after.items[0].score).isEqualTo(expected.score(b1Features()));
-            assertThat(find(after, "b1").reasons).contains(Reasons.CONTEXT_TRENDING, LearnedRanker.REASON_FM)
+            assertThat(find(after, "b1").reasons)
+                    .contains(Reasons.CONTEXT_TRENDING, LearnedRanker.REASON_FM)
                     .doesNotContain(LearnedRanker.REASON_FTRL);
             List<ServedFeatures> served = h.getSideOutput(UserRecommender.SERVED).stream()
-                    .map(StreamRecord::getValue).toList();
-            assertThat(served).extracting(s -> s.modelVersion).as("the serving log names the FM's version")
-                    .isNotEmpty().containsOnly(7L);
+                    .map(StreamRecord::getValue)
+                    .toList();
+            assertThat(served)
+                    .extracting(s -> s.modelVersion)
+                    .as("the serving log names the FM's version")
+                    .isNotEmpty()
+                    .containsOnly(7L);
             snapshot = h.snapshot(1L, 500L);
         }
         try (var restored = harness("fm", snapshot)) {
@@ -177,7 +207,9 @@ class FmRecommendationTest {
             view(h, 1_000L);
             h.setProcessingTime(200L);
             Recommendation doc = onlyDocument(h);
-            assertThat(doc.modelVersion).as("FTRL weights left in state do not order an FM job").isEqualTo("fm-0");
+            assertThat(doc.modelVersion)
+                    .as("FTRL weights left in state do not order an FM job")
+                    .isEqualTo("fm-0");
             assertThat(doc.items).allSatisfy(i -> assertThat(i.reasons).doesNotContain(LearnedRanker.REASON_FTRL));
         }
         try (var h = harness("ftrl", null)) {
@@ -186,7 +218,9 @@ class FmRecommendationTest {
             view(h, 1_000L);
             h.setProcessingTime(200L);
             Recommendation doc = onlyDocument(h);
-            assertThat(doc.modelVersion).as("an FM replica does not order an FTRL job").isEqualTo("ftrl-0");
+            assertThat(doc.modelVersion)
+                    .as("an FM replica does not order an FTRL job")
+                    .isEqualTo("ftrl-0");
             assertThat(doc.items).allSatisfy(i -> assertThat(i.reasons).doesNotContain(LearnedRanker.REASON_FM));
 
             h.processBroadcastElement(ModelUpdate.of(ftrlFavouringB1(3)), 3L);
@@ -202,6 +236,8 @@ class FmRecommendationTest {
     @Test
     void anUnknownRankerModelIsRefused() {
         assertThatThrownBy(() -> UserRecommender.builder().rankerModel("gbdt"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ftrl").hasMessageContaining("fm");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ftrl")
+                .hasMessageContaining("fm");
     }
 }

@@ -1,9 +1,5 @@
 package io.desire.operators.serving;
 
-import io.desire.operators.TestEvents;
-import io.desire.operators.serving.ModelUpdate;
-import io.desire.operators.serving.UserRecommender;
-import io.desire.operators.serving.UserSignal;
 import static io.desire.operators.TestEvents.CTX_X;
 import static io.desire.operators.TestEvents.behaviour;
 import static io.desire.operators.TestEvents.forget;
@@ -15,7 +11,6 @@ import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.HashedFeatures;
 import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ftrl.UserSummary;
-import io.desire.features.ranking.Blender;
 import io.desire.features.ranking.Reasons;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
@@ -33,11 +28,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,13 +52,18 @@ class LearnedRecommendationTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean sampled, boolean logServed, OperatorSubtaskState restore, boolean rocksDb) throws Exception {
-        UserRecommender.Builder b = UserRecommender.builder().learned(RANKER).serve("learned").logServed(logServed);
+        UserRecommender.Builder b =
+                UserRecommender.builder().learned(RANKER).serve("learned").logServed(logServed);
         if (sampled) {
             b.sampledExamples(new SampledExamples(new NegativeSampler(4, 7L)));
         }
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(b.build(), List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(), Types.STRING, 128, 1, 0);
+                UserRecommender.keySelector(),
+                Types.STRING,
+                128,
+                1,
+                0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -74,18 +74,31 @@ class LearnedRecommendationTest {
         return h;
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h,
-                             EventType type, String item, String category, long ts) throws Exception {
+    private static void send(
+            KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h,
+            EventType type,
+            String item,
+            String category,
+            long ts)
+            throws Exception {
         h.processElement(UserSignal.of(behaviour(type, U, item, category, ts, CTX_X)), ts);
     }
 
     /** Trending in CTX_X: toys t1 10, shoes s1 9, books b1 8; global: t1 10, b1 5. */
     private static void trending(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h)
             throws Exception {
-        h.processBroadcastElement(ModelUpdate.of(new TrendingItems(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
-                new double[] {10, 9, 8}, new String[] {"toys", "shoes", "books"})), 1L);
-        h.processBroadcastElement(ModelUpdate.of(new TrendingItems(TrendingItems.GLOBAL, 600_000L,
-                new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {"toys", "books"})), 1L);
+        h.processBroadcastElement(
+                ModelUpdate.of(new TrendingItems(
+                        CTX_X, 600_000L, new String[] {"t1", "s1", "b1"}, new double[] {10, 9, 8}, new String[] {
+                            "toys", "shoes", "books"
+                        })),
+                1L);
+        h.processBroadcastElement(
+                ModelUpdate.of(new TrendingItems(
+                        TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {
+                            "toys", "books"
+                        })),
+                1L);
     }
 
     private static Recommendation onlyDocument(KeyedBroadcastOperatorTestHarness<?, ?, ?, Recommendation> h) {
@@ -99,7 +112,10 @@ class LearnedRecommendationTest {
     }
 
     private static RankedItem find(Recommendation r, String item) {
-        return Arrays.stream(r.items).filter(i -> i.item.equals(item)).findFirst().orElseThrow();
+        return Arrays.stream(r.items)
+                .filter(i -> i.item.equals(item))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -110,15 +126,19 @@ class LearnedRecommendationTest {
             h.setProcessingTime(200L);
             Recommendation before = onlyDocument(h);
             assertThat(before.modelVersion).isEqualTo("ftrl-0");
-            assertThat(items(before).get(0)).as("blend order: the user's own shoes first").isIn("s5", "s1");
+            assertThat(items(before).get(0))
+                    .as("blend order: the user's own shoes first")
+                    .isIn("s5", "s1");
             assertThat(before.items).allSatisfy(i -> assertThat(i.reasons).doesNotContain(LearnedRanker.REASON_FTRL));
 
             // weights that favour books in this context: the item and category buckets of b1
-            HashedFeatures b1 = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
-                    RankerCandidate.of("b1", "books"));
-            HashedFeatures s1 = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
-                    RankerCandidate.of("s1", "shoes"));
-            int[] own = Arrays.stream(b1.indices).filter(i -> Arrays.binarySearch(s1.indices, i) < 0).toArray();
+            HashedFeatures b1 = RANKER.featuresOf(
+                    UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of("b1", "books"));
+            HashedFeatures s1 = RANKER.featuresOf(
+                    UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of("s1", "shoes"));
+            int[] own = Arrays.stream(b1.indices)
+                    .filter(i -> Arrays.binarySearch(s1.indices, i) < 0)
+                    .toArray();
             double[] w = new double[own.length];
             Arrays.fill(w, 2.0);
             h.processBroadcastElement(ModelUpdate.of(new WeightDelta(7, 1 << BITS, false, own, w)), 2L);
@@ -138,7 +158,9 @@ class LearnedRecommendationTest {
     void alsAndSequenceCandidatesJoinTheDocumentWithTheirReasonsAndPurchasesStayOut() throws Exception {
         try (var h = harness(false, false)) {
             trending(h);
-            h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"a1", "p1"}, new double[] {2.0, 1.5}, 900L)), 900L);
+            h.processElement(
+                    UserSignal.of(new AlsCandidates(U, new String[] {"a1", "p1"}, new double[] {2.0, 1.5}, 900L)),
+                    900L);
             ItemFollowers followers = new ItemFollowers("s5", new String[] {"f1"}, new double[] {3.0}, 1L, 900L);
             followers.categories = new String[] {"shoes"};
             h.processBroadcastElement(ModelUpdate.of(followers), 3L);
@@ -157,8 +179,10 @@ class LearnedRecommendationTest {
     @Test
     void olderAlsCandidatesDoNotReplaceNewerOnesAndForgetClearsThem() throws Exception {
         try (var h = harness(false, false)) {
-            h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"new"}, new double[] {1.0}, 2_000L)), 2_000L);
-            h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"old"}, new double[] {1.0}, 1_000L)), 1_000L);
+            h.processElement(
+                    UserSignal.of(new AlsCandidates(U, new String[] {"new"}, new double[] {1.0}, 2_000L)), 2_000L);
+            h.processElement(
+                    UserSignal.of(new AlsCandidates(U, new String[] {"old"}, new double[] {1.0}, 1_000L)), 1_000L);
             send(h, EventType.VIEW, "s5", "shoes", 2_001L);
             h.setProcessingTime(200L);
             assertThat(items(onlyDocument(h))).contains("new").doesNotContain("old");
@@ -166,12 +190,16 @@ class LearnedRecommendationTest {
             h.getOutput().clear();
             h.processElement(UserSignal.of(forget(U, 3_000L)), 3_000L);
             // candidates of an event the erasure covered, still in flight: dropped
-            h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"inflight"}, new double[] {1.0}, 2_500L)), 2_500L);
+            h.processElement(
+                    UserSignal.of(new AlsCandidates(U, new String[] {"inflight"}, new double[] {1.0}, 2_500L)), 2_500L);
             h.setStateTtlProcessingTime(UserRecommender.DEFAULT_FORGET_GUARD.toMillis() + 1);
             h.processElement(UserSignal.of(behaviour(EventType.VIEW, U, "s5", "shoes", 4_000L, CTX_X)), 4_000L);
             h.setProcessingTime(400L);
             List<Recommendation> docs = h.extractOutputValues();
-            Recommendation upsert = docs.stream().filter(r -> r.op == Recommendation.Op.UPSERT).findFirst().orElseThrow();
+            Recommendation upsert = docs.stream()
+                    .filter(r -> r.op == Recommendation.Op.UPSERT)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(items(upsert)).doesNotContain("new", "inflight");
         }
     }
@@ -181,15 +209,19 @@ class LearnedRecommendationTest {
         try (var h = harness(true, false)) {
             trending(h);
             send(h, EventType.VIEW, "s5", "shoes", 1_000L);
-            assertThat(h.getSideOutput(UserRecommender.EXAMPLES)).as("a view is not a label").isNull();
+            assertThat(h.getSideOutput(UserRecommender.EXAMPLES))
+                    .as("a view is not a label")
+                    .isNull();
 
             send(h, EventType.CLICK, "zz", "shoes", 1_050L);
             assertThat(h.getSideOutput(UserRecommender.EXAMPLES))
-                    .as("a positive no source proposed teaches the ranker nothing about ordering the pool").isNull();
+                    .as("a positive no source proposed teaches the ranker nothing about ordering the pool")
+                    .isNull();
 
             send(h, EventType.CLICK, "t1", "toys", 1_100L);
             List<TrainingExample> examples = h.getSideOutput(UserRecommender.EXAMPLES).stream()
-                    .map(StreamRecord::getValue).toList();
+                    .map(StreamRecord::getValue)
+                    .toList();
             // one positive; negatives drawn from the other candidates of the pool: s5, zz (affinity), s1, b1
             assertThat(examples).hasSize(5);
             assertThat(examples).extracting(x -> x.label).containsExactly(1, 0, 0, 0, 0);
@@ -200,19 +232,25 @@ class LearnedRecommendationTest {
             io.desire.features.profile.ProfilePolicy policy = new io.desire.features.profile.ProfilePolicy();
             before.apply(behaviour(EventType.VIEW, U, "s5", "shoes", 1_000L, CTX_X), policy);
             before.apply(behaviour(EventType.CLICK, U, "zz", "shoes", 1_050L, CTX_X), policy);
-            TrendingItems context = new TrendingItems(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
-                    new double[] {10, 9, 8}, new String[] {"toys", "shoes", "books"});
-            TrendingItems global = new TrendingItems(TrendingItems.GLOBAL, 600_000L,
-                    new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {"toys", "books"});
+            TrendingItems context = new TrendingItems(
+                    CTX_X, 600_000L, new String[] {"t1", "s1", "b1"}, new double[] {10, 9, 8}, new String[] {
+                        "toys", "shoes", "books"
+                    });
+            TrendingItems global = new TrendingItems(
+                    TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {
+                        "toys", "books"
+                    });
             io.desire.features.serving.CandidatePool pool = io.desire.features.serving.CandidatePool.of(
                     new io.desire.operators.serving.ServingSources(UserRecommender.DEFAULT_PER_SOURCE, 3)
                             .lists(before, context, null, global, null, null),
-                    java.util.EnumSet.allOf(io.desire.features.serving.CandidateSource.class), x -> false,
+                    java.util.EnumSet.allOf(io.desire.features.serving.CandidateSource.class),
+                    x -> false,
                     UserRecommender.DEFAULT_PER_SOURCE);
-            HashedFeatures expected = RANKER.featuresOf(UserSummary.of(before), "u4pruy", "weekday-evening", "mobile",
-                    RankerCandidate.of(pool.get("t1")));
+            HashedFeatures expected = RANKER.featuresOf(
+                    UserSummary.of(before), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of(pool.get("t1")));
             assertThat(examples.get(0).features).isEqualTo(expected);
-            assertThat(examples.subList(1, 5)).allSatisfy(x -> assertThat(x.features).isNotEqualTo(expected));
+            assertThat(examples.subList(1, 5))
+                    .allSatisfy(x -> assertThat(x.features).isNotEqualTo(expected));
         }
     }
 
@@ -224,7 +262,8 @@ class LearnedRecommendationTest {
             h.setProcessingTime(200L);
             Recommendation doc = onlyDocument(h);
             List<ServedFeatures> served = h.getSideOutput(UserRecommender.SERVED).stream()
-                    .map(StreamRecord::getValue).toList();
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertThat(served).extracting(s -> s.itemId).containsExactlyElementsOf(items(doc));
             assertThat(served).allSatisfy(s -> {
                 assertThat(s.userId).isEqualTo(U);
@@ -232,7 +271,11 @@ class LearnedRecommendationTest {
                 assertThat(s.servedAt).isEqualTo(1_000L);
                 assertThat(s.features).isNotNull();
             });
-            assertThat(served.stream().map(s -> s.features).filter(Objects::nonNull).distinct()).hasSize(served.size());
+            assertThat(served.stream()
+                            .map(s -> s.features)
+                            .filter(Objects::nonNull)
+                            .distinct())
+                    .hasSize(served.size());
         }
     }
 
@@ -245,11 +288,13 @@ class LearnedRecommendationTest {
             h.processElement(UserSignal.of(new AlsCandidates(U, new String[] {"a1"}, new double[] {2.0}, 900L)), 900L);
             ItemFollowers followers = new ItemFollowers("s5", new String[] {"f1"}, new double[] {3.0}, 1L, 900L);
             h.processBroadcastElement(ModelUpdate.of(followers), 3L);
-            HashedFeatures f1 = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
-                    RankerCandidate.of("f1", null));
-            HashedFeatures other = RANKER.featuresOf(UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile",
-                    RankerCandidate.of("other", null));
-            int[] own = Arrays.stream(f1.indices).filter(i -> Arrays.binarySearch(other.indices, i) < 0).toArray();
+            HashedFeatures f1 = RANKER.featuresOf(
+                    UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of("f1", null));
+            HashedFeatures other = RANKER.featuresOf(
+                    UserSummary.anonymous(), "u4pruy", "weekday-evening", "mobile", RankerCandidate.of("other", null));
+            int[] own = Arrays.stream(f1.indices)
+                    .filter(i -> Arrays.binarySearch(other.indices, i) < 0)
+                    .toArray();
             double[] w = new double[own.length];
             Arrays.fill(w, 2.0);
             h.processBroadcastElement(ModelUpdate.of(new WeightDelta(9, 1 << BITS, false, own, w)), 4L);
@@ -264,14 +309,18 @@ class LearnedRecommendationTest {
             restored.setProcessingTime(1_200L);
             Recommendation doc = onlyDocument(restored);
             assertThat(doc.modelVersion).as("weights restored").isEqualTo("ftrl-9");
-            assertThat(items(doc).get(0)).as("co-visitation list and weights restored").isEqualTo("f1");
+            assertThat(items(doc).get(0))
+                    .as("co-visitation list and weights restored")
+                    .isEqualTo("f1");
             assertThat(items(doc)).as("ALS candidates restored").contains("a1");
         }
     }
 
     @Test
     void sampledExamplesOrServingLogWithoutALearnedRankerAreRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> UserRecommender.builder().logServed(true).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("learned");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> UserRecommender.builder().logServed(true).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("learned");
     }
 }

@@ -1,16 +1,12 @@
 package io.desire.operators.serving;
 
-import io.desire.operators.TestEvents;
-import io.desire.operators.EventTimeLag;
-import io.desire.operators.serving.ModelUpdate;
-import io.desire.operators.serving.UserRecommender;
-import io.desire.operators.serving.UserSignal;
 import static io.desire.operators.TestEvents.CTX_X;
 import static io.desire.operators.TestEvents.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.desire.features.event.EventType;
 import io.desire.features.ranking.TrendingItems;
+import io.desire.operators.EventTimeLag;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -28,7 +24,11 @@ class UserRecommenderMetricsTest {
     private KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, ?> harness() throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(), Types.STRING, 128, 1, 0);
+                UserRecommender.keySelector(),
+                Types.STRING,
+                128,
+                1,
+                0);
         h.open();
         return h;
     }
@@ -51,12 +51,15 @@ class UserRecommenderMetricsTest {
             assertThat(fn.eventTimeLagForTesting().getValue()).isEqualTo(EventTimeLag.NO_WATERMARK);
             long t = System.currentTimeMillis() - 60_000L;
             h.processElement(view("u1", t), t);
-            assertThat(fn.eventTimeLagForTesting().getValue()).as("no watermark yet").isEqualTo(-1L);
+            assertThat(fn.eventTimeLagForTesting().getValue())
+                    .as("no watermark yet")
+                    .isEqualTo(-1L);
 
             h.processWatermark(t);
             h.processElement(view("u1", t + 1), t + 1);
             assertThat(fn.eventTimeLagForTesting().getValue())
-                    .as("the broadcast input still holds the operator's watermark at the minimum").isEqualTo(-1L);
+                    .as("the broadcast input still holds the operator's watermark at the minimum")
+                    .isEqualTo(-1L);
 
             h.processBroadcastWatermark(t);
             h.processElement(view("u2", t + 2), t + 2);
@@ -72,14 +75,18 @@ class UserRecommenderMetricsTest {
             h.processElement(view("u1", t), t); // pending: an event-time timer at the end of time
             h.processWatermark(t);
             h.processBroadcastWatermark(t);
-            h.processBroadcastElement(ModelUpdate.of(new TrendingItems(TrendingItems.GLOBAL, t,
-                    new String[] {"s1"}, new double[] {1}, new String[] {"shoes"})), t);
+            h.processBroadcastElement(
+                    ModelUpdate.of(new TrendingItems(
+                            TrendingItems.GLOBAL, t, new String[] {"s1"}, new double[] {1}, new String[] {"shoes"})),
+                    t);
             assertLagAgainstWallClock(t);
 
             h.processWatermark(Long.MAX_VALUE);
             h.processBroadcastWatermark(Long.MAX_VALUE); // fires the end-of-input flush timer
             assertThat(h.extractOutputValues()).as("the flush ran").hasSize(1);
-            assertThat(fn.eventTimeLagForTesting().getValue()).as("all event time processed").isZero();
+            assertThat(fn.eventTimeLagForTesting().getValue())
+                    .as("all event time processed")
+                    .isZero();
         }
     }
 }

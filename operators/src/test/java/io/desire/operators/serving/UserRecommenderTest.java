@@ -1,9 +1,5 @@
 package io.desire.operators.serving;
 
-import io.desire.operators.TestEvents;
-import io.desire.operators.serving.ModelUpdate;
-import io.desire.operators.serving.UserRecommender;
-import io.desire.operators.serving.UserSignal;
 import static io.desire.operators.TestEvents.CTX_X;
 import static io.desire.operators.TestEvents.CTX_Y;
 import static io.desire.operators.TestEvents.behaviour;
@@ -17,6 +13,7 @@ import io.desire.features.ranking.Reasons;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
+import io.desire.operators.TestEvents;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -33,9 +30,13 @@ class UserRecommenderTest {
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean rocksDb) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new UserRecommender(),
-                        List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(), Types.STRING, 128, 1, 0);
+                new CoBroadcastWithKeyedOperator<>(
+                        new UserRecommender(), List.of(UserRecommender.broadcastDescriptors())),
+                UserRecommender.keySelector(),
+                Types.STRING,
+                128,
+                1,
+                0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -43,24 +44,38 @@ class UserRecommenderTest {
         return h;
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h,
-                             EventType type, String item, String category, long ts, String ctx) throws Exception {
+    private static void send(
+            KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h,
+            EventType type,
+            String item,
+            String category,
+            long ts,
+            String ctx)
+            throws Exception {
         h.processElement(UserSignal.of(behaviour(type, U, item, category, ts, ctx)), ts);
     }
 
     /** Trending in CTX_X: toys t1 10, shoes s1 9, books b1 8; global: t1 10, b1 5. */
-    private static void broadcastTrending(KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h) throws Exception {
-        h.processBroadcastElement(trending(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"},
-                new double[] {10, 9, 8}, new String[] {"toys", "shoes", "books"}), 599_999L);
-        h.processBroadcastElement(trending(TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"},
-                new double[] {10, 5}, new String[] {"toys", "books"}), 599_999L);
+    private static void broadcastTrending(
+            KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> h) throws Exception {
+        h.processBroadcastElement(
+                trending(CTX_X, 600_000L, new String[] {"t1", "s1", "b1"}, new double[] {10, 9, 8}, new String[] {
+                    "toys", "shoes", "books"
+                }),
+                599_999L);
+        h.processBroadcastElement(
+                trending(TrendingItems.GLOBAL, 600_000L, new String[] {"t1", "b1"}, new double[] {10, 5}, new String[] {
+                    "toys", "books"
+                }),
+                599_999L);
     }
 
     /** Keys holding a profile or contexts, on either backend. */
     private static long stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) throws Exception {
         long n = 0;
         for (String name : new String[] {UserRecommender.PROFILE_STATE_NAME, UserRecommender.CONTEXTS_STATE_NAME}) {
-            try (var keys = h.getOperator().getKeyedStateBackend()
+            try (var keys = h.getOperator()
+                    .getKeyedStateBackend()
                     .getKeys(name, org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
                 n += keys.count();
             }
@@ -101,8 +116,7 @@ class UserRecommenderTest {
 
             List<Recommendation> docs = h.extractOutputValues();
             docs.sort(Comparator.comparing(Recommendation::documentId));
-            assertThat(docs).extracting(Recommendation::documentId)
-                    .containsExactly(U + ":" + CTX_X, U + ":" + CTX_Y);
+            assertThat(docs).extracting(Recommendation::documentId).containsExactly(U + ":" + CTX_X, U + ":" + CTX_Y);
             assertThat(docs).extracting(r -> r.op).containsOnly(Recommendation.Op.UPSERT);
             assertThat(docs).extracting(r -> r.eventTime).containsExactly(1_004L, 950L);
             assertThat(docs).extracting(r -> r.updatedAt).containsOnly(200L);
@@ -194,7 +208,9 @@ class UserRecommenderTest {
             h.setStateTtlProcessingTime(0L);
             send(h, EventType.VIEW, "s1", "shoes", 1_000L, CTX_X);
             h.processElement(UserSignal.of(forget(U, 3_000L)), 3_000L);
-            assertThat(TestEvents.keyedStateEntries(h)).as("only the erasure time").isEqualTo(1);
+            assertThat(TestEvents.keyedStateEntries(h))
+                    .as("only the erasure time")
+                    .isEqualTo(1);
 
             // The user comes back later: new events count again.
             send(h, EventType.VIEW, "s2", "shoes", 4_000L, CTX_X);
@@ -203,9 +219,12 @@ class UserRecommenderTest {
 
             h.setStateTtlProcessingTime(UserRecommender.DEFAULT_FORGET_GUARD.toMillis() + 1);
             h.getOperator().setCurrentKey(U);
-            assertThat(h.getOperator().getKeyedStateStore()
-                    .getState(UserRecommender.createForgottenDescriptor(UserRecommender.DEFAULT_FORGET_GUARD)).value())
-                    .as("the erasure time expires after the guard").isNull();
+            assertThat(h.getOperator()
+                            .getKeyedStateStore()
+                            .getState(UserRecommender.createForgottenDescriptor(UserRecommender.DEFAULT_FORGET_GUARD))
+                            .value())
+                    .as("the erasure time expires after the guard")
+                    .isNull();
             assertThat(TestEvents.keyedStateEntries(h)).isZero();
         }
     }
@@ -220,8 +239,10 @@ class UserRecommenderTest {
             h.processWatermark(Long.MAX_VALUE);
             h.processBroadcastWatermark(Long.MAX_VALUE);
 
-            assertThat(h.extractOutputValues()).hasSize(2)
-                    .extracting(r -> r.eventTime).containsExactlyInAnyOrder(1_000L, 1_500L);
+            assertThat(h.extractOutputValues())
+                    .hasSize(2)
+                    .extracting(r -> r.eventTime)
+                    .containsExactlyInAnyOrder(1_000L, 1_500L);
             assertThat(h.numProcessingTimeTimers()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
@@ -262,8 +283,14 @@ class UserRecommenderTest {
     void staleContextTrendingIsDroppedWhenNewerGlobalPopularityArrives() throws Exception {
         try (var h = harness(false)) {
             broadcastTrending(h);
-            h.processBroadcastElement(trending(TrendingItems.GLOBAL, 600_000L + 3_600_000L,
-                    new String[] {"g1"}, new double[] {1}, new String[1]), 4_199_999L);
+            h.processBroadcastElement(
+                    trending(
+                            TrendingItems.GLOBAL,
+                            600_000L + 3_600_000L,
+                            new String[] {"g1"},
+                            new double[] {1},
+                            new String[1]),
+                    4_199_999L);
 
             var trending = h.getBroadcastState(UserRecommender.createTrendingDescriptor());
             assertThat(trending.contains(CTX_X)).isFalse();
@@ -275,7 +302,8 @@ class UserRecommenderTest {
         }
     }
 
-    private static ModelUpdate trending(String key, long windowEnd, String[] items, double[] scores, String[] categories) {
+    private static ModelUpdate trending(
+            String key, long windowEnd, String[] items, double[] scores, String[] categories) {
         return ModelUpdate.of(new TrendingItems(key, windowEnd, items, scores, categories));
     }
 
@@ -289,9 +317,14 @@ class UserRecommenderTest {
         for (int i = 0; i < UserRecommender.MIN_ITEMS_FOR_ALS; i++) {
             rated.add("film" + i, io.desire.features.serving.ConsumedItems.DEFAULT_MAX);
         }
-        assertThat(UserRecommender.coldStart(als, decayed, rated, all)).as("known by what they consumed").isEqualTo(als);
-        assertThat(UserRecommender.coldStart(als, decayed, null, all)).as("a newcomer").isEqualTo(affinity);
+        assertThat(UserRecommender.coldStart(als, decayed, rated, all))
+                .as("known by what they consumed")
+                .isEqualTo(als);
+        assertThat(UserRecommender.coldStart(als, decayed, null, all))
+                .as("a newcomer")
+                .isEqualTo(affinity);
         assertThat(UserRecommender.coldStart(als, decayed, null, java.util.EnumSet.of(als)))
-                .as("no affinity source to fall back to").isEqualTo(als);
+                .as("no affinity source to fall back to")
+                .isEqualTo(als);
     }
 }

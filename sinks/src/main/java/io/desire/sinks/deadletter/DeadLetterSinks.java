@@ -30,6 +30,7 @@ public final class DeadLetterSinks {
     public static final int TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
     /** Part file prefix and suffix of the file sink. */
     public static final String FILE_PREFIX = "dead-letters";
+
     public static final String FILE_SUFFIX = ".jsonl";
 
     private DeadLetterSinks() {}

@@ -37,7 +37,8 @@ final class ElasticsearchClients {
     private ElasticsearchClients() {}
 
     static ElasticsearchClient create(ElasticsearchSinkConfig config) {
-        HttpHost[] hosts = config.hosts.stream().map(URI::create)
+        HttpHost[] hosts = config.hosts.stream()
+                .map(URI::create)
                 .map(u -> new HttpHost(u.getHost(), u.getPort(), u.getScheme()))
                 .toArray(HttpHost[]::new);
         RestClientBuilder builder = RestClient.builder(hosts);
@@ -46,15 +47,14 @@ final class ElasticsearchClients {
         // Credentials go in a preemptive header: no 401 round trip per connection, and the secret is
         // never part of anything this class logs.
         if (config.username != null) {
-            String token = Base64.getEncoder().encodeToString(
-                    (config.username + ':' + config.password).getBytes(StandardCharsets.UTF_8));
+            String token = Base64.getEncoder()
+                    .encodeToString((config.username + ':' + config.password).getBytes(StandardCharsets.UTF_8));
             headers.add(new BasicHeader(HttpHeaders.AUTHORIZATION, "Basic " + token));
         } else if (config.apiKey != null) {
             headers.add(new BasicHeader(HttpHeaders.AUTHORIZATION, "ApiKey " + config.apiKey));
         }
         builder.setDefaultHeaders(headers.toArray(new Header[0]));
-        builder.setRequestConfigCallback(rc -> rc
-                .setConnectTimeout((int) config.connectTimeout.toMillis())
+        builder.setRequestConfigCallback(rc -> rc.setConnectTimeout((int) config.connectTimeout.toMillis())
                 .setSocketTimeout((int) config.socketTimeout.toMillis()));
 
         SSLContext sslContext = sslContext(config);
@@ -68,8 +68,10 @@ final class ElasticsearchClients {
             });
         }
         if (config.insecureTrustAll) {
-            LOG.warn("Elasticsearch sink trusts ANY certificate and host name for {} (insecureTrustAll); "
-                    + "use a CA certificate or trust store outside test clusters", config.hostList());
+            LOG.warn(
+                    "Elasticsearch sink trusts ANY certificate and host name for {} (insecureTrustAll); "
+                            + "use a CA certificate or trust store outside test clusters",
+                    config.hostList());
         }
         RestClient restClient = builder.build();
         return new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
@@ -108,8 +110,8 @@ final class ElasticsearchClients {
             ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Cannot set up TLS for Elasticsearch hosts " + config.hostList()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot set up TLS for Elasticsearch hosts " + config.hostList() + ": " + e.getMessage(), e);
         }
     }
 

@@ -42,16 +42,19 @@ final class ElasticsearchFailures {
                         + "' (configured hosts: " + config.hostList() + ")");
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return fatal("Elasticsearch is unreachable at " + config.hostList() + ": " + t.getMessage()
-                        + " (connection refused or no route: is Elasticsearch running and are the sink's hosts right?)");
+                return fatal(
+                        "Elasticsearch is unreachable at " + config.hostList() + ": " + t.getMessage()
+                                + " (connection refused or no route: is Elasticsearch running and are the sink's hosts right?)");
             }
             if (t instanceof SSLException) {
                 return fatal("TLS with Elasticsearch at " + config.hostList() + " failed: " + t.getMessage()
                         + " (check the CA certificate or trust store, and that the hosts use the right scheme)");
             }
             if (t instanceof SocketTimeoutException) {
-                return new Failure(true, "Elasticsearch at " + config.hostList() + " did not answer within "
-                        + config.socketTimeout + " (socket timeout)");
+                return new Failure(
+                        true,
+                        "Elasticsearch at " + config.hostList() + " did not answer within " + config.socketTimeout
+                                + " (socket timeout)");
             }
         }
         int status = -1;
@@ -76,7 +79,9 @@ final class ElasticsearchFailures {
         if (status == 401 || status == 403) {
             return fatal("Elasticsearch authentication failed for " + config.principal() + " at "
                     + (host != null ? host : config.hostList()) + " (HTTP " + status
-                    + (status == 401 ? ": wrong or missing credentials" : ": the credentials lack privileges for this request")
+                    + (status == 401
+                            ? ": wrong or missing credentials"
+                            : ": the credentials lack privileges for this request")
                     + ")");
         }
         if (status > 0) {
@@ -98,7 +103,8 @@ final class ElasticsearchFailures {
 
     /** Externally versioned write lost to a newer (or equal) version already indexed. */
     static boolean isVersionConflict(BulkResponseItem item) {
-        return item.status() == 409 && item.error() != null
+        return item.status() == 409
+                && item.error() != null
                 && "version_conflict_engine_exception".equals(item.error().type());
     }
 
@@ -114,8 +120,11 @@ final class ElasticsearchFailures {
         }
         StringBuilder sb = new StringBuilder().append(cause.type()).append(": ").append(cause.reason());
         if (cause.causedBy() != null) {
-            sb.append(" (caused by ").append(cause.causedBy().type()).append(": ")
-                    .append(cause.causedBy().reason()).append(')');
+            sb.append(" (caused by ")
+                    .append(cause.causedBy().type())
+                    .append(": ")
+                    .append(cause.causedBy().reason())
+                    .append(')');
         }
         return sb.toString();
     }
@@ -133,7 +142,9 @@ final class ElasticsearchFailures {
         } catch (IOException | RuntimeException ignored) {
             // not JSON: fall through to the raw text
         }
-        String text = body != null && !body.isBlank() ? body : e.getResponse().getStatusLine().toString();
+        String text = body != null && !body.isBlank()
+                ? body
+                : e.getResponse().getStatusLine().toString();
         text = text.replaceAll("\\s+", " ").trim();
         return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }

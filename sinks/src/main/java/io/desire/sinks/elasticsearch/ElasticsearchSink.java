@@ -35,7 +35,8 @@ public final class ElasticsearchSink<T> implements Sink<T> {
     private final ElasticsearchEmitter<? super T> emitter;
     private final IndexBootstrap bootstrap;
 
-    ElasticsearchSink(ElasticsearchSinkConfig config, ElasticsearchEmitter<? super T> emitter, IndexBootstrap bootstrap) {
+    ElasticsearchSink(
+            ElasticsearchSinkConfig config, ElasticsearchEmitter<? super T> emitter, IndexBootstrap bootstrap) {
         this.config = config;
         this.emitter = emitter;
         this.bootstrap = bootstrap;
@@ -49,8 +50,13 @@ public final class ElasticsearchSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         return new ElasticsearchWriter<>(
-                config, emitter, bootstrap, ElasticsearchClients.create(config),
-                context.metricGroup(), context.getProcessingTimeService(), ElasticsearchWriter.BLOCKING_SLEEPER);
+                config,
+                emitter,
+                bootstrap,
+                ElasticsearchClients.create(config),
+                context.metricGroup(),
+                context.getProcessingTimeService(),
+                ElasticsearchWriter.BLOCKING_SLEEPER);
     }
 
     /**

@@ -96,7 +96,8 @@ public final class ElasticsearchSinkBuilder<T> {
             throw new IllegalArgumentException("Basic auth needs a non-blank user name");
         }
         if (password == null) {
-            throw new IllegalArgumentException("Basic auth for user '" + username + "' needs a password (may be empty, not null)");
+            throw new IllegalArgumentException(
+                    "Basic auth for user '" + username + "' needs a password (may be empty, not null)");
         }
         if (apiKey != null) {
             throw new IllegalArgumentException(
@@ -116,8 +117,8 @@ public final class ElasticsearchSinkBuilder<T> {
             throw new IllegalArgumentException("The API key must be non-blank (the base64 'encoded' value)");
         }
         if (username != null) {
-            throw new IllegalArgumentException(
-                    "Use either basic auth or an API key, not both: basic auth for user '" + username + "' is already set");
+            throw new IllegalArgumentException("Use either basic auth or an API key, not both: basic auth for user '"
+                    + username + "' is already set");
         }
         this.apiKey = encodedApiKey.trim();
         return this;
@@ -131,12 +132,18 @@ public final class ElasticsearchSinkBuilder<T> {
         requireNoOtherTrust("a CA certificate", trustStore != null, insecureTrustAll);
         byte[] pem = readFile(pemFile, "CA certificate");
         try {
-            if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
-                throw new IllegalArgumentException("CA certificate file " + pemFile + " holds no certificate: expected PEM ('-----BEGIN CERTIFICATE-----')");
+            if (CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem))
+                    .isEmpty()) {
+                throw new IllegalArgumentException("CA certificate file " + pemFile
+                        + " holds no certificate: expected PEM ('-----BEGIN CERTIFICATE-----')");
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("CA certificate file " + pemFile
-                    + " is not a readable X.509 certificate: expected PEM ('-----BEGIN CERTIFICATE-----'): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "CA certificate file " + pemFile
+                            + " is not a readable X.509 certificate: expected PEM ('-----BEGIN CERTIFICATE-----'): "
+                            + e.getMessage(),
+                    e);
         }
         this.caCertificatePem = pem;
         return this;
@@ -151,14 +158,17 @@ public final class ElasticsearchSinkBuilder<T> {
         requireNoOtherTrust("a trust store", caCertificatePem != null, insecureTrustAll);
         byte[] bytes = readFile(trustStoreFile, "Trust store");
         String name = trustStoreFile.getFileName().toString().toLowerCase(Locale.ROOT);
-        String type = name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12"
+        String type = name.endsWith(".p12") || name.endsWith(".pfx")
+                ? "PKCS12"
                 : name.endsWith(".jks") ? "JKS" : KeyStore.getDefaultType();
         char[] pass = trustStorePassword == null ? null : trustStorePassword.toCharArray();
         try {
             KeyStore.getInstance(type).load(new ByteArrayInputStream(bytes), pass);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Trust store " + trustStoreFile + " cannot be opened as " + type
-                    + " (wrong password or not a PKCS12/JKS file): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Trust store " + trustStoreFile + " cannot be opened as " + type
+                            + " (wrong password or not a PKCS12/JKS file): " + e.getMessage(),
+                    e);
         }
         this.trustStore = bytes;
         this.trustStoreType = type;
@@ -203,7 +213,8 @@ public final class ElasticsearchSinkBuilder<T> {
     /** Bulk request size that triggers a flush, positive. Default {@link #DEFAULT_BULK_FLUSH_MAX_SIZE}. */
     public ElasticsearchSinkBuilder<T> setBulkFlushMaxSize(MemorySize maxSize) {
         if (maxSize == null || maxSize.getBytes() <= 0) {
-            throw new IllegalArgumentException("Bulk flush max size must be positive, e.g. MemorySize.parse(\"5mb\"), got " + maxSize);
+            throw new IllegalArgumentException(
+                    "Bulk flush max size must be positive, e.g. MemorySize.parse(\"5mb\"), got " + maxSize);
         }
         this.bulkFlushMaxSize = maxSize;
         return this;
@@ -233,7 +244,8 @@ public final class ElasticsearchSinkBuilder<T> {
     /** Retries of retryable failures before failing, 0 or more. Default {@link #DEFAULT_BACKOFF_MAX_RETRIES}. */
     public ElasticsearchSinkBuilder<T> setBulkFlushMaxRetries(int maxRetries) {
         if (maxRetries < 0) {
-            throw new IllegalArgumentException("Bulk flush max retries must be 0 (no retries) or more, got " + maxRetries);
+            throw new IllegalArgumentException(
+                    "Bulk flush max retries must be 0 (no retries) or more, got " + maxRetries);
         }
         this.backoffMaxRetries = maxRetries;
         return this;
@@ -251,7 +263,8 @@ public final class ElasticsearchSinkBuilder<T> {
     /** Prepares indices, templates or aliases when each writer opens. Default: nothing. */
     public ElasticsearchSinkBuilder<T> setIndexBootstrap(IndexBootstrap bootstrap) {
         if (bootstrap == null) {
-            throw new IllegalArgumentException("The index bootstrap must not be null; use IndexBootstrap.NONE for none");
+            throw new IllegalArgumentException(
+                    "The index bootstrap must not be null; use IndexBootstrap.NONE for none");
         }
         this.indexBootstrap = bootstrap;
         return this;
@@ -275,10 +288,23 @@ public final class ElasticsearchSinkBuilder<T> {
                     + " at least one https:// host, but all hosts are http: " + hosts);
         }
         ElasticsearchSinkConfig config = new ElasticsearchSinkConfig(
-                hosts, username, password, apiKey, caCertificatePem, trustStore, trustStoreType,
-                trustStorePassword, insecureTrustAll, connectTimeout, socketTimeout,
-                bulkFlushMaxActions, bulkFlushMaxSize, bulkFlushInterval,
-                backoffInitialDelay, backoffMaxDelay, backoffMaxRetries);
+                hosts,
+                username,
+                password,
+                apiKey,
+                caCertificatePem,
+                trustStore,
+                trustStoreType,
+                trustStorePassword,
+                insecureTrustAll,
+                connectTimeout,
+                socketTimeout,
+                bulkFlushMaxActions,
+                bulkFlushMaxSize,
+                bulkFlushInterval,
+                backoffInitialDelay,
+                backoffMaxDelay,
+                backoffMaxRetries);
         return new ElasticsearchSink<>(config, emitter, indexBootstrap);
     }
 
@@ -293,9 +319,15 @@ public final class ElasticsearchSinkBuilder<T> {
             throw new IllegalArgumentException("Elasticsearch host '" + url + "' is not valid: " + HOST_FORMAT, e);
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean pathOk = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/");
-        if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null || uri.getPort() <= 0
-                || !pathOk || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+        boolean pathOk = uri.getRawPath() == null
+                || uri.getRawPath().isEmpty()
+                || uri.getRawPath().equals("/");
+        if (!("http".equals(scheme) || "https".equals(scheme))
+                || uri.getHost() == null
+                || uri.getPort() <= 0
+                || !pathOk
+                || uri.getRawQuery() != null
+                || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("Elasticsearch host '" + url + "' is not valid: " + HOST_FORMAT
                     + " (no path, no credentials in the URL: use setBasicAuth or setApiKey)");
         }

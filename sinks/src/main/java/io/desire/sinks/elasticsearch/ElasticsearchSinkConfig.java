@@ -23,6 +23,7 @@ final class ElasticsearchSinkConfig implements Serializable {
     final byte[] caCertificatePem;
     /** A trust store file's content, or {@code null}. */
     final byte[] trustStore;
+
     final String trustStoreType;
     final char[] trustStorePassword;
     final boolean insecureTrustAll;
@@ -102,8 +103,10 @@ final class ElasticsearchSinkConfig implements Serializable {
     public String toString() {
         return "ElasticsearchSinkConfig{hosts=" + hosts
                 + ", auth=" + (username != null ? "basic(" + username + ")" : apiKey != null ? "apiKey" : "none")
-                + ", tls=" + (caCertificatePem != null ? "ca-pem" : trustStore != null ? "trust-store"
-                        : insecureTrustAll ? "INSECURE-trust-all" : "jvm-default")
+                + ", tls="
+                + (caCertificatePem != null
+                        ? "ca-pem"
+                        : trustStore != null ? "trust-store" : insecureTrustAll ? "INSECURE-trust-all" : "jvm-default")
                 + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
                 + ", bulkFlushMaxActions=" + bulkFlushMaxActions + ", bulkFlushMaxSize=" + bulkFlushMaxSize
                 + ", bulkFlushInterval=" + bulkFlushInterval + ", backoff=" + backoffInitialDelay + ".."

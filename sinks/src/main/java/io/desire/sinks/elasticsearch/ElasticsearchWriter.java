@@ -81,7 +81,8 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
             ElasticsearchClient client,
             SinkWriterMetricGroup metrics,
             ProcessingTimeService timeService,
-            Sleeper sleeper) throws IOException {
+            Sleeper sleeper)
+            throws IOException {
         this.config = config;
         this.emitter = emitter;
         this.client = client;
@@ -222,8 +223,13 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                         + attempt + " retries; last failure: " + ElasticsearchFailures.describe(firstRetryable));
             }
             Duration wait = config.backoff(attempt);
-            LOG.warn("Retrying {} of {} bulk operations in {} ms (retry {}/{}); first failure: {}",
-                    retryable.size(), sending.size(), wait.toMillis(), attempt + 1, config.backoffMaxRetries,
+            LOG.warn(
+                    "Retrying {} of {} bulk operations in {} ms (retry {}/{}); first failure: {}",
+                    retryable.size(),
+                    sending.size(),
+                    wait.toMillis(),
+                    attempt + 1,
+                    config.backoffMaxRetries,
                     ElasticsearchFailures.describe(firstRetryable));
             retries.inc(retryable.size());
             sleeper.sleep(wait);
@@ -234,9 +240,13 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
     private void deleteByQuery(String index, Query query) throws IOException, InterruptedException {
         flushPending();
         // Delete-by-query only sees searchable documents: make the ones just written visible first.
-        withRetries("Refresh of '" + index + "' before delete-by-query", () -> client.indices().refresh(r -> r.index(index)));
-        DeleteByQueryResponse response = withRetries("Delete-by-query on '" + index + "'",
-                () -> client.deleteByQuery(d -> d.index(index).query(query).conflicts(Conflicts.Proceed).refresh(true)));
+        withRetries(
+                "Refresh of '" + index + "' before delete-by-query",
+                () -> client.indices().refresh(r -> r.index(index)));
+        DeleteByQueryResponse response = withRetries(
+                "Delete-by-query on '" + index + "'",
+                () -> client.deleteByQuery(d ->
+                        d.index(index).query(query).conflicts(Conflicts.Proceed).refresh(true)));
         if (!response.failures().isEmpty()) {
             BulkIndexByScrollFailure f = response.failures().get(0);
             throw new ElasticsearchSinkException("Delete-by-query on '" + index + "' failed for "
@@ -249,8 +259,10 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
         }
         deletesByQuery.inc();
         if (response.versionConflicts() != null && response.versionConflicts() > 0) {
-            LOG.warn("Delete-by-query on '{}' skipped {} document(s) changed while it ran",
-                    index, response.versionConflicts());
+            LOG.warn(
+                    "Delete-by-query on '{}' skipped {} document(s) changed while it ran",
+                    index,
+                    response.versionConflicts());
         }
         LOG.debug("Delete-by-query on '{}' deleted {} document(s)", index, response.deleted());
     }
@@ -271,12 +283,17 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                     throw new ElasticsearchSinkException(what + " failed: " + failure.message(), e);
                 }
                 if (attempt >= config.backoffMaxRetries) {
-                    throw new ElasticsearchSinkException(what + " failed after " + attempt + " retries: "
-                            + failure.message(), e);
+                    throw new ElasticsearchSinkException(
+                            what + " failed after " + attempt + " retries: " + failure.message(), e);
                 }
                 Duration wait = config.backoff(attempt);
-                LOG.warn("{} failed ({}); retry {}/{} in {} ms", what, failure.message(), attempt + 1,
-                        config.backoffMaxRetries, wait.toMillis());
+                LOG.warn(
+                        "{} failed ({}); retry {}/{} in {} ms",
+                        what,
+                        failure.message(),
+                        attempt + 1,
+                        config.backoffMaxRetries,
+                        wait.toMillis());
                 retries.inc();
                 sleeper.sleep(wait);
             }

@@ -80,16 +80,18 @@ public final class IndexGenerations {
     /** Existing generations of the alias (open or closed), in number order; empty when none. */
     public List<String> generations(ElasticsearchClient client) throws IOException {
         List<String> names = new ArrayList<>();
-        client.indices().resolveIndex(r -> r.name(alias() + "-*")
-                        .expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed))
-                .indices().forEach(i -> names.add(i.name()));
+        client.indices()
+                .resolveIndex(r -> r.name(alias() + "-*").expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed))
+                .indices()
+                .forEach(i -> names.add(i.name()));
         return sortedGenerations(names);
     }
 
     /** The indices the alias points to, sorted by name; empty when the alias does not exist. */
     public List<String> aliased(ElasticsearchClient client) throws IOException {
         try {
-            List<String> indices = new ArrayList<>(client.indices().getAlias(a -> a.name(alias())).result().keySet());
+            List<String> indices = new ArrayList<>(
+                    client.indices().getAlias(a -> a.name(alias())).result().keySet());
             indices.sort(Comparator.naturalOrder());
             return indices;
         } catch (ElasticsearchException e) {
@@ -147,7 +149,8 @@ public final class IndexGenerations {
     public Promotion promote(ElasticsearchClient client, String index, int keep) throws IOException {
         requireGeneration(index, "promote");
         if (keep < 0) {
-            throw new IllegalArgumentException("The number of previous generations to keep must be 0 or more, got " + keep);
+            throw new IllegalArgumentException(
+                    "The number of previous generations to keep must be 0 or more, got " + keep);
         }
         requireExists(client, index, "promote");
         List<String> previous = aliased(client);
@@ -157,12 +160,16 @@ public final class IndexGenerations {
             if (!old.equals(index)) {
                 // must_exist: if another promotion moved the alias meanwhile, the whole request fails
                 // instead of leaving the alias on two indices.
-                actions.add(Action.of(a -> a.remove(r -> r.index(old).alias(alias()).mustExist(true))));
+                actions.add(
+                        Action.of(a -> a.remove(r -> r.index(old).alias(alias()).mustExist(true))));
             }
         }
         actions.add(Action.of(a -> a.add(r -> r.index(index).alias(alias()).isWriteIndex(true))));
         client.indices().updateAliases(u -> u.actions(actions));
-        LOG.info("Alias '{}' now points to '{}' (write index), before: {}", alias(), index,
+        LOG.info(
+                "Alias '{}' now points to '{}' (write index), before: {}",
+                alias(),
+                index,
                 previous.isEmpty() ? "no index (new alias)" : previous);
 
         List<String> doomed = toDelete(generations(client), aliased(client), index, keep);
@@ -248,13 +255,20 @@ public final class IndexGenerations {
 
     /** The generations among {@code indices}, in number order; other names are left out. */
     List<String> sortedGenerations(Collection<String> indices) {
-        return indices.stream().filter(this::isGeneration).distinct()
-                .sorted(Comparator.comparingLong(this::number)).toList();
+        return indices.stream()
+                .filter(this::isGeneration)
+                .distinct()
+                .sorted(Comparator.comparingLong(this::number))
+                .toList();
     }
 
     /** One above the highest generation among {@code indices}, or 1 when there is none. */
     long nextNumber(Collection<String> indices) {
-        long max = indices.stream().filter(this::isGeneration).mapToLong(this::number).max().orElse(0);
+        long max = indices.stream()
+                .filter(this::isGeneration)
+                .mapToLong(this::number)
+                .max()
+                .orElse(0);
         if (max >= MAX_NUMBER) {
             throw new IllegalStateException("Alias '" + alias() + "' has used up its generation numbers (highest: "
                     + generationName(max) + "); delete or reindex the old generations under a new alias");
@@ -270,11 +284,13 @@ public final class IndexGenerations {
      */
     List<String> toDelete(Collection<String> generations, Collection<String> aliased, String promoted, int keep) {
         if (keep < 0) {
-            throw new IllegalArgumentException("The number of previous generations to keep must be 0 or more, got " + keep);
+            throw new IllegalArgumentException(
+                    "The number of previous generations to keep must be 0 or more, got " + keep);
         }
         long promotedNumber = number(promoted);
         List<String> older = new ArrayList<>(sortedGenerations(generations).stream()
-                .filter(g -> number(g) < promotedNumber).toList());
+                .filter(g -> number(g) < promotedNumber)
+                .toList());
         Set<String> holding = new HashSet<>(aliased);
         List<String> doomed = older.subList(0, Math.max(0, older.size() - keep));
         return doomed.stream().filter(g -> !holding.contains(g)).toList();

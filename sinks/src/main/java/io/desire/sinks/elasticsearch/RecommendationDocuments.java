@@ -80,7 +80,8 @@ public final class RecommendationDocuments implements ElasticsearchEmitter<Recom
      *
      * @throws IllegalArgumentException when {@code index} is not named {@code <alias>-NNNNNN}
      */
-    public static ElasticsearchSinkBuilder<Recommendation> generationSinkBuilder(String alias, String index, int replicas) {
+    public static ElasticsearchSinkBuilder<Recommendation> generationSinkBuilder(
+            String alias, String index, int replicas) {
         IndexGenerations generations = new IndexGenerations(alias, replicas);
         if (!generations.isGeneration(index)) {
             throw new IllegalArgumentException("Index '" + index + "' is not a generation of alias '" + alias
@@ -110,12 +111,11 @@ public final class RecommendationDocuments implements ElasticsearchEmitter<Recom
     public BulkOperation indexOperation(Recommendation rec) {
         requireUser(rec);
         if (rec.eventTime < 0) {
-            throw new IllegalArgumentException("Recommendation " + rec.documentId()
-                    + " has a negative event time " + rec.eventTime + "; it is the document's external version");
+            throw new IllegalArgumentException("Recommendation " + rec.documentId() + " has a negative event time "
+                    + rec.eventTime + "; it is the document's external version");
         }
         BinaryData document = BinaryData.of(documentJson(rec), ContentType.APPLICATION_JSON);
-        return BulkOperation.of(b -> b.index(i -> i
-                .index(alias)
+        return BulkOperation.of(b -> b.index(i -> i.index(alias)
                 .id(rec.documentId())
                 .version(rec.eventTime)
                 .versionType(VersionType.ExternalGte)

@@ -122,7 +122,8 @@ public final class RecommendationIndex implements IndexBootstrap {
             client.indices().create(c -> c.index(firstIndex()).aliases(alias, a -> a.isWriteIndex(true)));
             LOG.info("Created index '{}' behind alias '{}'", firstIndex(), alias);
         } catch (ElasticsearchException e) {
-            if (e.error() == null || !"resource_already_exists_exception".equals(e.error().type())) {
+            if (e.error() == null
+                    || !"resource_already_exists_exception".equals(e.error().type())) {
                 throw e;
             }
             // Another writer created it first, or the index exists without the alias.
@@ -138,8 +139,12 @@ public final class RecommendationIndex implements IndexBootstrap {
     }
 
     static String validAlias(String alias) {
-        if (alias == null || alias.isBlank() || !alias.equals(alias.toLowerCase(java.util.Locale.ROOT))
-                || alias.startsWith("_") || alias.startsWith("-") || alias.matches(".*[\\\\/*?\"<>| ,#:].*")) {
+        if (alias == null
+                || alias.isBlank()
+                || !alias.equals(alias.toLowerCase(java.util.Locale.ROOT))
+                || alias.startsWith("_")
+                || alias.startsWith("-")
+                || alias.matches(".*[\\\\/*?\"<>| ,#:].*")) {
             throw new IllegalArgumentException("Index alias '" + alias + "' is not valid: use lowercase letters,"
                     + " digits, '-', '_' or '.', not starting with '_' or '-'");
         }

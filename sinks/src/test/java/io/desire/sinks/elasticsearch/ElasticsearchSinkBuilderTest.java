@@ -24,7 +24,8 @@ class ElasticsearchSinkBuilderTest {
 
     @Test
     void defaultsAreTheNamedConstants() {
-        ElasticsearchSinkConfig c = builder().setHosts("http://127.0.0.1:9200").build().config();
+        ElasticsearchSinkConfig c =
+                builder().setHosts("http://127.0.0.1:9200").build().config();
         assertThat(c.hosts).containsExactly("http://127.0.0.1:9200");
         assertThat(c.bulkFlushMaxActions).isEqualTo(1000);
         assertThat(c.bulkFlushMaxSize).isEqualTo(MemorySize.parse("5mb"));
@@ -40,16 +41,25 @@ class ElasticsearchSinkBuilderTest {
     @Test
     void hostsMustBeHttpUrlsWithPort() {
         assertThatThrownBy(() -> builder().setHosts())
-                .hasMessageContaining("At least one Elasticsearch host").hasMessageContaining("http://host:port");
-        for (String bad : new String[] {"127.0.0.1:9200", "ftp://h:21", "http://h", "http://h:9200/es", "http://u:p@h:9200", " "}) {
-            assertThatThrownBy(() -> builder().setHosts(bad)).as(bad)
+                .hasMessageContaining("At least one Elasticsearch host")
+                .hasMessageContaining("http://host:port");
+        for (String bad :
+                new String[] {"127.0.0.1:9200", "ftp://h:21", "http://h", "http://h:9200/es", "http://u:p@h:9200", " "
+                }) {
+            assertThatThrownBy(() -> builder().setHosts(bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("expected http://host:port or https://host:port");
         }
-        assertThat(builder().setHosts("HTTPS://es.example:9243/", "http://b:9200").build().config().hosts)
+        assertThat(builder()
+                        .setHosts("HTTPS://es.example:9243/", "http://b:9200")
+                        .build()
+                        .config()
+                        .hosts)
                 .containsExactly("https://es.example:9243", "http://b:9200");
         assertThatThrownBy(() -> RecommendationDocuments.sinkBuilder().build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("No Elasticsearch host set");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No Elasticsearch host set");
     }
 
     @Test
@@ -65,9 +75,13 @@ class ElasticsearchSinkBuilderTest {
 
     @Test
     void secretsNeverShowInToString() {
-        ElasticsearchSink<Recommendation> sink = builder().setHosts("http://h:9200").setBasicAuth("writer", "pw-123").build();
+        ElasticsearchSink<Recommendation> sink = builder()
+                .setHosts("http://h:9200")
+                .setBasicAuth("writer", "pw-123")
+                .build();
         assertThat(sink.toString()).contains("writer").doesNotContain("pw-123");
-        ElasticsearchSink<Recommendation> keyed = builder().setHosts("http://h:9200").setApiKey("c2VjcmV0a2V5").build();
+        ElasticsearchSink<Recommendation> keyed =
+                builder().setHosts("http://h:9200").setApiKey("c2VjcmV0a2V5").build();
         assertThat(keyed.toString()).contains("apiKey").doesNotContain("c2VjcmV0a2V5");
     }
 
@@ -77,35 +91,50 @@ class ElasticsearchSinkBuilderTest {
         assertThatThrownBy(() -> builder().setCaCertificate(missing))
                 .hasMessageContaining("CA certificate file " + missing + " does not exist");
         Path notPem = Files.writeString(tmp.resolve("ca.pem"), "hello");
-        assertThatThrownBy(() -> builder().setCaCertificate(notPem))
-                .hasMessageContaining("expected PEM");
+        assertThatThrownBy(() -> builder().setCaCertificate(notPem)).hasMessageContaining("expected PEM");
         Path notStore = Files.writeString(tmp.resolve("trust.p12"), "hello");
         assertThatThrownBy(() -> builder().setTrustStore(notStore, "changeit"))
                 .hasMessageContaining("cannot be opened as PKCS12");
         assertThatThrownBy(() -> builder().setInsecureTrustAll(true).setTrustStore(notStore, "x"))
                 .hasMessageContaining("Choose one way to trust the server");
-        assertThatThrownBy(() -> builder().setHosts("http://h:9200").setInsecureTrustAll(true).build())
+        assertThatThrownBy(() -> builder()
+                        .setHosts("http://h:9200")
+                        .setInsecureTrustAll(true)
+                        .build())
                 .hasMessageContaining("need at least one https:// host");
-        assertThat(builder().setHosts("https://h:9200").setInsecureTrustAll(true).build().config().insecureTrustAll).isTrue();
+        assertThat(builder()
+                        .setHosts("https://h:9200")
+                        .setInsecureTrustAll(true)
+                        .build()
+                        .config()
+                        .insecureTrustAll)
+                .isTrue();
     }
 
     @Test
     void batchingAndBackoffMustBePositive() {
         assertThatThrownBy(() -> builder().setBulkFlushMaxActions(0)).hasMessageContaining("at least 1, got 0");
-        assertThatThrownBy(() -> builder().setBulkFlushMaxSize(MemorySize.ZERO)).hasMessageContaining("must be positive");
-        assertThatThrownBy(() -> builder().setBulkFlushInterval(Duration.ZERO)).hasMessageContaining("Bulk flush interval must be a positive duration");
+        assertThatThrownBy(() -> builder().setBulkFlushMaxSize(MemorySize.ZERO))
+                .hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> builder().setBulkFlushInterval(Duration.ZERO))
+                .hasMessageContaining("Bulk flush interval must be a positive duration");
         assertThatThrownBy(() -> builder().setBulkFlushMaxRetries(-1)).hasMessageContaining("0 (no retries) or more");
-        assertThatThrownBy(() -> builder().setConnectTimeout(Duration.ofSeconds(-1))).hasMessageContaining("Connect timeout must be a positive");
-        assertThatThrownBy(() -> builder().setHosts("http://h:9200")
-                        .setBulkFlushBackoffInitialDelay(Duration.ofSeconds(10)).build())
+        assertThatThrownBy(() -> builder().setConnectTimeout(Duration.ofSeconds(-1)))
+                .hasMessageContaining("Connect timeout must be a positive");
+        assertThatThrownBy(() -> builder()
+                        .setHosts("http://h:9200")
+                        .setBulkFlushBackoffInitialDelay(Duration.ofSeconds(10))
+                        .build())
                 .hasMessageContaining("must be at least the initial delay");
-        assertThatThrownBy(() -> ElasticsearchSink.builder().setHosts("http://h:9200").build())
+        assertThatThrownBy(() ->
+                        ElasticsearchSink.builder().setHosts("http://h:9200").build())
                 .hasMessageContaining("No emitter set");
     }
 
     @Test
     void sinkIsSerializable() throws Exception {
-        ElasticsearchSink<Recommendation> sink = builder().setHosts("http://h:9200").setBasicAuth("u", "p").build();
+        ElasticsearchSink<Recommendation> sink =
+                builder().setHosts("http://h:9200").setBasicAuth("u", "p").build();
         ElasticsearchSink<Recommendation> copy = InstantiationUtil.clone(sink);
         assertThat(copy.config().hosts).containsExactly("http://h:9200");
     }

@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ElasticsearchSinkITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -51,7 +51,9 @@ class ElasticsearchSinkITCase {
 
     @BeforeEach
     void uniqueAlias() {
-        alias = "it-recs-" + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).toLowerCase(Locale.ROOT);
+        alias = "it-recs-"
+                + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36)
+                        .toLowerCase(Locale.ROOT);
     }
 
     @AfterEach
@@ -81,10 +83,15 @@ class ElasticsearchSinkITCase {
             pool.shutdownNow();
         }
 
-        JsonNode template = http("GET", "/_index_template/" + alias, null).path("index_templates").get(0).path("index_template");
+        JsonNode template = http("GET", "/_index_template/" + alias, null)
+                .path("index_templates")
+                .get(0)
+                .path("index_template");
         assertThat(template.path("index_patterns").get(0).asText()).isEqualTo(alias + "-*");
-        assertThat(template.at("/template/settings/index/number_of_shards").asText()).isEqualTo("1");
-        assertThat(template.at("/template/settings/index/number_of_replicas").asText()).isEqualTo("0");
+        assertThat(template.at("/template/settings/index/number_of_shards").asText())
+                .isEqualTo("1");
+        assertThat(template.at("/template/settings/index/number_of_replicas").asText())
+                .isEqualTo("0");
         JsonNode props = template.at("/template/mappings/properties");
         assertThat(props.at("/user/type").asText()).isEqualTo("keyword");
         assertThat(props.at("/context/properties/geo_cell/type").asText()).isEqualTo("keyword");
@@ -94,10 +101,14 @@ class ElasticsearchSinkITCase {
 
         JsonNode aliases = http("GET", "/_alias/" + alias, null);
         assertThat(aliases.fieldNames()).toIterable().containsExactly(alias + "-000001");
-        assertThat(aliases.at("/" + alias + "-000001/aliases/" + alias + "/is_write_index").asBoolean()).isTrue();
+        assertThat(aliases.at("/" + alias + "-000001/aliases/" + alias + "/is_write_index")
+                        .asBoolean())
+                .isTrue();
         // The concrete index took its mapping from the template.
         JsonNode mapping = http("GET", "/" + alias + "-000001/_mapping", null);
-        assertThat(mapping.at("/" + alias + "-000001/mappings/properties/updated_at/type").asText()).isEqualTo("date");
+        assertThat(mapping.at("/" + alias + "-000001/mappings/properties/updated_at/type")
+                        .asText())
+                .isEqualTo("date");
     }
 
     @Test
@@ -108,7 +119,9 @@ class ElasticsearchSinkITCase {
         Recommendation b = recommendation("u2", "u33e", "morning", "desktop", T0 + 5, "i3");
         Recommendation c = recommendation("u3", "unknown", "night", "other", T0 + 9, "i4", "i5", "i6");
         env.fromData(a, b, c)
-                .sinkTo(RecommendationDocuments.sinkBuilder(alias, 0).setHosts(esUrl).build())
+                .sinkTo(RecommendationDocuments.sinkBuilder(alias, 0)
+                        .setHosts(esUrl)
+                        .build())
                 .name("elasticsearch");
         env.execute("es-sink-itcase");
 
@@ -128,12 +141,18 @@ class ElasticsearchSinkITCase {
         assertThat(src.path("model_version").asText()).isEqualTo("m-1");
         assertThat(src.path("event_time").asText()).isEqualTo("2024-05-01T18:00:00Z");
 
-        assertThat(http("GET", "/" + alias + "/_doc/" + b.documentId(), null).path("found").asBoolean()).isTrue();
-        assertThat(http("GET", "/" + alias + "/_doc/" + c.documentId(), null).at("/_source/items").size()).isEqualTo(3);
+        assertThat(http("GET", "/" + alias + "/_doc/" + b.documentId(), null)
+                        .path("found")
+                        .asBoolean())
+                .isTrue();
+        assertThat(http("GET", "/" + alias + "/_doc/" + c.documentId(), null)
+                        .at("/_source/items")
+                        .size())
+                .isEqualTo(3);
         // Apps query by context fields.
         http("POST", "/" + alias + "/_refresh", null);
-        JsonNode hits = http("POST", "/" + alias + "/_search",
-                "{\"query\":{\"term\":{\"context.device\":\"desktop\"}}}");
+        JsonNode hits =
+                http("POST", "/" + alias + "/_search", "{\"query\":{\"term\":{\"context.device\":\"desktop\"}}}");
         assertThat(hits.at("/hits/hits/0/_id").asText()).isEqualTo(b.documentId());
     }
 
@@ -142,7 +161,8 @@ class ElasticsearchSinkITCase {
         TestMetricGroup metrics = new TestMetricGroup();
         Recommendation newer = recommendation("u1", "g", "evening", "mobile", T0 + 1000, "new-item");
         Recommendation older = recommendation("u1", "g", "evening", "mobile", T0, "old-item");
-        try (ElasticsearchWriter<Recommendation> writer = writer(sinkBuilder().build().config(), new RecommendationIndex(alias, 0), metrics)) {
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(sinkBuilder().build().config(), new RecommendationIndex(alias, 0), metrics)) {
             writer.write(newer, null);
             writer.flush(false);
             writer.write(older, null); // e.g. replayed after a restart
@@ -160,7 +180,8 @@ class ElasticsearchSinkITCase {
     @Test
     void forgetRemovesEveryDocumentOfTheUserAndNothingElse() throws Exception {
         TestMetricGroup metrics = new TestMetricGroup();
-        try (ElasticsearchWriter<Recommendation> writer = writer(sinkBuilder().build().config(), new RecommendationIndex(alias, 0), metrics)) {
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(sinkBuilder().build().config(), new RecommendationIndex(alias, 0), metrics)) {
             writer.write(recommendation("u1", "g1", "evening", "mobile", T0, "i1"), null);
             writer.flush(false);
             // Still buffered when the forget arrives: must be written first, then deleted.
@@ -184,7 +205,9 @@ class ElasticsearchSinkITCase {
                         recommendation("u7", "g2", "evening", "mobile", T0, "i2"),
                         recommendation("u8", "g1", "evening", "mobile", T0, "i3"),
                         Recommendation.forgetUser("u7", T0 + 1, T0 + 1))
-                .sinkTo(RecommendationDocuments.sinkBuilder(alias, 0).setHosts(esUrl).build());
+                .sinkTo(RecommendationDocuments.sinkBuilder(alias, 0)
+                        .setHosts(esUrl)
+                        .build());
         env.execute("es-sink-forget-itcase");
 
         assertThat(count("{\"term\":{\"user\":\"u7\"}}")).isZero();
@@ -199,7 +222,9 @@ class ElasticsearchSinkITCase {
             port = s.getLocalPort();
         }
         ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder(alias, 0)
-                .setHosts("http://127.0.0.1:" + port).build().config();
+                .setHosts("http://127.0.0.1:" + port)
+                .build()
+                .config();
         assertThatThrownBy(() -> writer(config, new RecommendationIndex(alias, 0), new TestMetricGroup()))
                 .isInstanceOf(ElasticsearchSinkException.class)
                 .hasMessageContaining("unreachable")
@@ -214,14 +239,21 @@ class ElasticsearchSinkITCase {
 
     private ElasticsearchWriter<Recommendation> writer(
             ElasticsearchSinkConfig config, IndexBootstrap bootstrap, TestMetricGroup metrics) throws IOException {
-        return new ElasticsearchWriter<>(config, new RecommendationDocuments(alias), bootstrap,
-                ElasticsearchClients.create(config), metrics, new TestProcessingTimeService(),
+        return new ElasticsearchWriter<>(
+                config,
+                new RecommendationDocuments(alias),
+                bootstrap,
+                ElasticsearchClients.create(config),
+                metrics,
+                new TestProcessingTimeService(),
                 ElasticsearchWriter.BLOCKING_SLEEPER);
     }
 
     private long count(String query) throws Exception {
         http("POST", "/" + alias + "/_refresh", null);
-        return http("POST", "/" + alias + "/_count", "{\"query\":" + query + "}").path("count").asLong();
+        return http("POST", "/" + alias + "/_count", "{\"query\":" + query + "}")
+                .path("count")
+                .asLong();
     }
 
     private static JsonNode http(String method, String path, String body) throws Exception {

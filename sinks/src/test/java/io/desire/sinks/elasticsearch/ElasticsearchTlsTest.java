@@ -29,7 +29,8 @@ class ElasticsearchTlsTest {
     @BeforeEach
     void start() throws Exception {
         stub = new StubElasticsearch(true);
-        stub.respond(r -> new Response(200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
+        stub.respond(r -> new Response(
+                200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
     }
 
     @AfterEach
@@ -48,7 +49,8 @@ class ElasticsearchTlsTest {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         try (var in = Files.newInputStream(StubElasticsearch.resource("stub-es-ca.pem"))) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         Path file = tmp.resolve("trust.p12");
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -74,12 +76,18 @@ class ElasticsearchTlsTest {
     }
 
     private void writeOne(Consumer<ElasticsearchSinkBuilder<Recommendation>> tls) throws Exception {
-        ElasticsearchSinkBuilder<Recommendation> builder = RecommendationDocuments.sinkBuilder().setHosts(stub.url());
+        ElasticsearchSinkBuilder<Recommendation> builder =
+                RecommendationDocuments.sinkBuilder().setHosts(stub.url());
         tls.accept(builder);
         ElasticsearchSinkConfig config = builder.build().config();
-        try (ElasticsearchWriter<Recommendation> writer = new ElasticsearchWriter<>(config, new RecommendationDocuments(),
-                IndexBootstrap.NONE, ElasticsearchClients.create(config), new TestMetricGroup(),
-                new TestProcessingTimeService(), d -> {})) {
+        try (ElasticsearchWriter<Recommendation> writer = new ElasticsearchWriter<>(
+                config,
+                new RecommendationDocuments(),
+                IndexBootstrap.NONE,
+                ElasticsearchClients.create(config),
+                new TestMetricGroup(),
+                new TestProcessingTimeService(),
+                d -> {})) {
             writer.write(ElasticsearchWriterTest.rec("u1", 1L), null);
             writer.flush(true);
         }

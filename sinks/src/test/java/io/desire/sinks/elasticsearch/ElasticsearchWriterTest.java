@@ -52,12 +52,23 @@ class ElasticsearchWriterTest {
         stub.respond(r -> {
             List<String> ids = bulkIds(r);
             if (bulks.incrementAndGet() == 1) {
-                return new Response(200, bulkResponse(
-                        ok(ids.get(0)),
-                        failed(ids.get(1), 429, "es_rejected_execution_exception", "rejected execution of bulk"),
-                        failed(ids.get(2), 503, "unavailable_shards_exception", "primary shard is not active")));
+                return new Response(
+                        200,
+                        bulkResponse(
+                                ok(ids.get(0)),
+                                failed(
+                                        ids.get(1),
+                                        429,
+                                        "es_rejected_execution_exception",
+                                        "rejected execution of bulk"),
+                                failed(
+                                        ids.get(2),
+                                        503,
+                                        "unavailable_shards_exception",
+                                        "primary shard is not active")));
             }
-            return new Response(200, bulkResponse(ids.stream().map(StubElasticsearch::ok).toArray(String[]::new)));
+            return new Response(
+                    200, bulkResponse(ids.stream().map(StubElasticsearch::ok).toArray(String[]::new)));
         });
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             writer.write(rec("u1", T0), null);
@@ -69,22 +80,21 @@ class ElasticsearchWriterTest {
         List<Request> sent = stub.requests("/_bulk");
         assertThat(sent).hasSize(2);
         assertThat(bulkIds(sent.get(0))).hasSize(3);
-        assertThat(bulkIds(sent.get(1))).containsExactly(
-                rec("u2", T0).documentId(), rec("u3", T0).documentId());
+        assertThat(bulkIds(sent.get(1)))
+                .containsExactly(rec("u2", T0).documentId(), rec("u3", T0).documentId());
         assertThat(waits).containsExactly(Duration.ofMillis(100));
         assertThat(metrics.count(ElasticsearchWriter.METRIC_RETRIES)).isEqualTo(2);
         assertThat(metrics.count("numRecordsSend")).isEqualTo(3);
         assertThat(metrics.count("numRecordsOutErrors")).isZero();
-        assertThat(metrics.count("numBytesSend")).isEqualTo(
-                sent.get(0).body().length() + sent.get(1).body().length());
+        assertThat(metrics.count("numBytesSend"))
+                .isEqualTo(sent.get(0).body().length() + sent.get(1).body().length());
     }
 
     @Test
     void backoffDoublesUpToTheMaxThenGivesUpNamingTheDocument() throws Exception {
-        stub.respond(r -> new Response(200, bulkResponse(
-                failed(bulkIds(r).get(0), 429, "es_rejected_execution_exception", "queue full"))));
-        try (ElasticsearchWriter<Recommendation> writer = writer(b -> b
-                .setBulkFlushMaxRetries(4)
+        stub.respond(r -> new Response(
+                200, bulkResponse(failed(bulkIds(r).get(0), 429, "es_rejected_execution_exception", "queue full"))));
+        try (ElasticsearchWriter<Recommendation> writer = writer(b -> b.setBulkFlushMaxRetries(4)
                 .setBulkFlushBackoffInitialDelay(Duration.ofMillis(100))
                 .setBulkFlushBackoffMaxDelay(Duration.ofMillis(300)))) {
             writer.write(rec("u1", T0), null);
@@ -96,17 +106,24 @@ class ElasticsearchWriterTest {
                     .hasMessageContaining("es_rejected_execution_exception: queue full");
         }
         assertThat(stub.requests("/_bulk")).hasSize(5);
-        assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200),
-                Duration.ofMillis(300), Duration.ofMillis(300));
+        assertThat(waits)
+                .containsExactly(
+                        Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300));
         assertThat(metrics.count("numRecordsOutErrors")).isEqualTo(1);
     }
 
     @Test
     void versionConflictIsCountedAndTreatedAsWritten() throws Exception {
-        stub.respond(r -> new Response(200, bulkResponse(
-                ok(bulkIds(r).get(0)),
-                failed(bulkIds(r).get(1), 409, "version_conflict_engine_exception",
-                        "[u2:g:evening:mobile]: version conflict, current version [2000] is higher than or equal to the one provided [1000]"))));
+        stub.respond(
+                r -> new Response(
+                        200,
+                        bulkResponse(
+                                ok(bulkIds(r).get(0)),
+                                failed(
+                                        bulkIds(r).get(1),
+                                        409,
+                                        "version_conflict_engine_exception",
+                                        "[u2:g:evening:mobile]: version conflict, current version [2000] is higher than or equal to the one provided [1000]"))));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             writer.write(rec("u1", T0), null);
             writer.write(rec("u2", T0), null);
@@ -122,10 +139,15 @@ class ElasticsearchWriterTest {
 
     @Test
     void mappingErrorFailsWithIndexIdAndReason() throws Exception {
-        stub.respond(r -> new Response(200, bulkResponse(
-                ok(bulkIds(r).get(0)),
-                failed(bulkIds(r).get(1), 400, "mapper_parsing_exception",
-                        "failed to parse field [items.score] of type [float] in document"))));
+        stub.respond(r -> new Response(
+                200,
+                bulkResponse(
+                        ok(bulkIds(r).get(0)),
+                        failed(
+                                bulkIds(r).get(1),
+                                400,
+                                "mapper_parsing_exception",
+                                "failed to parse field [items.score] of type [float] in document"))));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             writer.write(rec("u1", T0), null);
             writer.write(rec("u2", T0), null);
@@ -142,8 +164,9 @@ class ElasticsearchWriterTest {
 
     @Test
     void unauthorizedFailsWithAnAuthenticationMessageWithoutThePassword() throws Exception {
-        stub.respond(r -> new Response(401, error(401, "security_exception",
-                "unable to authenticate user [writer] for REST request [/_bulk]")));
+        stub.respond(r -> new Response(
+                401,
+                error(401, "security_exception", "unable to authenticate user [writer] for REST request [/_bulk]")));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> b.setBasicAuth("writer", "s3cr3t-pw"))) {
             writer.write(rec("u1", T0), null);
             assertThatThrownBy(() -> writer.flush(false))
@@ -151,7 +174,7 @@ class ElasticsearchWriterTest {
                     .hasMessageContaining("authentication failed for user 'writer'")
                     .hasMessageContaining(stub.url())
                     .hasMessageContaining("HTTP 401")
-                        .satisfies(e -> assertThat(fullText(e)).doesNotContain("s3cr3t-pw"));
+                    .satisfies(e -> assertThat(fullText(e)).doesNotContain("s3cr3t-pw"));
         }
         assertThat(stub.requests("/_bulk")).hasSize(1); // fatal: no retry
         assertThat(stub.requests().get(0).header("Authorization")).startsWith("Basic ");
@@ -159,7 +182,8 @@ class ElasticsearchWriterTest {
 
     @Test
     void forbiddenWithApiKeyNamesNeitherKeyNorSecret() throws Exception {
-        stub.respond(r -> new Response(403, error(403, "security_exception", "action [indices:data/write/bulk] is unauthorized")));
+        stub.respond(r -> new Response(
+                403, error(403, "security_exception", "action [indices:data/write/bulk] is unauthorized")));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> b.setApiKey("a2V5LWlkOmtleS1zZWNyZXQ="))) {
             writer.write(rec("u1", T0), null);
             assertThatThrownBy(() -> writer.flush(false))
@@ -174,7 +198,12 @@ class ElasticsearchWriterTest {
     void wholeRequestOverloadIsRetriedWithBackoff() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         stub.respond(r -> calls.incrementAndGet() == 1
-                ? new Response(503, error(503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]"))
+                ? new Response(
+                        503,
+                        error(
+                                503,
+                                "cluster_block_exception",
+                                "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]"))
                 : new Response(200, bulkResponse(ok(bulkIds(r).get(0)))));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             writer.write(rec("u1", T0), null);
@@ -187,8 +216,8 @@ class ElasticsearchWriterTest {
 
     @Test
     void wholeRequestRejectionFailsWithElasticsearchsReason() throws Exception {
-        stub.respond(r -> new Response(400, error(400, "illegal_argument_exception",
-                "Validation Failed: 1: index is missing;")));
+        stub.respond(r ->
+                new Response(400, error(400, "illegal_argument_exception", "Validation Failed: 1: index is missing;")));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             writer.write(rec("u1", T0), null);
             assertThatThrownBy(() -> writer.flush(false))
@@ -201,7 +230,8 @@ class ElasticsearchWriterTest {
 
     @Test
     void flushAtEndOfInputSendsEverythingPending() throws Exception {
-        stub.respond(r -> new Response(200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
+        stub.respond(r -> new Response(
+                200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             for (int i = 0; i < 5; i++) {
                 writer.write(rec("u" + i, T0), null);
@@ -222,7 +252,8 @@ class ElasticsearchWriterTest {
 
     @Test
     void flushesWhenMaxActionsOrMaxSizeIsReached() throws Exception {
-        stub.respond(r -> new Response(200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
+        stub.respond(r -> new Response(
+                200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> b.setBulkFlushMaxActions(2))) {
             writer.write(rec("u1", T0), null);
             writer.write(rec("u2", T0), null);
@@ -232,7 +263,8 @@ class ElasticsearchWriterTest {
             assertThat(writer.pendingOperations()).isEqualTo(1);
         }
         StubElasticsearch.Request first;
-        try (ElasticsearchWriter<Recommendation> writer = writer(b -> b.setBulkFlushMaxSize(MemorySize.parse("600b")))) {
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(b -> b.setBulkFlushMaxSize(MemorySize.parse("600b")))) {
             int before = stub.requests("/_bulk").size();
             writer.write(rec("u1", T0), null); // ~400 bytes with its action line
             assertThat(stub.requests("/_bulk")).hasSize(before);
@@ -245,7 +277,8 @@ class ElasticsearchWriterTest {
 
     @Test
     void flushesWhenTheIntervalElapses() throws Exception {
-        stub.respond(r -> new Response(200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
+        stub.respond(r -> new Response(
+                200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new))));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> b.setBulkFlushInterval(Duration.ofMillis(200)))) {
             writer.write(rec("u1", T0), null);
             writer.write(rec("u2", T0), null);
@@ -266,12 +299,17 @@ class ElasticsearchWriterTest {
     void forgetFlushesWhatCameBeforeThenDeletesByQueryOnTheUser() throws Exception {
         stub.respond(r -> {
             if (r.path().endsWith("/_bulk")) {
-                return new Response(200, bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new)));
+                return new Response(
+                        200,
+                        bulkResponse(
+                                bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new)));
             }
             if (r.path().endsWith("/_delete_by_query")) {
-                return new Response(200, "{\"took\":5,\"timed_out\":false,\"total\":2,\"deleted\":2,\"batches\":1,"
-                        + "\"version_conflicts\":0,\"noops\":0,\"retries\":{\"bulk\":0,\"search\":0},"
-                        + "\"throttled_millis\":0,\"requests_per_second\":-1.0,\"throttled_until_millis\":0,\"failures\":[]}");
+                return new Response(
+                        200,
+                        "{\"took\":5,\"timed_out\":false,\"total\":2,\"deleted\":2,\"batches\":1,"
+                                + "\"version_conflicts\":0,\"noops\":0,\"retries\":{\"bulk\":0,\"search\":0},"
+                                + "\"throttled_millis\":0,\"requests_per_second\":-1.0,\"throttled_until_millis\":0,\"failures\":[]}");
             }
             return new Response(200, "{\"_shards\":{\"total\":1,\"successful\":1,\"failed\":0}}");
         });
@@ -282,7 +320,8 @@ class ElasticsearchWriterTest {
             assertThat(writer.pendingOperations()).isZero();
         }
         List<Request> all = stub.requests();
-        assertThat(all).extracting(Request::path)
+        assertThat(all)
+                .extracting(Request::path)
                 .containsExactly("/_bulk", "/desire-recs/_refresh", "/desire-recs/_delete_by_query");
         Request dbq = all.get(2);
         assertThat(dbq.body()).isEqualTo("{\"query\":{\"term\":{\"user\":{\"value\":\"u1\"}}}}");
@@ -293,11 +332,13 @@ class ElasticsearchWriterTest {
     @Test
     void deleteByQueryFailuresFailTheWrite() throws Exception {
         stub.respond(r -> r.path().endsWith("/_delete_by_query")
-                ? new Response(200, "{\"took\":5,\"timed_out\":false,\"total\":1,\"deleted\":0,\"batches\":1,"
-                        + "\"version_conflicts\":0,\"noops\":0,\"retries\":{\"bulk\":0,\"search\":0},"
-                        + "\"throttled_millis\":0,\"requests_per_second\":-1.0,\"throttled_until_millis\":0,\"failures\":["
-                        + "{\"index\":\"desire-recs-000001\",\"id\":\"u1:g:evening:mobile\",\"status\":400,"
-                        + "\"cause\":{\"type\":\"illegal_argument_exception\",\"reason\":\"boom\"}}]}")
+                ? new Response(
+                        200,
+                        "{\"took\":5,\"timed_out\":false,\"total\":1,\"deleted\":0,\"batches\":1,"
+                                + "\"version_conflicts\":0,\"noops\":0,\"retries\":{\"bulk\":0,\"search\":0},"
+                                + "\"throttled_millis\":0,\"requests_per_second\":-1.0,\"throttled_until_millis\":0,\"failures\":["
+                                + "{\"index\":\"desire-recs-000001\",\"id\":\"u1:g:evening:mobile\",\"status\":400,"
+                                + "\"cause\":{\"type\":\"illegal_argument_exception\",\"reason\":\"boom\"}}]}")
                 : new Response(200, "{\"_shards\":{\"total\":1,\"successful\":1,\"failed\":0}}"));
         try (ElasticsearchWriter<Recommendation> writer = writer(b -> {})) {
             assertThatThrownBy(() -> writer.write(Recommendation.forgetUser("u1", T0, T0), null))
@@ -315,9 +356,16 @@ class ElasticsearchWriterTest {
             port = s.getLocalPort();
         }
         String host = "http://127.0.0.1:" + port;
-        ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder().setHosts(host).build().config();
-        assertThatThrownBy(() -> new ElasticsearchWriter<>(config, new RecommendationDocuments(), new RecommendationIndex("desire-recs", 0),
-                        ElasticsearchClients.create(config), metrics, time, waits::add))
+        ElasticsearchSinkConfig config =
+                RecommendationDocuments.sinkBuilder().setHosts(host).build().config();
+        assertThatThrownBy(() -> new ElasticsearchWriter<>(
+                        config,
+                        new RecommendationDocuments(),
+                        new RecommendationIndex("desire-recs", 0),
+                        ElasticsearchClients.create(config),
+                        metrics,
+                        time,
+                        waits::add))
                 .isInstanceOf(ElasticsearchSinkException.class)
                 .hasMessageContaining("unreachable at " + host);
         assertThat(waits).isEmpty(); // fatal: no retries
@@ -326,9 +374,17 @@ class ElasticsearchWriterTest {
     @Test
     void unknownHostSaysTheHostIsUnreachable() throws Exception {
         ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder()
-                .setHosts("http://no-such-host.invalid:9200").build().config();
-        try (ElasticsearchWriter<Recommendation> writer = new ElasticsearchWriter<>(config, new RecommendationDocuments(),
-                IndexBootstrap.NONE, ElasticsearchClients.create(config), metrics, time, waits::add)) {
+                .setHosts("http://no-such-host.invalid:9200")
+                .build()
+                .config();
+        try (ElasticsearchWriter<Recommendation> writer = new ElasticsearchWriter<>(
+                config,
+                new RecommendationDocuments(),
+                IndexBootstrap.NONE,
+                ElasticsearchClients.create(config),
+                metrics,
+                time,
+                waits::add)) {
             writer.write(rec("u1", T0), null);
             assertThatThrownBy(() -> writer.flush(true))
                     .isInstanceOf(ElasticsearchSinkException.class)
@@ -344,25 +400,40 @@ class ElasticsearchWriterTest {
                 return new Response(404, "");
             }
             if (r.path().equals("/desire-recs-000001")) {
-                return new Response(200, "{\"acknowledged\":true,\"shards_acknowledged\":true,\"index\":\"desire-recs-000001\"}");
+                return new Response(
+                        200, "{\"acknowledged\":true,\"shards_acknowledged\":true,\"index\":\"desire-recs-000001\"}");
             }
             return new Response(200, "{\"acknowledged\":true}");
         });
         RecommendationIndex index = RecommendationIndex.defaults();
-        ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder().setHosts(stub.url()).build().config();
-        new ElasticsearchWriter<>(config, new RecommendationDocuments(), index,
-                ElasticsearchClients.create(config), metrics, time, waits::add).close();
+        ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder()
+                .setHosts(stub.url())
+                .build()
+                .config();
+        new ElasticsearchWriter<>(
+                        config,
+                        new RecommendationDocuments(),
+                        index,
+                        ElasticsearchClients.create(config),
+                        metrics,
+                        time,
+                        waits::add)
+                .close();
 
         List<Request> all = stub.requests();
-        assertThat(all).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "PUT /_index_template/desire-recs", "HEAD /_alias/desire-recs", "PUT /desire-recs-000001");
+        assertThat(all)
+                .extracting(r -> r.method() + " " + r.path())
+                .containsExactly(
+                        "PUT /_index_template/desire-recs", "HEAD /_alias/desire-recs", "PUT /desire-recs-000001");
         // The client re-serialises the template: same content, its own key order and number format.
         JsonNode sentTemplate = JSON.readTree(all.get(0).body());
         JsonNode expected = JSON.readTree(index.templateJson());
         assertThat(sentTemplate.at("/template/mappings")).isEqualTo(expected.at("/template/mappings"));
         assertThat(sentTemplate.path("index_patterns")).isEqualTo(expected.path("index_patterns"));
-        assertThat(sentTemplate.at("/template/settings/number_of_shards").asText()).isEqualTo("1");
-        assertThat(sentTemplate.at("/template/settings/number_of_replicas").asText()).isEqualTo("0");
+        assertThat(sentTemplate.at("/template/settings/number_of_shards").asText())
+                .isEqualTo("1");
+        assertThat(sentTemplate.at("/template/settings/number_of_replicas").asText())
+                .isEqualTo("0");
         assertThat(all.get(2).body()).isEqualTo("{\"aliases\":{\"desire-recs\":{\"is_write_index\":true}}}");
     }
 
@@ -374,32 +445,65 @@ class ElasticsearchWriterTest {
                 return new Response(heads.incrementAndGet() == 1 ? 404 : 200, "");
             }
             if (r.path().equals("/desire-recs-000001")) {
-                return new Response(400, error(400, "resource_already_exists_exception",
-                        "index [desire-recs-000001/abc] already exists"));
+                return new Response(
+                        400,
+                        error(
+                                400,
+                                "resource_already_exists_exception",
+                                "index [desire-recs-000001/abc] already exists"));
             }
             return new Response(200, "{\"acknowledged\":true}");
         });
-        ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder().setHosts(stub.url()).build().config();
-        new ElasticsearchWriter<>(config, new RecommendationDocuments(), RecommendationIndex.defaults(),
-                ElasticsearchClients.create(config), metrics, time, waits::add).close();
-        assertThat(stub.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "PUT /_index_template/desire-recs", "HEAD /_alias/desire-recs", "PUT /desire-recs-000001",
-                "HEAD /_alias/desire-recs");
+        ElasticsearchSinkConfig config = RecommendationDocuments.sinkBuilder()
+                .setHosts(stub.url())
+                .build()
+                .config();
+        new ElasticsearchWriter<>(
+                        config,
+                        new RecommendationDocuments(),
+                        RecommendationIndex.defaults(),
+                        ElasticsearchClients.create(config),
+                        metrics,
+                        time,
+                        waits::add)
+                .close();
+        assertThat(stub.requests())
+                .extracting(r -> r.method() + " " + r.path())
+                .containsExactly(
+                        "PUT /_index_template/desire-recs",
+                        "HEAD /_alias/desire-recs",
+                        "PUT /desire-recs-000001",
+                        "HEAD /_alias/desire-recs");
     }
 
     // ---- helpers ----
 
-    private ElasticsearchWriter<Recommendation> writer(Consumer<ElasticsearchSinkBuilder<Recommendation>> settings) throws Exception {
-        ElasticsearchSinkBuilder<Recommendation> builder = RecommendationDocuments.sinkBuilder().setHosts(stub.url());
+    private ElasticsearchWriter<Recommendation> writer(Consumer<ElasticsearchSinkBuilder<Recommendation>> settings)
+            throws Exception {
+        ElasticsearchSinkBuilder<Recommendation> builder =
+                RecommendationDocuments.sinkBuilder().setHosts(stub.url());
         settings.accept(builder);
         ElasticsearchSinkConfig config = builder.build().config();
-        return new ElasticsearchWriter<>(config, new RecommendationDocuments(), IndexBootstrap.NONE,
-                ElasticsearchClients.create(config), metrics, time, waits::add);
+        return new ElasticsearchWriter<>(
+                config,
+                new RecommendationDocuments(),
+                IndexBootstrap.NONE,
+                ElasticsearchClients.create(config),
+                metrics,
+                time,
+                waits::add);
     }
 
     static Recommendation rec(String user, long t) {
-        return Recommendation.upsert(user, "g", "evening", "mobile",
-                new RankedItem[] {new RankedItem("i1", 0.9, "shoes", new String[] {"popular"})}, t, t, "m-1");
+        return Recommendation.upsert(
+                user,
+                "g",
+                "evening",
+                "mobile",
+                new RankedItem[] {new RankedItem("i1", 0.9, "shoes", new String[] {"popular"})},
+                t,
+                t,
+                "m-1");
     }
 
     private static String fullText(Throwable e) {

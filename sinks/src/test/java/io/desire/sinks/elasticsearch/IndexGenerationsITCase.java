@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class IndexGenerationsITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -48,9 +48,14 @@ class IndexGenerationsITCase {
 
     @BeforeEach
     void uniqueAlias() {
-        alias = "it-gen-" + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).toLowerCase(Locale.ROOT);
+        alias = "it-gen-"
+                + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36)
+                        .toLowerCase(Locale.ROOT);
         generations = new IndexGenerations(alias, 0);
-        client = RecommendationDocuments.sinkBuilder(alias, 0).setHosts(esUrl).build().createClient();
+        client = RecommendationDocuments.sinkBuilder(alias, 0)
+                .setHosts(esUrl)
+                .build()
+                .createClient();
     }
 
     @AfterEach
@@ -69,8 +74,11 @@ class IndexGenerationsITCase {
         assertThat(index).isEqualTo(alias + "-000001");
         assertThat(http("GET", "/_alias/" + alias, null).status()).isEqualTo(404);
         // Created from the alias's template.
-        assertThat(http("GET", "/" + index + "/_mapping", null).body()
-                .at("/" + index + "/mappings/properties/user/type").asText()).isEqualTo("keyword");
+        assertThat(http("GET", "/" + index + "/_mapping", null)
+                        .body()
+                        .at("/" + index + "/mappings/properties/user/type")
+                        .asText())
+                .isEqualTo("keyword");
         put(index, "a", "u1");
 
         IndexGenerations.Promotion p = generations.promote(client, index, 2);
@@ -109,15 +117,22 @@ class IndexGenerationsITCase {
         assertThat(generations.aliased(client)).containsExactly(fresh);
         assertThat(isWriteIndex(fresh)).isTrue();
         // Searched without a refresh of our own: everything written is visible the moment the alias moved.
-        assertThat(http("POST", "/" + alias + "/_search", "{\"query\":{\"match_all\":{}}}").body()
-                .at("/hits/total/value").asLong()).isEqualTo(2);
+        assertThat(http("POST", "/" + alias + "/_search", "{\"query\":{\"match_all\":{}}}")
+                        .body()
+                        .at("/hits/total/value")
+                        .asLong())
+                .isEqualTo(2);
         assertThat(countThroughAlias("u-old")).isZero();
         // Writers through the alias (the live job) now land in the new generation.
         assertThat(put(alias, "later", "u-live")).isEqualTo(fresh);
         // The previous generation is kept for rollback, untouched.
         assertThat(generations.generations(client)).containsExactly(live, fresh);
         http("POST", "/" + live + "/_refresh", null);
-        assertThat(http("POST", "/" + live + "/_count", null).body().path("count").asLong()).isEqualTo(1);
+        assertThat(http("POST", "/" + live + "/_count", null)
+                        .body()
+                        .path("count")
+                        .asLong())
+                .isEqualTo(1);
     }
 
     @Test
@@ -161,7 +176,8 @@ class IndexGenerationsITCase {
         assertThat(countThroughAlias("u-old")).isEqualTo(1);
         assertThat(countThroughAlias("u-half")).isZero();
         assertThatThrownBy(() -> generations.discard(client, live))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("points to it");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("points to it");
 
         generations.discard(client, partial);
 
@@ -169,9 +185,11 @@ class IndexGenerationsITCase {
         assertThat(generations.aliased(client)).containsExactly(live);
         assertThat(countThroughAlias("u-old")).isEqualTo(1);
         assertThatThrownBy(() -> generations.promote(client, partial, 1))
-                .isInstanceOf(IOException.class).hasMessageContaining("no such index");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no such index");
         assertThatThrownBy(() -> generations.discard(client, partial))
-                .isInstanceOf(IOException.class).hasMessageContaining("no such index");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no such index");
         assertThat(generations.aliased(client)).containsExactly(live);
         // The next attempt takes the next free number again.
         assertThat(generations.createNext(client)).isEqualTo(alias + "-000002");
@@ -201,19 +219,26 @@ class IndexGenerationsITCase {
         Recommendation a = rec("u1", "g1", T0, "i1", "i2");
         Recommendation b = rec("u2", "g2", T0 + 5, "i3");
         env.fromData(a, b, rec("u3", "g1", T0, "i4"), Recommendation.forgetUser("u3", T0 + 1, T0 + 1))
-                .sinkTo(RecommendationDocuments.generationSinkBuilder(alias, index, 0).setHosts(esUrl).build())
+                .sinkTo(RecommendationDocuments.generationSinkBuilder(alias, index, 0)
+                        .setHosts(esUrl)
+                        .build())
                 .name("elasticsearch generation");
         env.execute("es-generation-itcase");
 
         // No alias and no other index: apps see nothing of the backfill yet.
         assertThat(http("GET", "/_alias/" + alias, null).status()).isEqualTo(404);
         assertThat(generations.generations(client)).containsExactly(index);
-        JsonNode doc = http("GET", "/" + index + "/_doc/" + a.documentId(), null).body();
+        JsonNode doc =
+                http("GET", "/" + index + "/_doc/" + a.documentId(), null).body();
         assertThat(doc.path("found").asBoolean()).isTrue();
         assertThat(doc.path("_version").asLong()).isEqualTo(T0);
         assertThat(doc.at("/_source/items/1/item").asText()).isEqualTo("i2");
         http("POST", "/" + index + "/_refresh", null);
-        assertThat(http("POST", "/" + index + "/_count", null).body().path("count").asLong()).isEqualTo(2);
+        assertThat(http("POST", "/" + index + "/_count", null)
+                        .body()
+                        .path("count")
+                        .asLong())
+                .isEqualTo(2);
 
         generations.promote(client, index, 1);
         assertThat(countThroughAlias("u1")).isEqualTo(1);
@@ -230,20 +255,26 @@ class IndexGenerationsITCase {
     /** Indexes a small document into {@code target} (an index or the alias), returns the index it went to. */
     private static String put(String target, String id, String user) throws Exception {
         Reply reply = http("PUT", "/" + target + "/_doc/" + id, "{\"user\":\"" + user + "\"}");
-        assertThat(reply.status()).as("indexing into %s: %s", target, reply.body()).isBetween(200, 201);
+        assertThat(reply.status())
+                .as("indexing into %s: %s", target, reply.body())
+                .isBetween(200, 201);
         return reply.body().path("_index").asText();
     }
 
     /** Matching documents through the alias as an app searches it: no refresh of our own. */
     private long countThroughAlias(String user) throws Exception {
         Reply reply = http("POST", "/" + alias + "/_count", "{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}");
-        assertThat(reply.status()).as("count through %s: %s", alias, reply.body()).isEqualTo(200);
+        assertThat(reply.status())
+                .as("count through %s: %s", alias, reply.body())
+                .isEqualTo(200);
         return reply.body().path("count").asLong();
     }
 
     private boolean isWriteIndex(String index) throws Exception {
-        return http("GET", "/_alias/" + alias, null).body()
-                .at("/" + index + "/aliases/" + alias + "/is_write_index").asBoolean(false);
+        return http("GET", "/_alias/" + alias, null)
+                .body()
+                .at("/" + index + "/aliases/" + alias + "/is_write_index")
+                .asBoolean(false);
     }
 
     private static Reply http(String method, String path, String body) throws Exception {

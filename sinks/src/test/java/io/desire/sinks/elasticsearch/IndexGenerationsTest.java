@@ -37,7 +37,10 @@ class IndexGenerationsTest {
         stub = new StubElasticsearch();
         es = new FakeIndices("recs");
         stub.respond(es::handle);
-        client = RecommendationDocuments.sinkBuilder("recs", 0).setHosts(stub.url()).build().createClient();
+        client = RecommendationDocuments.sinkBuilder("recs", 0)
+                .setHosts(stub.url())
+                .build()
+                .createClient();
     }
 
     @AfterEach
@@ -50,10 +53,13 @@ class IndexGenerationsTest {
 
     @Test
     void generationsAreNumberedWithSixDigitsLikeTheFirstIndexOfTheAlias() {
-        assertThat(recs.generationName(1)).isEqualTo(new RecommendationIndex("recs", 0).firstIndex()).isEqualTo("recs-000001");
+        assertThat(recs.generationName(1))
+                .isEqualTo(new RecommendationIndex("recs", 0).firstIndex())
+                .isEqualTo("recs-000001");
         assertThat(recs.generationName(42)).isEqualTo("recs-000042");
         assertThat(recs.generationName(IndexGenerations.MAX_NUMBER)).isEqualTo("recs-999999");
-        assertThatThrownBy(() -> recs.generationName(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> recs.generationName(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("from 1 to 999999");
         assertThatThrownBy(() -> recs.generationName(1_000_000)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -62,8 +68,19 @@ class IndexGenerationsTest {
     void onlyThisAliasWithExactlySixDigitsIsAGeneration() {
         assertThat(recs.isGeneration("recs-000001")).isTrue();
         assertThat(recs.isGeneration("recs-123456")).isTrue();
-        for (String other : new String[] {"recs", "recs-", "recs-00001", "recs-0000001", "recs-00000a",
-                "recs-000001-old", "recs-eu-000001", "xrecs-000001", "recs-legacy", "recs_000001", "recs-000001 "}) {
+        for (String other : new String[] {
+            "recs",
+            "recs-",
+            "recs-00001",
+            "recs-0000001",
+            "recs-00000a",
+            "recs-000001-old",
+            "recs-eu-000001",
+            "xrecs-000001",
+            "recs-legacy",
+            "recs_000001",
+            "recs-000001 "
+        }) {
             assertThat(recs.isGeneration(other)).as(other).isFalse();
         }
         assertThat(recs.isGeneration(null)).isFalse();
@@ -75,8 +92,8 @@ class IndexGenerationsTest {
 
     @Test
     void generationsSortByNumberAndLeaveOtherIndicesOut() {
-        assertThat(recs.sortedGenerations(List.of("recs-000010", "recs-legacy", "recs-000002", "recs-eu-000001",
-                "recs-000009", "recs-000002")))
+        assertThat(recs.sortedGenerations(List.of(
+                        "recs-000010", "recs-legacy", "recs-000002", "recs-eu-000001", "recs-000009", "recs-000002")))
                 .containsExactly("recs-000002", "recs-000009", "recs-000010");
         assertThat(recs.sortedGenerations(List.of())).isEmpty();
     }
@@ -85,18 +102,22 @@ class IndexGenerationsTest {
     void nextNumberIsOneAboveTheHighestGeneration() {
         assertThat(recs.nextNumber(List.of())).isEqualTo(1);
         assertThat(recs.nextNumber(List.of("recs-legacy", "recs-eu-000007"))).isEqualTo(1);
-        assertThat(recs.nextNumber(List.of("recs-000001", "recs-000005", "recs-000003"))).isEqualTo(6);
+        assertThat(recs.nextNumber(List.of("recs-000001", "recs-000005", "recs-000003")))
+                .isEqualTo(6);
         assertThat(recs.nextNumber(List.of("recs-999998"))).isEqualTo(IndexGenerations.MAX_NUMBER);
         assertThatThrownBy(() -> recs.nextNumber(List.of("recs-999999")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("used up");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("used up");
     }
 
     @Test
     void aliasAndReplicasAreValidated() {
-        assertThatThrownBy(() -> new IndexGenerations("Recs", 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new IndexGenerations("Recs", 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not valid");
         assertThatThrownBy(() -> new IndexGenerations("recs*", 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new IndexGenerations("recs", -1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new IndexGenerations("recs", -1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0 or more");
     }
 
@@ -109,8 +130,10 @@ class IndexGenerationsTest {
                 .containsExactly("recs-000001", "recs-000002", "recs-000003");
         assertThat(recs.toDelete(gens, List.of("recs-000004"), "recs-000004", 1))
                 .containsExactly("recs-000001", "recs-000002");
-        assertThat(recs.toDelete(gens, List.of("recs-000004"), "recs-000004", 3)).isEmpty();
-        assertThat(recs.toDelete(gens, List.of("recs-000004"), "recs-000004", 10)).isEmpty();
+        assertThat(recs.toDelete(gens, List.of("recs-000004"), "recs-000004", 3))
+                .isEmpty();
+        assertThat(recs.toDelete(gens, List.of("recs-000004"), "recs-000004", 10))
+                .isEmpty();
         // Gaps in the numbering do not matter: it is the count of generations that is kept.
         assertThat(recs.toDelete(List.of("recs-000002", "recs-000007", "recs-000040"), List.of(), "recs-000040", 1))
                 .containsExactly("recs-000002");
@@ -126,11 +149,14 @@ class IndexGenerationsTest {
         assertThat(recs.toDelete(gens, List.of("recs-000005", "recs-000001"), "recs-000005", 0))
                 .containsExactly("recs-000002", "recs-000003");
         // Only generation 000001 exists and is promoted: nothing to delete.
-        assertThat(recs.toDelete(List.of("recs-000001"), List.of("recs-000001"), "recs-000001", 0)).isEmpty();
+        assertThat(recs.toDelete(List.of("recs-000001"), List.of("recs-000001"), "recs-000001", 0))
+                .isEmpty();
         assertThatThrownBy(() -> recs.toDelete(gens, List.of(), "recs-000003", -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 or more");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 or more");
         assertThatThrownBy(() -> recs.toDelete(gens, List.of(), "recs-legacy", 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a generation");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a generation");
     }
 
     // ---- requests ----
@@ -186,7 +212,8 @@ class IndexGenerationsTest {
         assertThat(es.holders).containsExactly(Map.entry("recs-000004", true));
         assertThat(es.indices.keySet()).containsExactly("recs-000003", "recs-000004", "recs-legacy-view");
         // Refreshed before the swap, deleted only after it.
-        List<String> order = stub.requests().stream().map(r -> r.method() + " " + r.path()).toList();
+        List<String> order =
+                stub.requests().stream().map(r -> r.method() + " " + r.path()).toList();
         assertThat(order.indexOf("POST /recs-000004/_refresh")).isLessThan(order.indexOf("POST /_aliases"));
         assertThat(order.indexOf("POST /_aliases")).isLessThan(order.indexOf("DELETE /recs-000001"));
     }
@@ -199,7 +226,8 @@ class IndexGenerationsTest {
 
         assertThat(p.previous()).isEmpty();
         assertThat(p.deleted()).isEmpty();
-        assertThat(JSON.readTree(only("POST", "/_aliases").body()).path("actions")).hasSize(1);
+        assertThat(JSON.readTree(only("POST", "/_aliases").body()).path("actions"))
+                .hasSize(1);
         assertThat(es.holders).containsExactly(Map.entry("recs-000001", true));
     }
 
@@ -211,15 +239,19 @@ class IndexGenerationsTest {
 
         assertThatThrownBy(() -> recs.promote(client, "other-000002", 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a generation of alias 'recs'").hasMessageContaining("recs-000001");
+                .hasMessageContaining("not a generation of alias 'recs'")
+                .hasMessageContaining("recs-000001");
         assertThatThrownBy(() -> recs.promote(client, "recs-000002", -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 or more");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 or more");
         assertThatThrownBy(() -> recs.promote(client, "recs-000002", 1))
                 .isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("'recs-000002'").hasMessageContaining("no such index");
+                .hasMessageContaining("'recs-000002'")
+                .hasMessageContaining("no such index");
 
         assertThat(stub.requests("/_aliases")).isEmpty();
-        assertThat(stub.requests().stream().filter(r -> r.method().equals("DELETE"))).isEmpty();
+        assertThat(stub.requests().stream().filter(r -> r.method().equals("DELETE")))
+                .isEmpty();
         assertThat(es.holders).containsExactly(Map.entry("recs-000001", true));
     }
 
@@ -230,12 +262,14 @@ class IndexGenerationsTest {
         es.create("recs-000002");
 
         assertThatThrownBy(() -> recs.discard(client, "recs-000001"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("points to it");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("points to it");
         assertThatThrownBy(() -> recs.discard(client, "recs-000009"))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("no such index");
-        assertThatThrownBy(() -> recs.discard(client, "recs-*"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(stub.requests().stream().filter(r -> r.method().equals("DELETE"))).isEmpty();
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("no such index");
+        assertThatThrownBy(() -> recs.discard(client, "recs-*")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(stub.requests().stream().filter(r -> r.method().equals("DELETE")))
+                .isEmpty();
 
         recs.discard(client, "recs-000002");
 
@@ -247,7 +281,8 @@ class IndexGenerationsTest {
     void generationSinkBootstrapOnlyPutsTheTemplate() throws Exception {
         new GenerationTemplate("recs", 2).ensure(client);
 
-        assertThat(stub.requests()).extracting(r -> r.method() + " " + r.path())
+        assertThat(stub.requests())
+                .extracting(r -> r.method() + " " + r.path())
                 .containsExactly("PUT /_index_template/recs");
         assertSameTemplate(stub.requests().get(0).body(), new RecommendationIndex("recs", 2));
         assertThat(es.indices).isEmpty();
@@ -256,11 +291,15 @@ class IndexGenerationsTest {
 
     @Test
     void generationSinkBuilderOnlyAcceptsAGenerationOfTheAlias() {
-        assertThat(RecommendationDocuments.generationSinkBuilder("recs", "recs-000002", 0).setHosts(stub.url()).build())
+        assertThat(RecommendationDocuments.generationSinkBuilder("recs", "recs-000002", 0)
+                        .setHosts(stub.url())
+                        .build())
                 .isNotNull();
         for (String bad : new String[] {"recs", "recs-2", "other-000002", "recs-eu-000002"}) {
-            assertThatThrownBy(() -> RecommendationDocuments.generationSinkBuilder("recs", bad, 0)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a generation of alias 'recs'");
+            assertThatThrownBy(() -> RecommendationDocuments.generationSinkBuilder("recs", bad, 0))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a generation of alias 'recs'");
         }
     }
 
@@ -279,7 +318,8 @@ class IndexGenerationsTest {
 
     private Request only(String method, String path) {
         List<Request> matching = stub.requests().stream()
-                .filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+                .filter(r -> r.method().equals(method) && r.path().equals(path))
+                .toList();
         assertThat(matching).as(method + " " + path).hasSize(1);
         return matching.get(0);
     }
@@ -293,6 +333,7 @@ class IndexGenerationsTest {
         final Map<String, Boolean> indices = new TreeMap<>();
         /** Index holding the alias -> is_write_index. */
         final Map<String, Boolean> holders = new LinkedHashMap<>();
+
         final List<String> createAttempts = new ArrayList<>();
         volatile Runnable afterResolve = () -> {};
 
@@ -321,7 +362,9 @@ class IndexGenerationsTest {
                     for (String index : indices.keySet()) {
                         if (glob.matcher(index).matches()) {
                             names.append(names.length() == 0 ? "" : ",")
-                                    .append("{\"name\":\"").append(index).append("\",\"attributes\":[\"open\"]}");
+                                    .append("{\"name\":\"")
+                                    .append(index)
+                                    .append("\",\"attributes\":[\"open\"]}");
                         }
                     }
                     afterResolve.run();
@@ -334,8 +377,13 @@ class IndexGenerationsTest {
                     }
                     StringBuilder body = new StringBuilder("{");
                     holders.forEach((index, write) -> body.append(body.length() == 1 ? "" : ",")
-                            .append('"').append(index).append("\":{\"aliases\":{\"").append(alias)
-                            .append("\":{\"is_write_index\":").append(write).append("}}}"));
+                            .append('"')
+                            .append(index)
+                            .append("\":{\"aliases\":{\"")
+                            .append(alias)
+                            .append("\":{\"is_write_index\":")
+                            .append(write)
+                            .append("}}}"));
                     return new Response(200, body.append('}').toString());
                 }
                 if (r.method().equals("POST") && path.equals("/_aliases")) {
@@ -344,14 +392,18 @@ class IndexGenerationsTest {
                         if (action.has("remove")) {
                             String index = action.at("/remove/index").asText();
                             if (next.remove(index) == null) {
-                                return new Response(404, StubElasticsearch.error(404, "aliases_not_found_exception",
-                                        "aliases [" + alias + "] missing"));
+                                return new Response(
+                                        404,
+                                        StubElasticsearch.error(
+                                                404, "aliases_not_found_exception", "aliases [" + alias + "] missing"));
                             }
                         } else {
                             String index = action.at("/add/index").asText();
                             if (!indices.containsKey(index)) {
-                                return new Response(404, StubElasticsearch.error(404, "index_not_found_exception",
-                                        "no such index [" + index + "]"));
+                                return new Response(
+                                        404,
+                                        StubElasticsearch.error(
+                                                404, "index_not_found_exception", "no such index [" + index + "]"));
                             }
                             next.put(index, action.at("/add/is_write_index").asBoolean(false));
                         }
@@ -365,7 +417,8 @@ class IndexGenerationsTest {
                 }
                 String index = path.substring(1);
                 if (index.contains("/") || index.startsWith("_")) {
-                    return new Response(400, StubElasticsearch.error(400, "unexpected_request", r.method() + " " + path));
+                    return new Response(
+                            400, StubElasticsearch.error(400, "unexpected_request", r.method() + " " + path));
                 }
                 switch (r.method()) {
                     case "HEAD":
@@ -373,23 +426,32 @@ class IndexGenerationsTest {
                     case "PUT":
                         createAttempts.add(index);
                         if (indices.containsKey(index)) {
-                            return new Response(400, StubElasticsearch.error(400, "resource_already_exists_exception",
-                                    "index [" + index + "] already exists"));
+                            return new Response(
+                                    400,
+                                    StubElasticsearch.error(
+                                            400,
+                                            "resource_already_exists_exception",
+                                            "index [" + index + "] already exists"));
                         }
                         indices.put(index, true);
                         if (r.body().contains("\"aliases\"")) {
                             holders.put(index, r.body().contains("\"is_write_index\":true"));
                         }
-                        return new Response(200, "{\"acknowledged\":true,\"shards_acknowledged\":true,\"index\":\"" + index + "\"}");
+                        return new Response(
+                                200,
+                                "{\"acknowledged\":true,\"shards_acknowledged\":true,\"index\":\"" + index + "\"}");
                     case "DELETE":
                         if (indices.remove(index) == null) {
-                            return new Response(404, StubElasticsearch.error(404, "index_not_found_exception",
-                                    "no such index [" + index + "]"));
+                            return new Response(
+                                    404,
+                                    StubElasticsearch.error(
+                                            404, "index_not_found_exception", "no such index [" + index + "]"));
                         }
                         holders.remove(index);
                         return ack();
                     default:
-                        return new Response(400, StubElasticsearch.error(400, "unexpected_request", r.method() + " " + path));
+                        return new Response(
+                                400, StubElasticsearch.error(400, "unexpected_request", r.method() + " " + path));
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);

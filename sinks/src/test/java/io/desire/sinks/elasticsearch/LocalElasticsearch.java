@@ -17,7 +17,8 @@ import java.time.Duration;
  */
 final class LocalElasticsearch {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private LocalElasticsearch() {}
 
@@ -26,15 +27,20 @@ final class LocalElasticsearch {
 
     /** Sends {@code method path} with the JSON {@code body} (or none) to the node at {@code url}. */
     static Reply request(String url, String method, String path, String body) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(resp.statusCode(), resp.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(resp.body()));
+        return new Reply(
+                resp.statusCode(), resp.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(resp.body()));
     }
 
     /** A recommendation of {@code items} (scores 1.0, 0.9, …; category "cat"; reason "popular") at time {@code t}. */
-    static Recommendation recommendation(String user, String geo, String bucket, String device, long t, String... items) {
+    static Recommendation recommendation(
+            String user, String geo, String bucket, String device, long t, String... items) {
         RankedItem[] ranked = new RankedItem[items.length];
         for (int i = 0; i < items.length; i++) {
             ranked[i] = new RankedItem(items[i], 1.0 - i * 0.1, "cat", new String[] {"popular"});

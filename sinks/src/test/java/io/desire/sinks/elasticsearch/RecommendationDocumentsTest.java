@@ -27,10 +27,18 @@ class RecommendationDocumentsTest {
     private final RecommendationDocuments documents = new RecommendationDocuments();
 
     private static Recommendation upsert() {
-        Recommendation rec = Recommendation.upsert("u1", "u33d", "evening", "mobile", new RankedItem[] {
-                new RankedItem("i9", 0.93, "shoes", new String[] {"context_trending", "affinity_category"}),
-                new RankedItem("i4", 0.5, null, new String[] {"popular"})
-        }, T0, T0 + 1250, "ftrl-42");
+        Recommendation rec = Recommendation.upsert(
+                "u1",
+                "u33d",
+                "evening",
+                "mobile",
+                new RankedItem[] {
+                    new RankedItem("i9", 0.93, "shoes", new String[] {"context_trending", "affinity_category"}),
+                    new RankedItem("i4", 0.5, null, new String[] {"popular"})
+                },
+                T0,
+                T0 + 1250,
+                "ftrl-42");
         rec.profileEvents = 17;
         return rec;
     }
@@ -41,28 +49,38 @@ class RecommendationDocumentsTest {
         List<String> lines = ndjson(documents.indexOperation(rec));
 
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).isEqualTo("{\"index\":{\"_id\":\"u1:u33d:evening:mobile\",\"_index\":\"desire-recs\","
-                + "\"version\":1714586400000,\"version_type\":\"external_gte\"}}");
-        assertThat(lines.get(1)).isEqualTo("{\"user\":\"u1\","
-                + "\"context\":{\"geo_cell\":\"u33d\",\"time_bucket\":\"evening\",\"device\":\"mobile\",\"key\":\"u33d:evening:mobile\"},"
-                + "\"items\":["
-                + "{\"item\":\"i9\",\"rank\":1,\"score\":0.93,\"category\":\"shoes\",\"reasons\":[\"context_trending\",\"affinity_category\"]},"
-                + "{\"item\":\"i4\",\"rank\":2,\"score\":0.5,\"reasons\":[\"popular\"]}],"
-                + "\"model_version\":\"ftrl-42\","
-                + "\"profile_events\":17,"
-                + "\"event_time\":\"2024-05-01T18:00:00Z\","
-                + "\"updated_at\":\"2024-05-01T18:00:01.250Z\"}");
+        assertThat(lines.get(0))
+                .isEqualTo("{\"index\":{\"_id\":\"u1:u33d:evening:mobile\",\"_index\":\"desire-recs\","
+                        + "\"version\":1714586400000,\"version_type\":\"external_gte\"}}");
+        assertThat(lines.get(1))
+                .isEqualTo("{\"user\":\"u1\","
+                        + "\"context\":{\"geo_cell\":\"u33d\",\"time_bucket\":\"evening\",\"device\":\"mobile\",\"key\":\"u33d:evening:mobile\"},"
+                        + "\"items\":["
+                        + "{\"item\":\"i9\",\"rank\":1,\"score\":0.93,\"category\":\"shoes\",\"reasons\":[\"context_trending\",\"affinity_category\"]},"
+                        + "{\"item\":\"i4\",\"rank\":2,\"score\":0.5,\"reasons\":[\"popular\"]}],"
+                        + "\"model_version\":\"ftrl-42\","
+                        + "\"profile_events\":17,"
+                        + "\"event_time\":\"2024-05-01T18:00:00Z\","
+                        + "\"updated_at\":\"2024-05-01T18:00:01.250Z\"}");
     }
 
     @Test
     void documentLeavesOutWhatJsonCannotHold() {
-        Recommendation rec = Recommendation.upsert("u1", "g", "night", "other",
-                new RankedItem[] {new RankedItem("i1", Double.NaN, null, null)}, 0L, 0L, null);
-        assertThat(new String(RecommendationDocuments.documentJson(rec), StandardCharsets.UTF_8)).isEqualTo("{\"user\":\"u1\","
-                + "\"context\":{\"geo_cell\":\"g\",\"time_bucket\":\"night\",\"device\":\"other\",\"key\":\"g:night:other\"},"
-                + "\"items\":[{\"item\":\"i1\",\"rank\":1,\"reasons\":[]}],"
-                + "\"profile_events\":0,"
-                + "\"event_time\":\"1970-01-01T00:00:00Z\",\"updated_at\":\"1970-01-01T00:00:00Z\"}");
+        Recommendation rec = Recommendation.upsert(
+                "u1",
+                "g",
+                "night",
+                "other",
+                new RankedItem[] {new RankedItem("i1", Double.NaN, null, null)},
+                0L,
+                0L,
+                null);
+        assertThat(new String(RecommendationDocuments.documentJson(rec), StandardCharsets.UTF_8))
+                .isEqualTo("{\"user\":\"u1\","
+                        + "\"context\":{\"geo_cell\":\"g\",\"time_bucket\":\"night\",\"device\":\"other\",\"key\":\"g:night:other\"},"
+                        + "\"items\":[{\"item\":\"i1\",\"rank\":1,\"reasons\":[]}],"
+                        + "\"profile_events\":0,"
+                        + "\"event_time\":\"1970-01-01T00:00:00Z\",\"updated_at\":\"1970-01-01T00:00:00Z\"}");
     }
 
     @Test
@@ -82,9 +100,8 @@ class RecommendationDocumentsTest {
         documents.emit(upsert(), null, recorder);
         documents.emit(Recommendation.forgetUser("u1", T0 + 1, T0 + 1), null, recorder);
 
-        assertThat(calls).containsExactly(
-                "add Index",
-                "deleteByQuery desire-recs {\"term\":{\"user\":{\"value\":\"u1\"}}}");
+        assertThat(calls)
+                .containsExactly("add Index", "deleteByQuery desire-recs {\"term\":{\"user\":{\"value\":\"u1\"}}}");
     }
 
     @Test
@@ -99,13 +116,16 @@ class RecommendationDocumentsTest {
         Recommendation noUser = upsert();
         noUser.userId = null;
         assertThatThrownBy(() -> documents.indexOperation(noUser))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without user id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without user id");
         Recommendation negative = upsert();
         negative.eventTime = -1;
         assertThatThrownBy(() -> documents.indexOperation(negative))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative event time");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative event time");
         assertThatThrownBy(() -> new RecommendationDocuments("Desire Recs"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lowercase");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lowercase");
     }
 
     /** The bulk body lines of one operation, as the client's transport writes them. */

@@ -20,9 +20,17 @@ class RecommendationIndexTest {
         assertThat(t.at("/template/settings/number_of_shards").asInt()).isEqualTo(1);
         assertThat(t.at("/template/settings/number_of_replicas").asInt()).isZero();
         JsonNode p = t.at("/template/mappings/properties");
-        for (String keyword : new String[] {"/user", "/context/properties/geo_cell", "/context/properties/time_bucket",
-                "/context/properties/device", "/context/properties/key", "/items/properties/item",
-                "/items/properties/category", "/items/properties/reasons", "/model_version"}) {
+        for (String keyword : new String[] {
+            "/user",
+            "/context/properties/geo_cell",
+            "/context/properties/time_bucket",
+            "/context/properties/device",
+            "/context/properties/key",
+            "/items/properties/item",
+            "/items/properties/category",
+            "/items/properties/reasons",
+            "/model_version"
+        }) {
             assertThat(p.at(keyword + "/type").asText()).as(keyword).isEqualTo("keyword");
         }
         assertThat(p.at("/items/type").asText()).isEqualTo("object");
@@ -39,6 +47,7 @@ class RecommendationIndexTest {
         assertThat(t.path("index_patterns").get(0).asText()).isEqualTo("recs-eu-*");
         assertThat(t.at("/template/settings/number_of_replicas").asInt()).isEqualTo(2);
         assertThatThrownBy(() -> new RecommendationIndex("recs", -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 or more");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 or more");
     }
 }

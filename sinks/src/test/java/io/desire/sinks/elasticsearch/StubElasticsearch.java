@@ -6,22 +6,22 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * An in-process HTTP server that answers like Elasticsearch with canned responses and records every
@@ -35,8 +35,11 @@ final class StubElasticsearch implements AutoCloseable {
         }
 
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -68,7 +71,8 @@ final class StubElasticsearch implements AutoCloseable {
     }
 
     String url() {
-        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort();
     }
 
     static Path resource(String name) {
@@ -107,15 +111,19 @@ final class StubElasticsearch implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         byte[] in = exchange.getRequestBody().readAllBytes();
-        Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()),
+        Request request = new Request(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawQuery(),
+                Map.copyOf(exchange.getRequestHeaders()),
                 new String(in, StandardCharsets.UTF_8));
         requests.add(request);
         Response response;
         try {
             response = handler.apply(request);
         } catch (RuntimeException e) {
-            response = new Response(500, "{\"error\":{\"type\":\"stub_failure\",\"reason\":\"" + e + "\"},\"status\":500}");
+            response = new Response(
+                    500, "{\"error\":{\"type\":\"stub_failure\",\"reason\":\"" + e + "\"},\"status\":500}");
         }
         byte[] out = response.body().getBytes(StandardCharsets.UTF_8);
         // The 8.x client refuses responses without this header.
@@ -154,8 +162,8 @@ final class StubElasticsearch implements AutoCloseable {
     }
 
     static String error(int status, String type, String reason) {
-        return "{\"error\":{\"root_cause\":[{\"type\":\"" + type + "\",\"reason\":\"" + reason + "\"}],"
-                + "\"type\":\"" + type + "\",\"reason\":\"" + reason + "\"},\"status\":" + status + "}";
+        return "{\"error\":{\"root_cause\":[{\"type\":\"" + type + "\",\"reason\":\"" + reason + "\"}]," + "\"type\":\""
+                + type + "\",\"reason\":\"" + reason + "\"},\"status\":" + status + "}";
     }
 
     /** Ids of the index operations in a bulk request body, in order. */

@@ -71,11 +71,18 @@ public final class ActionSender implements AutoCloseable {
 
     private Sent send(String user, ObjectNode event) throws SendFailed {
         try {
-            producer.send(new ProducerRecord<>(topic, null, event.path("ts").asLong(),
-                    user.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(event))).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            null,
+                            event.path("ts").asLong(),
+                            user.getBytes(StandardCharsets.UTF_8),
+                            JSON.writeValueAsBytes(event)))
+                    .get(10, TimeUnit.SECONDS);
             return new Sent(event.path("event_id").asText(), event.path("ts").asLong());
-        } catch (ExecutionException | TimeoutException | com.fasterxml.jackson.core.JsonProcessingException
-                 | org.apache.kafka.common.KafkaException e) {
+        } catch (ExecutionException
+                | TimeoutException
+                | com.fasterxml.jackson.core.JsonProcessingException
+                | org.apache.kafka.common.KafkaException e) {
             throw new SendFailed("Kafka did not take the event: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

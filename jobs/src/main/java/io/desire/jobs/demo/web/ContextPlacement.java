@@ -1,10 +1,10 @@
 package io.desire.jobs.demo.web;
 
+import io.desire.features.context.ContextDefaults;
 import io.desire.features.context.DeviceClassifier;
 import io.desire.features.context.GeoHash;
 import io.desire.features.context.TimeBucketScheme;
 import io.desire.features.context.TimeBuckets;
-import io.desire.features.context.ContextDefaults;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
@@ -25,8 +25,8 @@ public final class ContextPlacement {
     }
 
     /** The event's context fields and the context key the job derives from them. */
-    public record Placement(Double lat, Double lon, String device, String tz, String geoCell, String timeBucket,
-                            String deviceClass) {
+    public record Placement(
+            Double lat, Double lon, String device, String tz, String geoCell, String timeBucket, String deviceClass) {
         /** {@code <geo cell>:<time bucket>:<device class>}, the document id's context part. */
         public String key() {
             return geoCell + ":" + timeBucket + ":" + deviceClass;
@@ -69,7 +69,13 @@ public final class ContextPlacement {
         }
         ZoneId zone = chosen != null ? chosen : ZoneOffset.ofHours(Math.max(-12, Math.min(14, preferred)));
         String device = deviceOf(deviceClass);
-        return new Placement(lat, lon, device, zone.getId(), cell, TimeBuckets.bucket(epochMillis, zone, scheme),
+        return new Placement(
+                lat,
+                lon,
+                device,
+                zone.getId(),
+                cell,
+                TimeBuckets.bucket(epochMillis, zone, scheme),
                 DeviceClassifier.classify(device, null));
     }
 

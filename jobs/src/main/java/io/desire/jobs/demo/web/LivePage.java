@@ -36,12 +36,19 @@ import org.slf4j.LoggerFactory;
 public final class LivePage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LivePage.class);
     private static final String RESOURCES = "/io/desire/jobs/demo/web/";
-    private static final Map<String, String> STATIC = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
+    private static final Map<String, String> STATIC =
+            Map.of("/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
 
     /** What the page needs: where to read and send, the metrics endpoint, the context scheme. */
-    public record Settings(String kafkaBootstrap, String eventsTopic, String esUrl, String alias, String metricsUrl,
-                           TimeBucketScheme scheme, int port, double demoRate) {}
+    public record Settings(
+            String kafkaBootstrap,
+            String eventsTopic,
+            String esUrl,
+            String alias,
+            String metricsUrl,
+            TimeBucketScheme scheme,
+            int port,
+            double demoRate) {}
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -59,8 +66,14 @@ public final class LivePage implements AutoCloseable {
         TimeBuckets.all(s.scheme()).forEach(buckets::add);
         ArrayNode devices = config.putArray("devices");
         List.of("mobile", "tablet", "desktop", "tv", "other").forEach(devices::add);
-        this.api = new LivePageApi(new RecommendationReader(s.esUrl(), s.alias()), sender,
-                new ContextPlacement(s.scheme()), status, latency, System::currentTimeMillis, config);
+        this.api = new LivePageApi(
+                new RecommendationReader(s.esUrl(), s.alias()),
+                sender,
+                new ContextPlacement(s.scheme()),
+                status,
+                latency,
+                System::currentTimeMillis,
+                config);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()), 16);
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "desire-live-page");
@@ -79,7 +92,8 @@ public final class LivePage implements AutoCloseable {
 
     /** The page's address, e.g. http://127.0.0.1:41234/ */
     public String url() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/";
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort() + "/";
     }
 
     /** Click-to-updated-list times reported by the page. */
@@ -124,7 +138,8 @@ public final class LivePage implements AutoCloseable {
             HttpJson.sendError(ex, e.status, e.getMessage());
         } catch (IOException e) {
             LOG.warn("{} {} failed: {}", method, path, e.toString());
-            HttpJson.sendError(ex, 503, "a backing service (Elasticsearch or Kafka) is not reachable; see the demo's log");
+            HttpJson.sendError(
+                    ex, 503, "a backing service (Elasticsearch or Kafka) is not reachable; see the demo's log");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             HttpJson.sendError(ex, 503, "the server is stopping");

@@ -32,8 +32,14 @@ final class LivePageApi {
     private final LongSupplier clock;
     private final ObjectNode config;
 
-    LivePageApi(RecommendationReader reader, ActionSender sender, ContextPlacement placement, StatusSampler status,
-                LatencyStats latency, LongSupplier clock, ObjectNode config) {
+    LivePageApi(
+            RecommendationReader reader,
+            ActionSender sender,
+            ContextPlacement placement,
+            StatusSampler status,
+            LatencyStats latency,
+            LongSupplier clock,
+            ObjectNode config) {
         this.reader = reader;
         this.sender = sender;
         this.placement = placement;
@@ -91,8 +97,11 @@ final class LivePageApi {
     /** The user's list for a context, falling back to any of their lists (the README's query). */
     ObjectNode forContext(Map<String, String> q) throws IOException, InterruptedException, ApiException {
         String user = id(q.get("user"), "user");
-        ObjectNode doc = reader.forContext(user, name(q.get("geo_cell"), "geo_cell"),
-                name(q.get("time_bucket"), "time_bucket"), name(q.get("device"), "device"));
+        ObjectNode doc = reader.forContext(
+                user,
+                name(q.get("geo_cell"), "geo_cell"),
+                name(q.get("time_bucket"), "time_bucket"),
+                name(q.get("device"), "device"));
         if (doc == null) {
             throw new ApiException(404, "unknown user '" + user + "': no recommendations for this user");
         }
@@ -134,8 +143,11 @@ final class LivePageApi {
         ObjectNode out = JSON.createObjectNode();
         out.put("event_id", sent.eventId()).put("ts", sent.ts());
         out.put("doc_id", user + ":" + where.key());
-        out.putObject("context").put("geo_cell", where.geoCell()).put("time_bucket", where.timeBucket())
-                .put("device", where.deviceClass()).put("key", where.key());
+        out.putObject("context")
+                .put("geo_cell", where.geoCell())
+                .put("time_bucket", where.timeBucket())
+                .put("device", where.deviceClass())
+                .put("key", where.key());
         out.put("landed_elsewhere", !where.key().equals(geo + ":" + bucket + ":" + device));
         return out;
     }
@@ -146,7 +158,10 @@ final class LivePageApi {
         requireKnown(user);
         try {
             ActionSender.Sent sent = sender.forget(user, clock.getAsLong());
-            return JSON.createObjectNode().put("event_id", sent.eventId()).put("ts", sent.ts()).put("user", user);
+            return JSON.createObjectNode()
+                    .put("event_id", sent.eventId())
+                    .put("ts", sent.ts())
+                    .put("user", user);
         } catch (ActionSender.SendFailed e) {
             throw new ApiException(503, e.getMessage());
         }
@@ -164,8 +179,11 @@ final class LivePageApi {
     ObjectNode status() throws IOException, InterruptedException {
         ObjectNode out = JSON.createObjectNode();
         out.set("points", JSON.valueToTree(status.points()));
-        out.putObject("latency").put("p50_ms", latency.quantile(0.5)).put("p90_ms", latency.quantile(0.9))
-                .put("count", latency.count()).put("last_ms", latency.last());
+        out.putObject("latency")
+                .put("p50_ms", latency.quantile(0.5))
+                .put("p90_ms", latency.quantile(0.9))
+                .put("count", latency.count())
+                .put("last_ms", latency.last());
         String model = reader.latestModelVersion();
         out.put("model_version", model == null ? "-" : model);
         return out;

@@ -31,14 +31,17 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint configure(Configuration conf, int port, Path home) throws IOException {
         int chosen = port > 0 ? port : freePort();
-        conf.set(key("metrics.reporter.prom.factory.class"),
+        conf.set(
+                key("metrics.reporter.prom.factory.class"),
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.set(key("metrics.reporter.prom.port"), Integer.toString(chosen));
         Path dir = home.resolve("prometheus").resolve("targets");
         Files.createDirectories(dir);
         Path file = dir.resolve("demo.json");
         Path tmp = dir.resolve("demo.json.tmp");
-        Files.writeString(tmp, "[{\"targets\":[\"127.0.0.1:" + chosen + "\"],\"labels\":{\"instance_role\":\"demo\"}}]\n",
+        Files.writeString(
+                tmp,
+                "[{\"targets\":[\"127.0.0.1:" + chosen + "\"],\"labels\":{\"instance_role\":\"demo\"}}]\n",
                 StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new MetricsEndpoint(chosen, file);

@@ -86,7 +86,10 @@ public final class PrometheusText {
             return null;
         }
         try {
-            return new Sample(name, labels, Double.parseDouble(rest[0].replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
+            return new Sample(
+                    name,
+                    labels,
+                    Double.parseDouble(rest[0].replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
         } catch (NumberFormatException e) {
             return null;
         }

@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RecommendationReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String base;
 
     /** @param esUrl Elasticsearch, e.g. http://127.0.0.1:9200;  @param alias the read alias (es.index) */
@@ -37,9 +38,12 @@ public final class RecommendationReader {
 
     /** The document with this id ({@code _id} added to its source), or {@code null}. */
     public ObjectNode byId(String id) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create(base + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 404) {
             return null;
         }
@@ -84,7 +88,11 @@ public final class RecommendationReader {
         ObjectNode terms = q.putObject("aggs").putObject("users").putObject("terms");
         terms.put("field", "user").put("size", limit).putObject("order").put("_key", "asc");
         List<String> out = new ArrayList<>();
-        search(q).path("aggregations").path("users").path("buckets").forEach(b -> out.add(b.path("key").asText()));
+        search(q)
+                .path("aggregations")
+                .path("users")
+                .path("buckets")
+                .forEach(b -> out.add(b.path("key").asText()));
         return out;
     }
 
@@ -95,7 +103,11 @@ public final class RecommendationReader {
         q.putArray("_source").add("user");
         q.putArray("sort").addObject().put("updated_at", "desc");
         List<ObjectNode> hits = hits(search(q));
-        return hits.isEmpty() ? null : hits.get(ThreadLocalRandom.current().nextInt(hits.size())).path("user").asText();
+        return hits.isEmpty()
+                ? null
+                : hits.get(ThreadLocalRandom.current().nextInt(hits.size()))
+                        .path("user")
+                        .asText();
     }
 
     /** The model version of the most recently updated document, or {@code null}. */
@@ -109,9 +121,12 @@ public final class RecommendationReader {
     }
 
     private JsonNode search(ObjectNode query) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/_search"))
-                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(query))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/_search"))
+                        .timeout(Duration.ofSeconds(5))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(query)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 404) {
             return JSON.createObjectNode(); // the alias does not exist yet: no documents
@@ -121,7 +136,8 @@ public final class RecommendationReader {
 
     private static JsonNode checked(HttpResponse<String> r) throws IOException {
         if (r.statusCode() / 100 != 2) {
-            throw new IOException("Elasticsearch answered HTTP " + r.statusCode() + " to " + r.request().uri());
+            throw new IOException("Elasticsearch answered HTTP " + r.statusCode() + " to "
+                    + r.request().uri());
         }
         return JSON.readTree(r.body());
     }
@@ -133,7 +149,8 @@ public final class RecommendationReader {
     }
 
     private static ObjectNode withId(JsonNode hit) {
-        ObjectNode source = hit.path("_source").isObject() ? (ObjectNode) hit.path("_source").deepCopy()
+        ObjectNode source = hit.path("_source").isObject()
+                ? (ObjectNode) hit.path("_source").deepCopy()
                 : JSON.createObjectNode();
         source.put("_id", hit.path("_id").asText());
         return source;

@@ -30,11 +30,20 @@ public final class StatusSampler implements AutoCloseable {
     private static final String REASON = OP + "deadLetterReason_";
 
     /** One sample of the vital signs. {@code lagMs} is -1 before the first watermark. */
-    public record Point(long t, double eventsPerSecond, long eventsIn, long deadLetters,
-                        Map<String, Long> deadLettersByReason, long lagMs, long documentsWritten,
-                        long ftrlVersion, long rankerVersion, long alsItemVersion) {}
+    public record Point(
+            long t,
+            double eventsPerSecond,
+            long eventsIn,
+            long deadLetters,
+            Map<String, Long> deadLettersByReason,
+            long lagMs,
+            long documentsWritten,
+            long ftrlVersion,
+            long rankerVersion,
+            long alsItemVersion) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI metrics;
     private final ArrayDeque<Point> points = new ArrayDeque<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -61,7 +70,11 @@ public final class StatusSampler implements AutoCloseable {
 
     private void sampleQuietly() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 add(System.currentTimeMillis(), PrometheusText.parse(r.body()));
@@ -126,8 +139,17 @@ public final class StatusSampler implements AutoCloseable {
         if (previous != null && t > previous.t() && eventsIn >= previous.eventsIn()) {
             rate = (eventsIn - previous.eventsIn()) * 1000.0 / (t - previous.t());
         }
-        Point p = new Point(t, rate, eventsIn, deadLetters, byReason, lag == Long.MIN_VALUE ? -1 : lag, documents,
-                ftrl, ranker, als);
+        Point p = new Point(
+                t,
+                rate,
+                eventsIn,
+                deadLetters,
+                byReason,
+                lag == Long.MIN_VALUE ? -1 : lag,
+                documents,
+                ftrl,
+                ranker,
+                als);
         points.addLast(p);
         while (points.size() > KEEP) {
             points.removeFirst();

@@ -19,10 +19,16 @@ public final class ClickLatencyProbe {
     /** A recently active user, from the page's own endpoint. */
     private static String randomActiveUser(String url) {
         try {
-            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(url + "api/users/random")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("user").asText();
+            String body = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/users/random"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(body)
+                    .path("user")
+                    .asText();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -41,8 +47,12 @@ public final class ClickLatencyProbe {
             for (int i = 0; i < clicks; i++) {
                 String user = randomActiveUser(url);
                 browser.pickUser(user);
-                browser.await(Duration.ofSeconds(30),
-                        d -> browser.text("doc-user").contains(user + " @") && browser.items().size() > 1 ? Boolean.TRUE : null);
+                browser.await(
+                        Duration.ofSeconds(30),
+                        d -> browser.text("doc-user").contains(user + " @")
+                                        && browser.items().size() > 1
+                                ? Boolean.TRUE
+                                : null);
                 List<String> items = browser.items();
                 String item = items.get(random.nextInt(items.size()));
                 long t;
@@ -67,7 +77,8 @@ public final class ClickLatencyProbe {
             throw new java.io.UncheckedIOException(e);
         }
         Collections.sort(ms);
-        System.out.println("clicks " + ms.size() + " (" + failed + " without a change within 30 s), p50 " + ms.get((ms.size() - 1) / 2) + " ms, p90 "
-                + ms.get((int) Math.ceil(0.9 * ms.size()) - 1) + " ms, max " + ms.get(ms.size() - 1) + " ms");
+        System.out.println("clicks " + ms.size() + " (" + failed + " without a change within 30 s), p50 "
+                + ms.get((ms.size() - 1) / 2) + " ms, p90 " + ms.get((int) Math.ceil(0.9 * ms.size()) - 1) + " ms, max "
+                + ms.get(ms.size() - 1) + " ms");
     }
 }

@@ -54,8 +54,8 @@ class ContextPlacementTest {
         ContextResolver resolver = new ContextResolver(5, TimeBucketScheme.DAYPART_WEEKPART, ZoneId.of("UTC"));
         for (String bucket : TimeBuckets.all(TimeBucketScheme.DAYPART_WEEKPART)) {
             ContextPlacement.Placement p = placement.place("dr5re", bucket, "tablet", monday);
-            String derived = resolver.geoCell(p.lat(), p.lon()) + ":" + resolver.timeBucket(monday, resolver.zone(p.tz()))
-                    + ":" + resolver.deviceClass(p.device(), null);
+            String derived = resolver.geoCell(p.lat(), p.lon()) + ":"
+                    + resolver.timeBucket(monday, resolver.zone(p.tz())) + ":" + resolver.deviceClass(p.device(), null);
             assertThat(derived).isEqualTo(p.key());
         }
     }

@@ -37,10 +37,16 @@ final class LivePageDriver implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
                 "--window-size=1400,1000");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
         this.driver = new ChromeDriver(service, options);
         this.url = url;
         driver.get(url);
@@ -82,18 +88,21 @@ final class LivePageDriver implements AutoCloseable {
     /** The items of the list shown, in rank order. */
     List<String> items() {
         return fresh(() -> driver.findElements(By.cssSelector("#recs li.rec")).stream()
-                .map(e -> e.getDomAttribute("data-item")).collect(Collectors.toList()));
+                .map(e -> e.getDomAttribute("data-item"))
+                .collect(Collectors.toList()));
     }
 
     /** Every item's text (item, score, category, reason labels), as shown. */
     List<String> rows() {
-        return fresh(() -> driver.findElements(By.cssSelector("#recs li.rec")).stream().map(WebElement::getText)
+        return fresh(() -> driver.findElements(By.cssSelector("#recs li.rec")).stream()
+                .map(WebElement::getText)
                 .collect(Collectors.toList()));
     }
 
     /** The text of one item of the list (item, score, category, reason labels). */
     String row(String item) {
-        return fresh(() -> driver.findElement(By.cssSelector("#recs li[data-item='" + item + "']")).getText());
+        return fresh(() -> driver.findElement(By.cssSelector("#recs li[data-item='" + item + "']"))
+                .getText());
     }
 
     /**
@@ -103,10 +112,11 @@ final class LivePageDriver implements AutoCloseable {
     long act(String item, String type, Duration within) {
         WebElement latency = driver.findElement(By.id("latency"));
         String before = latency.getDomAttribute("data-ms");
-        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-                "document.getElementById('latency').removeAttribute('data-ms')");
+        ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("document.getElementById('latency').removeAttribute('data-ms')");
         fresh(() -> {
-            driver.findElement(By.cssSelector("#recs li[data-item='" + item + "'] button.act[data-type='" + type + "']"))
+            driver.findElement(
+                            By.cssSelector("#recs li[data-item='" + item + "'] button.act[data-type='" + type + "']"))
                     .click();
             return Boolean.TRUE;
         });

@@ -73,7 +73,9 @@ class LivePageITCase {
         values.put(ConfigKeys.ES_INDEX.name(), alias);
         values.put(ConfigKeys.PARALLELISM.name(), "1");
         values.put(ConfigKeys.CHECKPOINT_INTERVAL.name(), "2s");
-        values.put(ConfigKeys.CHECKPOINT_DIR.name(), home.resolve("checkpoints").toUri().toString());
+        values.put(
+                ConfigKeys.CHECKPOINT_DIR.name(),
+                home.resolve("checkpoints").toUri().toString());
         values.put(ConfigKeys.TRENDING_WINDOW.name(), "1min");
         values.put(ConfigKeys.TRENDING_SLIDE.name(), "5s");
         // the blend alone: its reasons follow from the events below, whatever the models learn
@@ -88,12 +90,12 @@ class LivePageITCase {
         // a local Flink with its Prometheus endpoint, as the demo runs the job
         Configuration flink = new Configuration();
         metrics = MetricsEndpoint.configure(flink, 0, home);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(flink, cfg));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironment.flinkConfiguration(flink, cfg));
         StreamingJob.wire(env, cfg);
         job = env.executeAsync("desire-streaming");
-        page = LivePage.start(new LivePage.Settings(bootstrap, topic, esUrl, alias,
-                metrics.url(), TimeBucketScheme.DAYPART_WEEKPART, 0, 0));
+        page = LivePage.start(new LivePage.Settings(
+                bootstrap, topic, esUrl, alias, metrics.url(), TimeBucketScheme.DAYPART_WEEKPART, 0, 0));
         reader = new RecommendationReader(esUrl, alias);
         seed();
     }
@@ -105,14 +107,21 @@ class LivePageITCase {
     private void seed() {
         long now = System.currentTimeMillis();
         for (int i = 1; i <= 4; i++) {
-            send(null, "{\"event_id\":\"cat-b" + i + "-" + run + "\",\"ts\":" + (now - 60_000) + ",\"type\":\"item\","
-                    + "\"item_id\":\"book-" + i + "\",\"category\":\"books\",\"price\":10,\"available\":true}");
-            send(null, "{\"event_id\":\"cat-g" + i + "-" + run + "\",\"ts\":" + (now - 60_000) + ",\"type\":\"item\","
-                    + "\"item_id\":\"game-" + i + "\",\"category\":\"games\",\"price\":30,\"available\":true}");
+            send(
+                    null,
+                    "{\"event_id\":\"cat-b" + i + "-" + run + "\",\"ts\":" + (now - 60_000) + ",\"type\":\"item\","
+                            + "\"item_id\":\"book-" + i + "\",\"category\":\"books\",\"price\":10,\"available\":true}");
+            send(
+                    null,
+                    "{\"event_id\":\"cat-g" + i + "-" + run + "\",\"ts\":" + (now - 60_000) + ",\"type\":\"item\","
+                            + "\"item_id\":\"game-" + i + "\",\"category\":\"games\",\"price\":30,\"available\":true}");
         }
         for (int u = 1; u <= 3; u++) {
             for (int i = 1; i <= 4; i++) {
-                view("it-page-other-" + u + "-" + run, (i % 2 == 0 ? "book-" : "game-") + i, now - 50_000 + u * 100 + i);
+                view(
+                        "it-page-other-" + u + "-" + run,
+                        (i % 2 == 0 ? "book-" : "game-") + i,
+                        now - 50_000 + u * 100 + i);
             }
         }
         view(user, "book-1", now - 20_000);
@@ -121,9 +130,11 @@ class LivePageITCase {
     }
 
     private void view(String who, String item, long ts) {
-        send(who, "{\"event_id\":\"v-" + who + "-" + item + "-" + ts + "\",\"ts\":" + ts + ",\"type\":\"view\","
-                + "\"user_id\":\"" + who + "\",\"item_id\":\"" + item + "\",\"context\":{\"lat\":48.8566,"
-                + "\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
+        send(
+                who,
+                "{\"event_id\":\"v-" + who + "-" + item + "-" + ts + "\",\"ts\":" + ts + ",\"type\":\"view\","
+                        + "\"user_id\":\"" + who + "\",\"item_id\":\"" + item + "\",\"context\":{\"lat\":48.8566,"
+                        + "\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}}");
     }
 
     /**
@@ -132,14 +143,17 @@ class LivePageITCase {
      */
     private boolean awaitListBeyondTheUsersOwnItem() throws Exception {
         return poll(() -> {
-            view(user, "book-1", System.currentTimeMillis());
-            producer.flush();
-            try {
-                return new ObjectNodeList(reader.listsOf(user)).hasItemOtherThan("book-1") ? Boolean.TRUE : null;
-            } catch (IOException e) {
-                return null; // the job's index is still being created (its shards are not yet searchable)
-            }
-        }) != null;
+                    view(user, "book-1", System.currentTimeMillis());
+                    producer.flush();
+                    try {
+                        return new ObjectNodeList(reader.listsOf(user)).hasItemOtherThan("book-1")
+                                ? Boolean.TRUE
+                                : null;
+                    } catch (IOException e) {
+                        return null; // the job's index is still being created (its shards are not yet searchable)
+                    }
+                })
+                != null;
     }
 
     /** The user's lists as read from Elasticsearch. */
@@ -158,7 +172,9 @@ class LivePageITCase {
 
     @Test
     void aUserSeesTheirListChangeAsTheyActAndCanBeForgotten() throws Exception {
-        assertThat(awaitListBeyondTheUsersOwnItem()).as("the job wrote the user's list with trending items").isTrue();
+        assertThat(awaitListBeyondTheUsersOwnItem())
+                .as("the job wrote the user's list with trending items")
+                .isTrue();
         try (LivePageDriver browser = new LivePageDriver(page.url())) {
             browser.pickUser("it-nobody-" + run);
             browser.await(DEADLINE, d -> browser.text("message").contains("unknown user") ? Boolean.TRUE : null);
@@ -167,10 +183,12 @@ class LivePageITCase {
             browser.await(DEADLINE, d -> browser.items().size() > 1 ? Boolean.TRUE : null);
             assertThat(browser.text("doc-meta")).contains("model: blend-v1").contains("event time");
             // another context, as an app there reads it: no list yet, so the README's fall-back query
-            new org.openqa.selenium.support.ui.Select(browser.browser().findElement(By.id("ctx-device"))).selectByValue("tv");
+            new org.openqa.selenium.support.ui.Select(browser.browser().findElement(By.id("ctx-device")))
+                    .selectByValue("tv");
             browser.browser().findElement(By.id("ctx-show")).click();
-            browser.await(DEADLINE, d -> browser.text("message").contains(":tv yet; an app there falls back to")
-                    ? Boolean.TRUE : null);
+            browser.await(
+                    DEADLINE,
+                    d -> browser.text("message").contains(":tv yet; an app there falls back to") ? Boolean.TRUE : null);
             assertThat(browser.items()).isNotEmpty();
             browser.browser().findElement(By.id("ctx-last")).click();
             browser.await(DEADLINE, d -> browser.text("doc-user").endsWith(":mobile") ? Boolean.TRUE : null);
@@ -179,8 +197,10 @@ class LivePageITCase {
             assertThat(String.join("\n", before)).contains("trending near you this");
 
             // an item of the list the user has not touched yet: after a click it is one they interacted with
-            String target = browser.items().stream().filter(i -> !browser.row(i).contains("because you viewed it before"))
-                    .findFirst().orElseThrow();
+            String target = browser.items().stream()
+                    .filter(i -> !browser.row(i).contains("because you viewed it before"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(browser.row(target)).doesNotContain("because you viewed it before");
             long ms = browser.act(target, "click", DEADLINE);
             LOG.info("click -> updated list in {} ms (measured by the page)", ms);
@@ -190,27 +210,36 @@ class LivePageITCase {
             assertThat(browser.text("latency")).matches("list updated \\d+ ms after the click.*");
             browser.await(DEADLINE, d -> browser.text("latency-summary").contains("p50") ? Boolean.TRUE : null);
             String status = poll(() -> {
-                String body = http.send(HttpRequest.newBuilder(URI.create(page.url() + "api/status")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String body = http.send(
+                                HttpRequest.newBuilder(URI.create(page.url() + "api/status"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 return body.contains("NOT_JSON") ? body : null;
             });
-            assertThat(status).as("the job's metrics behind the status panel, with the record that is not JSON")
+            assertThat(status)
+                    .as("the job's metrics behind the status panel, with the record that is not JSON")
                     .isNotNull();
             browser.await(DEADLINE, d -> browser.text("dead-letters").contains("NOT_JSON") ? Boolean.TRUE : null);
             browser.screenshot(Path.of("target", "live-page.png"));
 
             browser.forget(DEADLINE);
             assertThat(browser.items()).isEmpty();
-            assertThat(browser.browser().findElements(By.cssSelector("#context-select option"))).isEmpty();
-            assertThat(reader.listsOf(user)).as("the user's documents in Elasticsearch").isEmpty();
+            assertThat(browser.browser().findElements(By.cssSelector("#context-select option")))
+                    .isEmpty();
+            assertThat(reader.listsOf(user))
+                    .as("the user's documents in Elasticsearch")
+                    .isEmpty();
             browser.screenshot(Path.of("target", "live-page-forgotten.png"));
         }
     }
 
     @Test
     void badRequestsGetAClearClientErrorAndNoStackTrace() throws Exception {
-        HttpResponse<String> unknown = post("/api/act", "{\"user\":\"it-nobody-" + run + "\",\"item\":\"book-1\","
-                + "\"type\":\"view\",\"context\":{\"geo_cell\":\"u09tq\",\"time_bucket\":\"weekday-evening\",\"device\":\"mobile\"}}");
+        HttpResponse<String> unknown = post(
+                "/api/act",
+                "{\"user\":\"it-nobody-" + run + "\",\"item\":\"book-1\","
+                        + "\"type\":\"view\",\"context\":{\"geo_cell\":\"u09tq\",\"time_bucket\":\"weekday-evening\",\"device\":\"mobile\"}}");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("unknown user");
         HttpResponse<String> forgetUnknown = post("/api/forget", "{\"user\":\"it-nobody-" + run + "\"}");
@@ -220,19 +249,24 @@ class LivePageITCase {
         assertThat(badJson.body()).contains("not valid JSON");
         HttpResponse<String> huge = post("/api/act", "{\"user\":\"" + "x".repeat(HttpJson.MAX_BODY_BYTES) + "\"}");
         assertThat(huge.statusCode()).isEqualTo(413);
-        HttpResponse<String> lists = http.send(HttpRequest.newBuilder(URI.create(page.url() + "api/lists?user=it-nobody-" + run))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> lists = http.send(
+                HttpRequest.newBuilder(URI.create(page.url() + "api/lists?user=it-nobody-" + run))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(lists.statusCode()).isEqualTo(404);
         for (HttpResponse<String> r : List.of(unknown, forgetUnknown, badJson, huge, lists)) {
-            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
         }
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(page.url() + path.substring(1)))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(page.url() + path.substring(1)))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -25,8 +25,15 @@ class LivePageTest {
     @BeforeAll
     void start() throws Exception {
         // nothing listens on port 1: Kafka and Elasticsearch are unreachable
-        page = LivePage.start(new LivePage.Settings("127.0.0.1:1", "events", "http://127.0.0.1:1", "recs",
-                "http://127.0.0.1:1/metrics", TimeBucketScheme.DAYPART_WEEKPART, 0, 200));
+        page = LivePage.start(new LivePage.Settings(
+                "127.0.0.1:1",
+                "events",
+                "http://127.0.0.1:1",
+                "recs",
+                "http://127.0.0.1:1/metrics",
+                TimeBucketScheme.DAYPART_WEEKPART,
+                0,
+                200));
     }
 
     @AfterAll
@@ -49,19 +56,33 @@ class LivePageTest {
         assertError(post("api/act", "application/json", "[1,2]"), 400, "JSON object");
         assertError(post("api/act", "application/json", ""), 400, "empty");
         assertError(post("api/act", "text/plain", "{}"), 415, "application/json");
-        assertError(post("api/act", "application/json", "{\"u\":\"" + "x".repeat(HttpJson.MAX_BODY_BYTES) + "\"}"),
-                413, "larger than");
+        assertError(
+                post("api/act", "application/json", "{\"u\":\"" + "x".repeat(HttpJson.MAX_BODY_BYTES) + "\"}"),
+                413,
+                "larger than");
     }
 
     @Test
     void refusesMissingOrMalformedFields() throws Exception {
         assertError(post("api/act", "application/json", "{\"item\":\"i1\",\"type\":\"view\"}"), 400, "user is missing");
-        assertError(post("api/act", "application/json", "{\"user\":\"u 1\",\"item\":\"i1\",\"type\":\"view\"}"), 400, "user:");
-        assertError(post("api/act", "application/json", "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"steal\","
-                + "\"context\":{}}"), 400, "type must be one of");
-        assertError(post("api/act", "application/json", "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"rate\"}"), 400,
+        assertError(
+                post("api/act", "application/json", "{\"user\":\"u 1\",\"item\":\"i1\",\"type\":\"view\"}"),
+                400,
+                "user:");
+        assertError(
+                post(
+                        "api/act",
+                        "application/json",
+                        "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"steal\"," + "\"context\":{}}"),
+                400,
+                "type must be one of");
+        assertError(
+                post("api/act", "application/json", "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"rate\"}"),
+                400,
                 "numeric value");
-        assertError(post("api/act", "application/json", "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"view\"}"), 400,
+        assertError(
+                post("api/act", "application/json", "{\"user\":\"u1\",\"item\":\"i1\",\"type\":\"view\"}"),
+                400,
                 "context must be an object");
         assertError(post("api/latency", "application/json", "{\"ms\":\"fast\"}"), 400, "ms must be");
         assertError(get("api/lists"), 400, "user is missing");
@@ -83,15 +104,24 @@ class LivePageTest {
     private void assertError(HttpResponse<String> r, int status, String message) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
-        assertThat(r.body()).contains("\"error\"").contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.body())
+                .contains("\"error\"")
+                .contains(message)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(page.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(page.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String type, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(page.url() + path)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(page.url() + path))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -12,18 +12,23 @@ class StatusSamplerTest {
     private static String scrape(long eventsIn, long sent, long lag) {
         return "# HELP " + OP + "eventsIn eventsIn (scope: taskmanager_job_task_operator)\n"
                 + "# TYPE " + OP + "eventsIn gauge\n"
-                + OP + "eventsIn{job_name=\"desire_streaming\",operator_name=\"parse_and_validate\",subtask_index=\"0\",} "
+                + OP
+                + "eventsIn{job_name=\"desire_streaming\",operator_name=\"parse_and_validate\",subtask_index=\"0\",} "
                 + eventsIn / 2 + ".0\n"
-                + OP + "eventsIn{job_name=\"desire_streaming\",operator_name=\"parse_and_validate\",subtask_index=\"1\",} "
+                + OP
+                + "eventsIn{job_name=\"desire_streaming\",operator_name=\"parse_and_validate\",subtask_index=\"1\",} "
                 + (eventsIn - eventsIn / 2) + ".0\n"
                 + OP + "deadLetters{operator_name=\"parse_and_validate\",subtask_index=\"0\",} 3.0\n"
                 + OP + "deadLetterReason_NOT_JSON{operator_name=\"parse_and_validate\",subtask_index=\"0\",} 2.0\n"
                 + OP + "deadLetterReason_BAD_TIMESTAMP{operator_name=\"parse_and_validate\",subtask_index=\"0\",} 1.0\n"
-                + OP + "deadLetterReason_INTERNAL_ERROR{operator_name=\"parse_and_validate\",subtask_index=\"0\",} 0.0\n"
+                + OP
+                + "deadLetterReason_INTERNAL_ERROR{operator_name=\"parse_and_validate\",subtask_index=\"0\",} 0.0\n"
                 + OP + "eventTimeLagMs{operator_name=\"user_recommender\",subtask_index=\"0\",} " + lag + ".0\n"
                 + OP + "eventTimeLagMs{operator_name=\"user_recommender\",subtask_index=\"1\",} -1.0\n"
-                + OP + "numRecordsSend{operator_name=\"elasticsearch:_desire_recs:_Writer\",subtask_index=\"0\",} " + sent + ".0\n"
-                + OP + "numRecordsSend{operator_name=\"dead_letters:_desire_deadletter:_Writer\",subtask_index=\"0\",} 3.0\n"
+                + OP + "numRecordsSend{operator_name=\"elasticsearch:_desire_recs:_Writer\",subtask_index=\"0\",} "
+                + sent + ".0\n"
+                + OP
+                + "numRecordsSend{operator_name=\"dead_letters:_desire_deadletter:_Writer\",subtask_index=\"0\",} 3.0\n"
                 + OP + "ftrlVersion{operator_name=\"ftrl_learner\",subtask_index=\"0\",} 1200.0\n"
                 + OP + "alsItemModelVersion{operator_name=\"ALS_item_factors\",subtask_index=\"0\",} 7.0\n"
                 + OP + "alsItemModelVersion{operator_name=\"ALS_item_factors\",subtask_index=\"1\",} 9.0\n";
@@ -39,7 +44,9 @@ class StatusSamplerTest {
         assertThat(p.deadLetters()).isEqualTo(3);
         assertThat(p.deadLettersByReason()).isEqualTo(Map.of("NOT_JSON", 2L, "BAD_TIMESTAMP", 1L));
         assertThat(p.lagMs()).isEqualTo(3100);
-        assertThat(p.documentsWritten()).as("only the Elasticsearch writer's records").isEqualTo(90);
+        assertThat(p.documentsWritten())
+                .as("only the Elasticsearch writer's records")
+                .isEqualTo(90);
         assertThat(p.ftrlVersion()).isEqualTo(1200);
         assertThat(p.alsItemVersion()).isEqualTo(9);
         assertThat(sampler.points()).hasSize(2);
@@ -49,8 +56,12 @@ class StatusSamplerTest {
     void aRestartedCounterIsNotANegativeRateAndNoWatermarkReadsMinusOne() {
         StatusSampler sampler = new StatusSampler("http://127.0.0.1:1/metrics");
         sampler.add(1_000, PrometheusText.parse(scrape(5000, 0, 0)));
-        StatusSampler.Point p = sampler.add(2_000, PrometheusText.parse(scrape(10, 0, 0).replace(
-                OP + "eventTimeLagMs{operator_name=\"user_recommender\",subtask_index=\"0\",} 0.0\n", "")));
+        StatusSampler.Point p = sampler.add(
+                2_000,
+                PrometheusText.parse(scrape(10, 0, 0)
+                        .replace(
+                                OP + "eventTimeLagMs{operator_name=\"user_recommender\",subtask_index=\"0\",} 0.0\n",
+                                "")));
         assertThat(p.eventsPerSecond()).isZero();
         assertThat(p.lagMs()).isEqualTo(-1);
     }
