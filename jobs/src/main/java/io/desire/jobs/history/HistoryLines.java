@@ -515,7 +515,10 @@ public final class HistoryLines {
             // movieId::title::genres; a title may itself hold "::", so cut at the first and the last.
             int a = text.indexOf("::");
             int b = text.lastIndexOf("::");
-            f = a < 0 || a == b ? null : List.of(text.substring(0, a), text.substring(a + 2, b), text.substring(b + 2));
+            // overlapping separators (":::") are one, not two: then there is no title field
+            f = a < 0 || b < a + 2
+                    ? null
+                    : List.of(text.substring(0, a), text.substring(a + 2, b), text.substring(b + 2));
         }
         if (f == null || f.size() != 3 || f.get(0).strip().isEmpty()) {
             return null;

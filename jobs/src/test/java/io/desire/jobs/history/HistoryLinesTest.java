@@ -334,6 +334,17 @@ class HistoryLinesTest {
                 .isEqualTo("2");
     }
 
+    @Test
+    void aMoviesDatLineWithOverlappingSeparatorsIsKeptAsItIsForTheDeadLetters() {
+        // found by HistoryLinesFuzzTest: ":::" holds "::" twice, overlapping, and once cut the title at -1
+        for (String line : new String[] {"1:::Comedy", ":::"}) {
+            HistoryLines movies = HistoryLines.forFile(HistoryFormat.MOVIELENS, "movies.dat");
+            byte[] out = movies.convert(bytes(line));
+            assertThat(text(out)).as(line).isEqualTo(line);
+            assertThat(reason(out)).as(line).isNotNull();
+        }
+    }
+
     private static Event valid(byte[] payload) {
         ParseOutcome outcome = PARSER.parse(new RawRecord(payload, "test", 0L));
         assertThat(outcome.isValid()).as("%s: %s", text(payload), outcome).isTrue();
