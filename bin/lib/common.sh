@@ -730,3 +730,18 @@ cmd_offline() {
   run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" "$main" "$@" || rc=$?
   return $rc
 }
+
+# cmd_jmh args... : build the JMH uber-jar (benchmarks/jmh, bench profile; package only, never install)
+# unless DESIRE_SKIP_BUILD=1, then run it in the foreground with the JMH arguments given
+cmd_jmh() {
+  local jar="$REPO/benchmarks/jmh/target/benchmarks.jar"
+  if [[ "${DESIRE_SKIP_BUILD:-}" != 1 ]]; then
+    log "building $jar (mvn -B -q -Pbench -pl benchmarks/jmh -am package -DskipTests)"
+    (cd "$REPO" && mvn -B -q -Pbench -pl benchmarks/jmh -am package -DskipTests) || return 1
+  fi
+  [[ -f "$jar" ]] || { echo "desire: $jar is missing; run without DESIRE_SKIP_BUILD=1 to build it" >&2; return 1; }
+  local opts=() rc=0
+  read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
+  java "${opts[@]}" -jar "$jar" "$@" || rc=$?
+  return $rc
+}
