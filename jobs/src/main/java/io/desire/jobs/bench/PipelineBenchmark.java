@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -58,7 +59,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * may be passed as {@code --key value}.
  *
  * <p>Options: {@code --kafka-bootstrap}, {@code --es-url}, {@code --events 2000000},
- * {@code --parallelism 2}, {@code --rate 1000} (freshness), {@code --freshness-seconds 30}.
+ * {@code --parallelism 2}, {@code --rate 1000} (freshness), {@code --freshness-seconds 30},
+ * {@code --only full} (the full pipeline alone), {@code --profile cpu|itimer|wall|alloc|lock} (an
+ * async-profiler flame graph of each measured run, see {@link BenchProfiler}) and {@code
+ * --profile-dir DIR} (where they go; default {@code profile/} in the run's folder).
  */
 public final class PipelineBenchmark {
     private static final Pattern EVENT_TIME = Pattern.compile("\"event_time\"\\s*:\\s*\"([^\"]+)\"");
@@ -76,6 +80,9 @@ public final class PipelineBenchmark {
         int freshnessSeconds = Integer.parseInt(o.getOrDefault("freshness-seconds", "30"));
         Path home = Files.createTempDirectory("desire-bench");
         String runId = Long.toString(System.currentTimeMillis(), 36);
+        BenchProfiler profiler = BenchProfiler.create(
+                o.get("profile"),
+                Path.of(o.getOrDefault("profile-dir", home.resolve("profile").toString())));
 
         Map<String, String> base = new LinkedHashMap<>();
         base.put(ConfigKeys.PARALLELISM.name(), Integer.toString(parallelism));
@@ -107,26 +114,27 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors());
         if (o.getOrDefault("only", "").equals("full")) {
             // For profiling the full pipeline alone.
-            System.out.printf(
-                    "full pipeline, discarding sink                %,10.0f events/s%n", runFull(cfg, events, null));
+            double full = profiled(profiler, "full", () -> runFull(cfg, events, null));
+            System.out.printf("full pipeline, discarding sink                %,10.0f events/s%n", full);
             System.exit(0);
         }
         System.out.println("warm-up ...");
         runBare(cfg, Math.min(events, 200_000));
         runFull(cfg, Math.min(events, 200_000), null);
 
-        double bare = runBare(cfg, events);
+        double bare = profiled(profiler, "bare", () -> runBare(cfg, events));
         System.out.printf("bare pipeline (parse, keyBy user, count)      %,10.0f events/s%n", bare);
-        double blend = runFull(cfg.with(ConfigKeys.LEARNING_ENABLED.name(), "false"), events, null);
+        double blend = profiled(
+                profiler, "blend", () -> runFull(cfg.with(ConfigKeys.LEARNING_ENABLED.name(), "false"), events, null));
         System.out.printf(
                 "full pipeline, blend only, discarding sink    %,10.0f events/s  (%.2fx bare)%n", blend, blend / bare);
-        double full = runFull(cfg, events, null);
+        double full = profiled(profiler, "full", () -> runFull(cfg, events, null));
         System.out.printf(
                 "full pipeline%s, discarding sink %,10.0f events/s  (%.2fx bare)%n",
                 LearningPipeline.enabled(cfg) ? " with learning" : ", blend only ", full, full / bare);
         if (esUrl != null) {
             JobConfig esCfg = cfg.with(ConfigKeys.ES_INDEX.name(), "bench-" + runId);
-            double withEs = runFull(esCfg, events, esCfg);
+            double withEs = profiled(profiler, "full-es", () -> runFull(esCfg, events, esCfg));
             System.out.printf(
                     "full pipeline, Elasticsearch sink             %,10.0f events/s  (%.2fx bare)%n",
                     withEs, withEs / bare);
@@ -143,6 +151,19 @@ public final class PipelineBenchmark {
                 "Targets: full ≥ 0.5x bare and ≥ 50,000 events/s with the discarding sink; freshness p99 ≤ 1 s."
                         + " Figures vary with the machine's load: compare ratios from one run.");
         System.exit(0);
+    }
+
+    /** A measured run, under the profiler when one is given; prints where its flame graph went. */
+    private static double profiled(BenchProfiler profiler, String run, Callable<Double> measure) throws Exception {
+        if (profiler == null) {
+            return measure.call();
+        }
+        profiler.start();
+        try {
+            return measure.call();
+        } finally {
+            System.out.println("flame graph of the " + run + " run: " + profiler.stop(run));
+        }
     }
 
     private static StreamExecutionEnvironment env(JobConfig cfg) {
