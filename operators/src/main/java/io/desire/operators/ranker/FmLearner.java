@@ -63,9 +63,7 @@ public class FmLearner extends DeltaLearner {
 
     private transient ListState<FmState> checkpointed;
     private transient FmModel model;
-    private transient boolean[] dirty;
-    private transient int[] touched;
-    private transient int touchedCount;
+    private transient TouchedBuckets touched;
     private transient int updatesSinceEmit;
     private transient boolean fullPending;
     private transient double logLoss;
@@ -127,9 +125,7 @@ public class FmLearner extends DeltaLearner {
             }
         }
         fullPending = context.isRestored() && model.version() > 0;
-        dirty = new boolean[params.dimension()];
-        touched = new int[1024];
-        touchedCount = 0;
+        touched = new TouchedBuckets(params.dimension());
         updatesSinceEmit = 0;
         logLoss = Double.NaN;
     }
@@ -173,13 +169,7 @@ public class FmLearner extends DeltaLearner {
             return false;
         }
         for (int i : f.indices) {
-            if (!dirty[i]) {
-                dirty[i] = true;
-                if (touchedCount == touched.length) {
-                    touched = Arrays.copyOf(touched, touchedCount * 2);
-                }
-                touched[touchedCount++] = i;
-            }
+            touched.mark(i);
         }
         double loss = FtrlModel.logLoss(p, x.label);
         logLoss = Double.isNaN(logLoss) ? loss : logLoss + LOG_LOSS_DECAY * (loss - logLoss);
@@ -193,17 +183,13 @@ public class FmLearner extends DeltaLearner {
         if (fullPending) {
             d = fullDelta();
             fullPending = false;
-        } else if (touchedCount > 0) {
-            int[] indices = Arrays.copyOf(touched, touchedCount);
-            Arrays.sort(indices);
+        } else if (!touched.isEmpty()) {
+            int[] indices = touched.sorted();
             d = delta(indices, false);
         } else {
             return;
         }
-        for (int j = 0; j < touchedCount; j++) {
-            dirty[touched[j]] = false;
-        }
-        touchedCount = 0;
+        touched.clear();
         updatesSinceEmit = 0;
         deltas.inc();
         out.collect(d);

@@ -82,9 +82,7 @@ public class FtrlLearner extends DeltaLearner {
 
     private transient ListState<FtrlState> checkpointed;
     private transient FtrlModel model;
-    private transient boolean[] dirty;
-    private transient int[] touched;
-    private transient int touchedCount;
+    private transient TouchedBuckets touched;
     private transient int updatesSinceEmit;
     private transient boolean fullPending;
     private transient int nonZero;
@@ -161,9 +159,7 @@ public class FtrlLearner extends DeltaLearner {
             }
         }
         fullPending = context.isRestored() && model.version() > 0;
-        dirty = new boolean[params.dimension()];
-        touched = new int[1024];
-        touchedCount = 0;
+        touched = new TouchedBuckets(params.dimension());
         updatesSinceEmit = 0;
         zBefore = new double[64];
         nonZero = model.nonZeroWeights();
@@ -229,13 +225,7 @@ public class FtrlLearner extends DeltaLearner {
             if (was != now) {
                 nonZero += now ? 1 : -1;
             }
-            if (!dirty[i]) {
-                dirty[i] = true;
-                if (touchedCount == touched.length) {
-                    touched = Arrays.copyOf(touched, touchedCount * 2);
-                }
-                touched[touchedCount++] = i;
-            }
+            touched.mark(i);
         }
         double loss = FtrlModel.logLoss(p, x.label);
         logLoss = Double.isNaN(logLoss) ? loss : logLoss + LOG_LOSS_DECAY * (loss - logLoss);
@@ -250,9 +240,8 @@ public class FtrlLearner extends DeltaLearner {
         if (fullPending) {
             d = fullDelta();
             fullPending = false;
-        } else if (touchedCount > 0) {
-            int[] indices = Arrays.copyOf(touched, touchedCount);
-            Arrays.sort(indices);
+        } else if (!touched.isEmpty()) {
+            int[] indices = touched.sorted();
             double[] weights = new double[indices.length];
             for (int j = 0; j < indices.length; j++) {
                 weights[j] = model.weight(indices[j]);
@@ -261,10 +250,7 @@ public class FtrlLearner extends DeltaLearner {
         } else {
             return;
         }
-        for (int j = 0; j < touchedCount; j++) {
-            dirty[touched[j]] = false;
-        }
-        touchedCount = 0;
+        touched.clear();
         updatesSinceEmit = 0;
         deltas.inc();
         out.collect(d);
