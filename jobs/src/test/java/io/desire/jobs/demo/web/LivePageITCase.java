@@ -98,6 +98,17 @@ class LivePageITCase {
                 bootstrap, topic, esUrl, alias, metrics.url(), TimeBucketScheme.DAYPART_WEEKPART, 0, 0));
         reader = new RecommendationReader(esUrl, alias);
         seed();
+        // The tests act as an app does once the job's index exists and is searchable (until its shards
+        // start, Elasticsearch answers 503): wait for the seeded user's first document.
+        assertThat(io.desire.jobs.Eventually.pollNonNull(DEADLINE, () -> {
+                    try {
+                        return reader.listsOf(user).isEmpty() ? null : Boolean.TRUE;
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }))
+                .as("the seeded user's first document in %s", alias)
+                .isNotNull();
     }
 
     /**
