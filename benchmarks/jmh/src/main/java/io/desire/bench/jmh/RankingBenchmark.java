@@ -12,7 +12,7 @@ import io.desire.features.serving.CandidatePool;
 import io.desire.features.serving.CandidateSource;
 import io.desire.features.serving.SourceList;
 import io.desire.features.serving.SourceOrder;
-import io.desire.jobs.generator.World;
+import io.desire.tools.generator.World;
 import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.RankerCandidate;
 import io.desire.operators.ranker.RankerWeights;

@@ -5,7 +5,7 @@ import io.desire.features.event.Event;
 import io.desire.features.profile.ProfilePolicy;
 import io.desire.features.profile.UserProfile;
 import io.desire.features.serving.ConsumedItems;
-import io.desire.jobs.generator.World;
+import io.desire.tools.generator.World;
 import io.desire.operators.UserContexts;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.als.AlsConfig;
