@@ -1,12 +1,12 @@
 package io.desire.bench;
 
+import io.desire.eval.HistoryLoader;
 import io.desire.features.als.AlsEvaluation;
 import io.desire.features.als.AlsModel;
 import io.desire.features.als.AlsParams;
 import io.desire.features.als.BatchAls;
 import io.desire.features.als.RatingMatrix;
 import io.desire.features.data.InteractionTable;
-import io.desire.features.data.MovieLensReader;
 import io.desire.features.data.Split;
 import io.desire.features.data.Splits;
 import io.desire.features.metrics.RankingSummary;
@@ -74,7 +74,7 @@ public final class AlsVersusSpark {
         int seeds = Integer.parseInt(opts.getOrDefault("seeds", "3"));
 
         long loadStart = System.nanoTime();
-        InteractionTable table = MovieLensReader.read(ratings);
+        InteractionTable table = HistoryLoader.ratings(ratings);
         Split split = Splits.randomPerUser(table, 0, testFraction, seed);
         System.out.printf(
                 Locale.ROOT,

@@ -1,5 +1,6 @@
 package io.desire.eval;
 
+import io.desire.jobs.history.HistoryFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
  */
 record EvalOptions(
         Path input,
-        HistoryLoader.Format format,
+        HistoryFormat format,
         int generated,
         int generatedUsers,
         int generatedItems,
@@ -72,8 +73,9 @@ record EvalOptions(
             "",
             "Input (one of):",
             "  --input PATH            history file",
-            "  --format FMT            jsonl (our events) | csv (user,item,rating,timestamp) |",
-            "                          movielens-csv (ratings.csv) | u.data | ratings.dat   (default: from the file name)",
+            "  --format FMT            auto | jsonl | csv | movielens, as history.format of the backfill (docs/backfill.md):",
+            "                          read by the backfill's reader; movielens-csv, u.data, ratings.dat name movielens",
+            "                          (default auto: from the file name, and the header of a .csv)",
             "  --generated N           N synthetic events from the generator (planted tastes and context effects)",
             "  --users U --items I     size of the generated world (default: N/100 users, N/400 items, at least 100/120)",
             "Split and protocol:",
@@ -122,7 +124,7 @@ record EvalOptions(
     /** As {@link #parse(String...)}, with the servers' defaults taken from {@code env}. */
     static EvalOptions parse(java.util.Map<String, String> env, String... args) {
         Path input = null;
-        HistoryLoader.Format format = null;
+        HistoryFormat format = null;
         int generated = 0;
         int users = 0;
         int items = 0;
@@ -184,7 +186,7 @@ record EvalOptions(
                 case "--input" -> input = Path.of(v);
                 case "--format" -> {
                     try {
-                        format = HistoryLoader.Format.parse(v);
+                        format = HistoryLoader.parseFormat(v);
                     } catch (IllegalArgumentException e) {
                         throw new UsageException(e.getMessage());
                     }
@@ -274,9 +276,9 @@ record EvalOptions(
                 throw new UsageException("give either --train/--test or --input/--generated, not both");
             }
             if (format == null) {
-                format = HistoryLoader.Format.guess(train);
-                if (format == null || format == HistoryLoader.Format.JSONL) {
-                    format = HistoryLoader.Format.U_DATA;
+                format = HistoryLoader.guessFormat(train);
+                if (format == null) {
+                    format = HistoryFormat.MOVIELENS;
                 }
             }
         } else if (input != null && generated > 0) {
@@ -310,7 +312,7 @@ record EvalOptions(
             if (!validationGiven) {
                 validation = 0;
             }
-            if (catalog.isEmpty() && input != null && format != HistoryLoader.Format.JSONL) {
+            if (catalog.isEmpty() && input != null && format != HistoryFormat.JSONL) {
                 catalog = movieLensCatalogNextTo(input);
             }
             servedOptions = new Served(
@@ -328,7 +330,7 @@ record EvalOptions(
             throw new UsageException("job arguments after --, --keep-index and --catalog are for --served");
         }
         if (input != null && format == null) {
-            format = HistoryLoader.Format.guess(input);
+            format = HistoryLoader.guessFormat(input);
             if (format == null) {
                 throw new UsageException("cannot tell the format of " + input + " from its name: pass --format");
             }

@@ -168,7 +168,7 @@ final class Evaluation {
             h = HistoryLoader.generated(
                     options.generated(), options.generatedUsers(), options.generatedItems(), options.seed());
         } else {
-            progress.stage("reading %s as %s", options.input(), options.format().cliName);
+            progress.stage("reading %s as %s", options.input(), HistoryLoader.nameOf(options.format()));
             h = HistoryLoader.load(options.input(), options.format());
         }
         LoadReport load = h.load;

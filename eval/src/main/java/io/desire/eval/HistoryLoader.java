@@ -1,6 +1,6 @@
 package io.desire.eval;
 
-import io.desire.features.data.MovieLensFormat;
+import io.desire.features.data.InteractionTable;
 import io.desire.features.event.Event;
 import io.desire.features.event.EventParser;
 import io.desire.features.event.EventType;
@@ -21,78 +21,69 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads a {@link History} from one of the supported inputs. Every format is read leniently: a line
- * that cannot be used is counted with its reason (the first few are quoted) and skipped, never
- * fatal — unlike {@link io.desire.features.data.MovieLensReader}, which is strict by design, so the
- * MovieLens layouts are read here with their {@link MovieLensFormat#separator() separators}.
+ * Loads a {@link History} from a history file, read exactly as the backfill reads it: each line goes
+ * through the backfill's converter for its format ({@link HistoryLines}: {@code jsonl}, {@code csv},
+ * {@code movielens}, the names and meanings of {@code history.format}, docs/backfill.md) and then the
+ * live pipeline's {@link EventParser}. So there is one reader per format, and a line the backfill
+ * would dead-letter is a bad line here, with the parser's reason. Every format is read leniently: a
+ * line that cannot be used is counted with its reason (the first few are quoted) and skipped, never
+ * fatal.
  *
  * <ul>
- *   <li>JSONL events and generated traffic go through the {@link EventParser} (the contract of the
- *       live pipeline): behaviour events become rows weighted by {@link EventWeights}, {@code rate}
- *       events also carry their rating; {@code item} events give categories, {@code user} events
- *       segments; a repeated {@code event_id} counts once; users who asked to be forgotten are
- *       dropped entirely.
- *   <li>Rating files (simple CSV and MovieLens): each line is a rating, used both as the rating and
- *       as implicit evidence; there is no context. A MovieLens ratings file takes its items' categories
- *       from the movie list beside it ({@link #catalogueBeside}: {@code u.item}, {@code movies.csv},
- *       {@code movies.dat}), converted as the backfill converts it.
+ *   <li>Behaviour events become rows weighted by {@link EventWeights}, {@code rate} events also carry
+ *       their rating; {@code item} events give categories, {@code user} events segments; a repeated
+ *       {@code event_id} counts once; users who asked to be forgotten are dropped entirely.
+ *   <li>MovieLens ratings are explicit feedback: each is used both as the rating and as implicit
+ *       evidence, without context (the files have none). A MovieLens ratings file takes its items'
+ *       categories from the movie list beside it ({@link #catalogueBeside}: {@code u.item},
+ *       {@code movies.csv}, {@code movies.dat}).
  * </ul>
  */
 public final class HistoryLoader {
 
-    /** The formats {@code --format} accepts. */
-    enum Format {
-        JSONL("jsonl"),
-        CSV("csv"),
-        MOVIELENS_CSV("movielens-csv"),
-        U_DATA("u.data"),
-        RATINGS_DAT("ratings.dat");
-
-        final String cliName;
-
-        Format(String cliName) {
-            this.cliName = cliName;
+    /**
+     * The format names {@code --format} accepts: those of {@code history.format} ({@code auto}, {@code
+     * jsonl}, {@code csv}, {@code movielens}; {@code auto} gives {@code null}), and the MovieLens layout
+     * names {@code movielens-csv}, {@code u.data}, {@code ratings.dat} as other names of {@code movielens}.
+     */
+    static HistoryFormat parseFormat(String name) {
+        String s = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("movielens-csv") || s.equals("u.data") || s.equals("ratings.dat")) {
+            return HistoryFormat.MOVIELENS;
         }
-
-        static Format parse(String name) {
-            for (Format f : values()) {
-                if (f.cliName.equalsIgnoreCase(name)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException(
-                    "unknown --format '" + name + "': expected jsonl, csv, movielens-csv, u.data or ratings.dat");
+        try {
+            return HistoryFormat.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --format '" + name
+                    + "': expected auto, jsonl, csv or movielens (also movielens-csv, u.data, ratings.dat)");
         }
+    }
 
-        /** Guesses the format from a file name; null if it cannot tell. */
-        static Format guess(Path file) {
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
-                return JSONL;
-            }
-            if (name.equals("ratings.csv")) {
-                return MOVIELENS_CSV;
-            }
-            if (name.endsWith(".csv")) {
-                return CSV;
-            }
-            if (name.endsWith(".data")) {
-                return U_DATA;
-            }
-            if (name.endsWith(".dat")) {
-                return RATINGS_DAT;
-            }
+    /** The format of {@code file} as the backfill detects it (name, and header line for {@code .csv}); null if it cannot tell. */
+    static HistoryFormat guessFormat(Path file) {
+        String first = null;
+        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            first = r.readLine();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // unreadable here: decide from the name alone, the read reports the real problem
+        }
+        try {
+            return HistoryFormat.detect(file.getFileName().toString(), first);
+        } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The name a format has on the command line and in reports. */
+    static String nameOf(HistoryFormat format) {
+        return format.name().toLowerCase(Locale.ROOT);
     }
 
     /** First instant of generated traffic: 2026-01-01T00:00Z. */
@@ -107,14 +98,16 @@ public final class HistoryLoader {
 
     private HistoryLoader() {}
 
-    static History load(Path file, Format format) throws IOException {
-        History history = switch (format) {
-            case JSONL -> jsonl(file, ParserConfig.defaults());
-            case CSV -> delimited(file, format, ",");
-            case MOVIELENS_CSV -> delimited(file, format, MovieLensFormat.RATINGS_CSV.separator());
-            case U_DATA -> delimited(file, format, MovieLensFormat.U_DATA.separator());
-            case RATINGS_DAT -> delimited(file, format, MovieLensFormat.RATINGS_DAT.separator());
-        };
+    static History load(Path file, HistoryFormat format) throws IOException {
+        return load(file, format, false);
+    }
+
+    /** As {@link #load(Path, HistoryFormat)}; with {@code keepRaw}, each row keeps its event JSON. */
+    static History load(Path file, HistoryFormat format, boolean keepRaw) throws IOException {
+        EventSink sink = new EventSink(
+                new LoadReport(file.toString(), nameOf(format)), ParserConfig.defaults(), keepRaw, format);
+        read(file, format, sink);
+        History history = sink.finish();
         Path catalogue = catalogueBeside(file, format);
         if (catalogue != null) {
             catalogue(catalogue, history);
@@ -123,23 +116,68 @@ public final class HistoryLoader {
     }
 
     /**
+     * The ratings of a history file (a MovieLens ratings file, or {@code rate} events in any format)
+     * as a table in file order, read by the backfill's reader; for side-by-side model benchmarks.
+     * Lines that cannot be read are skipped and counted in the returned history's load report.
+     *
+     * @throws IllegalArgumentException when the format cannot be told from the file's name
+     */
+    public static InteractionTable ratings(Path file) throws IOException {
+        HistoryFormat format = guessFormat(file);
+        if (format == null) {
+            HistoryFormat.checkDetectable(file.toString());
+        }
+        History history = load(file, format);
+        return history.table(history.allRows(), true);
+    }
+
+    /**
+     * A ready-made split: two history files (e.g. u.data-like {@code user TAB item TAB rating TAB ts})
+     * read into one history; rows {@code [0, trainRows)} come from {@code train}, the rest from {@code
+     * test}. Returns the history and the number of training rows.
+     */
+    static Map.Entry<History, Integer> pair(Path train, Path test, HistoryFormat format) throws IOException {
+        EventSink sink = new EventSink(
+                new LoadReport(train + " + " + test, nameOf(format)), ParserConfig.defaults(), true, format);
+        read(train, format, sink);
+        int trainRows = sink.history.size();
+        read(test, format, sink);
+        History history = sink.finish();
+        if (history.size() < trainRows) {
+            throw new IllegalArgumentException(
+                    "--train " + train + ": a user of the training file asked to be forgotten"
+                            + " in the test file; a ready-made split cannot drop training rows");
+        }
+        return Map.entry(history, trainRows);
+    }
+
+    /** Feeds each line of {@code file}, converted as the backfill converts it, to {@code sink}. */
+    private static void read(Path file, HistoryFormat format, EventSink sink) throws IOException {
+        HistoryLines lines = HistoryLines.forFile(format, file.getFileName().toString());
+        forEachLine(file, (line, number) -> {
+            byte[] payload = lines.convert(number == 1 ? withoutBom(line) : line);
+            if (payload == null) {
+                sink.ignoredLine(isBlank(line) ? "blank line" : "header line");
+            } else {
+                sink.accept(payload, "file:" + file + "#" + number);
+            }
+        });
+    }
+
+    /**
      * The MovieLens movie list that sits next to a MovieLens ratings file, as the data sets ship them:
      * {@code u.item} beside {@code u.data} (or any {@code *.data}), {@code movies.csv} beside {@code
      * ratings.csv}, {@code movies.dat} beside {@code ratings.dat}; {@code null} when there is none or
      * the format is not MovieLens.
      */
-    static Path catalogueBeside(Path ratings, Format format) {
-        String name = switch (format) {
-            case U_DATA -> "u.item";
-            case MOVIELENS_CSV -> "movies.csv";
-            case RATINGS_DAT -> "movies.dat";
-            default -> null;
-        };
-        if (name == null) {
+    static Path catalogueBeside(Path ratings, HistoryFormat format) {
+        if (format != HistoryFormat.MOVIELENS) {
             return null;
         }
+        String file = ratings.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = file.endsWith(".csv") ? "movies.csv" : file.endsWith(".dat") ? "movies.dat" : "u.item";
         Path candidate = ratings.toAbsolutePath().resolveSibling(name);
-        return Files.isRegularFile(candidate) ? candidate : null;
+        return Files.isRegularFile(candidate) && !candidate.equals(ratings.toAbsolutePath()) ? candidate : null;
     }
 
     /**
@@ -149,11 +187,20 @@ public final class HistoryLoader {
      * cannot be read are counted as bad lines of the catalogue.
      */
     static void catalogue(Path file, History history) throws IOException {
+        history.load.catalogue = file.toString();
+        catalogue(file, HistoryFormat.MOVIELENS, history, false);
+    }
+
+    /**
+     * Reads the {@code item} events of a catalogue file in {@code format} as the backfill does and
+     * records their categories; items the history does not hold are added only with {@code addItems}.
+     * Returns how many categories were recorded.
+     */
+    static int catalogue(Path file, HistoryFormat format, History history, boolean addItems) throws IOException {
         LoadReport report = history.load;
-        report.catalogue = file.toString();
-        HistoryLines lines =
-                HistoryLines.forFile(HistoryFormat.MOVIELENS, file.getFileName().toString());
+        HistoryLines lines = HistoryLines.forFile(format, file.getFileName().toString());
         EventParser parser = new EventParser(ParserConfig.defaults());
+        int[] recorded = {0};
         forEachLine(file, (line, number) -> {
             byte[] payload = lines.convert(number == 1 ? withoutBom(line) : line);
             if (payload == null) {
@@ -166,14 +213,19 @@ public final class HistoryLoader {
                 return;
             }
             Event e = outcome.event();
-            int item = e.type == EventType.ITEM ? history.items.indexOf(e.itemId) : -1;
+            if (e.type != EventType.ITEM) {
+                return;
+            }
+            int item = addItems ? history.items.indexOrAdd(e.itemId) : history.items.indexOf(e.itemId);
             if (item >= 0) {
                 report.catalogueItems++;
                 if (e.category != null) {
                     history.itemCategory.put(item, e.category);
+                    recorded[0]++;
                 }
             }
         });
+        return recorded[0];
     }
 
     /** Calls {@code consumer} with each line of {@code file} (without its {@code \n} and {@code \r}) and its number from 1. */
@@ -218,8 +270,9 @@ public final class HistoryLoader {
 
     /** As {@link #jsonl(Path, ParserConfig)}; with {@code keepRaw}, each row keeps its input line. */
     static History jsonl(Path file, ParserConfig config, boolean keepRaw) throws IOException {
-        EventSink sink = new EventSink(new LoadReport(file.toString(), Format.JSONL.cliName), config, keepRaw);
-        forEachLine(file, (line, number) -> sink.accept(line, "file:" + file + "#" + number));
+        EventSink sink = new EventSink(
+                new LoadReport(file.toString(), nameOf(HistoryFormat.JSONL)), config, keepRaw, HistoryFormat.JSONL);
+        read(file, HistoryFormat.JSONL, sink);
         return sink.finish();
     }
 
@@ -242,7 +295,7 @@ public final class HistoryLoader {
                 .clock(Clock.fixed(Instant.ofEpochMilli(end + 86_400_000L), ZoneOffset.UTC))
                 .build();
         String source = "generated: " + events + " events, " + users + " users, " + items + " items, seed " + seed;
-        EventSink sink = new EventSink(new LoadReport(source, "generated"), config, keepRaw);
+        EventSink sink = new EventSink(new LoadReport(source, "generated"), config, keepRaw, HistoryFormat.JSONL);
         long n = 0;
         while (generator.inCatalogPhase()) {
             sink.accept(generator.next(GENERATED_START), "generated#" + (++n));
@@ -266,16 +319,26 @@ public final class HistoryLoader {
         private final LoadReport report;
         private final EventParser parser;
         private final History history;
+        /** MovieLens ratings: explicit feedback without context, the rating is also the evidence. */
+        private final boolean ratingFile;
+
         private final Set<String> eventIds = new HashSet<>();
         private final Set<String> forgotten = new HashSet<>();
 
-        EventSink(LoadReport report, ParserConfig config, boolean keepRaw) {
+        EventSink(LoadReport report, ParserConfig config, boolean keepRaw, HistoryFormat format) {
             this.report = report;
             this.parser = new EventParser(config);
             this.history = new History(report);
+            this.ratingFile = format == HistoryFormat.MOVIELENS;
             if (keepRaw) {
                 history.keepRaw();
             }
+        }
+
+        /** A line that holds no record: blank, or a header. */
+        void ignoredLine(String why) {
+            report.lines++;
+            report.ignored(why);
         }
 
         void accept(byte[] payload, String where) {
@@ -315,16 +378,20 @@ public final class HistoryLoader {
                 }
                 case IMPRESSION -> report.ignored("impression (no interaction)");
                 default -> {
-                    float evidence = (float) WEIGHTS.weight(e.type, e.value);
                     float rating = e.type == EventType.RATE && e.value != null ? e.value.floatValue() : Float.NaN;
-                    history.add(
-                            e.userId,
-                            e.itemId,
-                            evidence,
-                            rating,
-                            e.ts,
-                            new String[] {e.geoCell, e.timeBucket, e.deviceClass},
-                            payload);
+                    if (ratingFile && e.type == EventType.RATE) {
+                        history.add(e.userId, e.itemId, rating, rating, e.ts, null, payload);
+                    } else {
+                        float evidence = (float) WEIGHTS.weight(e.type, e.value);
+                        history.add(
+                                e.userId,
+                                e.itemId,
+                                evidence,
+                                rating,
+                                e.ts,
+                                new String[] {e.geoCell, e.timeBucket, e.deviceClass},
+                                payload);
+                    }
                 }
             }
         }
@@ -354,138 +421,5 @@ public final class HistoryLoader {
             }
         }
         return true;
-    }
-
-    /**
-     * Rating lines {@code user SEP item SEP rating SEP timestamp}. MovieLens timestamps are Unix
-     * seconds; the simple CSV accepts seconds, milliseconds (≥ 10^11) or ISO-8601. A first line whose
-     * rating field is not a number is a header.
-     */
-    static History delimited(Path file, Format format, String separator) throws IOException {
-        History history = new History(new LoadReport(file.toString(), format.cliName));
-        delimitedInto(history, file, format, separator);
-        return history;
-    }
-
-    /**
-     * A ready-made split: two rating files (e.g. u.data-like {@code user TAB item TAB rating TAB ts})
-     * read into one history; rows {@code [0, trainRows)} come from {@code train}, the rest from {@code
-     * test}. Returns the history and the number of training rows.
-     */
-    static Map.Entry<History, Integer> pair(Path train, Path test, Format format) throws IOException {
-        String separator = switch (format) {
-            case CSV -> ",";
-            case MOVIELENS_CSV -> MovieLensFormat.RATINGS_CSV.separator();
-            case U_DATA -> MovieLensFormat.U_DATA.separator();
-            case RATINGS_DAT -> MovieLensFormat.RATINGS_DAT.separator();
-            case JSONL -> throw new IllegalArgumentException("--train/--test take rating files, not JSONL");
-        };
-        History history = new History(new LoadReport(train + " + " + test, format.cliName));
-        delimitedInto(history, train, format, separator);
-        int trainRows = history.size();
-        delimitedInto(history, test, format, separator);
-        return Map.entry(history, trainRows);
-    }
-
-    private static void delimitedInto(History history, Path file, Format format, String separator) throws IOException {
-        LoadReport report = history.load;
-        boolean movieLens = format != Format.CSV;
-        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            long number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                report.lines++;
-                if (number == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    report.ignored("blank line");
-                    continue;
-                }
-                String where = "file:" + file + "#" + number;
-                String[] f = split(line, separator);
-                if (f.length != 4) {
-                    report.bad(
-                            where,
-                            "FIELD_COUNT",
-                            "expected 4 fields (user, item, rating, timestamp), found " + f.length + ": "
-                                    + snippet(line));
-                    continue;
-                }
-                if (number == 1 && !isNumber(f[2])) {
-                    report.ignored("header line");
-                    continue;
-                }
-                if (f[0].isEmpty() || f[1].isEmpty()) {
-                    report.bad(where, "EMPTY_ID", "empty user or item id: " + snippet(line));
-                    continue;
-                }
-                float rating;
-                try {
-                    rating = Float.parseFloat(f[2]);
-                } catch (NumberFormatException e) {
-                    report.bad(where, "BAD_RATING", "rating is not a number: '" + snippet(f[2]) + "'");
-                    continue;
-                }
-                if (!Float.isFinite(rating)) {
-                    report.bad(where, "BAD_RATING", "rating is not finite: '" + snippet(f[2]) + "'");
-                    continue;
-                }
-                long ts;
-                try {
-                    ts = movieLens ? Math.multiplyExact(Long.parseLong(f[3]), 1000L) : parseTime(f[3]);
-                } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-                    report.bad(where, "BAD_TIMESTAMP", "timestamp not understood: '" + snippet(f[3]) + "'");
-                    continue;
-                }
-                history.add(f[0], f[1], rating, rating, ts, null);
-            }
-        }
-        report.rows = history.size();
-    }
-
-    private static String[] split(String line, String separator) {
-        java.util.List<String> out = new java.util.ArrayList<>(4);
-        int from = 0;
-        while (true) {
-            int at = line.indexOf(separator, from);
-            if (at < 0) {
-                out.add(line.substring(from).strip());
-                break;
-            }
-            out.add(line.substring(from, at).strip());
-            from = at + separator.length();
-            if (out.size() > 4) {
-                break; // already too many; no need to split further
-            }
-        }
-        return out.toArray(new String[0]);
-    }
-
-    private static boolean isNumber(String s) {
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** Epoch seconds, epoch milliseconds (≥ 10^11) or an ISO-8601 instant / offset date-time. */
-    static long parseTime(String s) {
-        if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) && s.chars().allMatch(Character::isDigit))) {
-            long v = Long.parseLong(s);
-            return v >= 100_000_000_000L ? v : Math.multiplyExact(v, 1000L);
-        }
-        try {
-            return Instant.parse(s).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-        }
-    }
-
-    private static String snippet(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -3,21 +3,13 @@ package io.desire.eval;
 import io.desire.features.als.AlsModel;
 import io.desire.features.als.AlsParams;
 import io.desire.features.als.BatchAls;
-import io.desire.features.event.Event;
-import io.desire.features.event.EventParser;
-import io.desire.features.event.EventType;
-import io.desire.features.event.ParseOutcome;
 import io.desire.features.event.ParserConfig;
-import io.desire.features.event.RawRecord;
 import io.desire.features.fm.FmParams;
 import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.backfill.BackfillJob;
 import io.desire.jobs.history.HistoryFormat;
-import io.desire.jobs.history.HistoryLines;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -73,7 +65,7 @@ final class ServedEvaluation {
         if (served.train() != null) {
             progress.stage(
                     "reading the ready-made split %s / %s as %s",
-                    served.train(), served.test(), options.format().cliName);
+                    served.train(), served.test(), HistoryLoader.nameOf(options.format()));
             var pair = HistoryLoader.pair(served.train(), served.test(), options.format());
             h = pair.getKey();
             int trainRows = pair.getValue();
@@ -123,9 +115,7 @@ final class ServedEvaluation {
 
         double minRelevant = options.minRelevant();
         boolean ratingFile = served.train() != null
-                || (options.format() != null
-                        && options.format() != HistoryLoader.Format.JSONL
-                        && options.generated() == 0);
+                || (options.format() != null && options.format() != HistoryFormat.JSONL && options.generated() == 0);
         if (!served.minRelevantGiven() && ratingFile) {
             minRelevant = 4;
         }
@@ -258,10 +248,8 @@ final class ServedEvaluation {
             h = HistoryLoader.generated(
                     options.generated(), options.generatedUsers(), options.generatedItems(), options.seed(), true);
         } else {
-            progress.stage("reading %s as %s", options.input(), options.format().cliName);
-            h = options.format() == HistoryLoader.Format.JSONL
-                    ? HistoryLoader.jsonl(options.input(), ParserConfig.defaults(), true)
-                    : HistoryLoader.load(options.input(), options.format());
+            progress.stage("reading %s as %s", options.input(), HistoryLoader.nameOf(options.format()));
+            h = HistoryLoader.load(options.input(), options.format(), true);
         }
         return h;
     }
@@ -279,35 +267,16 @@ final class ServedEvaluation {
     /** Reads the catalogue files' item categories as the backfill does; returns how many it added. */
     private int readCatalog(History h) throws IOException {
         int before = h.itemCategory.size();
-        EventParser parser = new EventParser(ParserConfig.defaults());
         for (Path file : served.catalog()) {
-            String first;
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                first = r.readLine();
-            }
-            HistoryFormat format;
-            try {
-                format = HistoryFormat.detect(file.toString(), first);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--catalog " + file + ": " + e.getMessage(), e);
-            }
-            HistoryLines lines = HistoryLines.forFile(format, file.getFileName().toString());
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    byte[] json = lines.convert(line.getBytes(StandardCharsets.UTF_8));
-                    if (json == null) {
-                        continue;
-                    }
-                    ParseOutcome o = parser.parse(new RawRecord(json, file.toString(), 0L));
-                    if (o.isValid()) {
-                        Event e = o.event();
-                        if (e.type == EventType.ITEM && e.category != null) {
-                            h.itemCategory.put(h.items.indexOrAdd(e.itemId), e.category);
-                        }
-                    }
+            HistoryFormat format = HistoryLoader.guessFormat(file);
+            if (format == null) {
+                try {
+                    HistoryFormat.checkDetectable(file.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--catalog " + file + ": " + e.getMessage(), e);
                 }
             }
+            HistoryLoader.catalogue(file, format, h, true);
         }
         return h.itemCategory.size() - before;
     }

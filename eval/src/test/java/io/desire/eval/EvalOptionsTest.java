@@ -57,7 +57,7 @@ class EvalOptionsTest {
                 args("--served", "--train", train.toString(), "--test", test.toString(), "--sources-alone", "none"));
         assertThat(o.served().train()).isEqualTo(train);
         assertThat(o.served().test()).isEqualTo(test);
-        assertThat(o.format()).isEqualTo(HistoryLoader.Format.U_DATA);
+        assertThat(o.format()).isEqualTo(io.desire.jobs.history.HistoryFormat.MOVIELENS);
         assertThat(o.served().sourcesAlone()).isEmpty();
         // a number after --test is still the test fraction
         assertThat(EvalOptions.parse("--generated", "1000", "--test", "0.3").test())

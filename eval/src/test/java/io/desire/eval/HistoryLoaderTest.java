@@ -1,7 +1,9 @@
 package io.desire.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.desire.jobs.history.HistoryFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ class HistoryLoaderTest {
         byte[] notUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}', '\n'};
         Files.write(file, concat(item, good1, notJson, good1, notUtf8, line(""), badType, good2));
 
-        History h = HistoryLoader.load(file, HistoryLoader.Format.JSONL);
+        History h = HistoryLoader.load(file, HistoryFormat.JSONL);
 
         assertThat(h.size()).isEqualTo(2);
         assertThat(h.load.lines).isEqualTo(8);
@@ -47,7 +49,7 @@ class HistoryLoaderTest {
     }
 
     @Test
-    void badRatingLinesAreSkippedInEveryDelimitedFormat() throws Exception {
+    void badLinesAreSkippedInEveryFormatAsTheBackfillDeadLettersThem() throws Exception {
         Path csv = write(
                 "ratings.csv",
                 "userId,movieId,rating,timestamp",
@@ -57,27 +59,48 @@ class HistoryLoaderTest {
                 "2,12,5.0,964982705");
         Path dat = write("ratings.dat", "1::10::4::964982703", "1::11::5::yesterday", "2::10::3::964982704::x");
         Path udata = write("u.data", "1\t10\t4\t964982703", "\t11\t5\t964982703");
-        Path simple = write("simple.csv", "u1,i1,1,2026-01-01T00:00:00Z", "u1,i2,1,1767225600000", "u2,i1,NaN,1");
+        Path contract = write(
+                "events.csv",
+                "event_id,ts,type,user_id,item_id,value",
+                "e1,1767225600000,rate,u1,i1,4",
+                "e2,1767225600000,view,u1,i2,",
+                "e3,1767225600000,teleport,u2,i1,");
 
-        History movieLens = HistoryLoader.load(csv, HistoryLoader.Format.MOVIELENS_CSV);
+        History movieLens = HistoryLoader.load(csv, HistoryFormat.MOVIELENS);
         assertThat(movieLens.size()).isEqualTo(2);
-        assertThat(movieLens.load.badByReason).containsEntry("BAD_RATING", 1L).containsEntry("FIELD_COUNT", 1L);
+        assertThat(movieLens.load.badLines).isEqualTo(2);
+        assertThat(movieLens.load.ignored).containsEntry("header line", 1L);
         assertThat(movieLens.ts(0)).isEqualTo(964_982_703_000L);
+        assertThat(movieLens.rating(0)).isEqualTo(4f);
+        assertThat(movieLens.value(0)).as("a rating is its own evidence").isEqualTo(4f);
         assertThat(movieLens.hasContext()).isFalse();
 
-        History ml1m = HistoryLoader.load(dat, HistoryLoader.Format.RATINGS_DAT);
+        History ml1m = HistoryLoader.load(dat, HistoryFormat.MOVIELENS);
         assertThat(ml1m.size()).isEqualTo(1);
-        assertThat(ml1m.load.badByReason).containsEntry("BAD_TIMESTAMP", 1L).containsEntry("FIELD_COUNT", 1L);
+        assertThat(ml1m.load.badLines).isEqualTo(2);
 
-        History ml100k = HistoryLoader.load(udata, HistoryLoader.Format.U_DATA);
+        History ml100k = HistoryLoader.load(udata, HistoryFormat.MOVIELENS);
         assertThat(ml100k.size()).isEqualTo(1);
-        assertThat(ml100k.load.badByReason).containsEntry("EMPTY_ID", 1L);
+        assertThat(ml100k.load.badLines).isEqualTo(1);
 
-        History plain = HistoryLoader.load(simple, HistoryLoader.Format.CSV);
-        assertThat(plain.size()).isEqualTo(2);
-        assertThat(plain.ts(0)).isEqualTo(1_767_225_600_000L);
-        assertThat(plain.ts(1)).isEqualTo(1_767_225_600_000L);
-        assertThat(plain.load.badByReason).containsEntry("BAD_RATING", 1L);
+        History events = HistoryLoader.load(contract, HistoryFormat.CSV);
+        assertThat(events.size()).isEqualTo(2);
+        assertThat(events.load.badByReason).containsEntry("UNKNOWN_TYPE", 1L);
+        assertThat(events.rating(0)).isEqualTo(4f);
+        assertThat(events.hasRating(1)).isFalse();
+    }
+
+    @Test
+    void formatNamesAreThoseOfTheBackfillWithTheMovieLensLayoutsAsOtherNames() {
+        assertThat(HistoryLoader.parseFormat("auto")).isNull();
+        assertThat(HistoryLoader.parseFormat("JSONL")).isEqualTo(HistoryFormat.JSONL);
+        assertThat(HistoryLoader.parseFormat("csv")).isEqualTo(HistoryFormat.CSV);
+        assertThat(HistoryLoader.parseFormat("movielens")).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryLoader.parseFormat("u.data")).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryLoader.parseFormat("movielens-csv")).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryLoader.parseFormat("ratings.dat")).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThatThrownBy(() -> HistoryLoader.parseFormat("tsv"))
+                .hasMessageContaining("expected auto, jsonl, csv or movielens");
     }
 
     @Test
@@ -94,7 +117,7 @@ class HistoryLoaderTest {
                                 "broken line")
                         .getBytes(StandardCharsets.ISO_8859_1));
 
-        History h = HistoryLoader.load(udata, HistoryLoader.Format.U_DATA);
+        History h = HistoryLoader.load(udata, HistoryFormat.MOVIELENS);
 
         assertThat(h.size()).isEqualTo(3);
         assertThat(h.numItems()).as("the catalogue adds no items").isEqualTo(3);
@@ -114,23 +137,25 @@ class HistoryLoaderTest {
         Path ratings = write("ratings.csv", "userId,movieId,rating,timestamp", "1,10,4.0,964982703");
         write("movies.csv", "movieId,title,genres", "10,GoldenEye (1995),Action|Adventure|Thriller");
 
-        History h = HistoryLoader.load(ratings, HistoryLoader.Format.MOVIELENS_CSV);
+        History h = HistoryLoader.load(ratings, HistoryFormat.MOVIELENS);
 
         assertThat(h.itemCategory).containsValue("Action");
-        assertThat(HistoryLoader.catalogueBeside(dir.resolve("simple.csv"), HistoryLoader.Format.CSV))
+        assertThat(HistoryLoader.catalogueBeside(dir.resolve("events.csv"), HistoryFormat.CSV))
                 .isNull();
-        assertThat(HistoryLoader.catalogueBeside(dir.resolve("ratings.dat"), HistoryLoader.Format.RATINGS_DAT))
+        assertThat(HistoryLoader.catalogueBeside(dir.resolve("ratings.dat"), HistoryFormat.MOVIELENS))
                 .isNull();
     }
 
     @Test
-    void formatIsGuessedFromTheFileName() {
-        assertThat(HistoryLoader.Format.guess(Path.of("x/ratings.csv"))).isEqualTo(HistoryLoader.Format.MOVIELENS_CSV);
-        assertThat(HistoryLoader.Format.guess(Path.of("x/mine.csv"))).isEqualTo(HistoryLoader.Format.CSV);
-        assertThat(HistoryLoader.Format.guess(Path.of("u.data"))).isEqualTo(HistoryLoader.Format.U_DATA);
-        assertThat(HistoryLoader.Format.guess(Path.of("ratings.dat"))).isEqualTo(HistoryLoader.Format.RATINGS_DAT);
-        assertThat(HistoryLoader.Format.guess(Path.of("events.jsonl"))).isEqualTo(HistoryLoader.Format.JSONL);
-        assertThat(HistoryLoader.Format.guess(Path.of("events.bin"))).isNull();
+    void formatIsGuessedAsTheBackfillDetectsIt() throws Exception {
+        Path movieLensCsv = write("mine.csv", "userId,movieId,rating,timestamp", "1,10,4.0,964982703");
+        Path contractCsv = write("events.csv", "event_id,ts,type,user_id,item_id");
+        assertThat(HistoryLoader.guessFormat(movieLensCsv)).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryLoader.guessFormat(contractCsv)).isEqualTo(HistoryFormat.CSV);
+        assertThat(HistoryLoader.guessFormat(Path.of("u.data"))).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryLoader.guessFormat(Path.of("ratings.dat"))).isEqualTo(HistoryFormat.MOVIELENS);
+        assertThat(HistoryLoader.guessFormat(Path.of("events.jsonl"))).isEqualTo(HistoryFormat.JSONL);
+        assertThat(HistoryLoader.guessFormat(Path.of("events.bin"))).isNull();
     }
 
     private Path write(String name, String... lines) throws Exception {

@@ -68,7 +68,7 @@ class ServedProtocolTest {
         Path test = dir.resolve("test.tsv");
         Files.writeString(train, "1\t10\t4.0\t964982703\n1\t11\t3.0\t964982704\n2\t10\t5\t964982705\n");
         Files.writeString(test, "1\t12\t4.5\t964982706\n");
-        var pair = HistoryLoader.pair(train, test, HistoryLoader.Format.U_DATA);
+        var pair = HistoryLoader.pair(train, test, io.desire.jobs.history.HistoryFormat.MOVIELENS);
         History h = pair.getKey();
         assertThat(pair.getValue()).isEqualTo(3);
         assertThat(h.size()).isEqualTo(4);
