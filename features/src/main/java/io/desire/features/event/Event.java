@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A validated event of the contract (DESIGN §4), after context resolution.
+ * A validated event of the contract ({@code docs/events.md}), after context resolution.
  *
  * <p>A Flink POJO (public no-arg constructor, public fields) so Flink serialises it without Kryo.
  * Raw coordinates never appear here: {@link #geoCell}, {@link #timeBucket} and {@link #deviceClass}

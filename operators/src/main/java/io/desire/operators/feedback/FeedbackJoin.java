@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Labels impressions from the feedback that follows them: the feedback join of DESIGN §1.
+ * Labels impressions from the feedback that follows them: the feedback join of the learning loop ({@code docs/models.md}).
  *
  * <p>Keyed by request id. For each (request, item): an impression at time {@code i} followed by a
  * click or purchase of the same item with event time in {@code [i, i + window]} (default
