@@ -26,14 +26,8 @@ final class DocumentCounts {
      * {@code timeout} passes. Every round refreshes the index first, so each search sees what was
      * written before it.
      */
-    static Map<String, Long> await(String index, Map<String, Long> expected, Duration timeout)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Long> seen;
-        do {
-            seen = read(index);
-        } while (!seen.equals(expected) && System.nanoTime() < deadline);
-        return seen;
+    static Map<String, Long> await(String index, Map<String, Long> expected, Duration timeout) throws Exception {
+        return Eventually.poll(timeout, () -> read(index), expected::equals);
     }
 
     /** The counts in {@code index} now (empty while the index does not exist). */

@@ -22,16 +22,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +137,7 @@ class ForgetSweepITCase {
                     "{\"event_id\":\"forget-dora\",\"ts\":" + clock + ",\"type\":\"forget_user\",\"user_id\":\""
                             + FORGOTTEN + "\"}");
             job.flush();
-            assertThat(readCommitted(erasures, 1))
+            assertThat(TopicRecords.committed(erasures, 1, Duration.ofSeconds(60)))
                     .singleElement()
                     .satisfies(v -> assertThat(v)
                             .contains("\"user\":\"" + FORGOTTEN + "\"")
@@ -204,7 +198,7 @@ class ForgetSweepITCase {
                         + " with it inline in _metadata: " + inlineHolders(swept, FORGOTTEN))
                 .isEmpty();
         // the audit trail: the request is complete in state and documents, and removed from the snapshot
-        List<String> trail = readCommitted(audit, 2);
+        List<String> trail = TopicRecords.committed(audit, 2, Duration.ofSeconds(60));
         assertThat(trail)
                 .anySatisfy(v -> assertThat(v).contains("forget-dora").contains("\"completed\":\"state+documents\""));
         assertThat(trail)
@@ -301,33 +295,5 @@ class ForgetSweepITCase {
                         0))
                 .event()
                 .contextKey();
-    }
-
-    /** The committed values of {@code topic} once at least {@code atLeast} are there (deadline 60 s). */
-    private static List<String> readCommitted(String topic, int atLeast) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (c.partitionsFor(topic).isEmpty() && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200));
-            }
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            while (values.size() < atLeast && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
     }
 }

@@ -9,6 +9,7 @@ import io.desire.features.privacy.PseudonymKeySource;
 import io.desire.features.privacy.Pseudonymizer;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.privacy.SweptState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,18 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,17 +132,17 @@ class PrivacyITCase {
             assertThat(doc).as("the last user's document, found by pseudonym").isNotNull();
             assertThat(doc.at("/_source/user").asText()).isEqualTo(app.pseudonym(RAW + "user-" + (USERS - 1)));
             // the rejected record has reached both dead-letter topics (committed with a checkpoint)
-            assertThat(readCommitted(deadLetters, 1))
+            assertThat(TopicRecords.committed(deadLetters, 1, Duration.ofSeconds(60)))
                     .singleElement()
                     .satisfies(v -> assertThat(v)
                             .doesNotContain(RAW)
                             .contains("MISSING_FIELD")
                             .contains("\"raw_base64\":null"));
-            assertThat(readCommitted(rawDeadLetters, 1))
+            assertThat(TopicRecords.committed(rawDeadLetters, 1, Duration.ofSeconds(60)))
                     .singleElement()
                     .satisfies(v -> assertThat(decodeRaw(v)).contains(RAW + "bad-user"));
             // the erasure log: the request, by pseudonym, with its request id
-            assertThat(readCommitted(erasures, 1))
+            assertThat(TopicRecords.committed(erasures, 1, Duration.ofSeconds(60)))
                     .singleElement()
                     .satisfies(v -> assertThat(v)
                             .contains("\"user\":\"" + app.pseudonym(RAW + "user-3") + "\"")
@@ -172,12 +167,25 @@ class PrivacyITCase {
                 .as("the savepoint holds the pseudonyms (the scan sees user state)")
                 .isNotNegative();
         assertThat(all.indexOf(RAW)).as("a raw user id in the savepoint").isNegative();
+        // ... and read back through the State Processor API, uncompressed: no key and no value of the
+        // user-keyed operators holds a raw id (Flink writes ASCII strings one byte per char)
+        String rawHex = HexFormat.of().formatHex(RAW.getBytes(StandardCharsets.US_ASCII));
+        Map<String, List<String>> rows = SweptState.rowsByOperator(savepoint, cfg);
+        assertThat(rows.get(io.desire.operators.Uids.USER_RECOMMENDER))
+                .as("the read-back sees the users' state")
+                .anyMatch(row -> row.contains(pseudonym));
+        rows.forEach((uid, r) ->
+                assertThat(r).as("state rows of " + uid).noneMatch(row -> row.contains(RAW) || row.contains(rawHex)));
 
         // 2. every topic the job writes, from the start, including uncommitted records
         for (String topic : List.of(deadLetters, factors, weights, erasures)) {
-            assertThat(String.join("\n", readAll(topic))).as("topic " + topic).doesNotContain(RAW);
+            assertThat(String.join("\n", TopicRecords.all(topic, Duration.ofSeconds(60))))
+                    .as("topic " + topic)
+                    .doesNotContain(RAW);
         }
-        assertThat(readAll(factors)).as("the item-factor loop carries data").isNotEmpty();
+        assertThat(TopicRecords.all(factors, Duration.ofSeconds(60)))
+                .as("the item-factor loop carries data")
+                .isNotEmpty();
 
         // 3. the index, every document
         String es = LocalServices.elasticsearchUrl();
@@ -214,55 +222,5 @@ class PrivacyITCase {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(request.uri() + ": " + r.body()).isEqualTo(200);
         return r.body();
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String isolation) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
-    }
-
-    /** The committed values of {@code topic} once at least {@code atLeast} are there (deadline 60 s). */
-    private static List<String> readCommitted(String topic, int atLeast) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = consumer("read_committed")) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (values.size() < atLeast && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
-    }
-
-    /** Every record of {@code topic} up to its end offsets now, committed or not, as key + value text. */
-    private static List<String> readAll(String topic) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = consumer("read_uncommitted")) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    values.add((r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1)) + " "
-                            + new String(r.value(), StandardCharsets.ISO_8859_1));
-                }
-            }
-        }
-        return values;
     }
 }

@@ -10,7 +10,8 @@ import java.util.TreeSet;
 /**
  * The keys of every user-keyed operator's state in a snapshot ({@link UserStateSpec#forJob}), read
  * through the State Processor API: per uid, every key that holds any keyed state. What a check that a
- * user is gone from a snapshot reads. Held in memory.
+ * user is gone from a snapshot reads; and every state row as text, for a check that no value holds an
+ * id either. Held in memory.
  */
 public final class SweptState {
     private SweptState() {}
@@ -35,5 +36,14 @@ public final class SweptState {
             }
         }
         return keys;
+    }
+
+    /**
+     * Per uid of the user-keyed operators the snapshot at {@code path} holds, every state row as text:
+     * key, kind, state name, timer time, then the entry key and the value as the hex of their
+     * serialized (uncompressed) bytes.
+     */
+    public static Map<String, List<String>> rowsByOperator(String path, JobConfig cfg) throws Exception {
+        return SnapshotRewrite.rows(path, UserStateSpec.forJob(cfg));
     }
 }
