@@ -29,6 +29,7 @@ import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.TrainingExample;
 import io.desire.operators.ranker.WeightDelta;
 import io.desire.operators.serving.UserRecommender;
+import io.desire.operators.serving.UserRecommenderBuilder;
 import io.desire.operators.serving.UserSignal;
 import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -110,8 +111,7 @@ public final class LearningPipeline {
     }
 
     /** The recommender with the learned ranker over the candidate pool, scoring with the model of {@code ranker.model}. */
-    public static UserRecommender.Builder learnedRecommender(
-            UserRecommender.Builder b, Blender blender, JobConfig cfg) {
+    public static UserRecommenderBuilder learnedRecommender(UserRecommenderBuilder b, Blender blender, JobConfig cfg) {
         LearnedRanker ranker = new LearnedRanker(
                 features(cfg), blender.topK(), cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE));
         b.learned(ranker).rankerModel(rankerModel(cfg).name().toLowerCase(Locale.ROOT));

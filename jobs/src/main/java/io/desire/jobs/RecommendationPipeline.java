@@ -30,6 +30,7 @@ import io.desire.operators.privacy.ProtectDeadLetters;
 import io.desire.operators.privacy.PseudonymizeUsers;
 import io.desire.operators.serving.ModelUpdate;
 import io.desire.operators.serving.UserRecommender;
+import io.desire.operators.serving.UserRecommenderBuilder;
 import io.desire.operators.serving.UserSignal;
 import java.time.ZoneId;
 import java.util.Set;
@@ -162,7 +163,7 @@ public final class RecommendationPipeline {
                 Blender.DEFAULT_W_CONTEXT,
                 Blender.DEFAULT_W_POPULAR,
                 cfg.getInt(ConfigKeys.TOP_K, 1, 200));
-        UserRecommender.Builder recommender = UserRecommender.builder()
+        UserRecommenderBuilder recommender = UserRecommender.builder()
                 .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
                 .blender(blender)
                 .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))

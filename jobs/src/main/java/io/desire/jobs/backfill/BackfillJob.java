@@ -16,16 +16,12 @@ import io.desire.jobs.history.HistoryFormat;
 import io.desire.jobs.history.HistorySorter;
 import io.desire.jobs.io.ModelLoops;
 import io.desire.operators.Uids;
-import io.desire.operators.als.ItemFactorUpdate;
-import io.desire.operators.als.UserFactors;
 import io.desire.sinks.elasticsearch.IndexGenerations;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -104,6 +100,38 @@ public final class BackfillJob {
         public double recordsPerSecond() {
             return seconds > 0 ? records / seconds : 0;
         }
+
+        /** Prints what the backfill into {@code alias} did, and how to start the streaming job from it. */
+        void print(String alias, PrintStream out) {
+            out.printf(
+                    Locale.ROOT,
+                    "backfill done in %.1fs: %,d file(s), %,d records (%,.0f records/s), %,d left to Kafka"
+                            + " (at or after the cut-over)%n",
+                    seconds,
+                    files,
+                    records,
+                    recordsPerSecond(),
+                    afterCutover);
+            out.printf(
+                    Locale.ROOT,
+                    "alias %s → %s (was %s); deleted %s%n",
+                    alias,
+                    index,
+                    previousIndices.isEmpty() ? "none" : String.join(", ", previousIndices),
+                    deletedIndices.isEmpty() ? "nothing" : String.join(", ", deletedIndices));
+            if (bootstrapSavepoint != null) {
+                out.printf(
+                        Locale.ROOT,
+                        "bootstrap savepoint %s (manifest %s)%n",
+                        bootstrapSavepoint,
+                        BootstrapManifest.pathOf(bootstrapSavepoint));
+                out.printf(
+                        Locale.ROOT,
+                        "start the streaming job from it:%n  bin/desire submit -s %s -- --kafka.starting-offsets %d%n",
+                        bootstrapSavepoint,
+                        cutoverMillis);
+            }
+        }
     }
 
     /** A backfill that did not finish cleanly; the alias was not moved. */
@@ -175,14 +203,15 @@ public final class BackfillJob {
             BackfillProgress progress = new BackfillProgress(
                     input.size(), input.stream().mapToLong(HistoryFile::size).sum());
             long jobStarted = System.nanoTime();
+            RunningBackfill running = new RunningBackfill(job);
             HistoryCounts counts;
             String bootstrap = null;
             double readSeconds;
             try {
-                waitUntilFilesRead(job, progress, every, jobStarted, out);
-                readSeconds = elapsed(jobStarted);
+                running.waitUntilFilesRead(progress, every, jobStarted, out);
+                readSeconds = RunningBackfill.elapsed(jobStarted);
                 if (sort && LearningPipeline.enabled(jobCfg)) {
-                    refreshAll(job, jobCfg, cutover, parallelism, out);
+                    running.refreshAll(jobCfg, cutover, parallelism, out);
                 }
                 if (bootstrapDir == null) {
                     // Drained: the final watermark fires what waits for event time or the end of
@@ -199,7 +228,7 @@ public final class BackfillJob {
                             Locale.ROOT,
                             "backfill: history read; %.1fs for pending documents to go out%n",
                             settle.toMillis() / 1000.0);
-                    settle(job, settle);
+                    running.settle(settle);
                     String dir = trimSlash(bootstrapDir);
                     out.println("backfill: history read; stopping with a savepoint");
                     String raw = job.stopWithSavepoint(false, work + "/savepoint", SavepointFormatType.CANONICAL)
@@ -212,9 +241,9 @@ public final class BackfillJob {
                     BootstrapManifest.of(bootstrap, cutover, index, alias, counts)
                             .write();
                 }
-                print(out, jobStarted, progress.line(counts, elapsed(jobStarted)));
+                RunningBackfill.print(out, jobStarted, progress.line(counts, RunningBackfill.elapsed(jobStarted)));
             } catch (Exception e) {
-                cancelQuietly(job);
+                running.cancelQuietly();
                 throw new BackfillFailedException(
                         "the alias '" + alias + "' still points where it did;" + " the partial index " + index
                                 + " was left for inspection (" + rootMessage(e) + ")",
@@ -236,7 +265,7 @@ public final class BackfillJob {
                     readSeconds,
                     seconds,
                     bootstrap);
-            printSummary(summary, alias, out);
+            summary.print(alias, out);
             return summary;
         } finally {
             es._transport().close();
@@ -269,56 +298,6 @@ public final class BackfillJob {
     /** A started backfill job and its parallelism. */
     private record Submitted(JobClient job, int parallelism) {}
 
-    /**
-     * History is read: once the last item vectors have gone round the loop, the ALS item side takes
-     * {@code backfill.als-sweeps} more epochs over the interactions read ({@link
-     * ItemFactorUpdate#sweepAll}), then every user is folded in again and ranked once more with the
-     * final models ({@link ItemFactorUpdate#refreshAll}); each step waits until every ALS subtask has
-     * done it and the vectors it moved have gone round the loop. The documents follow within the
-     * coalescing interval, which the settle (or the drain) waits for.
-     */
-    private static void refreshAll(JobClient job, JobConfig cfg, long cutover, int parallelism, PrintStream out)
-            throws Exception {
-        Duration loop = cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL).plusSeconds(2);
-        int sweeps = cfg.getInt(ConfigKeys.BACKFILL_ALS_SWEEPS, 0, 100);
-        for (int i = 1; i <= sweeps; i++) {
-            settle(job, loop);
-            long started = System.nanoTime();
-            RefreshSignal.send(cfg, ItemFactorUpdate.sweepAll(cutover));
-            awaitSubtasks(job, UserFactors.SWEPT_SUBTASKS_ACCUMULATOR, (long) parallelism * i, "ALS sweep " + i);
-            out.printf(
-                    Locale.ROOT,
-                    "backfill: history read; ALS sweep %d of %d over the interactions read (%.1fs)%n",
-                    i,
-                    sweeps,
-                    elapsed(started));
-        }
-        settle(job, loop);
-        out.println("backfill: history read; ranking every user once more with the final models");
-        RefreshSignal.send(cfg, ItemFactorUpdate.refreshAll(cutover));
-        awaitSubtasks(job, UserFactors.REFRESHED_SUBTASKS_ACCUMULATOR, parallelism, "the final ranking of every user");
-    }
-
-    /** Waits until the accumulator {@code name} reaches {@code target}: every subtask has done {@code what}. */
-    private static void awaitSubtasks(JobClient job, String name, long target, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (true) {
-            JobStatus status = job.getJobStatus().get();
-            if (status != JobStatus.RUNNING) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the backfill job stopped before " + what + " was done");
-            }
-            Object done = job.getAccumulators().get().get(name);
-            if (done instanceof Number n && n.longValue() >= target) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + " did not finish within 30 min");
-            }
-            Thread.sleep(200);
-        }
-    }
-
     private static Submitted submit(
             JobConfig cfg, List<HistoryFile> files, HistoryFormat format, long cutover, String index, long loopStart)
             throws Exception {
@@ -350,89 +329,6 @@ public final class BackfillJob {
         return new Submitted(env.executeAsync("desire-backfill " + index), env.getParallelism());
     }
 
-    /** Prints progress until the job has read every file; throws if it fails or is cancelled first. */
-    private static void waitUntilFilesRead(
-            JobClient job, BackfillProgress progress, Duration every, long startedNanos, PrintStream out)
-            throws Exception {
-        long nextPrint = System.nanoTime();
-        while (true) {
-            JobStatus status = job.getJobStatus().get();
-            if (status.isGloballyTerminalState()) {
-                job.getJobExecutionResult().get(); // throws with the cause
-                throw new IllegalStateException("the backfill job ended " + status + " before reading every file");
-            }
-            HistoryCounts acc = HistoryCounts.of(
-                    status == JobStatus.RUNNING ? job.getAccumulators().get() : Map.of());
-            if (progress.filesDone(acc)) {
-                return;
-            }
-            if (System.nanoTime() >= nextPrint) {
-                print(out, startedNanos, progress.line(acc, elapsed(startedNanos)));
-                nextPrint = System.nanoTime() + every.toNanos();
-            }
-            // Status and accumulators are polled, as Flink's own CLI does.
-            Thread.sleep(Math.min(500, Math.max(1, every.toMillis())));
-        }
-    }
-
-    private static void print(PrintStream out, long startedNanos, String line) {
-        out.printf(Locale.ROOT, "[backfill %7.1fs] %s%n", elapsed(startedNanos), line);
-        out.flush();
-    }
-
-    /** Lets pending documents and model publications leave before the savepoint; fails if the job does. */
-    private static void settle(JobClient job, Duration settle) throws Exception {
-        long until = System.nanoTime() + settle.toNanos();
-        while (System.nanoTime() < until) {
-            if (job.getJobStatus().get() != JobStatus.RUNNING) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the backfill job stopped before its savepoint");
-            }
-            Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
-        }
-    }
-
-    private static void printSummary(Summary s, String alias, PrintStream out) {
-        out.printf(
-                Locale.ROOT,
-                "backfill done in %.1fs: %,d file(s), %,d records (%,.0f records/s), %,d left to Kafka"
-                        + " (at or after the cut-over)%n",
-                s.seconds(),
-                s.files(),
-                s.records(),
-                s.recordsPerSecond(),
-                s.afterCutover());
-        out.printf(
-                Locale.ROOT,
-                "alias %s → %s (was %s); deleted %s%n",
-                alias,
-                s.index(),
-                s.previousIndices().isEmpty() ? "none" : String.join(", ", s.previousIndices()),
-                s.deletedIndices().isEmpty() ? "nothing" : String.join(", ", s.deletedIndices()));
-        if (s.bootstrapSavepoint() != null) {
-            out.printf(
-                    Locale.ROOT,
-                    "bootstrap savepoint %s (manifest %s)%n",
-                    s.bootstrapSavepoint(),
-                    BootstrapManifest.pathOf(s.bootstrapSavepoint()));
-            out.printf(
-                    Locale.ROOT,
-                    "start the streaming job from it:%n  bin/desire submit -s %s -- --kafka.starting-offsets %d%n",
-                    s.bootstrapSavepoint(),
-                    s.cutoverMillis());
-        }
-    }
-
-    private static void cancelQuietly(JobClient job) {
-        try {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get();
-            }
-        } catch (Exception e) {
-            LOG.warn("Could not cancel the backfill job {}: {}", job.getJobID(), e.toString());
-        }
-    }
-
     /** Where a backfill without a bootstrap keeps its files: {@code state.savepoints.dir} is not required. */
     private static String scratchDir(String index) {
         return new org.apache.flink.core.fs.Path(System.getProperty("java.io.tmpdir"), "desire-backfill-" + index)
@@ -447,10 +343,6 @@ public final class BackfillJob {
         } catch (Exception e) {
             LOG.info("Could not delete the backfill's savepoint {}: {}", path, e.toString());
         }
-    }
-
-    private static double elapsed(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1e9;
     }
 
     /**

@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -42,9 +40,6 @@ import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
@@ -149,25 +144,8 @@ public final class EngineState {
                     .map(ftrl -> new String[] {FTRL, "model", canonical(ftrl)})
                     .returns(String[].class));
         }
-        if (reads.isEmpty()) {
-            return new TreeMap<>();
-        }
-        DataStream<String[]> rows = reads.get(0);
-        for (DataStream<String[]> more : reads.subList(1, reads.size())) {
-            rows = rows.union(more);
-        }
-        // One batch job for all of them: each read is an operator of it, not a cluster start of its
-        // own. The job runs in this JVM; its rows land in a queue that env.execute() has filled
-        // completely when it returns (executeAndCollect can race the local cluster's shutdown).
-        String run = java.util.UUID.randomUUID().toString();
-        Queue<String[]> received = new ConcurrentLinkedQueue<>();
-        RESULTS.put(run, received);
-        try {
-            rows.sinkTo(new Rows(run)).name("rows");
-            env.execute("read savepoint " + path);
-        } finally {
-            RESULTS.remove(run);
-        }
+        // One batch job for all of them: each read is an operator of it, not a cluster start of its own.
+        Queue<String[]> received = CollectedRows.collect(env, reads, "read savepoint " + path);
         Map<String, Map<String, String>> states = new TreeMap<>();
         for (String[] row : received) {
             String previous =
@@ -219,33 +197,6 @@ public final class EngineState {
     }
 
     /** Rows of the reading jobs running in this JVM, by run. */
-    private static final Map<String, Queue<String[]>> RESULTS = new ConcurrentHashMap<>();
-
-    /** Appends every row to the queue of its run. */
-    private static final class Rows implements Sink<String[]> {
-        private final String run;
-
-        Rows(String run) {
-            this.run = run;
-        }
-
-        @Override
-        public SinkWriter<String[]> createWriter(WriterInitContext context) {
-            Queue<String[]> queue = RESULTS.get(run);
-            return new SinkWriter<>() {
-                @Override
-                public void write(String[] row, Context ctx) {
-                    queue.add(row);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
 
     /** Emits (state label, key, canonical value) for every key of the operator and every named state. */
     private static final class Dump extends KeyedStateReaderFunction<String, String[]> {

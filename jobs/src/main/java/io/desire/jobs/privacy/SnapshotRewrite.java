@@ -1,20 +1,14 @@
 package io.desire.jobs.privacy;
 
+import io.desire.jobs.ops.CollectedRows;
 import io.desire.operators.Uids;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.checkpoint.OperatorState;
@@ -100,7 +94,8 @@ public final class SnapshotRewrite {
             tagged.add(tag("new " + spec.uid, SnapshotRows.of(swept, spec, Set.of())));
             tagged.add(tag("new kept " + spec.uid, SnapshotRows.of(swept, spec, forgotten)));
         }
-        Map<String, List<String>> rows = SnapshotRows.group(collect(env, tagged));
+        Map<String, List<String>> rows =
+                SnapshotRows.group(CollectedRows.collect(env, tagged, "desire: verify forget sweep"));
         int removed = 0;
         for (UserStateSpec spec : present) {
             List<String> after = rows.getOrDefault("new " + spec.uid, List.of());
@@ -128,7 +123,7 @@ public final class SnapshotRewrite {
         for (UserStateSpec spec : present) {
             tagged.add(tag(spec.uid, SnapshotRows.of(reader, spec, Set.of())));
         }
-        return SnapshotRows.group(collect(env, tagged));
+        return SnapshotRows.group(CollectedRows.collect(env, tagged, "desire: read snapshot " + path));
     }
 
     private static DataStream<String[]> tag(String tag, DataStream<StateRow> rows) {
@@ -172,48 +167,5 @@ public final class SnapshotRewrite {
         // Operator (broadcast, union) state is written once, by the one subtask.
         env.setParallelism(1);
         return env;
-    }
-
-    private static final Map<String, Queue<String[]>> RESULTS = new ConcurrentHashMap<>();
-
-    private static Queue<String[]> collect(StreamExecutionEnvironment env, List<DataStream<String[]>> streams)
-            throws Exception {
-        Queue<String[]> received = new ConcurrentLinkedQueue<>();
-        if (streams.isEmpty()) {
-            return received;
-        }
-        DataStream<String[]> all = streams.get(0);
-        for (DataStream<String[]> more : streams.subList(1, streams.size())) {
-            all = all.union(more);
-        }
-        String run = UUID.randomUUID().toString();
-        RESULTS.put(run, received);
-        try {
-            all.sinkTo(new Rows(run)).name("rows");
-            env.execute("desire: verify forget sweep");
-        } finally {
-            RESULTS.remove(run);
-        }
-        return received;
-    }
-
-    /** Appends every row to the queue of its run (the verifying job runs in this JVM). */
-    private record Rows(String run) implements Sink<String[]> {
-        @Override
-        public SinkWriter<String[]> createWriter(WriterInitContext context) {
-            Queue<String[]> queue = RESULTS.get(run);
-            return new SinkWriter<>() {
-                @Override
-                public void write(String[] row, Context ctx) {
-                    queue.add(row);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
     }
 }

@@ -68,13 +68,13 @@ import org.apache.flink.util.OutputTag;
  * default) every document is the {@link Blender}'s ranking, model version {@value #MODEL_VERSION}.
  * Otherwise the candidate sources ({@link ServingSources}) are merged into one {@link CandidatePool}
  * without consumed items, and the arm of {@link ArmScores} (champion by prequential NDCG, or pinned by
- * {@link Builder#serve}) orders it: one source leading, back-filled ({@link SourceOrder}, model version
+ * {@link UserRecommenderBuilder#serve}) orders it: one source leading, back-filled ({@link SourceOrder}, model version
  * {@code source-<name>}), or the learned ranker ({@link LearnedRanker}) with the replica of the model
- * the job trains ({@link Builder#rankerModel}: FTRL {@link RankerWeights} or factorisation machine
+ * the job trains ({@link UserRecommenderBuilder#rankerModel}: FTRL {@link RankerWeights} or factorisation machine
  * {@link FmWeights}, both {@link RankerModel}s from the broadcast side); a learned document's model
  * version is {@code ftrl-<version>} or {@code fm-<version>} and only grows. The features
- * of every served item go to {@link #SERVED} when {@link Builder#logServed} is on (for
- * {@code ExampleAssembler}), and with {@link Builder#sampledExamples} each positive event (click,
+ * of every served item go to {@link #SERVED} when {@link UserRecommenderBuilder#logServed} is on (for
+ * {@code ExampleAssembler}), and with {@link UserRecommenderBuilder#sampledExamples} each positive event (click,
  * cart, purchase, good rating) yields training examples to {@link #EXAMPLES}, built from the profile
  * before the event ({@link SampledExamples}).
  *
@@ -129,6 +129,14 @@ import org.apache.flink.util.OutputTag;
  * {@value #EXAMPLES_METRIC}; gauges {@value #RANKER_VERSION_GAUGE} and {@value #EVENT_TIME_LAG_GAUGE}
  * (wall clock minus the watermark observed at the latest signal, timer or model update; see
  * {@link EventTimeLag}: how stale the documents this subtask writes are).
+ *
+ * <p><b>Why this class is larger than the others.</b> It is the one operator that owns a user's
+ * serving state (seven keyed states, the broadcast models and the coalescing timers), and every
+ * read-modify-write of that state stays here so that one place says what a savepoint holds and when
+ * it changes. The logic it applies is in small classes: candidate sources ({@link ServingSources},
+ * {@link CandidatePool}, {@link SourceOrder}), judging the arms ({@link SessionLists},
+ * {@link ArmScores}), ranking ({@link Blender}, {@link LearnedRanker}), emission
+ * ({@link CoalescedEmission}) and its configuration ({@link UserRecommenderBuilder}).
  */
 public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserSignal, ModelUpdate, Recommendation>
         implements CheckpointedFunction {
@@ -179,10 +187,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Distinct items a user needs before the ALS source may lead their lists. */
     public static final int MIN_ITEMS_FOR_ALS = 5;
 
-    /** Features of every item served, for the ranker's training (with {@link Builder#logServed}). */
+    /** Features of every item served, for the ranker's training (with {@link UserRecommenderBuilder#logServed}). */
     public static final OutputTag<ServedFeatures> SERVED =
             new OutputTag<>("served-features", TypeInformation.of(ServedFeatures.class));
-    /** Sampled training examples (with {@link Builder#sampledExamples}). */
+    /** Sampled training examples (with {@link UserRecommenderBuilder#sampledExamples}). */
     public static final OutputTag<TrainingExample> EXAMPLES =
             new OutputTag<>("sampled-examples", TypeInformation.of(TrainingExample.class));
 
@@ -236,7 +244,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this(builder());
     }
 
-    private UserRecommender(Builder b) {
+    UserRecommender(UserRecommenderBuilder b) {
         this.policy = b.policy;
         this.blender = b.blender;
         this.emitIntervalMillis = b.emitInterval.toMillis();
@@ -262,8 +270,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.factorised = b.rankerModel.equals(RankerModel.FM);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static UserRecommenderBuilder builder() {
+        return new UserRecommenderBuilder();
     }
 
     /** The user's profile, with the TTL of {@code ttl}. */
@@ -840,216 +848,5 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** The freshness gauge of this instance (null before {@code open}); for tests. */
     EventTimeLag eventTimeLagForTesting() {
         return eventTimeLag;
-    }
-
-    /** Validated configuration of a {@link UserRecommender}; every setter checks its argument at once. */
-    public static final class Builder {
-        private ProfilePolicy policy = new ProfilePolicy();
-        private Blender blender = new Blender();
-        private Duration emitInterval = DEFAULT_EMIT_INTERVAL;
-        private Duration stateTtl = DEFAULT_STATE_TTL;
-        private int maxContexts = DEFAULT_MAX_CONTEXTS;
-        private Duration trendingStaleAfter = DEFAULT_TRENDING_STALE_AFTER;
-        private Duration forgetGuard = DEFAULT_FORGET_GUARD;
-        private LearnedRanker ranker;
-        private int perSource = DEFAULT_PER_SOURCE;
-        private Set<CandidateSource> sources = EnumSet.allOf(CandidateSource.class);
-        private ExclusionRule exclusion = ExclusionRule.defaults();
-        private double prequentialFraction = DEFAULT_PREQUENTIAL_FRACTION;
-        private double armFading = DEFAULT_ARM_FADING;
-        private long minOutcomes = DEFAULT_MIN_OUTCOMES;
-        private Duration sessionGap = DEFAULT_SESSION_GAP;
-        private int pinnedArm = -1;
-        private SampledExamples sampled;
-        private boolean logServed;
-        private String rankerModel = RankerModel.FTRL;
-
-        private Builder() {}
-
-        /** Profile decay, bounds and event weights; default {@code new ProfilePolicy()}. */
-        public Builder profilePolicy(ProfilePolicy p) {
-            if (p == null) {
-                throw new IllegalArgumentException("profilePolicy must not be null");
-            }
-            this.policy = p;
-            return this;
-        }
-
-        /** Ranking weights and list length; default {@code new Blender()}. */
-        public Builder blender(Blender b) {
-            if (b == null) {
-                throw new IllegalArgumentException("blender must not be null");
-            }
-            this.blender = b;
-            return this;
-        }
-
-        /** Delay between a user's first pending change and its documents; positive, default 200 ms. */
-        public Builder emitInterval(Duration d) {
-            this.emitInterval = StateTtl.requirePositive("emitInterval", d);
-            return this;
-        }
-
-        /** Processing-time TTL of a user's state since its last write; positive, default 90 days. */
-        public Builder stateTtl(Duration d) {
-            this.stateTtl = StateTtl.requirePositive("stateTtl", d);
-            return this;
-        }
-
-        /**
-         * How long, in processing time, events older than a user's {@code forget_user} are still
-         * dropped; positive, default 1 h. Make it longer than the largest delay with which an event
-         * can reach this operator after a later one (source lag, out-of-orderness).
-         */
-        public Builder forgetGuard(Duration d) {
-            this.forgetGuard = StateTtl.requirePositive("forgetGuard", d);
-            return this;
-        }
-
-        /** Contexts tracked per user; ≥ 1, default 32. */
-        public Builder maxContexts(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxContexts must be ≥ 1, got " + n);
-            }
-            this.maxContexts = n;
-            return this;
-        }
-
-        /** How much older than the global list a context list may be before it is dropped; ≥ 0, default 15 min. */
-        public Builder trendingStaleAfter(Duration d) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException("trendingStaleAfter must be a duration ≥ 0, got " + d);
-            }
-            this.trendingStaleAfter = d;
-            return this;
-        }
-
-        /**
-         * Let the learned ranker (the replica of {@link #rankerModel}) compete for serving as one more arm
-         * (see {@link ArmScores}). The ranker's features must be the learner's (same bits and seed).
-         */
-        public Builder learned(LearnedRanker ranker) {
-            if (ranker == null) {
-                throw new IllegalArgumentException("learned ranking needs a ranker");
-            }
-            this.ranker = ranker;
-            return this;
-        }
-
-        /**
-         * The model the learned ranker scores with ({@code ranker.model}): {@value RankerModel#FTRL}
-         * (default) reads the FTRL replica, {@value RankerModel#FM} the factorisation machine's; learned
-         * documents get model version {@code ftrl-<n>} or {@code fm-<n>}. Must be the model the job's
-         * learner trains.
-         */
-        public Builder rankerModel(String model) {
-            String m = model == null ? "" : model.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!m.equals(RankerModel.FTRL) && !m.equals(RankerModel.FM)) {
-                throw new IllegalArgumentException(
-                        "rankerModel is '" + model + "'; expected " + RankerModel.FTRL + " or " + RankerModel.FM);
-            }
-            this.rankerModel = m;
-            return this;
-        }
-
-        /** The candidate sources used ({@code recs.sources}); not empty; default all. */
-        public Builder sources(Set<CandidateSource> s) {
-            if (s == null || s.isEmpty()) {
-                throw new IllegalArgumentException("sources must name at least one candidate source");
-            }
-            this.sources = EnumSet.copyOf(s);
-            return this;
-        }
-
-        /** Items each source proposes at most; ≥ 1, default {@value #DEFAULT_PER_SOURCE}. */
-        public Builder perSource(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("perSource must be ≥ 1, got " + n);
-            }
-            this.perSource = n;
-            return this;
-        }
-
-        /** Which events make an item never served again ({@code recs.exclude}); default rated and purchased. */
-        public Builder exclusion(ExclusionRule rule) {
-            if (rule == null) {
-                throw new IllegalArgumentException("exclusion must not be null");
-            }
-            this.exclusion = rule;
-            return this;
-        }
-
-        /**
-         * Champion/challenger: the share of positive events scored prequentially (in [0, 1], default
-         * {@value #DEFAULT_PREQUENTIAL_FRACTION}), the fading factor of the scores (in (0, 1], default
-         * {@value #DEFAULT_ARM_FADING}) and the outcomes needed before the scores decide (≥ 0,
-         * default {@value #DEFAULT_MIN_OUTCOMES}; before, the affinity source serves, or the first enabled one).
-         */
-        public Builder champion(double fraction, double fading, long minOutcomes) {
-            if (!(fraction >= 0 && fraction <= 1)) {
-                throw new IllegalArgumentException("the prequential fraction must be in [0, 1], got " + fraction);
-            }
-            if (!(fading > 0 && fading <= 1)) {
-                throw new IllegalArgumentException("the fading factor must be in (0, 1], got " + fading);
-            }
-            if (minOutcomes < 0) {
-                throw new IllegalArgumentException("minOutcomes must be ≥ 0, got " + minOutcomes);
-            }
-            this.prequentialFraction = fraction;
-            this.armFading = fading;
-            this.minOutcomes = minOutcomes;
-            return this;
-        }
-
-        /** Event-time gap after which a user's next event starts a new session; positive, default 30 min. */
-        public Builder sessionGap(Duration d) {
-            this.sessionGap = StateTtl.requirePositive("sessionGap", d);
-            return this;
-        }
-
-        /**
-         * Which arm serves ({@code recs.serve}): {@code auto} (default) the champion of the prequential
-         * scores; {@code learned} the learned ranker always (its sources' order until it is trained);
-         * or a source's name, that source always. The scores are kept and reported either way.
-         */
-        public Builder serve(String arm) {
-            String a = arm == null ? "" : arm.trim().toLowerCase(java.util.Locale.ROOT);
-            if (a.equals("auto")) {
-                pinnedArm = -1;
-            } else if (a.equals("learned")) {
-                pinnedArm = ArmScores.LEARNED;
-            } else if (CandidateSource.byName(a) != null) {
-                pinnedArm = CandidateSource.byName(a).ordinal();
-            } else {
-                throw new IllegalArgumentException(
-                        "recs.serve is '" + arm + "'; expected auto, learned or one of " + CandidateSource.ALL);
-            }
-            return this;
-        }
-
-        /** Emit sampled training examples to {@link #EXAMPLES}; needs {@link #learned}. */
-        public Builder sampledExamples(SampledExamples examples) {
-            if (examples == null) {
-                throw new IllegalArgumentException("sampledExamples must not be null");
-            }
-            this.sampled = examples;
-            return this;
-        }
-
-        /** Emit the features of every served item to {@link #SERVED}; needs {@link #learned}. Default off. */
-        public Builder logServed(boolean log) {
-            this.logServed = log;
-            return this;
-        }
-
-        public UserRecommender build() {
-            if (ranker == null && pinnedArm == ArmScores.LEARNED) {
-                throw new IllegalStateException("recs.serve=learned needs learning enabled");
-            }
-            if (ranker == null && (sampled != null || logServed)) {
-                throw new IllegalStateException("sampled examples and the serving log need learned(...) ranking");
-            }
-            return new UserRecommender(this);
-        }
     }
 }

@@ -45,7 +45,7 @@ class FmRecommendationTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             String model, OperatorSubtaskState restore) throws Exception {
-        UserRecommender.Builder b = UserRecommender.builder()
+        UserRecommenderBuilder b = UserRecommender.builder()
                 .learned(RANKER)
                 .rankerModel(model)
                 .serve("learned")

@@ -52,7 +52,7 @@ class LearnedRecommendationTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean sampled, boolean logServed, OperatorSubtaskState restore, boolean rocksDb) throws Exception {
-        UserRecommender.Builder b =
+        UserRecommenderBuilder b =
                 UserRecommender.builder().learned(RANKER).serve("learned").logServed(logServed);
         if (sampled) {
             b.sampledExamples(new SampledExamples(new NegativeSampler(4, 7L)));
