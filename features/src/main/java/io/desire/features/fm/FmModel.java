@@ -1,5 +1,6 @@
 package io.desire.features.fm;
 
+import io.desire.features.ftrl.ExampleChecks;
 import io.desire.features.ftrl.FtrlModel;
 import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.HashedFeatures;
@@ -128,12 +129,7 @@ public final class FmModel {
      */
     public double update(int[] indices, double[] values, int label, double weight) {
         validate(indices, values);
-        if (label != 0 && label != 1) {
-            throw new IllegalArgumentException("label must be 0 or 1, got " + label);
-        }
-        if (!(weight > 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("weight must be positive and finite, got " + weight);
-        }
+        ExampleChecks.labelAndWeight(label, weight);
         double p = FtrlModel.sigmoid(marginUnchecked(indices, values));
         double g = weight * (p - label);
         FtrlParams lin = params.linear();
@@ -210,21 +206,6 @@ public final class FmModel {
     }
 
     private void validate(int[] indices, double[] values) {
-        if (indices == null || values == null || indices.length != values.length) {
-            throw new IllegalArgumentException("indices and values must be non-null and of equal length");
-        }
-        int dim = state.z.length;
-        int prev = -1;
-        for (int j = 0; j < indices.length; j++) {
-            int i = indices[j];
-            if (i <= prev || i >= dim) {
-                throw new IllegalArgumentException(
-                        "indices must be strictly ascending in [0, " + dim + "), got " + i + " at position " + j);
-            }
-            if (!Double.isFinite(values[j])) {
-                throw new IllegalArgumentException("feature value at index " + i + " is not finite: " + values[j]);
-            }
-            prev = i;
-        }
+        ExampleChecks.features(indices, values, state.z.length);
     }
 }

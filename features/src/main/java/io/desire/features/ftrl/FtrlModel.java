@@ -122,12 +122,7 @@ public final class FtrlModel {
      */
     public double update(int[] indices, double[] values, int label, double weight) {
         validate(indices, values);
-        if (label != 0 && label != 1) {
-            throw new IllegalArgumentException("label must be 0 or 1, got " + label);
-        }
-        if (!(weight > 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("weight must be positive and finite, got " + weight);
-        }
+        ExampleChecks.labelAndWeight(label, weight);
         int k = indices.length;
         if (scratchW.length < k) {
             scratchW = new double[Math.max(k, scratchW.length * 2)];
@@ -193,21 +188,6 @@ public final class FtrlModel {
     }
 
     private void validate(int[] indices, double[] values) {
-        if (indices == null || values == null || indices.length != values.length) {
-            throw new IllegalArgumentException("indices and values must be non-null and of equal length");
-        }
-        int dim = state.z.length;
-        int prev = -1;
-        for (int j = 0; j < indices.length; j++) {
-            int i = indices[j];
-            if (i <= prev || i >= dim) {
-                throw new IllegalArgumentException(
-                        "indices must be strictly ascending in [0, " + dim + "), got " + i + " at position " + j);
-            }
-            if (!Double.isFinite(values[j])) {
-                throw new IllegalArgumentException("feature value at index " + i + " is not finite: " + values[j]);
-            }
-            prev = i;
-        }
+        ExampleChecks.features(indices, values, state.z.length);
     }
 }
