@@ -25,10 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code deviceClass}) are never {@code null}, or a {@link DeadLetter} with one {@link RejectReason},
  * a detail that names the field and the problem (never the whole payload), and the record's raw bytes
  * and source. Raw coordinates never leave the parser: only their geohash cell does. Keys of
- * {@code context} beyond the resolved ones become the event's custom attributes ({@link ContextAttributes}),
- * normalised and sorted. When a record has
- * several problems, the first one found is reported: field problems in the order the fields appear,
- * then missing required fields.
+ * {@code context} beyond the resolved ones become the event's custom attributes
+ * ({@link ContextAttributes}), normalised and sorted. When a record has several problems, the first
+ * one found is reported: field problems in the order the fields appear, then missing required fields.
  *
  * <p>The payload is read in one streaming pass with Jackson's {@link JsonParser}, after a strict
  * UTF-8 check of the bytes; valid input takes no exception path and no regular expression.
