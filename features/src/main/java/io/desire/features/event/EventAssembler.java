@@ -20,7 +20,7 @@ final class EventAssembler {
 
     /** The event of a record whose fields were all read without a problem, or its dead letter. */
     ParseOutcome finish(ParseState s, RawRecord rec) {
-        if (s.eventId == null) {
+        if (s.text(EventField.EVENT_ID) == null) {
             return EventParser.reject(RejectReason.MISSING_FIELD, "event_id is missing or null", rec);
         }
         if (!s.hasTs) {
@@ -32,10 +32,10 @@ final class EventAssembler {
         }
         boolean needsUser = type != EventType.ITEM;
         boolean needsItem = type.isBehaviour() || type == EventType.ITEM;
-        if (needsUser && s.userId == null) {
+        if (needsUser && s.text(EventField.USER_ID) == null) {
             return requiredAbsent(EventField.USER_ID, type, s, rec);
         }
-        if (needsItem && s.itemId == null) {
+        if (needsItem && s.text(EventField.ITEM_ID) == null) {
             return requiredAbsent(EventField.ITEM_ID, type, s, rec);
         }
         if (type == EventType.RATE && !s.hasValue) {
@@ -82,14 +82,15 @@ final class EventAssembler {
 
     private Event toEvent(ParseState s, EventType type) {
         Event e = new Event();
-        e.eventId = s.eventId;
+        e.eventId = s.text(EventField.EVENT_ID);
         e.ts = s.ts;
         e.type = type;
-        e.userId = type == EventType.ITEM ? null : s.userId;
-        e.itemId = type == EventType.USER || type == EventType.FORGET_USER ? null : s.itemId;
+        e.userId = type == EventType.ITEM ? null : s.text(EventField.USER_ID);
+        e.itemId = type == EventType.USER || type == EventType.FORGET_USER ? null : s.text(EventField.ITEM_ID);
         e.value = s.hasValue && type.isBehaviour() ? s.value : null;
-        e.requestId = s.requestId;
-        e.sessionId = s.sessionId != null ? s.sessionId : s.contextSessionId;
+        e.requestId = s.text(EventField.REQUEST_ID);
+        String sessionId = s.text(EventField.SESSION_ID);
+        e.sessionId = sessionId != null ? sessionId : s.text(EventField.CONTEXT_SESSION_ID);
         if (s.hasLat) {
             e.geoCell = resolver.geoCell(s.lat, s.lon);
         } else if (s.geoCell != null) {
@@ -98,21 +99,21 @@ final class EventAssembler {
             e.geoCell = ContextDefaults.UNKNOWN_GEO;
         }
         e.timeBucket = resolver.timeBucket(s.ts, s.zone);
-        e.deviceClass = resolver.deviceClass(s.device, s.os);
+        e.deviceClass = resolver.deviceClass(s.text(EventField.CONTEXT_DEVICE), s.text(EventField.CONTEXT_OS));
         if (s.attributeCount > 0) {
             String[][] attributes = ContextAttributes.sorted(s.attributeKeys, s.attributeValues, s.attributeCount);
             e.attributeKeys = attributes[0];
             e.attributeValues = attributes[1];
         }
         if (type == EventType.ITEM) {
-            e.category = s.category;
-            e.tags = s.tags;
+            e.category = s.text(EventField.CATEGORY);
+            e.tags = s.list(EventField.TAGS);
             e.price = s.price;
             e.available = s.available;
         } else if (type == EventType.USER) {
-            e.segment = s.segment;
-            e.locale = s.locale;
-            e.interests = s.interests;
+            e.segment = s.text(EventField.SEGMENT);
+            e.locale = s.text(EventField.LOCALE);
+            e.interests = s.list(EventField.INTERESTS);
         }
         return e;
     }

@@ -144,73 +144,67 @@ final class FieldReaders {
      * {@code s.number}/{@code s.numberPresent}; NaN and infinities are rejected.
      */
     boolean amount(JsonParser p, JsonToken v, String field, ParseState s) throws IOException {
-        s.numberPresent = false;
-        double d;
-        switch (v) {
-            case VALUE_NULL:
-                return true;
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                d = p.getDoubleValue();
-                break;
-            case VALUE_STRING: {
-                String text = p.getText();
-                if (NumberText.isDecimal(text)) {
-                    d = Double.parseDouble(text);
-                } else if (NumberText.isNonFinite(text)) {
-                    return s.fail(
-                            RejectReason.VALUE_OUT_OF_RANGE,
-                            field + " is " + snippet(text) + "; it must be a finite number");
-                } else {
-                    return s.fail(
-                            RejectReason.NON_NUMERIC_VALUE,
-                            field + " must be a number, got the string " + snippet(text));
-                }
-                break;
-            }
-            default:
-                return s.fail(RejectReason.NON_NUMERIC_VALUE, field + " must be a number, got " + describe(v));
+        if (!number(p, v, field, RejectReason.NON_NUMERIC_VALUE, s)) {
+            return false;
         }
-        if (!Double.isFinite(d)) {
-            return s.fail(RejectReason.VALUE_OUT_OF_RANGE, field + " is " + d + "; it must be a finite number");
+        if (s.numberPresent && !Double.isFinite(s.number)) {
+            return s.fail(RejectReason.VALUE_OUT_OF_RANGE, field + " is " + s.number + "; it must be a finite number");
         }
-        s.number = d;
-        s.numberPresent = true;
         return true;
     }
 
     /**
      * {@code context.lat} or {@code context.lon}: a number (or a string holding one) within
-     * {@code [-limit, limit]}. Sets {@code s.number}/{@code s.numberPresent}.
+     * {@code [-limit, limit]}, kept in {@code s} as that coordinate.
      */
-    boolean coordinate(JsonParser p, JsonToken v, String field, double limit, ParseState s) throws IOException {
+    boolean coordinate(JsonParser p, JsonToken v, EventField field, double limit, ParseState s) throws IOException {
+        if (!number(p, v, field.path, RejectReason.BAD_COORDINATES, s)) {
+            return false;
+        }
+        if (!s.numberPresent) {
+            return true;
+        }
+        if (!(s.number >= -limit && s.number <= limit)) {
+            // the value itself is not echoed: coordinates are personal data
+            return s.fail(
+                    RejectReason.BAD_COORDINATES,
+                    field.path + " is outside [-" + (int) limit + ", " + (int) limit + ']');
+        }
+        s.setCoordinate(field, s.number);
+        return true;
+    }
+
+    /**
+     * A JSON number, or a string holding a {@link NumberText#isDecimal decimal number}, into
+     * {@code s.number} ({@code s.numberPresent} false for {@code null}); anything else is
+     * {@code notANumber}. An amount spelt as NaN or an infinity in a string is out of range instead.
+     */
+    private static boolean number(JsonParser p, JsonToken v, String field, RejectReason notANumber, ParseState s)
+            throws IOException {
         s.numberPresent = false;
-        double d;
         switch (v) {
             case VALUE_NULL:
                 return true;
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
-                d = p.getDoubleValue();
+                s.number = p.getDoubleValue();
                 break;
             case VALUE_STRING: {
                 String text = p.getText();
-                if (!NumberText.isDecimal(text)) {
+                if (NumberText.isDecimal(text)) {
+                    s.number = Double.parseDouble(text);
+                } else if (notANumber == RejectReason.NON_NUMERIC_VALUE && NumberText.isNonFinite(text)) {
                     return s.fail(
-                            RejectReason.BAD_COORDINATES, field + " must be a number, got the string " + snippet(text));
+                            RejectReason.VALUE_OUT_OF_RANGE,
+                            field + " is " + snippet(text) + "; it must be a finite number");
+                } else {
+                    return s.fail(notANumber, field + " must be a number, got the string " + snippet(text));
                 }
-                d = Double.parseDouble(text);
                 break;
             }
             default:
-                return s.fail(RejectReason.BAD_COORDINATES, field + " must be a number, got " + describe(v));
+                return s.fail(notANumber, field + " must be a number, got " + describe(v));
         }
-        if (!(d >= -limit && d <= limit)) {
-            // the value itself is not echoed: coordinates are personal data
-            return s.fail(
-                    RejectReason.BAD_COORDINATES, field + " is outside [-" + (int) limit + ", " + (int) limit + ']');
-        }
-        s.number = d;
         s.numberPresent = true;
         return true;
     }

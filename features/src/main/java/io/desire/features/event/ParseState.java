@@ -1,6 +1,7 @@
 package io.desire.features.event;
 
 import java.time.ZoneId;
+import java.util.Arrays;
 
 /**
  * What has been read of the current record: the values of its fields, which fields were seen (to
@@ -8,6 +9,8 @@ import java.time.ZoneId;
  * for every record (the parser is thread-confined), so valid input allocates no state of its own.
  */
 final class ParseState {
+    private static final int FIELDS = EventField.values().length;
+
     RejectReason reason;
     String detail;
     /** The {@link EventField#bit bits} of the fields seen so far, top-level and in {@code context}. */
@@ -15,25 +18,22 @@ final class ParseState {
     /** The {@link EventField#bit bits} of the id fields that were given but blank. */
     int blank;
 
-    String eventId;
+    /** The ids and strings read, by {@link EventField#ordinal()}; {@code null} when absent or blank. */
+    private final String[] text = new String[FIELDS];
+    /** The arrays of strings read, by {@link EventField#ordinal()}; {@code null} when absent. */
+    private final String[][] list = new String[FIELDS][];
+
     long ts;
     boolean hasTs;
     EventType type;
-    String userId;
-    String itemId;
     double value;
     boolean hasValue;
-    String requestId;
-    String sessionId;
-    String contextSessionId;
 
     double lat;
     double lon;
     boolean hasLat;
     boolean hasLon;
     String geoCell;
-    String device;
-    String os;
     ZoneId zone;
     /** Custom context attributes read so far: the first {@link #attributeCount} entries. */
     final String[] attributeKeys = new String[ContextAttributes.MAX_ATTRIBUTES];
@@ -41,13 +41,8 @@ final class ParseState {
     final String[] attributeValues = new String[ContextAttributes.MAX_ATTRIBUTES];
     int attributeCount;
 
-    String category;
-    String[] tags;
     Double price;
     Boolean available;
-    String segment;
-    String locale;
-    String[] interests;
 
     /** The last number read by {@link FieldReaders#amount} or {@link FieldReaders#coordinate}. */
     double number;
@@ -59,39 +54,57 @@ final class ParseState {
         detail = null;
         seen = 0;
         blank = 0;
-        eventId = null;
+        Arrays.fill(text, null);
+        Arrays.fill(list, null);
         ts = 0;
         hasTs = false;
         type = null;
-        userId = null;
-        itemId = null;
         value = 0;
         hasValue = false;
-        requestId = null;
-        sessionId = null;
-        contextSessionId = null;
         lat = 0;
         lon = 0;
         hasLat = false;
         hasLon = false;
         geoCell = null;
-        device = null;
-        os = null;
         zone = null;
         for (int a = 0; a < attributeCount; a++) {
             attributeKeys[a] = null;
             attributeValues[a] = null;
         }
         attributeCount = 0;
-        category = null;
-        tags = null;
         price = null;
         available = null;
-        segment = null;
-        locale = null;
-        interests = null;
         number = 0;
         numberPresent = false;
+    }
+
+    /** The id or string read for {@code field}, or {@code null}. */
+    String text(EventField field) {
+        return text[field.ordinal()];
+    }
+
+    void setText(EventField field, String value) {
+        text[field.ordinal()] = value;
+    }
+
+    /** The array of strings read for {@code field}, or {@code null}. */
+    String[] list(EventField field) {
+        return list[field.ordinal()];
+    }
+
+    void setList(EventField field, String[] value) {
+        list[field.ordinal()] = value;
+    }
+
+    /** Keeps {@code context.lat} or {@code context.lon}. */
+    void setCoordinate(EventField field, double degrees) {
+        if (field == EventField.CONTEXT_LAT) {
+            lat = degrees;
+            hasLat = true;
+        } else {
+            lon = degrees;
+            hasLon = true;
+        }
     }
 
     boolean ok() {
