@@ -96,17 +96,17 @@ class TimestampsTest {
 
     @Test
     void decimalText() {
-        assertThat(EventParser.isDecimalText("4.5")).isTrue();
-        assertThat(EventParser.isDecimalText("-0.5e-3")).isTrue();
-        assertThat(EventParser.isDecimalText(".5")).isTrue();
-        assertThat(EventParser.isDecimalText("5.")).isTrue();
-        assertThat(EventParser.isDecimalText("+3")).isTrue();
-        assertThat(EventParser.isDecimalText("")).isFalse();
-        assertThat(EventParser.isDecimalText(".")).isFalse();
-        assertThat(EventParser.isDecimalText("4.5d")).isFalse();
-        assertThat(EventParser.isDecimalText("0x10")).isFalse();
-        assertThat(EventParser.isDecimalText(" 4")).isFalse();
-        assertThat(EventParser.isDecimalText("1e")).isFalse();
-        assertThat(EventParser.isDecimalText("NaN")).isFalse();
+        assertThat(NumberText.isDecimal("4.5")).isTrue();
+        assertThat(NumberText.isDecimal("-0.5e-3")).isTrue();
+        assertThat(NumberText.isDecimal(".5")).isTrue();
+        assertThat(NumberText.isDecimal("5.")).isTrue();
+        assertThat(NumberText.isDecimal("+3")).isTrue();
+        assertThat(NumberText.isDecimal("")).isFalse();
+        assertThat(NumberText.isDecimal(".")).isFalse();
+        assertThat(NumberText.isDecimal("4.5d")).isFalse();
+        assertThat(NumberText.isDecimal("0x10")).isFalse();
+        assertThat(NumberText.isDecimal(" 4")).isFalse();
+        assertThat(NumberText.isDecimal("1e")).isFalse();
+        assertThat(NumberText.isDecimal("NaN")).isFalse();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * ({@link ContextAttributes}) of each row's event: {@link #ALL} of them (the default), {@link #NONE},
  * or only the listed ones ({@code history.context-columns}).
  *
- * <p>Guarantees: names compare as {@link HistoryLines} reads a header (stripped, lower-cased); a column
+ * <p>Guarantees: names compare as {@link CsvLines} reads a header (stripped, lower-cased); a column
  * with a blank name (e.g. the unnamed index column pandas writes) is never an attribute; nor is a
  * column that is an event field. Immutable and {@link Serializable}, so it travels with the source.
  */
@@ -84,7 +84,7 @@ public final class ContextColumns implements Serializable {
     }
 
     private static boolean isEventField(String name) {
-        return HistoryLines.CSV_FIELDS.contains(name) || HistoryLines.CSV_CONTEXT_FIELDS.contains(name);
+        return CsvLines.FIELDS.contains(name) || CsvLines.CONTEXT_FIELDS.contains(name);
     }
 
     private static String normalize(String name) {

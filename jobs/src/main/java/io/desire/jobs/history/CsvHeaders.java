@@ -18,7 +18,7 @@ import org.apache.flink.core.fs.Path;
  * <p>Guarantees: a file is checked when it is read as CSV, that is when {@code history.format=csv},
  * or under automatic detection when its name ends in {@code .csv} (compressed or not) and its header
  * is not MovieLens'. Its first non-blank line must then name the columns every event needs ({@link
- * #REQUIRED}: event_id, ts, type), as {@link HistoryLines} reads them. Empty files pass. Other formats are not
+ * #REQUIRED}: event_id, ts, type), as {@link CsvLines} reads them. Empty files pass. Other formats are not
  * opened.
  */
 public final class CsvHeaders {
@@ -79,7 +79,7 @@ public final class CsvHeaders {
         if (format != HistoryFormat.CSV) {
             return;
         }
-        List<String> columns = HistoryLines.csvColumns(headerLine);
+        List<String> columns = CsvCells.columns(headerLine);
         List<String> missing = columns == null
                 ? REQUIRED
                 : REQUIRED.stream().filter(c -> !columns.contains(c)).toList();

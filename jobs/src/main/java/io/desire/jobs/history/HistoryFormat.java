@@ -16,7 +16,7 @@ import org.apache.flink.connector.file.src.compression.StandardDeCompressors;
 public enum HistoryFormat {
     /** One event of the contract (docs/events.md) per line: {@code .jsonl}, {@code .ndjson}, {@code .json}. */
     JSONL,
-    /** A header of contract field names, then one event per row ({@link HistoryLines}): {@code .csv}. */
+    /** A header of contract field names, then one event per row ({@link CsvLines}): {@code .csv}. */
     CSV,
     /**
      * MovieLens ratings ({@code ratings.csv}, {@code u.data}, {@code ratings.dat}) and movies ({@code

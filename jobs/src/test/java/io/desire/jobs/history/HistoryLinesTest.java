@@ -105,8 +105,8 @@ class HistoryLinesTest {
 
     @Test
     void csvColumnNamesAreReadStrippedAndLowerCased() {
-        assertThat(HistoryLines.csvColumns("\"Event_ID\", TS ,type")).containsExactly("event_id", "ts", "type");
-        assertThat(HistoryLines.csvColumns("\"unclosed,ts")).isNull();
+        assertThat(CsvCells.columns("\"Event_ID\", TS ,type")).containsExactly("event_id", "ts", "type");
+        assertThat(CsvCells.columns("\"unclosed,ts")).isNull();
     }
 
     @Test
@@ -157,23 +157,22 @@ class HistoryLinesTest {
 
     @Test
     void splitCsvFollowsRfc4180OnOneLine() {
-        assertThat(HistoryLines.splitCsv("a,\"b,c\",\"d \"\"e\"\"\",,f"))
-                .containsExactly("a", "b,c", "d \"e\"", "", "f");
-        assertThat(HistoryLines.splitCsv("")).containsExactly("");
-        assertThat(HistoryLines.splitCsv("a,")).containsExactly("a", "");
-        assertThat(HistoryLines.splitCsv("\"\"")).containsExactly("");
-        assertThat(HistoryLines.splitCsv("a\"b,c")).containsExactly("a\"b", "c");
-        assertThat(HistoryLines.splitCsv("\"open")).isNull();
-        assertThat(HistoryLines.splitCsv("\"a\"b")).isNull();
+        assertThat(CsvCells.split("a,\"b,c\",\"d \"\"e\"\"\",,f")).containsExactly("a", "b,c", "d \"e\"", "", "f");
+        assertThat(CsvCells.split("")).containsExactly("");
+        assertThat(CsvCells.split("a,")).containsExactly("a", "");
+        assertThat(CsvCells.split("\"\"")).containsExactly("");
+        assertThat(CsvCells.split("a\"b,c")).containsExactly("a\"b", "c");
+        assertThat(CsvCells.split("\"open")).isNull();
+        assertThat(CsvCells.split("\"a\"b")).isNull();
     }
 
     @Test
     void jsonNumbersAreRecognisedByJsonGrammar() {
         for (String yes : new String[] {"0", "-1", "4.5", "1e3", "2.5E-7", "12.50"}) {
-            assertThat(HistoryLines.isJsonNumber(yes)).as(yes).isTrue();
+            assertThat(CsvCells.isJsonNumber(yes)).as(yes).isTrue();
         }
         for (String no : new String[] {"", "-", "+1", ".5", "4.", "01", "1e", "NaN", "Infinity", "0x10", "4,5", " 1"}) {
-            assertThat(HistoryLines.isJsonNumber(no)).as(no).isFalse();
+            assertThat(CsvCells.isJsonNumber(no)).as(no).isFalse();
         }
     }
 
@@ -298,7 +297,7 @@ class HistoryLinesTest {
         assertThat(e.itemId).isEqualTo("73");
         assertThat(e.category).isEqualTo("Drama");
         assertThat(e.tags).containsExactly("Drama", "War");
-        assertThat(HistoryLines.U_ITEM_GENRES)
+        assertThat(MovieLensLines.U_ITEM_GENRES)
                 .hasSize(19)
                 .startsWith("unknown", "Action")
                 .endsWith("Western");
