@@ -143,7 +143,7 @@ http_get() {
 
 load_ports() {
   KAFKA_PORT="" KAFKA_CONTROLLER_PORT="" ES_PORT="" ES_TRANSPORT_PORT=""
-  KAFKA_SECURE_PORT="" ES_PROXY_PORT="" ES_PROXY_EXPIRED_PORT=""
+  KAFKA_SECURE_PORT="" ES_PROXY_PORT="" ES_PROXY_EXPIRED_PORT="" ES_PROXY_RENEW_PORT=""
   if [[ -f "$DESIRE_HOME/ports.env" ]]; then
     # shellcheck disable=SC1091
     source "$DESIRE_HOME/ports.env"
@@ -161,6 +161,7 @@ save_ports() {
     echo "KAFKA_SECURE_PORT=${KAFKA_SECURE_PORT:-}"
     echo "ES_PROXY_PORT=${ES_PROXY_PORT:-}"
     echo "ES_PROXY_EXPIRED_PORT=${ES_PROXY_EXPIRED_PORT:-}"
+    echo "ES_PROXY_RENEW_PORT=${ES_PROXY_RENEW_PORT:-}"
   } >"$tmp"
   mv "$tmp" "$DESIRE_HOME/ports.env"
 }

@@ -12,7 +12,9 @@
 #   es-proxy/                  nginx in front of Elasticsearch: nginx.conf, htpasswd, es-proxy.pid,
 #                              es-proxy.log (stderr), error.log, access.log
 # Ports (ports.env): ES_PROXY_PORT (valid certificate), ES_PROXY_EXPIRED_PORT (the expired one, for
-# tests of that failure), KAFKA_SECURE_PORT (the broker's SASL_SSL listener).
+# tests of that failure), ES_PROXY_RENEW_PORT (es-proxy/renewable.pem/.key: the expired certificate
+# again at every start; a test renews it by copying the valid one there and sending nginx a HUP),
+# KAFKA_SECURE_PORT (the broker's SASL_SSL listener).
 
 SECURE=${SECURE:-0}
 ES_USER=desire_writer
@@ -138,7 +140,8 @@ es_proxy_dir() { echo "$DESIRE_HOME/es-proxy"; }
 
 es_proxy_ready() {
   load_ports
-  [[ -n "${ES_PROXY_PORT:-}" ]] && port_open "$ES_PROXY_PORT" && port_open "$ES_PROXY_EXPIRED_PORT"
+  [[ -n "${ES_PROXY_PORT:-}" ]] && port_open "$ES_PROXY_PORT" && port_open "$ES_PROXY_EXPIRED_PORT" \
+    && port_open "$ES_PROXY_RENEW_PORT"
 }
 
 es_proxy_url() { load_ports; echo "https://127.0.0.1:$ES_PROXY_PORT"; }
@@ -153,9 +156,10 @@ start_es_proxy() {
   local dir d ports
   dir="$(es_proxy_dir)" d="$(secure_dir)"
   mkdir -p "$dir/tmp"
-  ports="$(free_ports "${ES_PROXY_PORT:-0}" "${ES_PROXY_EXPIRED_PORT:-0}")" || return 1
-  read -r ES_PROXY_PORT ES_PROXY_EXPIRED_PORT <<<"$ports"
+  ports="$(free_ports "${ES_PROXY_PORT:-0}" "${ES_PROXY_EXPIRED_PORT:-0}" "${ES_PROXY_RENEW_PORT:-0}")" || return 1
+  read -r ES_PROXY_PORT ES_PROXY_EXPIRED_PORT ES_PROXY_RENEW_PORT <<<"$ports"
   save_ports
+  (umask 077; cp "$d/server-expired.pem" "$dir/renewable.pem"; cp "$d/server-expired.key" "$dir/renewable.key")
   local user_line=""
   # as root the workers would run as nobody, who cannot write the temp folders below
   [[ "$(id -u)" == 0 ]] && user_line="user root;"
@@ -197,6 +201,13 @@ http {
     listen 127.0.0.1:$ES_PROXY_EXPIRED_PORT ssl;
     ssl_certificate $d/server-expired.pem;
     ssl_certificate_key $d/server-expired.key;
+    include $dir/locations.conf;
+  }
+  # the expired certificate until someone renews renewable.pem/.key and reloads (kill -HUP)
+  server {
+    listen 127.0.0.1:$ES_PROXY_RENEW_PORT ssl;
+    ssl_certificate $dir/renewable.pem;
+    ssl_certificate_key $dir/renewable.key;
     include $dir/locations.conf;
   }
 }

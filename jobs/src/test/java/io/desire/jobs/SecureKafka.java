@@ -1,5 +1,7 @@
 package io.desire.jobs;
 
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -19,9 +21,15 @@ final class SecureKafka {
     final String bootstrap;
     /** https URL of the Elasticsearch proxy. */
     final String esProxyUrl;
+    /** https URL of the proxy's port whose certificate expired until {@link #renewCertificate()}. */
+    final String esRenewableUrl;
+
+    private final Path proxyDir;
 
     private SecureKafka(Path home, Properties ports) {
         this.secure = home.resolve("secure");
+        this.proxyDir = home.resolve("es-proxy");
+        this.esRenewableUrl = "https://127.0.0.1:" + ports.getProperty("ES_PROXY_RENEW_PORT");
         this.bootstrap = "127.0.0.1:" + ports.getProperty("KAFKA_SECURE_PORT");
         this.esProxyUrl = "https://127.0.0.1:" + ports.getProperty("ES_PROXY_PORT");
     }
@@ -61,6 +69,26 @@ final class SecureKafka {
             p.load(in);
         }
         return p;
+    }
+
+    /** Gives the renewable port the valid certificate and has nginx reload it, as an operator renewing it would. */
+    void renewCertificate() throws Exception {
+        swapCertificate("server");
+    }
+
+    /** Gives the renewable port the expired certificate again (what every proxy start does too). */
+    void expireCertificate() throws Exception {
+        swapCertificate("server-expired");
+    }
+
+    private void swapCertificate(String name) throws Exception {
+        Files.copy(secure.resolve(name + ".pem"), proxyDir.resolve("renewable.pem"), REPLACE_EXISTING);
+        Files.copy(secure.resolve(name + ".key"), proxyDir.resolve("renewable.key"), REPLACE_EXISTING);
+        String pid = Files.readString(proxyDir.resolve("es-proxy.pid")).strip();
+        Process reload = new ProcessBuilder("kill", "-HUP", pid).inheritIO().start();
+        if (reload.waitFor() != 0) {
+            throw new IllegalStateException("Cannot reload the Elasticsearch proxy (pid " + pid + ")");
+        }
     }
 
     String kafkaPassword() throws IOException {
