@@ -149,7 +149,13 @@ es_proxy_url() { load_ports; echo "https://127.0.0.1:$ES_PROXY_PORT"; }
 # start_es_proxy: nginx terminating TLS in front of the local node, demanding basic auth (htpasswd)
 # or the generated API key; the master runs in the foreground of its own session, its PID recorded
 start_es_proxy() {
-  ensure_packages nginx:nginx || die "the Elasticsearch proxy needs nginx (apt-get install -y nginx)"
+  # Debian puts nginx in /usr/sbin, which is not on every user's PATH
+  local nginx_bin
+  nginx_bin="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+  if [[ ! -x "$nginx_bin" ]]; then
+    ensure_packages nginx:nginx || die "the Elasticsearch proxy needs nginx (apt-get install -y nginx)"
+    nginx_bin="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+  fi
   secure_material
   load_ports
   [[ -n "$ES_PORT" ]] || die "Elasticsearch has no recorded port: start it first (bin/desire start --secure es)"
@@ -232,7 +238,6 @@ location @elasticsearch {
 }
 EOF
   )
-  local nginx_bin; nginx_bin="$(command -v nginx)"
   "$nginx_bin" -t -q -p "$dir" -c "$dir/nginx.conf" >"$dir/config-test.log" 2>&1 \
     || { tail_log "$dir/config-test.log"; die "nginx refused the generated configuration $dir/nginx.conf"; }
   log "starting the Elasticsearch TLS proxy (nginx) on $(es_proxy_url) -> http://127.0.0.1:$ES_PORT, log $(log_file es-proxy)"
