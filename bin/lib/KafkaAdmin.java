@@ -40,6 +40,13 @@ public class KafkaAdmin {
         props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, "5000");
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "desire-admin");
+        // a listener that demands credentials (SASL_SSL): client settings from this file
+        String secured = System.getenv("DESIRE_KAFKA_ADMIN_PROPERTIES");
+        if (secured != null && !secured.isBlank()) {
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(secured))) {
+                props.load(in);
+            }
+        }
         int rc = 0;
         try (Admin admin = Admin.create(props)) {
             switch (args[1]) {

@@ -5,6 +5,8 @@ import io.desire.features.privacy.Erasure;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.config.Secrets;
+import io.desire.jobs.io.KafkaClientSettings;
 import io.desire.operators.Uids;
 import io.desire.sinks.deadletter.DeadLetterSinks;
 import io.desire.sinks.elasticsearch.ElasticsearchSink;
@@ -39,9 +41,9 @@ public final class OutputSinks {
                 .setBulkFlushInterval(cfg.getDuration(ConfigKeys.ES_FLUSH_INTERVAL))
                 .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000));
         String user = cfg.getOptional(ConfigKeys.ES_USERNAME);
-        String apiKey = cfg.getOptional(ConfigKeys.ES_API_KEY);
+        String apiKey = Secrets.read(cfg, ConfigKeys.ES_API_KEY, ConfigKeys.ES_API_KEY_FILE);
         if (user != null) {
-            b.setBasicAuth(user, cfg.getOptional(ConfigKeys.ES_PASSWORD));
+            b.setBasicAuth(user, Secrets.read(cfg, ConfigKeys.ES_PASSWORD, ConfigKeys.ES_PASSWORD_FILE));
         }
         if (apiKey != null) {
             b.setApiKey(apiKey);
@@ -49,6 +51,10 @@ public final class OutputSinks {
         String ca = cfg.getOptional(ConfigKeys.ES_CA_CERT);
         if (ca != null) {
             b.setCaCertificate(Path.of(ca));
+        }
+        String trustStore = cfg.getOptional(ConfigKeys.ES_TRUST_STORE);
+        if (trustStore != null) {
+            b.setTrustStore(Path.of(trustStore), cfg.getOptional(ConfigKeys.ES_TRUST_STORE_PASSWORD));
         }
         return b.build();
     }
@@ -65,7 +71,10 @@ public final class OutputSinks {
             String topic = cfg.getString(ConfigKeys.DEAD_LETTER_TOPIC);
             deadLetters
                     .sinkTo(DeadLetterSinks.kafka(
-                            cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-dead-letters-" + topic, null))
+                            cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                            topic,
+                            "desire-dead-letters-" + topic,
+                            KafkaClientSettings.of(cfg)))
                     .uid(Uids.DEAD_LETTER_SINK)
                     .name("dead letters: " + topic);
         }
@@ -84,7 +93,10 @@ public final class OutputSinks {
         }
         String topic = cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC).trim();
         erasures.sinkTo(ErasureLogSink.kafka(
-                        cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-erasures-" + topic))
+                        cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                        topic,
+                        "desire-erasures-" + topic,
+                        KafkaClientSettings.of(cfg)))
                 .uid(Uids.ERASURE_LOG_SINK)
                 .name("erasure log: " + topic);
     }
@@ -104,7 +116,10 @@ public final class OutputSinks {
         } else {
             String topic = cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC);
             raw.sinkTo(DeadLetterSinks.kafka(
-                            cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), topic, "desire-dead-letters-" + topic, null))
+                            cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                            topic,
+                            "desire-dead-letters-" + topic,
+                            KafkaClientSettings.of(cfg)))
                     .uid(Uids.RAW_DEAD_LETTER_SINK)
                     .name("raw dead letters: " + topic);
         }

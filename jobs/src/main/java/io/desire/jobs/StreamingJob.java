@@ -7,6 +7,8 @@ import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.config.PrivacySettings;
+import io.desire.jobs.io.KafkaClientSettings;
+import io.desire.jobs.io.KafkaConnectionCheck;
 import io.desire.jobs.io.KafkaModelLoops;
 import io.desire.jobs.io.KafkaRawRecords;
 import io.desire.jobs.io.ModelLoops;
@@ -16,6 +18,7 @@ import io.desire.operators.Uids;
 import io.desire.operators.privacy.ProtectDeadLetters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -49,15 +52,20 @@ public final class StreamingJob {
      * {@code learning.enabled} — the model loops through Kafka, whose topics it creates when missing.
      */
     public static void wire(StreamExecutionEnvironment env, JobConfig cfg) throws InterruptedException {
+        // wrong credentials or an untrusted broker stop the submission here, with a message
+        KafkaConnectionCheck.verify(cfg);
         ensureLoopTopics(cfg);
+        Properties client = KafkaClientSettings.of(cfg);
         if (PrivacySettings.of(cfg).rawDeadLetters() == ProtectDeadLetters.Mode.TOPIC
                 && cfg.getOptional(ConfigKeys.DEAD_LETTER_PATH) == null) {
             Topics.ensureRawDeadLetters(
-                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC));
+                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    client,
+                    cfg.getString(ConfigKeys.PRIVACY_RAW_DEAD_LETTER_TOPIC));
         }
         if (OutputSinks.erasureLogEnabled(cfg)) {
             Topics.ensureErasureLog(
-                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC));
+                    cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), client, cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC));
         }
         defineProductionWorkflow(env, cfg, System.currentTimeMillis());
     }
@@ -67,6 +75,7 @@ public final class StreamingJob {
         if (LearningPipeline.enabled(cfg)) {
             Topics.ensureLoops(
                     cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    KafkaClientSettings.of(cfg),
                     cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS),
                     cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS));
         }
@@ -158,6 +167,7 @@ public final class StreamingJob {
                 .setGroupId(cfg.getString(ConfigKeys.KAFKA_GROUP))
                 .setStartingOffsets(start)
                 .setDeserializer(new KafkaRawRecords())
+                .setProperties(KafkaClientSettings.of(cfg))
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();

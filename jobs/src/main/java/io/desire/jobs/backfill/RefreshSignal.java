@@ -24,7 +24,8 @@ final class RefreshSignal {
     private RefreshSignal() {}
 
     static void send(JobConfig cfg, ItemFactorUpdate signal) throws Exception {
-        Properties p = new Properties();
+        Properties p = io.desire.jobs.io.KafkaClientSettings.merged(
+                new Properties(), io.desire.jobs.io.KafkaClientSettings.of(cfg));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer =

@@ -25,6 +25,12 @@ public final class ConfigKeys {
     private static final List<Key> KEYS = new ArrayList<>();
 
     public static final Key KAFKA_BOOTSTRAP = key("kafka.bootstrap", "localhost:9092", "Kafka bootstrap servers");
+    public static final Key KAFKA_PROPERTIES_FILE = key(
+            "kafka.properties-file",
+            null,
+            "Kafka client settings (security.protocol, sasl.*, ssl.*) for every Kafka client of the job: event source,"
+                    + " dead letters, model loops, erasure log, topic creation; read when the job is built, ${env:NAME}"
+                    + " replaced by that environment variable (docs/security.md)");
     public static final Key KAFKA_TOPIC = key("kafka.topic", "desire.events", "topic of input events");
     public static final Key KAFKA_GROUP =
             key("kafka.group", "desire-engine", "consumer group (offsets are also kept in checkpoints)");
@@ -38,11 +44,22 @@ public final class ConfigKeys {
             key("deadletter.path", null, "write rejected records as JSON lines under this path instead of Kafka");
     public static final Key ES_HOSTS = key("es.hosts", "http://localhost:9200", "comma-separated Elasticsearch URLs");
     public static final Key ES_USERNAME = key("es.username", null, "basic-auth user");
-    public static final Key ES_PASSWORD = secret("es.password", "basic-auth password (prefer DESIRE_ES_PASSWORD)");
-    public static final Key ES_API_KEY =
-            secret("es.api-key", "API key, instead of user and password (prefer DESIRE_ES_API_KEY)");
+    public static final Key ES_PASSWORD =
+            secret("es.password", "basic-auth password (prefer DESIRE_ES_PASSWORD or es.password-file; never logged)");
+    public static final Key ES_PASSWORD_FILE =
+            key("es.password-file", null, "file whose content (trailing newline dropped) is the basic-auth password");
+    public static final Key ES_API_KEY = secret(
+            "es.api-key",
+            "API key (the encoded form), instead of user and password (prefer DESIRE_ES_API_KEY or es.api-key-file)");
+    public static final Key ES_API_KEY_FILE = key("es.api-key-file", null, "file whose content is the encoded API key");
     public static final Key ES_CA_CERT =
             key("es.ca-cert", null, "PEM file of the CA that signed the Elasticsearch certificate");
+    public static final Key ES_TRUST_STORE = key(
+            "es.trust-store",
+            null,
+            "trust store (PKCS12 .p12/.pfx, else JKS) with the CA of the Elasticsearch certificate; instead of es.ca-cert");
+    public static final Key ES_TRUST_STORE_PASSWORD =
+            secret("es.trust-store-password", "password of es.trust-store (prefer DESIRE_ES_TRUST_STORE_PASSWORD)");
     public static final Key ES_INDEX =
             key("es.index", "desire-recs", "read alias apps query; indices are `<alias>-NNNNNN`");
     public static final Key ES_FLUSH_INTERVAL =

@@ -65,7 +65,8 @@ public final class FeedbackLoops {
     public static KafkaSink<ItemFactorUpdate> itemFactorSink(JobConfig cfg) {
         return KafkaSink.<ItemFactorUpdate>builder()
                 // the producer config first: older builders replace the whole config
-                .setKafkaProducerConfig(producerProperties(Topics.ITEM_FACTOR_MAX_MESSAGE_BYTES))
+                .setKafkaProducerConfig(KafkaClientSettings.merged(
+                        producerProperties(Topics.ITEM_FACTOR_MAX_MESSAGE_BYTES), KafkaClientSettings.of(cfg)))
                 .setBootstrapServers(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new ItemFactorRecords(cfg.getString(ConfigKeys.TOPIC_ITEM_FACTORS)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -94,7 +95,7 @@ public final class FeedbackLoops {
         // The producer refuses a record larger than its whole buffer: leave room for two full deltas.
         p.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * MAX_WEIGHT_RECORD_BYTES));
         return KafkaSink.<WeightDelta>builder()
-                .setKafkaProducerConfig(p) // first, as above
+                .setKafkaProducerConfig(KafkaClientSettings.merged(p, KafkaClientSettings.of(cfg))) // first, as above
                 .setBootstrapServers(cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new WeightDeltaRecords(cfg.getString(ConfigKeys.TOPIC_RANKER_WEIGHTS)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -176,7 +177,8 @@ public final class FeedbackLoops {
                 .setClientIdPrefix(group)
                 .setStartingOffsets(start)
                 .setDeserializer(deserializer)
-                .setProperties(consumerProperties(maxRecordBytes))
+                .setProperties(
+                        KafkaClientSettings.merged(consumerProperties(maxRecordBytes), KafkaClientSettings.of(cfg)))
                 .build();
     }
 

@@ -48,7 +48,13 @@ public final class Topics {
     /** Creates the events topic and the dead-letter topic ({@link TopicSpecs} roles {@code events}, {@code deadletter}). */
     public static void ensure(String bootstrap, String eventsTopic, String deadLetterTopic)
             throws InterruptedException {
-        try (Admin admin = admin(bootstrap)) {
+        ensure(bootstrap, new Properties(), eventsTopic, deadLetterTopic);
+    }
+
+    /** As {@link #ensure(String, String, String)}, connecting with the {@code client} settings ({@link KafkaClientSettings}). */
+    public static void ensure(String bootstrap, Properties client, String eventsTopic, String deadLetterTopic)
+            throws InterruptedException {
+        try (Admin admin = admin(bootstrap, client)) {
             create(admin, topic("events", eventsTopic));
             create(admin, topic("deadletter", deadLetterTopic));
         }
@@ -65,8 +71,9 @@ public final class Topics {
      * Creates the protected topic of complete dead letters (1 partition). Give it its own ACLs: its
      * records hold raw payloads, with raw user ids (docs/privacy.md).
      */
-    public static void ensureRawDeadLetters(String bootstrap, String topic) throws InterruptedException {
-        try (Admin admin = admin(bootstrap)) {
+    public static void ensureRawDeadLetters(String bootstrap, Properties client, String topic)
+            throws InterruptedException {
+        try (Admin admin = admin(bootstrap, client)) {
             create(admin, topic("deadletter-raw", topic));
         }
     }
@@ -75,8 +82,8 @@ public final class Topics {
      * Creates the erasure log (1 partition, kept for ever: {@code retention.ms=-1}); it is an audit
      * trail and the list a snapshot sweep works from, so it must outlive every retained snapshot.
      */
-    public static void ensureErasureLog(String bootstrap, String topic) throws InterruptedException {
-        try (Admin admin = admin(bootstrap)) {
+    public static void ensureErasureLog(String bootstrap, Properties client, String topic) throws InterruptedException {
+        try (Admin admin = admin(bootstrap, client)) {
             create(admin, topic("erasures", topic));
         }
     }
@@ -86,9 +93,10 @@ public final class Topics {
      * #rankerWeightsTopic}. Call it before the job starts: a broker with {@code
      * auto.create.topics.enable} would otherwise create them on the first write with its defaults.
      */
-    public static void ensureLoops(String bootstrap, String itemFactorsTopic, String rankerWeightsTopic)
+    public static void ensureLoops(
+            String bootstrap, Properties client, String itemFactorsTopic, String rankerWeightsTopic)
             throws InterruptedException {
-        try (Admin admin = admin(bootstrap)) {
+        try (Admin admin = admin(bootstrap, client)) {
             for (NewTopic topic : List.of(itemFactorsTopic(itemFactorsTopic), rankerWeightsTopic(rankerWeightsTopic))) {
                 if (!create(admin, topic)) {
                     checkExisting(admin, topic);
@@ -176,8 +184,8 @@ public final class Topics {
         }
     }
 
-    private static Admin admin(String bootstrap) {
-        Properties p = new Properties();
+    private static Admin admin(String bootstrap, Properties client) {
+        Properties p = KafkaClientSettings.merged(new Properties(), client);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return Admin.create(p);
     }

@@ -27,8 +27,8 @@ final class ErasureLogReader {
 
     private ErasureLogReader() {}
 
-    static List<Erasure> readAll(String bootstrap, String topic, Duration within) {
-        Properties p = new Properties();
+    static List<Erasure> readAll(String bootstrap, Properties client, String topic, Duration within) {
+        Properties p = io.desire.jobs.io.KafkaClientSettings.merged(new Properties(), client);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -88,6 +88,7 @@ public final class ForgetSweep {
         try {
             log = ErasureLogReader.readAll(
                     cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                    io.desire.jobs.io.KafkaClientSettings.of(cfg),
                     cfg.getString(ConfigKeys.PRIVACY_ERASURE_TOPIC),
                     Duration.ofSeconds(60));
         } catch (IllegalStateException e) {
@@ -107,7 +108,9 @@ public final class ForgetSweep {
         try (SweepAudit audit = dryRun
                 ? null
                 : new SweepAudit(
-                        cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP), cfg.getString(ConfigKeys.PRIVACY_AUDIT_TOPIC))) {
+                        cfg.getString(ConfigKeys.KAFKA_BOOTSTRAP),
+                        io.desire.jobs.io.KafkaClientSettings.of(cfg),
+                        cfg.getString(ConfigKeys.PRIVACY_AUDIT_TOPIC))) {
             if (audit != null) {
                 for (Erasure e : log) {
                     // committed in the erasure log = durable in state and documents (docs/privacy.md §3)

@@ -2,7 +2,6 @@ package io.desire.jobs.privacy;
 
 import io.desire.features.privacy.Erasure;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,15 +26,17 @@ final class SweepAudit implements AutoCloseable {
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    SweepAudit(String bootstrap, String topic) throws Exception {
+    SweepAudit(String bootstrap, Properties client, String topic) throws Exception {
         this.topic = topic;
-        Properties p = new Properties();
+        Properties p = io.desire.jobs.io.KafkaClientSettings.merged(new Properties(), client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        Properties adminProps = io.desire.jobs.io.KafkaClientSettings.merged(new Properties(), client);
+        adminProps.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
             // partitions and settings from topics.tsv (role erasure-audit); the broker's default replication
             io.desire.jobs.io.TopicSpecs.Spec spec = io.desire.jobs.io.TopicSpecs.of("erasure-audit");
             admin.createTopics(java.util.List.of(

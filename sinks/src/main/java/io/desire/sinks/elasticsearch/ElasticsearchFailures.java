@@ -12,6 +12,8 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
 import javax.net.ssl.SSLException;
 import org.apache.http.HttpEntity;
 import org.apache.http.util.EntityUtils;
@@ -47,6 +49,12 @@ final class ElasticsearchFailures {
                                 + " (connection refused or no route: is Elasticsearch running and are the sink's hosts right?)");
             }
             if (t instanceof SSLException) {
+                String expired = expiredCertificate(t);
+                if (expired != null) {
+                    return fatal("TLS with Elasticsearch at " + config.hostList()
+                            + " failed: the server's certificate has expired (" + expired
+                            + "); renew the certificate on the server, the sink's trust settings are not at fault");
+                }
                 return fatal("TLS with Elasticsearch at " + config.hostList() + " failed: " + t.getMessage()
                         + " (check the CA certificate or trust store, and that the hosts use the right scheme)");
             }
@@ -89,6 +97,20 @@ final class ElasticsearchFailures {
         }
         // I/O trouble without a status (connection reset, closed, ...): transient.
         return new Failure(true, error.getClass().getSimpleName() + ": " + detail);
+    }
+
+    /** The message of a certificate-expired cause in {@code error}'s chain, or {@code null}. */
+    private static String expiredCertificate(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException) {
+                return t.getMessage();
+            }
+            if (t instanceof CertPathValidatorException cpe
+                    && cpe.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+                return t.getCause() != null ? t.getCause().getMessage() : t.getMessage();
+            }
+        }
+        return null;
     }
 
     static boolean isRetryableStatus(int status) {

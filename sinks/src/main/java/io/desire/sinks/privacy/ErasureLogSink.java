@@ -18,12 +18,18 @@ public final class ErasureLogSink {
 
     /** A transactional Kafka sink of erasure records to {@code topic}. */
     public static KafkaSink<Erasure> kafka(String bootstrapServers, String topic, String transactionalIdPrefix) {
+        return kafka(bootstrapServers, topic, transactionalIdPrefix, null);
+    }
+
+    /** As {@link #kafka(String, String, String)}, with more producer properties (security); {@code extra} may be null. */
+    public static KafkaSink<Erasure> kafka(
+            String bootstrapServers, String topic, String transactionalIdPrefix, java.util.Properties extra) {
         if (bootstrapServers == null || bootstrapServers.isBlank() || topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("the erasure log needs Kafka bootstrap servers and a topic");
         }
         return KafkaSink.<Erasure>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setKafkaProducerConfig(DeadLetterSinks.producerProperties(null))
+                .setKafkaProducerConfig(DeadLetterSinks.producerProperties(extra))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setRecordSerializer(KafkaRecordSerializationSchema.<Erasure>builder()
