@@ -30,7 +30,7 @@ random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 secure_material() {
   local d; d="$(secure_dir)"
   [[ -f "$d/.complete" ]] && return 0
-  command -v openssl >/dev/null 2>&1 || die "openssl is needed to generate the local CA (apt-get install openssl)"
+  command -v openssl >/dev/null 2>&1 || ensure_packages openssl:openssl || die "openssl is needed to generate the local CA (apt-get install openssl)"
   log "generating a local CA, server certificates and secrets in $d"
   rm -rf "$d"
   mkdir -p "$d"
