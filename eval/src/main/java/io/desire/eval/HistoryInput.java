@@ -19,7 +19,7 @@ final class HistoryInput {
             progress.stage(
                     "generating %d events (%d users, %d items, seed %d)",
                     options.generated(), options.generatedUsers(), options.generatedItems(), options.seed());
-            return HistoryLoader.generated(
+            return GeneratedHistory.of(
                     options.generated(), options.generatedUsers(), options.generatedItems(), options.seed(), keepRaw);
         }
         progress.stage("reading %s as %s", options.input(), HistoryLoader.nameOf(options.format()));

@@ -1,9 +1,5 @@
 package io.desire.eval;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +13,7 @@ import java.util.function.Function;
  */
 final class ReportHtml {
 
-    private static final String CSS = resource("report.css");
+    private static final String CSS = Resources.text("report.css");
 
     private final StringBuilder sb = new StringBuilder(64 * 1024);
 
@@ -301,16 +297,5 @@ final class ReportHtml {
             }
         }
         return out.toString();
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = ReportHtml.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
