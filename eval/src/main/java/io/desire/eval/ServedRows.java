@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -106,16 +107,7 @@ final class ServedRows {
             scorer.add(unit, list, trained.get(unit.user()));
         }
         double secs = seconds(startedNanos);
-        progress.stage(
-                "%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f (%.1fs)",
-                name,
-                options.k(),
-                scorer.ndcg(),
-                scorer.recall(),
-                scorer.precision(),
-                scorer.hitRate(),
-                scorer.coverage(),
-                secs);
+        progress.stage("%s (%.1fs)", scores(name, scorer), secs);
         return ServedReport.Row.offline(name, description, scorer.metrics(), round(secs));
     }
 
@@ -160,18 +152,8 @@ final class ServedRows {
             long[] placement = score(served, match, scorer);
             metrics = scorer.metrics().withPlacement(placement[0], placement[1]);
             progress.stage(
-                    "%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f;"
-                            + " %d consumed items served, %d short lists, %d units without a document",
-                    name,
-                    options.k(),
-                    scorer.ndcg(),
-                    scorer.recall(),
-                    scorer.precision(),
-                    scorer.hitRate(),
-                    scorer.coverage(),
-                    scorer.consumedInTraining(),
-                    scorer.shortLists(),
-                    scorer.missing());
+                    "%s; %d consumed items served, %d short lists, %d units without a document",
+                    scores(name, scorer), scorer.consumedInTraining(), scorer.shortLists(), scorer.missing());
         } catch (Exception e) {
             error = e.getMessage() != null ? e.getMessage() : e.toString();
             int known = error.indexOf(". Known keys:");
@@ -215,6 +197,20 @@ final class ServedRows {
             scorer.add(unit, c.document() == null ? null : c.document().items(), trained.get(unit.user()));
         }
         return new long[] {byContext, fallback};
+    }
+
+    /** The progress line's figures of a row. */
+    private String scores(String name, ServedScorer scorer) {
+        return String.format(
+                Locale.ROOT,
+                "%-16s NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  coverage %.4f",
+                name,
+                options.k(),
+                scorer.ndcg(),
+                scorer.recall(),
+                scorer.precision(),
+                scorer.hitRate(),
+                scorer.coverage());
     }
 
     private ServedScorer scorer() {

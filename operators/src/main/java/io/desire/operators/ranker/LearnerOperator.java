@@ -15,12 +15,12 @@ public class LearnerOperator extends ProcessOperator<TrainingExample, WeightDelt
 
     private transient TimestampedCollector<WeightDelta> flushOutput;
 
-    LearnerOperator(DeltaLearner learner) {
+    LearnerOperator(DeltaLearner<?> learner) {
         super(learner);
     }
 
-    private DeltaLearner learner() {
-        return (DeltaLearner) userFunction;
+    private DeltaLearner<?> learner() {
+        return (DeltaLearner<?>) userFunction;
     }
 
     @Override
