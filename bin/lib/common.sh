@@ -673,16 +673,22 @@ jobs_need_build() {
       -name target -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
-# The run classpath of the tools and eval modules (compile + provided scope: a local Flink runs in the
-# same JVM); provided dependencies are not transitive, so both modules are asked and the lists joined.
+# The run classpath of the tools and eval modules: compile + provided scope (a local Flink runs in the
+# same JVM) and runtime scope (e.g. the OpenTelemetry API the Elasticsearch client loads, a runtime
+# dependency of elasticsearch-java); Maven's includeScope=compile leaves runtime dependencies out and
+# runtime leaves provided ones out, so both are asked. Provided dependencies are not transitive, so
+# both modules are asked too, and the lists joined.
 resolve_jobs_classpath() {
-  log "resolving the run classpath of the tools and eval modules (compile + provided scope)"
-  local m
+  log "resolving the run classpath of the tools and eval modules (compile, provided and runtime scope)"
+  local m scope
   for m in tools eval; do
-    (cd "$REPO" && mvn_logged "$m-classpath" -q -pl "$m" dependency:build-classpath \
-        -DincludeScope=compile -Dmdep.outputFile="$DESIRE_HOME/$m.classpath") || return 1
+    for scope in compile runtime; do
+      (cd "$REPO" && mvn_logged "$m-$scope-classpath" -q -pl "$m" dependency:build-classpath \
+          -DincludeScope="$scope" -Dmdep.outputFile="$DESIRE_HOME/$m-$scope.classpath") || return 1
+    done
   done
-  { tr ':' '\n' <"$DESIRE_HOME/tools.classpath"; echo; tr ':' '\n' <"$DESIRE_HOME/eval.classpath"; } \
+  local f
+  for f in tools-compile tools-runtime eval-compile eval-runtime; do tr ':' '\n' <"$DESIRE_HOME/$f.classpath"; echo; done \
     | awk 'NF && !seen[$0]++' | paste -sd: - >"$DESIRE_HOME/jobs.classpath"
 }
 

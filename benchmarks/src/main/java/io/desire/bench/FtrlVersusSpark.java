@@ -5,8 +5,8 @@ import io.desire.bench.ftrl.FtrlRuns.Quality;
 import io.desire.bench.ftrl.FtrlRuns.Tuned;
 import io.desire.bench.ftrl.SparkLogistic;
 import io.desire.bench.ftrl.SparkLogistic.Regularisation;
+import io.desire.eval.GeneratedHistory;
 import io.desire.eval.History;
-import io.desire.eval.HistoryLoader;
 import io.desire.eval.RankerExamples;
 import io.desire.features.ftrl.FeatureHasher;
 import io.desire.features.ftrl.FtrlModel;
@@ -30,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
  * batch logistic regression (L-BFGS / OWL-QN, {@code local[N]}) on the same hashed features of
  * generated traffic with planted context effects, plus the same FTRL without context features.
  *
- * <p><b>Data.</b> {@link HistoryLoader#generated}: the generator's world and traffic for a seed, loaded as
+ * <p><b>Data.</b> {@link GeneratedHistory#of}: the generator's world and traffic for a seed, loaded as
  * the offline evaluation loads {@code --generated} input. {@link RankerExamples}: positives are
  * interactions, negatives popular items the user never consumed, in the positive's context (the
  * evaluation's protocol), hashed by {@link RankingFeatures} with and without context crosses, on a
@@ -100,7 +100,7 @@ public final class FtrlVersusSpark {
 
         // Data
         long t0 = System.nanoTime();
-        History h = HistoryLoader.generated(events, users, items, seed);
+        History h = GeneratedHistory.of(events, users, items, seed);
         FeatureHasher hasher = FeatureHasher.forParams(base);
         RankingFeatures withContext = new RankingFeatures(hasher, true, RankingFeatures.DEFAULT_TOP_CATEGORIES);
         RankingFeatures withoutContext = new RankingFeatures(hasher, false, RankingFeatures.DEFAULT_TOP_CATEGORIES);

@@ -1,5 +1,13 @@
 package io.desire.eval;
 
+import static io.desire.eval.OptionValues.duration;
+import static io.desire.eval.OptionValues.fraction;
+import static io.desire.eval.OptionValues.list;
+import static io.desire.eval.OptionValues.nonNegative;
+import static io.desire.eval.OptionValues.parseDouble;
+import static io.desire.eval.OptionValues.parseLong;
+import static io.desire.eval.OptionValues.positiveInt;
+
 import io.desire.jobs.history.HistoryFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,59 +71,8 @@ record EvalOptions(
             List<String> jobArgs,
             boolean minRelevantGiven) {}
 
-    static final String USAGE = String.join(
-            "\n",
-            "Usage: bin/desire eval (--input PATH [--format FMT] | --generated N) [--planted N] [options]",
-            "       bin/desire eval --served (--input PATH | --generated N | --train FILE --test FILE) [options] [-- job args]",
-            "       bin/desire eval --planted N [--seed S]",
-            "",
-            "Offline and prequential evaluation of the recommenders; writes report.json and report.html.",
-            "",
-            "Input (one of):",
-            "  --input PATH            history file",
-            "  --format FMT            auto | jsonl | csv | movielens, as history.format of the backfill (docs/backfill.md):",
-            "                          read by the backfill's reader; movielens-csv, u.data, ratings.dat name movielens",
-            "                          (default auto: from the file name, and the header of a .csv)",
-            "  --generated N           N synthetic events from the generator (planted tastes and context effects)",
-            "  --users U --items I     size of the generated world (default: N/100 users, N/400 items, at least 100/120)",
-            "Split and protocol:",
-            "  --split random|chronological   random per user, or a global time cut (default random)",
-            "  --validation F --test F fractions (default 0.1, 0.2); --test FILE: see --train",
-            "  --seed S                split, initial factors and negative sampling (default 42)",
-            "  --k K                   cut-off of the ranking metrics (default 10)",
-            "  --min-relevant V        a held-out interaction is relevant if its evidence ≥ V (default: any positive)",
-            "Models:",
-            "  --ranks 10,20 --lambdas 0.05,0.1 --alphas 1,5   ALS grid tuned on validation",
-            "  --iterations N          ALS sweeps (default 10)      --threads N  ALS threads (default: cores)",
-            "  --neighbours N          item-kNN neighbourhood size (default 100)",
-            "  --half-lives L          half-lives tried for popularity, co-visitation and profile affinity, chosen on",
-            "                          validation (default 1d,7d,30d,90d,365d,3650d; none: the job's defaults)",
-            "  --negatives N           sampled negatives per positive for the ranker (default 1)",
-            "Prequential:",
-            "  --window N              scored events per window of the series (default 1000)",
-            "  --stream-fraction F     share of the time-ordered test period streamed; the rest is the hold-out on",
-            "                          which online and batch-retrained ALS are compared (default 0.8)",
-            "Served quality (--served; needs Kafka and Elasticsearch, which bin/desire eval --served starts):",
-            "  --served                backfill the training part with the real job, read the documents from",
-            "                          Elasticsearch as an app does and score them next to the offline models",
-            "  --train F --test F      a ready-made split (rating files, e.g. u.data-like TSV user item rating ts)",
-            "  --catalog F[,F]         item files (e.g. movies.csv) backfilled alongside and read for categories",
-            "                          (default with --input: movies.csv or movies.dat next to a MovieLens ratings file)",
-            "  --sources-alone L       candidate sources each backfilled alone (default als,affinity,sequence,context,popular;",
-            "                          'none' for no such runs)",
-            "  --served-match M        context: the document of the test event's context, else the user's most",
-            "                          recent one (default); user: the user's document with most profile_events",
-            "  --keep-index            keep the run's Elasticsearch indices (default: deleted)",
-            "  --kafka-bootstrap H:P --es-url URL   the servers (default: DESIRE_KAFKA_BOOTSTRAP, DESIRE_ES_URL)",
-            "  -- ARGS                 backfill job arguments (e.g. -- --recs.coalesce 1s), given to every backfill",
-            "  (served defaults: --test 0.2 without validation; --min-relevant 4 for rating files)",
-            "Ranker models on planted interactions:",
-            "  --planted N             FTRL and the factorisation machine (AUC, log-loss; online and batch) on N",
-            "                          generated examples with a context × item interaction a linear model cannot",
-            "                          express; alone, or next to the evaluation of a history",
-            "Output:",
-            "  --out DIR               report folder (default target/eval-<timestamp>)",
-            "  --help");
+    /** The {@code --help} text ({@code eval-usage.txt} beside this class). */
+    static final String USAGE = Resources.text("eval-usage.txt").stripTrailing();
 
     static EvalOptions parse(String... args) {
         return parse(System.getenv(), args);
@@ -401,74 +358,6 @@ record EvalOptions(
         return minRelevant == Double.MIN_VALUE
                 ? "every held-out interaction with positive evidence"
                 : String.format(Locale.ROOT, "held-out interactions with evidence ≥ %s", minRelevant);
-    }
-
-    private static String[] list(String name, String v) {
-        String[] parts = v.split(",");
-        if (parts.length == 0 || Arrays.stream(parts).anyMatch(String::isBlank)) {
-            throw new UsageException(name + " takes a comma-separated list, got '" + v + "'");
-        }
-        return Arrays.stream(parts).map(String::strip).toArray(String[]::new);
-    }
-
-    private static int positiveInt(String name, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new UsageException(name + " must be a whole number ≥ 1, got " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " must be a whole number ≥ 1, got '" + v + "'");
-        }
-    }
-
-    private static long parseLong(String name, String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " must be a whole number, got '" + v + "'");
-        }
-    }
-
-    private static double parseDouble(String name, String v) {
-        try {
-            double d = Double.parseDouble(v);
-            if (!Double.isFinite(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " must be a finite number, got '" + v + "'");
-        }
-    }
-
-    private static double nonNegative(String name, String v) {
-        double d = parseDouble(name, v);
-        if (d < 0) {
-            throw new UsageException(name + " values must be ≥ 0, got " + v);
-        }
-        return d;
-    }
-
-    private static double fraction(String name, String v, boolean zeroAllowed) {
-        double d = parseDouble(name, v);
-        if (d < 0 || d >= 1 || (!zeroAllowed && d == 0)) {
-            throw new UsageException(
-                    name + " must be a fraction in " + (zeroAllowed ? "[0, 1)" : "(0, 1)") + ", got " + v);
-        }
-        return d;
-    }
-
-    private static java.time.Duration duration(String name, String v) {
-        java.time.Duration d = io.desire.jobs.config.JobConfig.parseDuration(v);
-        if (d == null) {
-            throw new UsageException(name + " takes durations such as 7d or 12h, got " + v);
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new UsageException(name + " takes positive durations, got " + v);
-        }
-        return d;
     }
 
     /** A command-line mistake; a null message asks for the usage text only. */

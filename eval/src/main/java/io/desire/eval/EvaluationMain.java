@@ -3,7 +3,6 @@ package io.desire.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Evaluates the engine's recommenders on a history file or on generated traffic, in-process (no
@@ -35,7 +34,7 @@ public final class EvaluationMain {
             return;
         }
         Progress progress = new Progress(System.out);
-        Map<String, Object> report;
+        EvalReport report;
         try {
             report = options.served() != null
                     ? new ServedEvaluation(options, progress, System.out).run()
@@ -52,21 +51,19 @@ public final class EvaluationMain {
                 options.out().resolve(ReportWriter.JSON_FILE).toAbsolutePath(), html.toAbsolutePath());
     }
 
-    @SuppressWarnings("unchecked")
-    private static void printSummary(Map<String, Object> report) {
+    private static void printSummary(EvalReport report) {
         System.out.println();
-        Map<String, Object> served = (Map<String, Object>) report.get("served");
-        if (served != null) {
-            for (Map<String, Object> row : (List<Map<String, Object>>) served.get("rows")) {
-                Object what = row.containsKey("error") ? "ERROR " + row.get("error") : row.get("metrics");
-                System.out.printf(Locale.ROOT, "  %-20s %s%n", row.get("name"), what);
+        if (report.served() != null) {
+            for (ServedReport.Row row : report.served().rows()) {
+                Object what = row.error() != null ? "ERROR " + row.error() : row.metrics();
+                System.out.printf(Locale.ROOT, "  %-20s %s%n", row.name(), what);
             }
         }
-        List<Map<String, Object>> models = (List<Map<String, Object>>) report.get("models");
-        for (Map<String, Object> m : models == null ? List.<Map<String, Object>>of() : models) {
-            System.out.printf(Locale.ROOT, "  %-20s %s%n", m.get("name"), m.get("metrics"));
+        for (ModelRow m : report.models() == null ? List.<ModelRow>of() : report.models()) {
+            System.out.printf(Locale.ROOT, "  %-20s %s%n", m.name(), m.metrics());
         }
-        if (report.get("planted") instanceof PlantedBenchmark.Report planted) {
+        if (report.planted() != null) {
+            PlantedBenchmark.Report planted = report.planted();
             for (PlantedBenchmark.Fit f : planted.fits()) {
                 System.out.printf(
                         Locale.ROOT,
@@ -89,17 +86,17 @@ public final class EvaluationMain {
                     PlantedBenchmark.TARGET_ONLINE_GAP,
                     planted.onlineGapsMet() ? "met" : "missed");
         }
-        Map<String, Object> pq = (Map<String, Object>) report.get("prequential");
+        PrequentialReport pq = report.prequential();
         if (pq != null) {
-            System.out.printf(Locale.ROOT, "  %-20s %s%n", "prequential", pq.get("overall"));
-            Map<String, Object> after = (Map<String, Object>) pq.get("after_stream");
-            if (after != null && after.containsKey("ndcg_ratio_online_to_batch")) {
+            System.out.printf(Locale.ROOT, "  %-20s %s%n", "prequential", pq.overall());
+            PrequentialReport.AfterStream after = pq.afterStream();
+            if (after != null && after.ndcgRatioOnlineToBatch() != null) {
                 System.out.printf(
                         Locale.ROOT,
                         "  %-20s online/batch NDCG ratio %s (target ≥ %s)%n",
                         "after stream",
-                        after.get("ndcg_ratio_online_to_batch"),
-                        after.get("target_ratio"));
+                        after.ndcgRatioOnlineToBatch(),
+                        after.targetRatio());
             }
         }
         System.out.println();

@@ -57,11 +57,12 @@ final class HalfLifeTuning {
         this.progress = progress;
     }
 
-    /** Tunes on {@code train} → {@code validation} and writes the grid and the choice into {@code section}. */
-    Choice run(History h, int[] train, int[] validation, Map<String, Object> section) {
-        section.put("criterion", "NDCG@" + k + " on validation (fitted on train), each decayed source alone");
-        List<Map<String, Object>> points = new ArrayList<>();
-        section.put("grid", points);
+    /** The choice and its report section. */
+    record Tuned(Choice choice, TuningReport.HalfLives report) {}
+
+    /** Tunes on {@code train} → {@code validation}: the choice, and the grid tried for the report. */
+    Tuned run(History h, int[] train, int[] validation) {
+        List<TuningReport.HalfLifePoint> points = new ArrayList<>();
         Map<String, Duration> chosen = new LinkedHashMap<>();
         UserItems seen = UserItems.of(h, train, null);
 
@@ -74,17 +75,21 @@ final class HalfLifeTuning {
                 AFFINITY,
                 best(AFFINITY, points, hl -> DecayedSources.affinity(h, train, hl, popular), h, seen, validation));
 
-        Map<String, Object> shown = new LinkedHashMap<>();
+        Map<String, String> shown = new LinkedHashMap<>();
         chosen.forEach((key, d) -> shown.put(key, format(d)));
-        section.put("chosen", shown);
         Choice choice = new Choice(chosen);
-        section.put("job_args", String.join(" ", choice.jobArgs()));
-        return choice;
+        return new Tuned(
+                choice,
+                new TuningReport.HalfLives(
+                        "NDCG@" + k + " on validation (fitted on train), each decayed source alone",
+                        points,
+                        shown,
+                        String.join(" ", choice.jobArgs())));
     }
 
     private Duration best(
             String key,
-            List<Map<String, Object>> points,
+            List<TuningReport.HalfLifePoint> points,
             java.util.function.Function<Duration, Recommender> fit,
             History h,
             UserItems seen,
@@ -93,11 +98,7 @@ final class HalfLifeTuning {
         double bestNdcg = Double.NEGATIVE_INFINITY;
         for (Duration hl : grid) {
             RankingSummary s = RankingProtocol.evaluate(fit.apply(hl), h, seen, validation, minRelevant, k);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("key", key);
-            p.put("half_life", format(hl));
-            p.put("validation_ndcg", Math.round(s.ndcg() * 1e4) / 1e4);
-            points.add(p);
+            points.add(new TuningReport.HalfLifePoint(key, format(hl), Math.round(s.ndcg() * 1e4) / 1e4));
             progress.stage("tune %s=%s: validation NDCG@%d %.4f", key, format(hl), k, s.ndcg());
             if (s.ndcg() > bestNdcg) {
                 bestNdcg = s.ndcg();

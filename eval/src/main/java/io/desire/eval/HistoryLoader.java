@@ -10,8 +10,6 @@ import io.desire.features.event.RawRecord;
 import io.desire.features.profile.EventWeights;
 import io.desire.jobs.history.HistoryFormat;
 import io.desire.jobs.history.HistoryLines;
-import io.desire.tools.generator.EventGenerator;
-import io.desire.tools.generator.World;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,13 +17,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Loads a {@link History} from a history file, read exactly as the backfill reads it: each line goes
@@ -86,16 +79,6 @@ public final class HistoryLoader {
         return format.name().toLowerCase(Locale.ROOT);
     }
 
-    /** First instant of generated traffic: 2026-01-01T00:00Z. */
-    static final long GENERATED_START = 1_767_225_600_000L;
-    /** Generated traffic spans this many days, so every context (daypart, weekpart) is visited. */
-    static final long GENERATED_DAYS = 28;
-
-    static final double GENERATED_MALFORMED_RATE = 0.001;
-    static final double GENERATED_DUPLICATE_RATE = 0.001;
-
-    private static final EventWeights WEIGHTS = new EventWeights();
-
     private HistoryLoader() {}
 
     static History load(Path file, HistoryFormat format) throws IOException {
@@ -104,7 +87,7 @@ public final class HistoryLoader {
 
     /** As {@link #load(Path, HistoryFormat)}; with {@code keepRaw}, each row keeps its event JSON. */
     static History load(Path file, HistoryFormat format, boolean keepRaw) throws IOException {
-        EventSink sink = new EventSink(
+        HistorySink sink = new HistorySink(
                 new LoadReport(file.toString(), nameOf(format)), ParserConfig.defaults(), keepRaw, format);
         read(file, format, sink);
         History history = sink.finish();
@@ -137,10 +120,10 @@ public final class HistoryLoader {
      * test}. Returns the history and the number of training rows.
      */
     static Map.Entry<History, Integer> pair(Path train, Path test, HistoryFormat format) throws IOException {
-        EventSink sink = new EventSink(
+        HistorySink sink = new HistorySink(
                 new LoadReport(train + " + " + test, nameOf(format)), ParserConfig.defaults(), true, format);
         read(train, format, sink);
-        int trainRows = sink.history.size();
+        int trainRows = sink.rows();
         read(test, format, sink);
         History history = sink.finish();
         if (history.size() < trainRows) {
@@ -152,12 +135,12 @@ public final class HistoryLoader {
     }
 
     /** Feeds each line of {@code file}, converted as the backfill converts it, to {@code sink}. */
-    private static void read(Path file, HistoryFormat format, EventSink sink) throws IOException {
+    private static void read(Path file, HistoryFormat format, HistorySink sink) throws IOException {
         HistoryLines lines = HistoryLines.forFile(format, file.getFileName().toString());
         forEachLine(file, (line, number) -> {
             byte[] payload = lines.convert(number == 1 ? withoutBom(line) : line);
             if (payload == null) {
-                sink.ignoredLine(isBlank(line) ? "blank line" : "header line");
+                sink.ignoredLine(HistorySink.isBlank(line) ? "blank line" : "header line");
             } else {
                 sink.accept(payload, "file:" + file + "#" + number);
             }
@@ -270,40 +253,9 @@ public final class HistoryLoader {
 
     /** As {@link #jsonl(Path, ParserConfig)}; with {@code keepRaw}, each row keeps its input line. */
     static History jsonl(Path file, ParserConfig config, boolean keepRaw) throws IOException {
-        EventSink sink = new EventSink(
+        HistorySink sink = new HistorySink(
                 new LoadReport(file.toString(), nameOf(HistoryFormat.JSONL)), config, keepRaw, HistoryFormat.JSONL);
         read(file, HistoryFormat.JSONL, sink);
-        return sink.finish();
-    }
-
-    /**
-     * {@code events} behaviour events (after the catalog) of a {@link World} of {@code users} ×
-     * {@code items}, spread evenly over {@value #GENERATED_DAYS} days, with a small share of
-     * malformed and repeated records so the bad-line path is exercised.
-     */
-    public static History generated(int events, int users, int items, long seed) {
-        return generated(events, users, items, seed, false);
-    }
-
-    /** As {@link #generated(int, int, int, long)}; with {@code keepRaw}, each row keeps its event JSON. */
-    public static History generated(int events, int users, int items, long seed, boolean keepRaw) {
-        World world = new World(users, items, seed);
-        EventGenerator generator = new EventGenerator(world, seed, GENERATED_MALFORMED_RATE, GENERATED_DUPLICATE_RATE);
-        long span = GENERATED_DAYS * 86_400_000L;
-        long end = GENERATED_START + span;
-        ParserConfig config = ParserConfig.builder()
-                .clock(Clock.fixed(Instant.ofEpochMilli(end + 86_400_000L), ZoneOffset.UTC))
-                .build();
-        String source = "generated: " + events + " events, " + users + " users, " + items + " items, seed " + seed;
-        EventSink sink = new EventSink(new LoadReport(source, "generated"), config, keepRaw, HistoryFormat.JSONL);
-        long n = 0;
-        while (generator.inCatalogPhase()) {
-            sink.accept(generator.next(GENERATED_START), "generated#" + (++n));
-        }
-        for (int e = 0; e < events; e++) {
-            long ts = GENERATED_START + (long) ((double) span * e / events);
-            sink.accept(generator.next(ts), "generated#" + (++n));
-        }
         return sink.finish();
     }
 
@@ -312,114 +264,5 @@ public final class HistoryLoader {
             return java.util.Arrays.copyOf(line, line.length - 1);
         }
         return line;
-    }
-
-    /** Turns parsed events into rows. */
-    private static final class EventSink {
-        private final LoadReport report;
-        private final EventParser parser;
-        private final History history;
-        /** MovieLens ratings: explicit feedback without context, the rating is also the evidence. */
-        private final boolean ratingFile;
-
-        private final Set<String> eventIds = new HashSet<>();
-        private final Set<String> forgotten = new HashSet<>();
-
-        EventSink(LoadReport report, ParserConfig config, boolean keepRaw, HistoryFormat format) {
-            this.report = report;
-            this.parser = new EventParser(config);
-            this.history = new History(report);
-            this.ratingFile = format == HistoryFormat.MOVIELENS;
-            if (keepRaw) {
-                history.keepRaw();
-            }
-        }
-
-        /** A line that holds no record: blank, or a header. */
-        void ignoredLine(String why) {
-            report.lines++;
-            report.ignored(why);
-        }
-
-        void accept(byte[] payload, String where) {
-            report.lines++;
-            if (isBlank(payload)) {
-                report.ignored("blank line");
-                return;
-            }
-            ParseOutcome outcome = parser.parse(new RawRecord(payload, where, 0L));
-            if (!outcome.isValid()) {
-                report.bad(where, outcome.deadLetter().reason, outcome.deadLetter().detail);
-                return;
-            }
-            Event e = outcome.event();
-            if (!eventIds.add(e.eventId)) {
-                report.duplicates++;
-                return;
-            }
-            switch (e.type) {
-                case ITEM -> {
-                    report.ignored("item (catalog)");
-                    history.sideRecords.add(payload);
-                    if (e.category != null) {
-                        history.itemCategory.put(history.items.indexOrAdd(e.itemId), e.category);
-                    }
-                }
-                case USER -> {
-                    report.ignored("user (attributes)");
-                    history.sideRecords.add(payload);
-                    if (e.segment != null) {
-                        history.userSegment.put(history.users.indexOrAdd(e.userId), e.segment);
-                    }
-                }
-                case FORGET_USER -> {
-                    report.ignored("forget_user");
-                    forgotten.add(e.userId);
-                }
-                case IMPRESSION -> report.ignored("impression (no interaction)");
-                default -> {
-                    float rating = e.type == EventType.RATE && e.value != null ? e.value.floatValue() : Float.NaN;
-                    if (ratingFile && e.type == EventType.RATE) {
-                        history.add(e.userId, e.itemId, rating, rating, e.ts, null, payload);
-                    } else {
-                        float evidence = (float) WEIGHTS.weight(e.type, e.value);
-                        history.add(
-                                e.userId,
-                                e.itemId,
-                                evidence,
-                                rating,
-                                e.ts,
-                                new String[] {e.geoCell, e.timeBucket, e.deviceClass},
-                                payload);
-                    }
-                }
-            }
-        }
-
-        History finish() {
-            if (!forgotten.isEmpty()) {
-                int before = history.size();
-                Set<Integer> gone = new HashSet<>();
-                for (String u : forgotten) {
-                    int index = history.users.indexOf(u);
-                    if (index >= 0) {
-                        gone.add(index);
-                    }
-                }
-                history.retain(r -> !gone.contains(history.user(r)));
-                report.forgottenRows = before - history.size();
-            }
-            report.rows = history.size();
-            return history;
-        }
-    }
-
-    private static boolean isBlank(byte[] b) {
-        for (byte x : b) {
-            if (x != ' ' && x != '\t' && x != '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 }

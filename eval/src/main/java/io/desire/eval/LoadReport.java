@@ -1,7 +1,6 @@
 package io.desire.eval;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,28 +47,5 @@ final class LoadReport {
 
     void ignored(String what) {
         ignored.merge(what, 1L, Long::sum);
-    }
-
-    Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", source);
-        m.put("format", format);
-        m.put("lines", lines);
-        m.put("rows", rows);
-        m.put("duplicates_dropped", duplicates);
-        m.put("forgotten_user_rows_dropped", forgottenRows);
-        Map<String, Object> bad = new LinkedHashMap<>();
-        bad.put("count", badLines);
-        bad.put("by_reason", badByReason);
-        bad.put("first", badSamples);
-        m.put("bad_lines", bad);
-        m.put("ignored_records", ignored);
-        if (catalogue != null) {
-            Map<String, Object> cat = new LinkedHashMap<>();
-            cat.put("source", catalogue);
-            cat.put("items_found", catalogueItems);
-            m.put("catalogue", cat);
-        }
-        return m;
     }
 }

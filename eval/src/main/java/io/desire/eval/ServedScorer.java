@@ -1,9 +1,7 @@
 package io.desire.eval;
 
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -145,21 +143,22 @@ final class ServedScorer {
     }
 
     /** The figures as a report section. */
-    Map<String, Object> metrics() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ndcg", Evaluation.round(ndcg()));
-        m.put("recall", Evaluation.round(recall()));
-        m.put("precision", Evaluation.round(precision()));
-        m.put("hit_rate", Evaluation.round(hitRate()));
-        m.put("coverage", Evaluation.round(coverage()));
-        m.put("diversity", Evaluation.round(diversity()));
-        m.put("consumed_in_training", consumed);
-        m.put("lists_with_consumed", listsWithConsumed);
-        m.put("lists_shorter_than_k", shortLists);
-        m.put("units", units);
-        m.put("users", users.size());
-        m.put("units_without_document", missing);
-        return m;
+    ServedReport.Metrics metrics() {
+        return new ServedReport.Metrics(
+                Rounding.round(ndcg()),
+                Rounding.round(recall()),
+                Rounding.round(precision()),
+                Rounding.round(hitRate()),
+                Rounding.round(coverage()),
+                Rounding.round(diversity()),
+                consumed,
+                listsWithConsumed,
+                shortLists,
+                units,
+                users.size(),
+                missing,
+                null,
+                null);
     }
 
     private static double log2(double x) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DecayedSourcesTest {
@@ -115,16 +114,15 @@ class DecayedSourcesTest {
             train[r] = r;
         }
         // for u4 and u5 "classic" (4 users) ranks first in the long run; "new" (3) with short memory
-        Map<String, Object> section = new java.util.LinkedHashMap<>();
-        HalfLifeTuning.Choice choice = new HalfLifeTuning(
+        HalfLifeTuning.Tuned tuned = new HalfLifeTuning(
                         List.of(Duration.ofDays(3650), Duration.ofDays(7)), 1, Double.MIN_VALUE, Progress.silent())
-                .run(h, train, validation.stream().mapToInt(Integer::intValue).toArray(), section);
+                .run(h, train, validation.stream().mapToInt(Integer::intValue).toArray());
+        HalfLifeTuning.Choice choice = tuned.choice();
+        TuningReport.HalfLives section = tuned.report();
         assertThat(choice.halfLives().get(HalfLifeTuning.POPULARITY)).isEqualTo(Duration.ofDays(7));
         assertThat(choice.jobArgs()).containsSubsequence("--popularity.half-life", "7d");
-        assertThat(section.get("job_args").toString())
-                .contains("--covisit.half-life")
-                .contains("--profile.half-life");
-        assertThat((List<?>) section.get("grid")).hasSize(6);
+        assertThat(section.jobArgs()).contains("--covisit.half-life").contains("--profile.half-life");
+        assertThat(section.grid()).hasSize(6);
     }
 
     @Test

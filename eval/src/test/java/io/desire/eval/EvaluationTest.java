@@ -51,7 +51,7 @@ class EvaluationTest {
                 "200",
                 "--out",
                 dir.resolve("out").toString());
-        Map<String, Object> tree = new Evaluation(options, Progress.silent()).run();
+        EvalReport tree = new Evaluation(options, Progress.silent()).run();
         ReportWriter.write(tree, options.out());
         report =
                 new ObjectMapper().readTree(options.out().resolve("report.json").toFile());

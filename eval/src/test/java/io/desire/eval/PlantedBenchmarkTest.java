@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.features.ftrl.FeatureHasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class PlantedBenchmarkTest {
     void evalWithOnlyPlantedWritesItsSectionToTheJsonAndHtmlReport(@TempDir Path dir) throws Exception {
         EvalOptions options = EvalOptions.parse("--planted", "3000", "--seed", "7", "--out", dir.toString());
         assertThat(options.hasHistory()).isFalse();
-        Map<String, Object> report = new Evaluation(options, Progress.silent()).run();
+        EvalReport report = new Evaluation(options, Progress.silent()).run();
         Path html = ReportWriter.write(report, dir);
 
         JsonNode json =

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -55,7 +54,6 @@ class ServedEvaluationITCase {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void servedListsBeatPopularityAndNeverRepeatWhatTheUserConsumed() throws Exception {
         EvalOptions options = EvalOptions.parse(
                 "--served",
@@ -89,30 +87,29 @@ class ServedEvaluationITCase {
                 // back-filled by the other sources; ALS leads by default (docs/serving.md)
                 "--recs.serve",
                 "affinity");
-        Map<String, Object> report = new ServedEvaluation(options, new Progress(System.out), System.out).run();
+        EvalReport report = new ServedEvaluation(options, new Progress(System.out), System.out).run();
 
-        List<Map<String, Object>> rows =
-                (List<Map<String, Object>>) ((Map<String, Object>) report.get("served")).get("rows");
-        Map<String, Object> served = row(rows, "served");
-        Map<String, Object> popularity = row(rows, "popularity");
-        assertThat(served).doesNotContainKey("error");
-        Map<String, Object> servedMetrics = (Map<String, Object>) served.get("metrics");
-        Map<String, Object> popularityMetrics = (Map<String, Object>) popularity.get("metrics");
+        List<ServedReport.Row> rows = report.served().rows();
+        ServedReport.Row served = row(rows, "served");
+        ServedReport.Row popularity = row(rows, "popularity");
+        assertThat(served.error()).isNull();
+        ServedReport.Metrics servedMetrics = served.metrics();
+        ServedReport.Metrics popularityMetrics = popularity.metrics();
         System.out.printf("served %s%npopularity %s%n", servedMetrics, popularityMetrics);
         // both promises are checked (and reported) even when one fails
         SoftAssertions soft = new SoftAssertions();
-        soft.assertThat((Long) servedMetrics.get("units_without_document")).isZero();
-        soft.assertThat((Long) servedMetrics.get("consumed_in_training"))
+        soft.assertThat(servedMetrics.unitsWithoutDocument()).isZero();
+        soft.assertThat(servedMetrics.consumedInTraining())
                 .as("items the user consumed in training, served")
                 .isZero();
-        soft.assertThat((Double) servedMetrics.get("ndcg"))
+        soft.assertThat(servedMetrics.ndcg())
                 .as("served NDCG@10 against 1.5 × popularity's")
-                .isGreaterThanOrEqualTo(1.5 * (Double) popularityMetrics.get("ndcg"));
-        soft.assertThat((List<String>) served.get("cleaned_up")).anyMatch(s -> s.startsWith(served.get("alias") + "-"));
+                .isGreaterThanOrEqualTo(1.5 * popularityMetrics.ndcg());
+        soft.assertThat(served.cleanedUp()).anyMatch(s -> s.startsWith(served.alias() + "-"));
         soft.assertAll();
     }
 
-    private static Map<String, Object> row(List<Map<String, Object>> rows, String name) {
-        return rows.stream().filter(r -> name.equals(r.get("name"))).findFirst().orElseThrow();
+    private static ServedReport.Row row(List<ServedReport.Row> rows, String name) {
+        return rows.stream().filter(r -> name.equals(r.name())).findFirst().orElseThrow();
     }
 }

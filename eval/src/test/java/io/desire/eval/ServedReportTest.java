@@ -2,7 +2,6 @@ package io.desire.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,89 +14,50 @@ class ServedReportTest {
     void servedTableHasEveryRowAndTheErrorOfAFailedRun() {
         ServedScorer s = new ServedScorer(10, 5, item -> "c");
         s.add(new ServedProtocol.Unit("u", null, Set.of("a")), List.of("a", "b"), Set.of("b"));
-        Map<String, Object> offline = new LinkedHashMap<>(Map.of(
-                "name", "popularity", "kind", "offline", "description", "global popularity", "metrics", s.metrics()));
-        Map<String, Object> served = new LinkedHashMap<>(Map.of(
-                "name",
-                "served",
-                "kind",
-                "served",
-                "description",
-                "served documents",
-                "metrics",
-                s.metrics(),
-                "documents",
-                3));
-        Map<String, Object> failed = new LinkedHashMap<>(Map.of(
-                "name",
+        ServedReport.Row offline = ServedReport.Row.offline("popularity", "global popularity", s.metrics(), null);
+        ServedReport.Row served = new ServedReport.Row(
+                "served", "served", "served documents", null, null, null, 3L, s.metrics(), null, null, null);
+        ServedReport.Row failed = new ServedReport.Row(
                 "source-als",
-                "kind",
                 "served",
-                "description",
                 "als alone",
-                "error",
-                "Unknown configuration key 'recs.sources'."));
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("title", "t");
-        report.put("generated_at", "now");
-        report.put("elapsed_seconds", 1.0);
-        report.put(
-                "input",
-                new LinkedHashMap<>(Map.of(
-                        "source",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "Unknown configuration key 'recs.sources'.",
+                null,
+                null);
+        EvalReport report = new EvalReport(
+                "t",
+                "now",
+                new EvalReport.Input(
                         "s",
-                        "format",
                         "f",
-                        "rows",
                         1,
-                        "users",
                         1,
-                        "items",
-                        1,
-                        "lines",
-                        1,
-                        "bad_lines",
-                        Map.of("count", 0, "by_reason", Map.of(), "first", List.of()))));
-        report.put(
-                "split",
-                Map.of(
-                        "description",
-                        "d",
-                        "train_rows",
-                        1,
-                        "validation_rows",
                         0,
-                        "test_rows",
+                        0,
+                        new EvalReport.BadLines(0, Map.of(), List.of()),
+                        Map.of(),
+                        null,
                         1,
-                        "final_fit",
-                        "train"));
-        report.put(
-                "protocol",
-                Map.of(
-                        "k",
-                        10,
-                        "relevant",
-                        "r",
-                        "candidates",
-                        "c",
-                        "unit",
-                        "a user",
-                        "ndcg",
-                        "n",
-                        "diversity",
-                        "d",
-                        "units",
                         1,
-                        "users",
-                        1,
-                        "catalogue_items",
-                        5));
-        report.put("models", List.of());
-        report.put(
-                "served",
-                Map.of("job_args", List.of("--recs.coalesce", "1s"), "rows", List.of(offline, served, failed)));
+                        false,
+                        0,
+                        false,
+                        0),
+                new EvalReport.Split(null, "d", 0, 0, 0, 1, 0, 1, "train"),
+                new EvalReport.Protocol.Served(10, "r", "c", "a user", "context", 1, 1, 5, "n", "d"),
+                null,
+                new ServedReport(null, List.of("--recs.coalesce", "1s"), List.of(offline, served, failed)),
+                List.of(),
+                null,
+                null,
+                1.0);
 
-        String html = ReportWriter.html(report);
+        String html = ReportHtml.render(report);
         assertThat(html)
                 .contains(
                         "<table id=\"served\">",

@@ -62,10 +62,9 @@ class ServedScorerTest {
         assertThat(s.missing()).isEqualTo(1);
         // precision divides by K even for a short list; the unit without a document scores 0
         assertThat(s.precision()).isCloseTo((1.0 / 3) / 2, within(1e-12));
-        assertThat(s.metrics())
-                .containsEntry("consumed_in_training", 1L)
-                .containsEntry("units_without_document", 1L)
-                .containsEntry("users", 2);
+        assertThat(s.metrics().consumedInTraining()).isEqualTo(1L);
+        assertThat(s.metrics().unitsWithoutDocument()).isEqualTo(1L);
+        assertThat(s.metrics().users()).isEqualTo(2);
     }
 
     @Test
@@ -73,6 +72,6 @@ class ServedScorerTest {
         ServedScorer s = new ServedScorer(2, 5, item -> null);
         s.add(new ServedProtocol.Unit("u", null, Set.of("a")), List.of("a", "b"), Set.of());
         assertThat(s.diversity()).isNaN();
-        assertThat(s.metrics().get("diversity")).isNull();
+        assertThat(s.metrics().diversity()).isNull();
     }
 }

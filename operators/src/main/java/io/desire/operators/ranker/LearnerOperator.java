@@ -5,7 +5,7 @@ import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 
 /**
- * Runs a {@link DeltaLearner} ({@link FtrlLearner} or {@link FmLearner}) and adds the flushes a function cannot do by itself: every
+ * Runs a ranker learner ({@link FtrlLearner} or {@link FmLearner}) and adds the flushes a function cannot do by itself: every
  * {@code emitInterval} of processing time, before each checkpoint barrier, and at the end of a
  * bounded input. Operator-level processing-time timers are not part of the checkpoint; the periodic
  * flush is re-armed in {@link #open()}.
@@ -15,12 +15,12 @@ public class LearnerOperator extends ProcessOperator<TrainingExample, WeightDelt
 
     private transient TimestampedCollector<WeightDelta> flushOutput;
 
-    LearnerOperator(DeltaLearner learner) {
+    LearnerOperator(DeltaLearner<?> learner) {
         super(learner);
     }
 
-    private DeltaLearner learner() {
-        return (DeltaLearner) userFunction;
+    private DeltaLearner<?> learner() {
+        return (DeltaLearner<?>) userFunction;
     }
 
     @Override
