@@ -57,13 +57,8 @@ class ForgetSweepITCase {
         "sweepuser-hugo"
     };
     private static final String FORGOTTEN = "sweepuser-dora";
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
-            .minusDays(1)
-            .atTime(8, 0)
-            .toInstant(java.time.ZoneOffset.UTC)
-            .toEpochMilli();
-    private static final String PARIS_PHONE =
-            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    private static final long T0 = TestEvents.yesterdayAt(8, 0);
+    private static final String PARIS_PHONE = TestEvents.CTX;
 
     private final String run = Long.toString(System.nanoTime(), 36);
     private final String erasures = "it-sweep-erasures-" + run;

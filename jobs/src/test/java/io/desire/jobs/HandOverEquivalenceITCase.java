@@ -21,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,11 +88,7 @@ class HandOverEquivalenceITCase {
     private static final String[] CATEGORIES = {"books", "music", "toys"};
     private static final int ITEMS_PER_CATEGORY = 6;
     /** Yesterday 08:05 UTC: the log's two minutes stay inside one trending hour and one time bucket. */
-    private static final long T0 = LocalDate.now(ZoneOffset.UTC)
-            .minusDays(1)
-            .atTime(8, 5)
-            .toInstant(ZoneOffset.UTC)
-            .toEpochMilli();
+    private static final long T0 = TestEvents.yesterdayAt(8, 5);
 
     private final String run = Long.toString(System.nanoTime(), 36);
     private String kafka;

@@ -62,14 +62,9 @@ class LearningITCase {
      */
     private static final int ROUNDS = 24;
     /** Yesterday 08:00 UTC: the traffic's few minutes of event time stay in one Paris time bucket. */
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
-            .minusDays(1)
-            .atTime(8, 0)
-            .toInstant(java.time.ZoneOffset.UTC)
-            .toEpochMilli();
+    private static final long T0 = TestEvents.yesterdayAt(8, 0);
 
-    private static final String PARIS_PHONE =
-            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    private static final String PARIS_PHONE = TestEvents.CTX;
 
     private final String run = Long.toString(System.nanoTime(), 36);
     private final String topic = "it-learn-events-" + run;

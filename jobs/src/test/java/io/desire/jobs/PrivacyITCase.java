@@ -48,13 +48,8 @@ class PrivacyITCase {
     private static final String RAW = "raw-secret-";
     private static final String KEY_HEX = "d24119d01f02e63b55c8704bad9fa2e0ccd81d309b1b5a3c46723fd215e8de96";
     private static final int USERS = 30;
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
-            .minusDays(1)
-            .atTime(8, 0)
-            .toInstant(java.time.ZoneOffset.UTC)
-            .toEpochMilli();
-    private static final String PARIS_PHONE =
-            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    private static final long T0 = TestEvents.yesterdayAt(8, 0);
+    private static final String PARIS_PHONE = TestEvents.CTX;
 
     private final String run = Long.toString(System.nanoTime(), 36);
     private final String alias = "it-privacy-recs-" + run;

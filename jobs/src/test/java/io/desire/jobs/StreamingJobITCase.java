@@ -51,14 +51,9 @@ class StreamingJobITCase {
      * Event time of the test's traffic: yesterday 08:00 UTC, so all events (a few minutes of event
      * time) fall in one time bucket of the Paris morning, whatever the season.
      */
-    private static final long T0 = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
-            .minusDays(1)
-            .atTime(8, 0)
-            .toInstant(java.time.ZoneOffset.UTC)
-            .toEpochMilli();
+    private static final long T0 = TestEvents.yesterdayAt(8, 0);
 
-    private static final String PARIS_PHONE =
-            "\"context\":{\"lat\":48.8566,\"lon\":2.3522,\"device\":\"phone\",\"tz\":\"Europe/Paris\"}";
+    private static final String PARIS_PHONE = TestEvents.CTX;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String run = Long.toString(System.nanoTime(), 36);

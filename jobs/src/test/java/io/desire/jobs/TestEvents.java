@@ -10,6 +10,18 @@ final class TestEvents {
 
     private TestEvents() {}
 
+    /**
+     * Yesterday at {@code hour}:{@code minute} UTC: recent enough for the job's windows and state
+     * TTLs, and a few minutes of traffic from then stay in one Paris time bucket.
+     */
+    static long yesterdayAt(int hour, int minute) {
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .minusDays(1)
+                .atTime(hour, minute)
+                .toInstant(java.time.ZoneOffset.UTC)
+                .toEpochMilli();
+    }
+
     /** A catalog event of item {@code id} in {@code category}, at {@link #T0}. */
     static String item(String id, String category) {
         return "{\"event_id\":\"cat-" + id + "\",\"ts\":" + T0 + ",\"type\":\"item\",\"item_id\":\"" + id
