@@ -1,0 +1,129 @@
+package io.desire.operators.state;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The dictionary of one state value's strings: each distinct string is written once, front-coded
+ * against the one before it (ids such as {@code item-000123} share most of their prefix), and every
+ * use of it is a varint reference (0 for null). A profile names the same item in its affinities, its
+ * recent sequence and its purchases, and the same category on many items: each costs one byte a use.
+ *
+ * <p>Write side: {@link #add} every string, {@link #write} the table, then write {@link #ref}s. Read
+ * side: {@link #read} the table, then resolve references with {@link #ref(DataInputView, String[])}.
+ * An instance serves one value and one thread.
+ */
+public final class StringTable {
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final List<String> strings = new ArrayList<>();
+
+    /** Adds a string (null ignored) to the table being built. */
+    public void add(String s) {
+        if (s != null && !ids.containsKey(s)) {
+            ids.put(s, strings.size());
+            strings.add(s);
+        }
+    }
+
+    /** Adds every string of {@code a} (null array or entries ignored). */
+    public void addAll(String[] a) {
+        if (a != null) {
+            for (String s : a) {
+                add(s);
+            }
+        }
+    }
+
+    /** Writes the table: its size, then each string as (shared prefix length, rest). */
+    public void write(DataOutputView out) throws IOException {
+        CompactCodec.writeVarInt(out, strings.size());
+        String previous = "";
+        for (String s : strings) {
+            int shared = sharedPrefix(previous, s);
+            CompactCodec.writeVarInt(out, shared);
+            CompactCodec.writeVarInt(out, s.length() - shared);
+            for (int i = shared; i < s.length(); i++) {
+                CompactCodec.writeVarInt(out, s.charAt(i));
+            }
+            previous = s;
+        }
+    }
+
+    /** Writes a reference to {@code s}, which must have been {@link #add added}; null allowed. */
+    public void ref(DataOutputView out, String s) throws IOException {
+        CompactCodec.writeVarInt(out, s == null ? 0 : ids.get(s) + 1);
+    }
+
+    /** Writes an array of references (null array and entries allowed). */
+    public void refs(DataOutputView out, String[] a) throws IOException {
+        if (a == null) {
+            CompactCodec.writeLength(out, -1);
+            return;
+        }
+        CompactCodec.writeLength(out, a.length);
+        for (String s : a) {
+            ref(out, s);
+        }
+    }
+
+    /** Reads a table written by {@link #write}. */
+    public static String[] read(DataInputView in) throws IOException {
+        int n = CompactCodec.readVarInt(in);
+        String[] table = new String[n];
+        char[] buf = new char[64];
+        int previousLength = 0;
+        for (int t = 0; t < n; t++) {
+            int shared = CompactCodec.readVarInt(in);
+            int rest = CompactCodec.readVarInt(in);
+            if (shared > previousLength || rest < 0) {
+                throw new IOException("malformed string table entry " + t);
+            }
+            int length = shared + rest;
+            if (length > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(length, buf.length * 2));
+            }
+            for (int i = shared; i < length; i++) {
+                buf[i] = (char) CompactCodec.readVarInt(in);
+            }
+            table[t] = new String(buf, 0, length);
+            previousLength = length;
+        }
+        return table;
+    }
+
+    /** Resolves one reference against a {@link #read} table. */
+    public static String ref(DataInputView in, String[] table) throws IOException {
+        int r = CompactCodec.readVarInt(in);
+        if (r > table.length) {
+            throw new IOException("string reference " + r + " beyond a table of " + table.length);
+        }
+        return r == 0 ? null : table[r - 1];
+    }
+
+    /** Resolves an array of references written by {@link #refs}. */
+    public static String[] refs(DataInputView in, String[] table) throws IOException {
+        int n = CompactCodec.readLength(in);
+        if (n < 0) {
+            return null;
+        }
+        String[] a = new String[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = ref(in, table);
+        }
+        return a;
+    }
+
+    private static int sharedPrefix(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
+    }
+}
