@@ -1,8 +1,7 @@
 package io.desire.operators.state;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -12,8 +11,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * entries repeat across arrays. An instance serves one value and one thread.
  */
 public final class LongTable {
-    private final Map<Long, Integer> ids = new HashMap<>();
-    private long[] values = new long[16];
+    // Open addressing, no boxing; slot value 0 is "free" (0 itself is never stored).
+    private long[] slots = new long[64];
+    private int[] slotIds = new int[64];
+    private long[] values = new long[32];
     private int size;
 
     /** Adds every non-zero value of {@code a} (null ignored). */
@@ -22,14 +23,49 @@ public final class LongTable {
             return;
         }
         for (long v : a) {
-            if (v != 0 && !ids.containsKey(v)) {
+            if (v != 0 && find(v) < 0) {
                 if (size == values.length) {
-                    values = java.util.Arrays.copyOf(values, size * 2);
+                    values = Arrays.copyOf(values, size * 2);
                 }
-                ids.put(v, size);
-                values[size++] = v;
+                values[size] = v;
+                insert(v, size++);
+                if (2 * size > slots.length) {
+                    rehash();
+                }
             }
         }
+    }
+
+    private int find(long v) {
+        int mask = slots.length - 1;
+        for (int i = mix(v) & mask; slots[i] != 0; i = (i + 1) & mask) {
+            if (slots[i] == v) {
+                return slotIds[i];
+            }
+        }
+        return -1;
+    }
+
+    private void insert(long v, int id) {
+        int mask = slots.length - 1;
+        int i = mix(v) & mask;
+        while (slots[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = v;
+        slotIds[i] = id;
+    }
+
+    private void rehash() {
+        slots = new long[slots.length * 2];
+        slotIds = new int[slots.length];
+        for (int id = 0; id < size; id++) {
+            insert(values[id], id);
+        }
+    }
+
+    private static int mix(long v) {
+        return (int) ((v * 0x9E3779B97F4A7C15L) >>> 32);
     }
 
     public void write(DataOutputView out) throws IOException {
@@ -47,7 +83,7 @@ public final class LongTable {
         }
         CompactCodec.writeLength(out, a.length);
         for (long v : a) {
-            CompactCodec.writeVarInt(out, v == 0 ? 0 : ids.get(v) + 1);
+            CompactCodec.writeVarInt(out, v == 0 ? 0 : find(v) + 1);
         }
     }
 

@@ -1,10 +1,7 @@
 package io.desire.operators.state;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,15 +16,66 @@ import org.apache.flink.core.memory.DataOutputView;
  * An instance serves one value and one thread.
  */
 public final class StringTable {
-    private final Map<String, Integer> ids = new HashMap<>();
-    private final List<String> strings = new ArrayList<>();
+    // Open addressing over the strings' cached hash codes: a value's strings are looked up twice
+    // each (add, then ref), and a boxed HashMap made that the serializer's main cost.
+    private String[] slots = new String[64];
+    private int[] slotIds = new int[64];
+    private String[] strings = new String[32];
+    private int size;
 
     /** Adds a string (null ignored) to the table being built. */
     public void add(String s) {
-        if (s != null && !ids.containsKey(s)) {
-            ids.put(s, strings.size());
-            strings.add(s);
+        if (s == null) {
+            return;
         }
+        int mask = slots.length - 1;
+        for (int i = mix(s.hashCode()) & mask; ; i = (i + 1) & mask) {
+            String at = slots[i];
+            if (at == null) {
+                slots[i] = s;
+                slotIds[i] = size;
+                if (size == strings.length) {
+                    strings = Arrays.copyOf(strings, size * 2);
+                }
+                strings[size++] = s;
+                if (2 * size > slots.length) {
+                    rehash();
+                }
+                return;
+            }
+            if (at == s || at.equals(s)) {
+                return;
+            }
+        }
+    }
+
+    private int id(String s) {
+        int mask = slots.length - 1;
+        for (int i = mix(s.hashCode()) & mask; ; i = (i + 1) & mask) {
+            String at = slots[i];
+            if (at == s || at.equals(s)) {
+                return slotIds[i];
+            }
+        }
+    }
+
+    private void rehash() {
+        slots = new String[slots.length * 2];
+        slotIds = new int[slots.length];
+        int mask = slots.length - 1;
+        for (int id = 0; id < size; id++) {
+            int i = mix(strings[id].hashCode()) & mask;
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = strings[id];
+            slotIds[i] = id;
+        }
+    }
+
+    private static int mix(int h) {
+        int x = h * 0x9E3779B9;
+        return x ^ (x >>> 16);
     }
 
     /** Adds every string of {@code a} (null array or entries ignored). */
@@ -41,9 +89,10 @@ public final class StringTable {
 
     /** Writes the table: its size, then each string as (shared prefix length, rest). */
     public void write(DataOutputView out) throws IOException {
-        CompactCodec.writeVarInt(out, strings.size());
+        CompactCodec.writeVarInt(out, size);
         String previous = "";
-        for (String s : strings) {
+        for (int t = 0; t < size; t++) {
+            String s = strings[t];
             int shared = sharedPrefix(previous, s);
             CompactCodec.writeVarInt(out, shared);
             CompactCodec.writeVarInt(out, s.length() - shared);
@@ -56,7 +105,7 @@ public final class StringTable {
 
     /** Writes a reference to {@code s}, which must have been {@link #add added}; null allowed. */
     public void ref(DataOutputView out, String s) throws IOException {
-        CompactCodec.writeVarInt(out, s == null ? 0 : ids.get(s) + 1);
+        CompactCodec.writeVarInt(out, s == null ? 0 : id(s) + 1);
     }
 
     /** Writes an array of references (null array and entries allowed). */
@@ -85,7 +134,7 @@ public final class StringTable {
             }
             int length = shared + rest;
             if (length > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(length, buf.length * 2));
+                buf = Arrays.copyOf(buf, Math.max(length, buf.length * 2));
             }
             for (int i = shared; i < length; i++) {
                 buf[i] = (char) CompactCodec.readVarInt(in);
