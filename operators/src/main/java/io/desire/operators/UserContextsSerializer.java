@@ -26,7 +26,7 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
 
     @Override
     public void serialize(UserContexts c, DataOutputView out) throws IOException {
-        StringTable strings = new StringTable();
+        StringTable strings = new StringTable(CompactCodec.length(c.keys) + 4);
         strings.addAll(c.keys);
         strings.addAll(c.attributes);
         strings.write(out);

@@ -26,7 +26,7 @@ public final class AlsCandidatesSerializer extends CompactSerializer<AlsCandidat
 
     @Override
     public void serialize(AlsCandidates c, DataOutputView out) throws IOException {
-        StringTable strings = new StringTable();
+        StringTable strings = new StringTable(1 + CompactCodec.length(c.items) + 16);
         strings.add(c.userId);
         strings.addAll(c.items);
         strings.addAll(c.categories);

@@ -26,7 +26,7 @@ public final class UserFactorStateSerializer extends CompactSerializer<UserFacto
 
     @Override
     public void serialize(UserFactorState s, DataOutputView out) throws IOException {
-        StringTable strings = new StringTable();
+        StringTable strings = new StringTable(CompactCodec.length(s.items));
         strings.addAll(s.items);
         strings.write(out);
         strings.refs(out, s.items);

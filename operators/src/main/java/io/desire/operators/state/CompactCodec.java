@@ -73,6 +73,15 @@ public final class CompactCodec {
         return (z >>> 1) ^ -(z & 1);
     }
 
+    /** The length of an array, 0 for null: for sizing tables. */
+    public static int length(Object[] a) {
+        return a == null ? 0 : a.length;
+    }
+
+    public static int length(long[] a) {
+        return a == null ? 0 : a.length;
+    }
+
     /** Writes an array length, or −1 for a null array, in one varint. */
     public static void writeLength(DataOutputView out, int lengthOrMinusOne) throws IOException {
         writeVarInt(out, lengthOrMinusOne + 1);

@@ -12,10 +12,18 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class LongTable {
     // Open addressing, no boxing; slot value 0 is "free" (0 itself is never stored).
-    private long[] slots = new long[64];
-    private int[] slotIds = new int[64];
-    private long[] values = new long[32];
+    private long[] slots;
+    private int[] slotIds;
+    private long[] values;
     private int size;
+
+    /** A table for about {@code expected} values (distinct or not): sized once, no rehash. */
+    public LongTable(int expected) {
+        int capacity = Integer.highestOneBit(Math.max(8, 2 * expected - 1)) << 1;
+        slots = new long[capacity];
+        slotIds = new int[capacity];
+        values = new long[capacity / 2];
+    }
 
     /** Adds every non-zero value of {@code a} (null ignored). */
     public void addAll(long[] a) {

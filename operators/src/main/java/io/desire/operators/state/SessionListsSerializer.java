@@ -26,7 +26,7 @@ public final class SessionListsSerializer extends CompactSerializer<SessionLists
     public void serialize(SessionLists s, DataOutputView out) throws IOException {
         CompactCodec.writeTime(out, s.lastEventTime, 0);
         CompactCodec.writeSignedVarLong(out, s.k);
-        LongTable hashes = new LongTable();
+        LongTable hashes = new LongTable(CompactCodec.length(s.hashes) + CompactCodec.length(s.nextHashes));
         hashes.addAll(s.hashes);
         hashes.addAll(s.nextHashes);
         hashes.write(out);

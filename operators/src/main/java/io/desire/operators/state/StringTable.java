@@ -18,10 +18,18 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class StringTable {
     // Open addressing over the strings' cached hash codes: a value's strings are looked up twice
     // each (add, then ref), and a boxed HashMap made that the serializer's main cost.
-    private String[] slots = new String[64];
-    private int[] slotIds = new int[64];
-    private String[] strings = new String[32];
+    private String[] slots;
+    private int[] slotIds;
+    private String[] strings;
     private int size;
+
+    /** A table for about {@code expected} string uses (distinct or not): sized once, no rehash. */
+    public StringTable(int expected) {
+        int capacity = Integer.highestOneBit(Math.max(8, 2 * expected - 1)) << 1;
+        slots = new String[capacity];
+        slotIds = new int[capacity];
+        strings = new String[capacity / 2];
+    }
 
     /** Adds a string (null ignored) to the table being built. */
     public void add(String s) {

@@ -28,7 +28,7 @@ public final class UserProfileSerializer extends CompactSerializer<UserProfile> 
 
     @Override
     public void serialize(UserProfile p, DataOutputView out) throws IOException {
-        StringTable strings = new StringTable();
+        StringTable strings = new StringTable(keys(p.items) + keys(p.categories) + 16);
         add(strings, p.items);
         add(strings, p.categories);
         strings.addAll(p.recentItems);
@@ -65,6 +65,11 @@ public final class UserProfileSerializer extends CompactSerializer<UserProfile> 
         p.locale = StringTable.ref(in, strings);
         p.modelVersion = StringTable.ref(in, strings);
         return p;
+    }
+
+    /** Distinct strings are mostly the scored keys: labels, recent and purchased items repeat them. */
+    private static int keys(DecayedScores s) {
+        return s == null ? 0 : CompactCodec.length(s.keys);
     }
 
     private static void add(StringTable strings, DecayedScores s) {
