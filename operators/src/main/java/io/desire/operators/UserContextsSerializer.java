@@ -27,11 +27,11 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
     @Override
     public void serialize(UserContexts c, DataOutputView out) throws IOException {
         StringTable strings = new StringTable(CompactCodec.length(c.keys) + 4);
-        strings.addAll(c.keys);
-        strings.addAll(c.attributes);
+        int[] keys = strings.refs(c.keys);
+        int[] attributes = strings.refs(c.attributes);
         strings.write(out);
-        strings.refs(out, c.keys);
-        strings.refs(out, c.attributes);
+        StringTable.writeRefs(out, keys);
+        StringTable.writeRefs(out, attributes);
         long base = Math.max(max(c.emittedEventTime), max(c.pendingEventTime));
         CompactCodec.writeTime(out, base, 0);
         writeTimes(out, c.emittedEventTime, base);

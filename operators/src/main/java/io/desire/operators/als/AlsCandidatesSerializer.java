@@ -27,14 +27,14 @@ public final class AlsCandidatesSerializer extends CompactSerializer<AlsCandidat
     @Override
     public void serialize(AlsCandidates c, DataOutputView out) throws IOException {
         StringTable strings = new StringTable(1 + CompactCodec.length(c.items) + 16);
-        strings.add(c.userId);
-        strings.addAll(c.items);
-        strings.addAll(c.categories);
+        int user = strings.ref(c.userId);
+        int[] items = strings.refs(c.items);
+        int[] categories = strings.refs(c.categories);
         strings.write(out);
-        strings.ref(out, c.userId);
-        strings.refs(out, c.items);
+        StringTable.writeRef(out, user);
+        StringTable.writeRefs(out, items);
         CompactCodec.writeDoubles(out, c.scores);
-        strings.refs(out, c.categories);
+        StringTable.writeRefs(out, categories);
         CompactCodec.writeTime(out, c.eventTime, 0);
         out.writeBoolean(c.refresh);
     }

@@ -27,9 +27,9 @@ public final class UserFactorStateSerializer extends CompactSerializer<UserFacto
     @Override
     public void serialize(UserFactorState s, DataOutputView out) throws IOException {
         StringTable strings = new StringTable(CompactCodec.length(s.items));
-        strings.addAll(s.items);
+        int[] items = strings.refs(s.items);
         strings.write(out);
-        strings.refs(out, s.items);
+        StringTable.writeRefs(out, items);
         CompactCodec.writeDoubles(out, s.factors);
         CompactCodec.writeDoubles(out, s.values);
         CompactCodec.writeTime(out, s.eventTime, 0);

@@ -25,23 +25,35 @@ public final class LongTable {
         values = new long[capacity / 2];
     }
 
-    /** Adds every non-zero value of {@code a} (null ignored). */
-    public void addAll(long[] a) {
+    /**
+     * Adds the non-zero values of {@code a} and returns their references (0 for the value 0, else
+     * index + 1); null for a null array.
+     */
+    public int[] refs(long[] a) {
         if (a == null) {
-            return;
+            return null;
         }
-        for (long v : a) {
-            if (v != 0 && find(v) < 0) {
+        int[] r = new int[a.length];
+        for (int j = 0; j < a.length; j++) {
+            long v = a[j];
+            if (v == 0) {
+                continue;
+            }
+            int id = find(v);
+            if (id < 0) {
                 if (size == values.length) {
                     values = Arrays.copyOf(values, size * 2);
                 }
                 values[size] = v;
-                insert(v, size++);
+                id = size++;
+                insert(v, id);
                 if (2 * size > slots.length) {
                     rehash();
                 }
             }
+            r[j] = id + 1;
         }
+        return r;
     }
 
     private int find(long v) {
@@ -83,16 +95,9 @@ public final class LongTable {
         }
     }
 
-    /** Writes {@code a} (null allowed) as references into this table. */
-    public void refs(DataOutputView out, long[] a) throws IOException {
-        if (a == null) {
-            CompactCodec.writeLength(out, -1);
-            return;
-        }
-        CompactCodec.writeLength(out, a.length);
-        for (long v : a) {
-            CompactCodec.writeVarInt(out, v == 0 ? 0 : find(v) + 1);
-        }
+    /** Writes references from {@link #refs(long[])} (null for a null array). */
+    public static void writeRefs(DataOutputView out, int[] refs) throws IOException {
+        StringTable.writeRefs(out, refs);
     }
 
     public static long[] read(DataInputView in) throws IOException {

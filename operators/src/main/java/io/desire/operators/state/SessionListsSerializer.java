@@ -27,12 +27,12 @@ public final class SessionListsSerializer extends CompactSerializer<SessionLists
         CompactCodec.writeTime(out, s.lastEventTime, 0);
         CompactCodec.writeSignedVarLong(out, s.k);
         LongTable hashes = new LongTable(CompactCodec.length(s.hashes) + CompactCodec.length(s.nextHashes));
-        hashes.addAll(s.hashes);
-        hashes.addAll(s.nextHashes);
+        int[] session = hashes.refs(s.hashes);
+        int[] next = s.nextHashes == s.hashes ? session : hashes.refs(s.nextHashes);
         hashes.write(out);
-        hashes.refs(out, s.hashes);
+        LongTable.writeRefs(out, session);
         CompactCodec.writeBooleans(out, s.scored);
-        hashes.refs(out, s.nextHashes);
+        LongTable.writeRefs(out, next);
         CompactCodec.writeBooleans(out, s.nextScored);
     }
 

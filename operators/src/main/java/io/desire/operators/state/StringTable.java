@@ -11,8 +11,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * use of it is a varint reference (0 for null). A profile names the same item in its affinities, its
  * recent sequence and its purchases, and the same category on many items: each costs one byte a use.
  *
- * <p>Write side: {@link #add} every string, {@link #write} the table, then write {@link #ref}s. Read
- * side: {@link #read} the table, then resolve references with {@link #ref(DataInputView, String[])}.
+ * <p>Write side: take the {@link #ref(String) reference} of every string use (which builds the
+ * table), {@link #write} the table, then the references. Read side: {@link #read} the table, then
+ * resolve references with {@link #ref(DataInputView, String[])}.
  * An instance serves one value and one thread.
  */
 public final class StringTable {
@@ -31,10 +32,13 @@ public final class StringTable {
         strings = new String[capacity / 2];
     }
 
-    /** Adds a string (null ignored) to the table being built. */
-    public void add(String s) {
+    /**
+     * Adds {@code s} unless present and returns its reference: 0 for null, else its index + 1. One
+     * lookup per use: the references are kept and written after the table.
+     */
+    public int ref(String s) {
         if (s == null) {
-            return;
+            return 0;
         }
         int mask = slots.length - 1;
         for (int i = mix(s.hashCode()) & mask; ; i = (i + 1) & mask) {
@@ -49,22 +53,24 @@ public final class StringTable {
                 if (2 * size > slots.length) {
                     rehash();
                 }
-                return;
+                return size;
             }
             if (at == s || at.equals(s)) {
-                return;
+                return slotIds[i] + 1;
             }
         }
     }
 
-    private int id(String s) {
-        int mask = slots.length - 1;
-        for (int i = mix(s.hashCode()) & mask; ; i = (i + 1) & mask) {
-            String at = slots[i];
-            if (at == s || at.equals(s)) {
-                return slotIds[i];
-            }
+    /** The {@link #ref references} of every string of {@code a}; null for a null array. */
+    public int[] refs(String[] a) {
+        if (a == null) {
+            return null;
         }
+        int[] r = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = ref(a[i]);
+        }
+        return r;
     }
 
     private void rehash() {
@@ -86,15 +92,6 @@ public final class StringTable {
         return x ^ (x >>> 16);
     }
 
-    /** Adds every string of {@code a} (null array or entries ignored). */
-    public void addAll(String[] a) {
-        if (a != null) {
-            for (String s : a) {
-                add(s);
-            }
-        }
-    }
-
     /** Writes the table: its size, then each string as (shared prefix length, rest). */
     public void write(DataOutputView out) throws IOException {
         CompactCodec.writeVarInt(out, size);
@@ -111,20 +108,20 @@ public final class StringTable {
         }
     }
 
-    /** Writes a reference to {@code s}, which must have been {@link #add added}; null allowed. */
-    public void ref(DataOutputView out, String s) throws IOException {
-        CompactCodec.writeVarInt(out, s == null ? 0 : id(s) + 1);
+    /** Writes one reference. */
+    public static void writeRef(DataOutputView out, int ref) throws IOException {
+        CompactCodec.writeVarInt(out, ref);
     }
 
-    /** Writes an array of references (null array and entries allowed). */
-    public void refs(DataOutputView out, String[] a) throws IOException {
-        if (a == null) {
+    /** Writes an array of references (null for a null array). */
+    public static void writeRefs(DataOutputView out, int[] refs) throws IOException {
+        if (refs == null) {
             CompactCodec.writeLength(out, -1);
             return;
         }
-        CompactCodec.writeLength(out, a.length);
-        for (String s : a) {
-            ref(out, s);
+        CompactCodec.writeLength(out, refs.length);
+        for (int r : refs) {
+            CompactCodec.writeVarInt(out, r);
         }
     }
 

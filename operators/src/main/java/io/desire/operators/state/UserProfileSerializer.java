@@ -29,25 +29,25 @@ public final class UserProfileSerializer extends CompactSerializer<UserProfile> 
     @Override
     public void serialize(UserProfile p, DataOutputView out) throws IOException {
         StringTable strings = new StringTable(keys(p.items) + keys(p.categories) + 16);
-        add(strings, p.items);
-        add(strings, p.categories);
-        strings.addAll(p.recentItems);
-        strings.addAll(p.purchased);
-        strings.add(p.segment);
-        strings.add(p.locale);
-        strings.add(p.modelVersion);
+        int[][] items = refs(strings, p.items);
+        int[][] categories = refs(strings, p.categories);
+        int[] recent = strings.refs(p.recentItems);
+        int[] purchased = strings.refs(p.purchased);
+        int segment = strings.ref(p.segment);
+        int locale = strings.ref(p.locale);
+        int modelVersion = strings.ref(p.modelVersion);
         strings.write(out);
 
         CompactCodec.writeTime(out, p.lastEventTime, 0);
         CompactCodec.writeSignedVarLong(out, p.events);
         out.writeByte((p.items != null ? HAS_ITEMS : 0) | (p.categories != null ? HAS_CATEGORIES : 0));
-        write(strings, p.items, p.lastEventTime, out);
-        write(strings, p.categories, p.lastEventTime, out);
-        strings.refs(out, p.recentItems);
-        strings.refs(out, p.purchased);
-        strings.ref(out, p.segment);
-        strings.ref(out, p.locale);
-        strings.ref(out, p.modelVersion);
+        write(items, p.items, p.lastEventTime, out);
+        write(categories, p.categories, p.lastEventTime, out);
+        StringTable.writeRefs(out, recent);
+        StringTable.writeRefs(out, purchased);
+        StringTable.writeRef(out, segment);
+        StringTable.writeRef(out, locale);
+        StringTable.writeRef(out, modelVersion);
     }
 
     @Override
@@ -72,20 +72,18 @@ public final class UserProfileSerializer extends CompactSerializer<UserProfile> 
         return s == null ? 0 : CompactCodec.length(s.keys);
     }
 
-    private static void add(StringTable strings, DecayedScores s) {
-        if (s != null) {
-            strings.addAll(s.keys);
-            strings.addAll(s.labels);
-        }
+    /** References of the keys and labels of {@code s}; null for a null set. */
+    private static int[][] refs(StringTable strings, DecayedScores s) {
+        return s == null ? null : new int[][] {strings.refs(s.keys), strings.refs(s.labels)};
     }
 
-    private static void write(StringTable strings, DecayedScores s, long base, DataOutputView out) throws IOException {
+    private static void write(int[][] refs, DecayedScores s, long base, DataOutputView out) throws IOException {
         if (s == null) {
             return;
         }
-        strings.refs(out, s.keys);
+        StringTable.writeRefs(out, refs[0]);
         CompactCodec.writeDoubles(out, s.values);
-        strings.refs(out, s.labels);
+        StringTable.writeRefs(out, refs[1]);
         CompactCodec.writeTime(out, s.asOf, base);
     }
 
