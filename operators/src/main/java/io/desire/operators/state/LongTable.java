@@ -35,35 +35,34 @@ public final class LongTable {
         }
         int[] r = new int[a.length];
         for (int j = 0; j < a.length; j++) {
-            long v = a[j];
-            if (v == 0) {
-                continue;
+            if (a[j] != 0) {
+                r[j] = ref(a[j]);
             }
-            int id = find(v);
-            if (id < 0) {
-                if (size == values.length) {
-                    values = Arrays.copyOf(values, size * 2);
-                }
-                values[size] = v;
-                id = size++;
-                insert(v, id);
-                if (2 * size > slots.length) {
-                    rehash();
-                }
-            }
-            r[j] = id + 1;
         }
         return r;
     }
 
-    private int find(long v) {
+    /** One probe sequence: the value's reference, adding it first when new. */
+    private int ref(long v) {
         int mask = slots.length - 1;
-        for (int i = mix(v) & mask; slots[i] != 0; i = (i + 1) & mask) {
-            if (slots[i] == v) {
-                return slotIds[i];
+        for (int i = mix(v) & mask; ; i = (i + 1) & mask) {
+            long at = slots[i];
+            if (at == v) {
+                return slotIds[i] + 1;
+            }
+            if (at == 0) {
+                if (size == values.length) {
+                    values = Arrays.copyOf(values, size * 2);
+                }
+                slots[i] = v;
+                slotIds[i] = size;
+                values[size++] = v;
+                if (2 * size > slots.length) {
+                    rehash();
+                }
+                return size;
             }
         }
-        return -1;
     }
 
     private void insert(long v, int id) {
