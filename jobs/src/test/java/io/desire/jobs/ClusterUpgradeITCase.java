@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>version 1 (the shipped jar, parallelism 1) learns from a burst of events;
  *   <li>{@code upgrade} stops it with a savepoint and starts version 2 from it — an operator added,
- *       a field added to the profile POJO, parallelism 2 — and a savepoint of version 2 holds the
+ *       a field added to the context windows' POJO, parallelism 2 — and a savepoint of version 2 holds the
  *       same profiles, context windows, ALS factors and FTRL weights (State Processor API);
  *   <li>under a steady stream of events, version 2 is upgraded again mid-stream; afterwards every
  *       user's profile (in state and in Elasticsearch) has counted each produced event exactly once;
@@ -124,7 +124,7 @@ class ClusterUpgradeITCase {
                     .as("v1 savepoint knows the v2 field")
                     .isFalse();
             assertThat(mentions(after, UpgradeJars.ADDED_FIELD))
-                    .as("v2 wrote profiles with its new field")
+                    .as("v2 wrote context windows with their new field")
                     .isTrue();
 
             Map<String, Map<String, String>> v1State = EngineState.read(before.toString(), cfg);

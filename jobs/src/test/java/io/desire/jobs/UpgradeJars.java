@@ -17,11 +17,13 @@ import javax.tools.ToolProvider;
 
 /**
  * The two job jars of the upgrade test. Version 1 is the shipped shaded jar. Version 2 is a copy
- * with {@link UpgradedStreamingJob} (an operator added) and a {@code UserProfile} compiled from
- * today's source with one more field, so the profile state's POJO schema evolves on restore.
+ * with {@link UpgradedStreamingJob} (an operator added) and an {@code ItemPanes} compiled from
+ * today's source with one more field, so the context windows' POJO schema evolves on restore. (The
+ * per-user state types have serializers of their own, whose formats evolve by snapshot version, not
+ * by POJO schema evolution; the context windows are still Flink POJOs.)
  */
 final class UpgradeJars {
-    static final String PROFILE_CLASS = "io/desire/features/profile/UserProfile.class";
+    static final String EVOLVED_CLASS = "io/desire/operators/ItemPanes.class";
     static final String ADDED_FIELD = "lastDevice";
 
     private UpgradeJars() {}
@@ -39,7 +41,7 @@ final class UpgradeJars {
     /** Writes version 2 of the job jar into {@code dir}. */
     static Path upgradedJar(Path v1, Path dir) throws IOException {
         Map<String, byte[]> replaced = new TreeMap<>();
-        replaced.put(PROFILE_CLASS, compileProfileWithAddedField(v1, dir.resolve("v2-classes")));
+        replaced.put(EVOLVED_CLASS, compileWithAddedField(v1, dir.resolve("v2-classes")));
         Path testClasses = Path.of("target", "test-classes");
         try (Stream<Path> files = Files.list(testClasses.resolve("io/desire/jobs"))) {
             for (Path p : files.filter(p -> p.getFileName().toString().startsWith("UpgradedStreamingJob"))
@@ -69,18 +71,17 @@ final class UpgradeJars {
         return v2;
     }
 
-    /** Today's UserProfile source with {@code public String lastDevice;} added, compiled against v1. */
-    private static byte[] compileProfileWithAddedField(Path v1, Path out) throws IOException {
-        Path source = Path.of(
-                "..", "features", "src", "main", "java", "io", "desire", "features", "profile", "UserProfile.java");
+    /** Today's ItemPanes source with {@code public String lastDevice;} added, compiled against v1. */
+    private static byte[] compileWithAddedField(Path v1, Path out) throws IOException {
+        Path source = Path.of("..", "operators", "src", "main", "java", "io", "desire", "operators", "ItemPanes.java");
         String text = Files.readString(source);
-        String anchor = "    public UserProfile() {}";
+        String anchor = "    public ItemPanes() {}";
         if (!text.contains(anchor)) {
-            throw new IllegalStateException("UserProfile.java has no no-arg constructor line to add a field before");
+            throw new IllegalStateException("ItemPanes.java has no no-arg constructor line to add a field before");
         }
         text = text.replace(
                 anchor, "    /** Added in version 2. */\n    public String " + ADDED_FIELD + ";\n\n" + anchor);
-        Path src = out.resolve("src/io/desire/features/profile/UserProfile.java");
+        Path src = out.resolve("src/io/desire/operators/ItemPanes.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, text);
         Path classes = out.resolve("classes");
@@ -96,8 +97,8 @@ final class UpgradeJars {
                         javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile()))
                 .call();
         if (!ok) {
-            throw new IllegalStateException("compiling the version 2 UserProfile failed:\n" + errors);
+            throw new IllegalStateException("compiling the version 2 ItemPanes failed:\n" + errors);
         }
-        return Files.readAllBytes(classes.resolve(PROFILE_CLASS));
+        return Files.readAllBytes(classes.resolve(EVOLVED_CLASS));
     }
 }

@@ -6,6 +6,7 @@ import io.desire.features.event.EventType;
 import io.desire.features.serving.ConsumedItems;
 import io.desire.features.serving.ExclusionRule;
 import io.desire.operators.StateTtl;
+import io.desire.operators.state.ConsumedItemsSerializer;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -169,7 +170,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
      */
     public static ValueStateDescriptor<ConsumedItems> createConsumedDescriptor(AlsConfig config) {
         ValueStateDescriptor<ConsumedItems> d =
-                new ValueStateDescriptor<>(CONSUMED_STATE_NAME, TypeInformation.of(ConsumedItems.class));
+                new ValueStateDescriptor<>(CONSUMED_STATE_NAME, ConsumedItemsSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(config.userStateTtl()));
         return d;
     }
@@ -177,7 +178,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     /** The per-user state descriptor with its processing-time TTL. */
     public static ValueStateDescriptor<UserFactorState> createStateDescriptor(AlsConfig config) {
         ValueStateDescriptor<UserFactorState> d =
-                new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserFactorState.class));
+                new ValueStateDescriptor<>(STATE_NAME, UserFactorStateSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(config.userStateTtl()));
         return d;
     }

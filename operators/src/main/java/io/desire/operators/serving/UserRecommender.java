@@ -25,7 +25,9 @@ import io.desire.operators.EventTimeLag;
 import io.desire.operators.GlobalPopularity;
 import io.desire.operators.StateTtl;
 import io.desire.operators.UserContexts;
+import io.desire.operators.UserContextsSerializer;
 import io.desire.operators.als.AlsCandidates;
+import io.desire.operators.als.AlsCandidatesSerializer;
 import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.ranker.FmWeights;
@@ -36,6 +38,9 @@ import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.SampledExamples;
 import io.desire.operators.ranker.ServedFeatures;
 import io.desire.operators.ranker.TrainingExample;
+import io.desire.operators.state.ConsumedItemsSerializer;
+import io.desire.operators.state.SessionListsSerializer;
+import io.desire.operators.state.UserProfileSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -277,7 +282,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** The user's profile, with the TTL of {@code ttl}. */
     public static ValueStateDescriptor<UserProfile> createProfileDescriptor(Duration ttl) {
         ValueStateDescriptor<UserProfile> d =
-                new ValueStateDescriptor<>(PROFILE_STATE_NAME, TypeInformation.of(UserProfile.class));
+                new ValueStateDescriptor<>(PROFILE_STATE_NAME, UserProfileSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(ttl));
         return d;
     }
@@ -288,7 +293,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
      */
     public static ValueStateDescriptor<UserContexts> createContextsDescriptor(Duration ttl) {
         ValueStateDescriptor<UserContexts> d =
-                new ValueStateDescriptor<>(CONTEXTS_STATE_NAME, TypeInformation.of(UserContexts.class));
+                new ValueStateDescriptor<>(CONTEXTS_STATE_NAME, UserContextsSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(ttl));
         return d;
     }
@@ -307,7 +312,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** The user's latest ALS candidates, with the TTL of {@code ttl}. */
     public static ValueStateDescriptor<AlsCandidates> createAlsDescriptor(Duration ttl) {
         ValueStateDescriptor<AlsCandidates> d =
-                new ValueStateDescriptor<>(ALS_STATE_NAME, TypeInformation.of(AlsCandidates.class));
+                new ValueStateDescriptor<>(ALS_STATE_NAME, AlsCandidatesSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(ttl));
         return d;
     }
@@ -315,7 +320,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** The items the user consumed (by the {@link ExclusionRule}), never served again; TTL of {@code ttl}. */
     public static ValueStateDescriptor<ConsumedItems> createConsumedDescriptor(Duration ttl) {
         ValueStateDescriptor<ConsumedItems> d =
-                new ValueStateDescriptor<>(CONSUMED_STATE_NAME, TypeInformation.of(ConsumedItems.class));
+                new ValueStateDescriptor<>(CONSUMED_STATE_NAME, ConsumedItemsSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(ttl));
         return d;
     }
@@ -323,7 +328,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** What each arm showed the user at the start of the current session; TTL of {@code ttl}. */
     public static ValueStateDescriptor<SessionLists> createSessionListsDescriptor(Duration ttl) {
         ValueStateDescriptor<SessionLists> d =
-                new ValueStateDescriptor<>(SESSION_LISTS_STATE_NAME, TypeInformation.of(SessionLists.class));
+                new ValueStateDescriptor<>(SESSION_LISTS_STATE_NAME, SessionListsSerializer.INSTANCE);
         d.enableTimeToLive(StateTtl.processingTime(ttl));
         return d;
     }

@@ -4,14 +4,20 @@ import io.desire.features.context.ContextDefaults;
 import io.desire.features.event.Event;
 import io.desire.features.profile.ProfilePolicy;
 import io.desire.features.profile.UserProfile;
+import io.desire.features.serving.ArmScores;
 import io.desire.features.serving.ConsumedItems;
+import io.desire.features.serving.SessionLists;
 import io.desire.operators.UserContexts;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.als.AlsConfig;
 import io.desire.operators.als.UserFactorState;
+import io.desire.operators.als.UserFactors;
 import io.desire.operators.serving.UserRecommender;
 import io.desire.tools.generator.World;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -32,12 +38,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A round trip (serialise, then deserialise) of one value of each main per-user state type through
- * the serializer Flink uses for it ({@code TypeInformation.of(type).createSerializer(new
- * SerializerConfigImpl())}, a POJO serializer): what the RocksDB state backend pays on every
- * {@code value()} and {@code update()}. Values have the size of an active user's state: a profile
+ * A round trip (serialise, then deserialise) of one value of each main per-user state type: what the
+ * RocksDB state backend pays on every {@code value()} and {@code update()}. {@code format} picks the
+ * serializer: {@code pojo} is Flink's POJO serializer ({@code TypeInformation.of(type)
+ * .createSerializer(new SerializerConfigImpl())}, what the job used before the compact formats),
+ * {@code compact} the job's own serializer of that state (what its state descriptors register now),
+ * so one run compares both side by side. Values have the size of an active user's state: a profile
  * after 1,000 events, 8 contexts, 50 ALS candidates, 50 interactions with rank-10 factors, 500
- * consumed items. Setup prints each value's serialised size.
+ * consumed items, the session lists of one document. Setup prints each value's serialised size.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,8 +55,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SerializerBenchmark {
     /** The state type (simple class name). */
-    @Param({"UserProfile", "UserContexts", "AlsCandidates", "UserFactorState", "ConsumedItems"})
+    @Param({"UserProfile", "UserContexts", "AlsCandidates", "UserFactorState", "ConsumedItems", "SessionLists"})
     public String type;
+
+    /** {@code pojo} (Flink's POJO serializer) or {@code compact} (the job's state serializer). */
+    @Param({"pojo", "compact"})
+    public String format;
 
     private TypeSerializer<Object> serializer;
     private Object value;
@@ -60,13 +72,40 @@ public class SerializerBenchmark {
     @SuppressWarnings("unchecked")
     public void setup() throws IOException {
         value = StateSamples.of(type);
-        serializer = (TypeSerializer<Object>)
-                TypeInformation.of(value.getClass()).createSerializer(new SerializerConfigImpl());
+        serializer = "compact".equals(format)
+                ? (TypeSerializer<Object>) compactSerializer(type)
+                : (TypeSerializer<Object>)
+                        TypeInformation.of(value.getClass()).createSerializer(new SerializerConfigImpl());
         out.clear();
         serializer.serialize(value, out);
         // JMH shows a fork's output: the size is the other half of what the state backend pays.
         System.out.println(type + ": " + out.length() + " bytes serialised by "
-                + serializer.getClass().getSimpleName());
+                + serializer.getClass().getSimpleName() + " (" + format + ")");
+    }
+
+    /** The serializer the job's state descriptor registers for {@code type}. */
+    static TypeSerializer<?> compactSerializer(String type) {
+        switch (type) {
+            case "UserProfile":
+                return UserRecommender.createProfileDescriptor(Duration.ofDays(1))
+                        .getSerializer();
+            case "UserContexts":
+                return UserRecommender.createContextsDescriptor(Duration.ofDays(1))
+                        .getSerializer();
+            case "AlsCandidates":
+                return UserRecommender.createAlsDescriptor(Duration.ofDays(1)).getSerializer();
+            case "UserFactorState":
+                return UserFactors.createStateDescriptor(AlsConfig.builder().build())
+                        .getSerializer();
+            case "ConsumedItems":
+                return UserRecommender.createConsumedDescriptor(Duration.ofDays(1))
+                        .getSerializer();
+            case "SessionLists":
+                return UserRecommender.createSessionListsDescriptor(Duration.ofDays(1))
+                        .getSerializer();
+            default:
+                throw new IllegalArgumentException("unknown state type " + type);
+        }
     }
 
     /** Serialises the value and reads it back. */
@@ -95,6 +134,8 @@ public class SerializerBenchmark {
                     return factorState(random);
                 case "ConsumedItems":
                     return consumed(random);
+                case "SessionLists":
+                    return sessionLists(random);
                 default:
                     throw new IllegalArgumentException("unknown state type " + type);
             }
@@ -151,6 +192,26 @@ public class SerializerBenchmark {
                 s.touch(World.itemId(random.nextInt(Corpus.ITEMS)), 1.0, true, AlsConfig.DEFAULT_MAX_RECENT);
             }
             s.eventTime = Corpus.START_MILLIS;
+            return s;
+        }
+
+        /** A session's lists and the latest document's, k = 10, every arm but the untrained ranker filled. */
+        private static SessionLists sessionLists(Random random) {
+            SessionLists s = new SessionLists();
+            for (int round = 0; round < 2; round++) {
+                s.resetNext(10);
+                for (int arm = 0; arm < ArmScores.ARMS - 1; arm++) {
+                    List<String> items = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        items.add(World.itemId(random.nextInt(Corpus.ITEMS / 10)));
+                    }
+                    s.setNext(arm, items);
+                }
+                if (round == 0) {
+                    s.promote();
+                }
+            }
+            s.lastEventTime = Corpus.START_MILLIS;
             return s;
         }
 

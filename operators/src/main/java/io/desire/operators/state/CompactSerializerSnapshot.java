@@ -1,0 +1,84 @@
+package io.desire.operators.state;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The snapshot of a {@link CompactSerializer}: no configuration, only a format version. It resolves
+ * compatibility so that savepoints taken before the compact formats existed restore:
+ *
+ * <ul>
+ *   <li>its own snapshot, same version: compatible as is;
+ *   <li>a {@link PojoSerializerSnapshot} of the same state type (what Flink wrote while the type was
+ *       serialised as a POJO): compatible after migration — Flink reads each value with the restored
+ *       POJO serializer and writes it back in the compact format (eagerly on RocksDB, on restore on
+ *       the heap backend);
+ *   <li>anything else: incompatible.
+ * </ul>
+ *
+ * Subclasses need a public no-argument constructor: Flink instantiates them by name on restore.
+ */
+public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnapshot<T> {
+    /** Version of the compact formats; bump it, and keep reading the old one, when a format changes. */
+    public static final int VERSION = 1;
+
+    private final Class<T> type;
+    private final Supplier<? extends TypeSerializer<T>> serializer;
+    private int readVersion = VERSION;
+
+    protected CompactSerializerSnapshot(Class<T> type, Supplier<? extends TypeSerializer<T>> serializer) {
+        this.type = type;
+        this.serializer = serializer;
+    }
+
+    @Override
+    public int getCurrentVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public void writeSnapshot(DataOutputView out) {}
+
+    @Override
+    public void readSnapshot(int version, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+        if (version < 1 || version > VERSION) {
+            throw new IOException(getClass().getSimpleName() + ": unknown format version " + version);
+        }
+        readVersion = version;
+    }
+
+    @Override
+    public TypeSerializer<T> restoreSerializer() {
+        return serializer.get();
+    }
+
+    @Override
+    public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
+        if (old != null && old.getClass() == getClass()) {
+            return ((CompactSerializerSnapshot<T>) old).readVersion == VERSION
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
+        if (old instanceof PojoSerializerSnapshot<T> pojo && isPojoOf(pojo)) {
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
+        return TypeSerializerSchemaCompatibility.incompatible();
+    }
+
+    /** Whether the old POJO snapshot is of this state type (not of another type under the same name). */
+    private boolean isPojoOf(PojoSerializerSnapshot<T> pojo) {
+        TypeSerializer<T> prior = pojo.restoreSerializer();
+        if (!(prior instanceof PojoSerializer)) {
+            return false;
+        }
+        Object sample = prior.createInstance();
+        return sample != null && sample.getClass() == type;
+    }
+}
