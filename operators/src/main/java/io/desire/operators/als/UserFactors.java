@@ -90,6 +90,13 @@ import org.apache.flink.util.OutputTag;
  * {@value #TABLE_SIZE_METRIC} and {@value #TABLE_VERSION_METRIC} (the largest item version the
  * table has received: the replica side of {@link ItemFactors}' {@value ItemFactors#VERSION_METRIC}, so the two
  * show whether the feedback loop delivers), both 0 until the first record after a restore.
+ *
+ * <p><b>Why this class is longer than ~400 lines.</b> It is the one operator that owns the ALS user
+ * side's state (the window and vector, consumed items, the erasure guard, the broadcast table) and
+ * the three ways it changes (an event, a table update, the end-of-history sweep and refresh); a
+ * fifth of it is this contract. The math is elsewhere: the fold-in solve, the table and its scan
+ * ({@link ItemFactorTable}), the settings ({@link AlsConfig}) and the state formats
+ * ({@link UserFactorStateSerializer}).
  */
 public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, ItemFactorUpdate, UserFactorUpdate> {
     private static final long serialVersionUID = 1L;
