@@ -123,7 +123,7 @@ public record ChaosOptions(
                 home,
                 require(o, "kafka-bootstrap"),
                 require(o, "es-url"),
-                Long.parseLong(o.getOrDefault("events", "400000")),
+                Long.parseLong(o.getOrDefault("events", "200000")),
                 Integer.parseInt(o.getOrDefault("users", "1000")),
                 Double.parseDouble(o.getOrDefault("rate", "2000")),
                 Integer.parseInt(o.getOrDefault("bad-records", "20")),
