@@ -150,15 +150,16 @@ public final class ChaosCampaign {
         twiceSoFar = twice;
         report.add(row);
         say(String.format(
-                "%s done: lost %d, counted twice %d, regressed %d, running after %s, lag 0 after %s",
+                "%s done: lost %d, counted twice %d, older %d, dips %d, running after %s, lag 0 after %s",
                 name,
                 row.lost(),
                 row.twice(),
                 row.regressed(),
+                row.dips(),
                 running < 0 ? "(kept running)" : String.format("%.1f s", running),
                 lagZero < 0 ? "(never)" : String.format("%.1f s", lagZero)));
         if (docs.firstRegression() != null && row.regressed() + row.dips() > 0) {
-            say("first regression seen: " + docs.firstRegression());
+            say("first document seen going back: " + docs.firstRegression());
         }
     }
 
@@ -297,7 +298,7 @@ public final class ChaosCampaign {
                 .filter(e -> e.getValue().equals(counted.get(e.getKey())))
                 .count();
         say(String.format(
-                "%-22s sent %,d | lag %s | job %s | documents %,d | users exact %,d/%,d | regressed %d",
+                "%-22s sent %,d | lag %s | job %s | documents %,d | users exact %,d/%,d | older %d | dips %d",
                 phase,
                 traffic.sent(),
                 l < 0 ? "?" : String.format("%,d", l),
@@ -305,7 +306,8 @@ public final class ChaosCampaign {
                 docs.documents(),
                 exact,
                 produced.size(),
-                docs.regressions()));
+                docs.regressions(),
+                docs.dips()));
     }
 
     private void cancelQuietly(String job) {

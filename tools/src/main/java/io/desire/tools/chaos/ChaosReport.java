@@ -78,16 +78,17 @@ public final class ChaosReport {
         out.println();
         out.println("Fault campaign (" + settings + ")");
         out.printf(
-                "%-16s %10s %6s %7s %10s %11s %11s  %s%n",
-                "fault", "events", "lost", "twice", "regressed", "running s", "lag 0 s", "what was done");
+                "%-16s %10s %6s %7s %7s %6s %12s %8s  %s%n",
+                "fault", "events", "lost", "twice", "older", "dips", "running s", "lag 0 s", "what was done");
         for (Row r : rows) {
             out.printf(
-                    "%-16s %,10d %6d %7d %10d %11s %11s  %s%n",
+                    "%-16s %,10d %6d %7d %7d %6d %12s %8s  %s%n",
                     r.fault(),
                     r.events(),
                     r.lost(),
                     r.twice(),
                     r.regressed(),
+                    r.dips(),
                     r.toRunningSeconds() < 0 ? "kept running" : String.format("%.1f", r.toRunningSeconds()),
                     r.toLagZeroSeconds() < 0 ? "never" : String.format("%.1f", r.toLagZeroSeconds()),
                     r.detail());

@@ -43,6 +43,7 @@ final class SequencedTraffic implements AutoCloseable {
     private final int users;
     private final double rate;
     private final long badEvery;
+    private final int badRecords;
     private final long t0 = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
     private final long[] produced;
     private final List<String> bad = new ArrayList<>();
@@ -65,6 +66,7 @@ final class SequencedTraffic implements AutoCloseable {
         this.run = run;
         this.users = users;
         this.rate = rate;
+        this.badRecords = badRecords;
         this.badEvery = badRecords == 0 ? Long.MAX_VALUE : Math.max(1, totalEvents / (badRecords + 1));
         this.produced = new long[users];
         Properties p = new Properties();
@@ -113,7 +115,7 @@ final class SequencedTraffic implements AutoCloseable {
                 + ",\"item_id\":\"" + category + "-" + (i * 7 % 13) + "\",\"category\":\"" + category + "\","
                 + CONTEXTS[(int) (seq % CONTEXTS.length)] + "}";
         send(user, json);
-        if (i > 0 && i % badEvery == 0) {
+        if (i > 0 && i % badEvery == 0 && bad.size() < badRecords) {
             String raw = badRecord(bad.size());
             synchronized (bad) {
                 bad.add(raw);
