@@ -217,7 +217,9 @@ public final class ChaosCampaign {
                 DeadLetterCheck.check(o.kafkaBootstrap(), run + ".deadletter", traffic.badRecords());
         report.check("dead letters are exactly the bad records: " + letters, letters.exact());
         if (o.reference()) {
-            String ref = run + "-ref";
+            // not "<run>-ref": the job's index template for alias <run> matches <run>-*, and Elasticsearch
+            // refuses a second template whose patterns overlap at the same priority
+            String ref = run.replace("chaos-", "chaosref-");
             Map<String, String> refArgs = jobArguments(ref);
             refArgs.put(ConfigKeys.KAFKA_TOPIC.name(), run + ".events");
             say("reference: a failure-free job " + ref + " over the same " + run + ".events");
