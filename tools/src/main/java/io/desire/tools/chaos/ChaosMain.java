@@ -11,7 +11,9 @@ public final class ChaosMain {
     private ChaosMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        // bin/desire puts --kafka-bootstrap and --es-url first
+        if (java.util.Arrays.asList(args).contains("--help")
+                || java.util.Arrays.asList(args).contains("-h")) {
             usage();
             return;
         }
