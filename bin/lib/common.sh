@@ -220,6 +220,13 @@ service_pid() {
 
 service_alive() { service_pid "$1" >/dev/null; }
 
+# whether the PID recorded for a service names a live process (whatever its command line)
+recorded_pid_alive() {
+  local pid
+  pid="$(cat "$(pid_file "$1")" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
 # launch SVC LOGFILE cmd... : start cmd as a detached background process, record its PID
 launch() {
   local svc=$1 out=$2; shift 2
@@ -396,7 +403,9 @@ wait_ready() {
   t0=$(now_s)
   local deadline=$(( t0 + timeout ))
   while :; do
-    if ! service_alive "$svc"; then
+    # the recorded PID alive is enough here: right after launch it may still be the shell that is
+    # about to exec the JVM (its command line is not the JVM's yet), which a loaded machine shows
+    if ! service_alive "$svc" && ! recorded_pid_alive "$svc"; then
       log "$svc exited during start-up"
       tail_log "$(log_file "$svc")"
       return 1

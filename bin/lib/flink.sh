@@ -272,6 +272,8 @@ submit_job() {
   [[ -n "${SUBMIT_SAVEPOINT:-}" ]] && cli+=(-s "$SUBMIT_SAVEPOINT")
   [[ "${SUBMIT_ALLOW_NON_RESTORED:-0}" == 1 ]] && cli+=(--allowNonRestoredState)
   [[ -n "${SUBMIT_MAIN:-}" ]] && cli+=(-c "$SUBMIT_MAIN")
+  local kv
+  for kv in "${SUBMIT_CONF[@]}"; do cli+=("-D$kv"); done
   cli+=("$SUBMIT_JAR" "${SUBMIT_ARGS[@]}")
   log "flink ${cli[*]}"
   local out rc=0 t0; t0=$(date +%s%N)
@@ -286,6 +288,7 @@ submit_job() {
     echo "# submitted by bin/desire at $(date -u +%FT%TZ)"
     printf 'JOB_JAR=%q\nJOB_MAIN=%q\nJOB_PARALLELISM=%q\n' "$SUBMIT_JAR" "${SUBMIT_MAIN:-}" "${SUBMIT_PARALLELISM:-}"
     printf 'JOB_ARGS=('; printf '%q ' "${SUBMIT_ARGS[@]}"; printf ')\n'
+    printf 'JOB_CONF=('; ((${#SUBMIT_CONF[@]})) && printf '%q ' "${SUBMIT_CONF[@]}"; printf ')\n'
   } >"$(flink_dir)/jobs/$SUBMITTED_JOB.env"
   log "submitted job $SUBMITTED_JOB in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
   if ! flink_ops wait-running "$(flink_url)" "$SUBMITTED_JOB" "${DESIRE_JOB_WAIT_TIMEOUT:-$JOB_WAIT_TIMEOUT_DEFAULT}"; then
@@ -294,12 +297,15 @@ submit_job() {
   log "job $SUBMITTED_JOB running $(( ($(date +%s%N) - t0) / 1000000 )) ms after the submit command started"
 }
 
-# parse_submit_options ARGS... : sets SUBMIT_* from [--jar J] [--main C] [-p N] [-s SP] [--allow-non-restored] [--] job args
+# parse_submit_options ARGS... : sets SUBMIT_* from [--jar J] [--main C] [-p N] [-s SP] [--allow-non-restored]
+# [-D key=value ...] [--] job args  (-D: Flink configuration of this job, e.g. its restart strategy)
 parse_submit_options() {
   SUBMIT_JAR="" SUBMIT_MAIN="" SUBMIT_PARALLELISM="" SUBMIT_SAVEPOINT="" SUBMIT_ALLOW_NON_RESTORED=0 SUBMIT_ARGS=()
-  SUBMIT_ARGS_GIVEN=0
+  SUBMIT_ARGS_GIVEN=0 SUBMIT_CONF=()
   while (($#)); do
     case "$1" in
+      -D) [[ "${2:-}" == *=* ]] || die "-D needs key=value"; SUBMIT_CONF+=("$2"); shift 2 ;;
+      -D*=*) SUBMIT_CONF+=("${1#-D}"); shift ;;
       --jar) SUBMIT_JAR=${2:?--jar needs a path}; shift 2 ;;
       --main|-c) SUBMIT_MAIN=${2:?--main needs a class}; shift 2 ;;
       -p|--parallelism) SUBMIT_PARALLELISM=${2:?-p needs a number}; shift 2 ;;
@@ -384,7 +390,7 @@ cmd_upgrade() {
   shift
   parse_submit_options "$@"
   [[ -z "$SUBMIT_SAVEPOINT" ]] || die "upgrade takes its own savepoint; -s is for bin/desire submit"
-  local record JOB_JAR="" JOB_MAIN="" JOB_PARALLELISM="" JOB_ARGS=()
+  local record JOB_JAR="" JOB_MAIN="" JOB_PARALLELISM="" JOB_ARGS=() JOB_CONF=()
   record="$(flink_dir)/jobs/$old.env"
   # shellcheck disable=SC1090
   [[ -f "$record" ]] && source "$record"
@@ -392,6 +398,7 @@ cmd_upgrade() {
   [[ -f "$SUBMIT_JAR" ]] || die "no job jar at $SUBMIT_JAR"
   [[ -n "$SUBMIT_MAIN" || -n "$JOB_JAR" && "$SUBMIT_JAR" != "$JOB_JAR" ]] || SUBMIT_MAIN=$JOB_MAIN
   [[ -n "$SUBMIT_PARALLELISM" ]] || SUBMIT_PARALLELISM=$JOB_PARALLELISM
+  ((${#SUBMIT_CONF[@]})) || SUBMIT_CONF=("${JOB_CONF[@]}")
   if (( ! SUBMIT_ARGS_GIVEN )); then
     [[ -f "$record" ]] || die "job $old was not submitted by bin/desire: give its arguments after --"
     SUBMIT_ARGS=("${JOB_ARGS[@]}")
@@ -414,13 +421,79 @@ cmd_upgrade() {
   if [[ -f "$record" ]]; then
     log "rolling back: starting the previous version again from $sp"
     SUBMIT_JAR=$JOB_JAR SUBMIT_MAIN=$JOB_MAIN SUBMIT_PARALLELISM=$JOB_PARALLELISM SUBMIT_ARGS=("${JOB_ARGS[@]}")
-    SUBMIT_ALLOW_NON_RESTORED=0
+    SUBMIT_ALLOW_NON_RESTORED=0 SUBMIT_CONF=("${JOB_CONF[@]}")
     if submit_job; then log "previous version running again as job $SUBMITTED_JOB"; else log "rollback failed too"; fi
   else
     log "restart the previous version with: bin/desire submit --jar OLD.jar -s $sp -- ARGS"
   fi
   log "if the failure says state cannot be mapped and dropping that state is intended, retry with --allow-non-restored"
   exit 1
+}
+
+# latest_checkpoint [JOB] -> the folder of the newest *completed* retained checkpoint (a chk-N folder
+# holding _metadata; Flink writes _metadata last, so a checkpoint still in flight when the JobManager
+# died has none), of JOB when given, else of any job; newest by the time _metadata was written.
+latest_checkpoint() {
+  local job=${1:-} root line
+  root="$(flink_dir)/checkpoints"
+  [[ -d "$root" ]] || return 1
+  [[ -z "$job" || -d "$root/$job" ]] || return 1
+  line="$(find "$root/${job:-}" -mindepth $([[ -n "$job" ]] && echo 2 || echo 3) \
+      -maxdepth $([[ -n "$job" ]] && echo 2 || echo 3) -type f -name _metadata -path '*/chk-*/_metadata' \
+      -printf '%T@ %h\n' 2>/dev/null | awk '{ n = $2; sub(/.*chk-/, "", n); printf "%s %012d %s\n", $1, n, $2 }' \
+      | sort -k1,1n -k2,2n | tail -1)"
+  [[ -n "$line" ]] || return 1
+  echo "${line#* * }"
+}
+
+# recover [JOB] [--dry-run] [submit options] [-- job args]: after the JobManager was lost (no HA), run the
+# job again from its latest completed retained checkpoint, as bin/desire submitted it (jar, main class,
+# parallelism, -D settings, arguments; each may be overridden). --dry-run only prints the checkpoint.
+cmd_recover() {
+  local job="" dry=0 rest=()
+  while (($#)); do
+    case "$1" in
+      --dry-run) dry=1; shift ;;
+      [0-9a-f]*) if [[ "$1" =~ ^[0-9a-f]{32}$ ]]; then job=$1; shift; else rest+=("$1"); shift; fi ;;
+      --) rest+=("$@"); break ;;
+      *) rest+=("$1"); shift ;;
+    esac
+  done
+  local chk
+  if ! chk="$(latest_checkpoint "$job")"; then
+    log "no completed checkpoint ${job:+of job $job }under $(flink_dir)/checkpoints"
+    log "(a chk-N folder without _metadata is a checkpoint that was still in flight; there is nothing to recover from)"
+    die "start the job afresh with bin/desire submit, or from a savepoint with bin/desire submit -s SAVEPOINT"
+  fi
+  local from; from="$(basename "$(dirname "$chk")")"
+  log "latest completed checkpoint${job:+ of job $job}: $chk"
+  if (( dry )); then echo "$chk"; return 0; fi
+  require_cluster
+  local state
+  if state="$(flink_ops state "$(flink_url)" "$from" 2>/dev/null)" && [[ "$state" == RUNNING || "$state" == RESTARTING || "$state" == CREATED || "$state" == INITIALIZING ]]; then
+    die "job $from is $state on the cluster: it recovers by itself (bin/desire cancel $from first to run it again)"
+  fi
+  parse_submit_options "${rest[@]}"
+  [[ -z "$SUBMIT_SAVEPOINT" ]] || die "recover chooses the checkpoint itself; -s is for bin/desire submit"
+  local record JOB_JAR="" JOB_MAIN="" JOB_PARALLELISM="" JOB_ARGS=() JOB_CONF=()
+  record="$(flink_dir)/jobs/$from.env"
+  # shellcheck disable=SC1090
+  [[ -f "$record" ]] && source "$record"
+  if (( ! SUBMIT_ARGS_GIVEN )); then
+    [[ -f "$record" ]] || die "job $from was not submitted by bin/desire: give its arguments, bin/desire recover $from -- ARGS"
+    SUBMIT_ARGS=("${JOB_ARGS[@]}")
+  fi
+  [[ -n "$SUBMIT_JAR" ]] || SUBMIT_JAR=${JOB_JAR:-$(job_jar_default)}
+  [[ -f "$SUBMIT_JAR" ]] || die "no job jar at $SUBMIT_JAR"
+  [[ -n "$SUBMIT_MAIN" ]] || SUBMIT_MAIN=$JOB_MAIN
+  [[ -n "$SUBMIT_PARALLELISM" ]] || SUBMIT_PARALLELISM=$JOB_PARALLELISM
+  ((${#SUBMIT_CONF[@]})) || SUBMIT_CONF=("${JOB_CONF[@]}")
+  SUBMIT_SAVEPOINT=$chk
+  local t0; t0=$(date +%s%N)
+  submit_job || exit 1
+  flink_ops restored "$(flink_url)" "$SUBMITTED_JOB" "$chk" 60 >&2 || exit 1
+  log "recovered job $from as $SUBMITTED_JOB from $chk in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  echo "$SUBMITTED_JOB"
 }
 
 # cmd_backfill [--local] [-p N] [--jar J] [--] job args : io.desire.jobs.backfill.BackfillJob in the
