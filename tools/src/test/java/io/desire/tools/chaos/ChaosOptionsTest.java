@@ -15,7 +15,7 @@ class ChaosOptionsTest {
         String[] all = new String[SERVERS.length + args.length];
         System.arraycopy(SERVERS, 0, all, 0, SERVERS.length);
         System.arraycopy(args, 0, all, SERVERS.length, args.length);
-        return ChaosOptions.parse(all, Path.of("bin/desire"), Path.of("/tmp/home"));
+        return ChaosOptions.parse(all, Path.of("bin/desire"), Path.of("target/desire-home"));
     }
 
     @Test
