@@ -54,4 +54,22 @@ final class DocumentCounts {
         }
         return counts;
     }
+
+    /** How many documents of {@code user} {@code index} holds now (0 while it does not exist), after a refresh. */
+    static long ofUser(String index, String user) throws IOException, InterruptedException {
+        String es = LocalServices.elasticsearchUrl();
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(es + "/" + index + "/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(es + "/" + index + "/_count"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode count = JSON.readTree(r.body()).get("count");
+        return count == null ? 0 : count.asLong();
+    }
 }

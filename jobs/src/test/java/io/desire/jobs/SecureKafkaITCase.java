@@ -3,17 +3,13 @@ package io.desire.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.jobs.io.KafkaClientSettings;
 import io.desire.jobs.io.Topics;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,19 +220,6 @@ class SecureKafkaITCase {
 
     /** Documents of {@code user} behind the job's alias, counted on the node itself. */
     private long documentsOf(JobConfig cfg, String user) throws Exception {
-        String alias = cfg.getString(ConfigKeys.ES_INDEX);
-        http.send(
-                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode count = JSON.readTree(r.body()).get("count");
-        return count == null ? 0 : count.asLong();
+        return DocumentCounts.ofUser(cfg.getString(ConfigKeys.ES_INDEX), user);
     }
 }

@@ -260,18 +260,7 @@ class StreamingJobITCase {
     }
 
     private long countOfUser(String user) throws Exception {
-        http.send(
-                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body()).get("count").asLong();
+        return DocumentCounts.ofUser(alias, user);
     }
 
     private long pollCount(String user, long expected) throws Exception {
