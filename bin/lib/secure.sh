@@ -161,7 +161,7 @@ start_es_proxy() {
   [[ -n "$ES_PORT" ]] || die "Elasticsearch has no recorded port: start it first (bin/desire start --secure es)"
   local dir d ports
   dir="$(es_proxy_dir)" d="$(secure_dir)"
-  mkdir -p "$dir/tmp"
+  mkdir -p "$dir/nginx-temp"
   ports="$(free_ports "${ES_PROXY_PORT:-0}" "${ES_PROXY_EXPIRED_PORT:-0}" "${ES_PROXY_RENEW_PORT:-0}")" || return 1
   read -r ES_PROXY_PORT ES_PROXY_EXPIRED_PORT ES_PROXY_RENEW_PORT <<<"$ports"
   save_ports
@@ -179,11 +179,11 @@ error_log $dir/error.log warn;
 events { worker_connections 256; }
 http {
   access_log $dir/access.log;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
+  client_body_temp_path $dir/nginx-temp/body;
+  proxy_temp_path $dir/nginx-temp/proxy;
+  fastcgi_temp_path $dir/nginx-temp/fastcgi;
+  uwsgi_temp_path $dir/nginx-temp/uwsgi;
+  scgi_temp_path $dir/nginx-temp/scgi;
   client_max_body_size 200m;
   map_hash_bucket_size 128;
   ssl_protocols TLSv1.2 TLSv1.3;

@@ -7,10 +7,6 @@ import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +47,6 @@ class CertificateRenewalITCase {
     @Test
     void theJobWritesEveryDocumentOnceTheServerCertificateIsRenewed() throws Exception {
         SecureKafka secure = SecureKafka.find("CertificateRenewalITCase");
-        String esUrl = LocalServices.elasticsearchUrl();
         JobConfig cfg = JobConfig.of(Map.of(
                 ConfigKeys.ES_HOSTS.name(),
                 secure.esRenewableUrl,
@@ -79,7 +74,7 @@ class CertificateRenewalITCase {
                     Duration.ofSeconds(90),
                     () -> Files.readString(LOG, StandardCharsets.UTF_8),
                     log -> log.contains(expired));
-            assertThat(documents(esUrl)).isZero();
+            assertThat(DocumentCounts.total(alias)).isZero();
 
             secure.renewCertificate();
             job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
@@ -89,7 +84,7 @@ class CertificateRenewalITCase {
                 job.cancel().get(60, TimeUnit.SECONDS);
             }
         }
-        assertThat(documents(esUrl)).isEqualTo(DOCUMENTS);
+        assertThat(DocumentCounts.total(alias)).isEqualTo(DOCUMENTS);
     }
 
     private static List<Recommendation> recommendations() {
@@ -99,21 +94,5 @@ class CertificateRenewalITCase {
             recs.add(Recommendation.upsert("u" + i, "u09tv", "evening", "mobile", items, T0 + i, T0 + i + 250, "m-1"));
         }
         return recs;
-    }
-
-    /** Documents behind the alias, counted on the node itself (0 while the alias does not exist). */
-    private long documents(String esUrl) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        http.send(
-                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_refresh"))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(esUrl + "/" + alias + "/_count"))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 404 ? 0 : JSON.readTree(r.body()).path("count").asLong();
     }
 }

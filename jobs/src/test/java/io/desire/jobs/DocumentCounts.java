@@ -57,6 +57,15 @@ final class DocumentCounts {
 
     /** How many documents of {@code user} {@code index} holds now (0 while it does not exist), after a refresh. */
     static long ofUser(String index, String user) throws IOException, InterruptedException {
+        return count(index, "{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}");
+    }
+
+    /** How many documents {@code index} holds now (0 while it does not exist), after a refresh. */
+    static long total(String index) throws IOException, InterruptedException {
+        return count(index, "{\"query\":{\"match_all\":{}}}");
+    }
+
+    private static long count(String index, String query) throws IOException, InterruptedException {
         String es = LocalServices.elasticsearchUrl();
         HTTP.send(
                 HttpRequest.newBuilder(URI.create(es + "/" + index + "/_refresh"))
@@ -66,10 +75,9 @@ final class DocumentCounts {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(es + "/" + index + "/_count"))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"term\":{\"user\":\"" + user + "\"}}}"))
+                        .POST(HttpRequest.BodyPublishers.ofString(query))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode count = JSON.readTree(r.body()).get("count");
-        return count == null ? 0 : count.asLong();
+        return r.statusCode() == 404 ? 0 : JSON.readTree(r.body()).path("count").asLong();
     }
 }
