@@ -200,6 +200,12 @@ public final class RecommendationPipeline {
         } else {
             signals = LearningPipeline.signals(userEvents, null);
         }
+        DataStream<ModelUpdate> historyRead = loops.historyRead(raw.getExecutionEnvironment());
+        if (historyRead != null) {
+            // A backfill: each document is ranked once, when history has been read.
+            recommender.historyMode(true);
+            updates = updates.union(historyRead);
+        }
         SingleOutputStreamOperator<Recommendation> recommendations = signals.keyBy(UserRecommender.keySelector())
                 .connect(updates.broadcast(UserRecommender.broadcastDescriptors()))
                 .process(recommender.build())

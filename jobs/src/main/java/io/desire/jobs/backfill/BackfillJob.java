@@ -67,6 +67,12 @@ public final class BackfillJob {
     static final Duration BACKFILL_SAVEPOINT_TIMEOUT = Duration.ofHours(2);
     /** Document coalescing of a backfill that was not given one. */
     static final String DEFAULT_COALESCE = "30s";
+    /**
+     * Document coalescing of a backfill that ranks at the end of history ({@code backfill.rank-at-end}):
+     * during history none is written; after it only the stragglers (a user's final ALS candidates
+     * arriving after the "history read" signal) wait this long.
+     */
+    static final String DEFAULT_COALESCE_RANK_AT_END = "200ms";
 
     private BackfillJob() {}
 
@@ -213,6 +219,9 @@ public final class BackfillJob {
                 if (sort && LearningPipeline.enabled(jobCfg)) {
                     running.refreshAll(jobCfg, cutover, parallelism, out);
                 }
+                if (HistoryReadFeed.applies(jobCfg)) {
+                    running.historyRead(jobCfg, cutover, parallelism, out);
+                }
                 if (bootstrapDir == null) {
                     // Drained: the final watermark fires what waits for event time or the end of
                     // input (pending documents), so the index is complete; the state is dropped.
@@ -235,7 +244,7 @@ public final class BackfillJob {
                             .get();
                     counts = HistoryCounts.of(job.getJobExecutionResult().get().getAllAccumulatorResults());
                     bootstrap = dir + "/bootstrap-" + index;
-                    BootstrapSavepoint.write(raw, bootstrap);
+                    BootstrapSavepoint.write(raw, bootstrap, HistoryReadFeed.applies(jobCfg));
                     // The bootstrap holds copies of the state files: the backfill's own savepoint can go.
                     deleteQuietly(work);
                     BootstrapManifest.of(bootstrap, cutover, index, alias, counts)
@@ -275,7 +284,9 @@ public final class BackfillJob {
     /**
      * The job's settings where the user gave none: no periodic checkpoints (a failed backfill is run
      * again), and documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
-     * document of the history is read by anyone.
+     * document of the history is read by anyone — or, when documents are ranked once at the end of
+     * history ({@code backfill.rank-at-end}), over {@value #DEFAULT_COALESCE_RANK_AT_END}, which then
+     * only delays the few documents that follow the "history read" signal.
      */
     static JobConfig backfillConfig(JobConfig cfg) {
         JobConfig c = cfg;
@@ -283,7 +294,9 @@ public final class BackfillJob {
             c = c.with(ConfigKeys.CHECKPOINT_INTERVAL.name(), DEFAULT_CHECKPOINT_INTERVAL);
         }
         if (!cfg.isSet(ConfigKeys.COALESCE)) {
-            c = c.with(ConfigKeys.COALESCE.name(), DEFAULT_COALESCE);
+            c = c.with(
+                    ConfigKeys.COALESCE.name(),
+                    HistoryReadFeed.applies(cfg) ? DEFAULT_COALESCE_RANK_AT_END : DEFAULT_COALESCE);
         }
         return c;
     }
@@ -313,6 +326,10 @@ public final class BackfillJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         StreamingJob.ensureLoopTopics(cfg);
         ModelLoops loops = StreamingJob.modelLoops(cfg, loopStart);
+        if (HistoryReadFeed.applies(cfg)) {
+            HistoryReadFeed.ensureTopic(cfg);
+            loops = new HistoryReadFeed(loops, cfg, loopStart);
+        }
         // The source stays open after the last file: the driver stops the job (the model loops would
         // keep it running anyway), with a savepoint or drained.
         DataStream<RawRecord> raw = HistoryInput.backfill(env, cfg, files, format, cutover, true);

@@ -24,15 +24,26 @@ public final class BootstrapSavepoint {
 
     /** Writes to {@code target} the savepoint at {@code source} without the history source. */
     public static void write(String source, String target) throws Exception {
+        write(source, target, false);
+    }
+
+    /**
+     * As {@link #write(String, String)}; with {@code historyReadFeed}, the savepoint of a backfill that
+     * ranked at the end of history, whose {@link HistoryReadFeed} reader is removed too.
+     */
+    static void write(String source, String target, boolean historyReadFeed) throws Exception {
         Configuration conf = new Configuration();
         // The State Processor API moves operator states as generic (Kryo) records; the engine's
         // jobs, and clusters configured like flink-conf/, turn generic types off.
         conf.set(PipelineOptions.GENERIC_TYPES, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        SavepointWriter.fromExistingSavepoint(env, source)
-                .removeOperator(OperatorIdentifier.forUid(Uids.HISTORY_SOURCE))
-                .write(target);
+        SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, source)
+                .removeOperator(OperatorIdentifier.forUid(Uids.HISTORY_SOURCE));
+        if (historyReadFeed) {
+            writer = writer.removeOperator(OperatorIdentifier.forUid(HistoryReadFeed.UID));
+        }
+        writer.write(target);
         env.execute("desire: bootstrap savepoint " + target);
     }
 }

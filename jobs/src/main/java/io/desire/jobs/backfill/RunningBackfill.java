@@ -4,6 +4,7 @@ import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.als.UserFactors;
+import io.desire.operators.serving.UserRecommender;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -55,6 +56,22 @@ final class RunningBackfill {
         out.println("backfill: history read; ranking every user once more with the final models");
         RefreshSignal.send(cfg, ItemFactorUpdate.refreshAll(cutover));
         awaitSubtasks(UserFactors.REFRESHED_SUBTASKS_ACCUMULATOR, parallelism, "the final ranking of every user");
+    }
+
+    /**
+     * History is read and the models are final: the "history read" signal ({@link HistoryReadFeed})
+     * makes every recommender subtask rank each pending (user, context) once and write it; waits until
+     * every subtask has done so. Documents of final ALS candidates that arrive after the signal follow
+     * within {@code recs.coalesce}, which the settle (or the drain) waits for.
+     */
+    void historyRead(JobConfig cfg, long cutover, int parallelism, PrintStream out) throws Exception {
+        long started = System.nanoTime();
+        RefreshSignal.send(cfg, HistoryReadFeed.signal(cutover));
+        awaitSubtasks(UserRecommender.HISTORY_RANKED_ACCUMULATOR, parallelism, "the ranking of every pending document");
+        out.printf(
+                Locale.ROOT,
+                "backfill: history read; every pending document ranked once with the final models (%.1fs)%n",
+                elapsed(started));
     }
 
     /** Waits until the accumulator {@code name} reaches {@code target}: every subtask has done {@code what}. */

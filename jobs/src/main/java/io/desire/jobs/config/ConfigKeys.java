@@ -207,6 +207,11 @@ public final class ConfigKeys {
             "5",
             "with backfill.sort: passes of the ALS item side over the interactions already read, with every user's"
                     + " final vector, before the final ranking (0 = none); each is an epoch, as a batch layer would run");
+    public static final Key BACKFILL_RANK_AT_END = key(
+            "backfill.rank-at-end",
+            "true",
+            "rank each (user, context) document once, when history has been read, with the final models, instead of"
+                    + " coalesced documents all through history; not with recs.serve=auto or ranker.labels other than sampled");
     public static final Key BACKFILL_KEEP_INDICES = key(
             "backfill.keep-indices",
             "2",

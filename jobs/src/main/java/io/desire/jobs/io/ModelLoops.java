@@ -2,6 +2,7 @@ package io.desire.jobs.io;
 
 import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.ranker.WeightDelta;
+import io.desire.operators.serving.ModelUpdate;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -30,6 +31,14 @@ public interface ModelLoops {
 
     /** Where the learner's weight deltas go. */
     void publishRankerWeights(DataStream<WeightDelta> deltas);
+
+    /**
+     * A backfill's "history read" signal for the recommender, which then runs in history mode (ranks
+     * each document once, at the signal); null (the default) for every other job.
+     */
+    default DataStream<ModelUpdate> historyRead(StreamExecutionEnvironment env) {
+        return null;
+    }
 
     /** Loops left open: empty bounded feeds, published records discarded. */
     static ModelLoops open() {

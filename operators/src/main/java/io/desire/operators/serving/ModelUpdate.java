@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * One input of {@link UserRecommender}'s broadcast side: a trending list (context or global), a
- * co-visitation list of one item, or a ranker weight delta (FTRL or FM). Exactly one field is set. The three
+ * co-visitation list of one item, a ranker weight delta (FTRL or FM), or a backfill's "history read"
+ * signal. Exactly one field is set. The three
  * streams are broadcast as one because a keyed broadcast function has a single broadcast input;
  * each kind lands in its own broadcast state. A Flink POJO.
  */
@@ -15,6 +16,11 @@ public class ModelUpdate {
     public TrendingItems trending;
     public ItemFollowers followers;
     public WeightDelta weights;
+    /**
+     * The "history read" signal of a backfill in history mode ({@link UserRecommenderBuilder#historyMode}):
+     * rank every pending document now; set alone, without a model.
+     */
+    public boolean historyRead;
 
     public ModelUpdate() {}
 
@@ -36,21 +42,32 @@ public class ModelUpdate {
         return u;
     }
 
+    /** The "history read" signal. */
+    public static ModelUpdate historyRead() {
+        ModelUpdate u = new ModelUpdate();
+        u.historyRead = true;
+        return u;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelUpdate u
                 && Objects.equals(trending, u.trending)
                 && Objects.equals(followers, u.followers)
-                && Objects.equals(weights, u.weights);
+                && Objects.equals(weights, u.weights)
+                && historyRead == u.historyRead;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(trending, followers, weights);
+        return Objects.hash(trending, followers, weights, historyRead);
     }
 
     @Override
     public String toString() {
+        if (historyRead) {
+            return "ModelUpdate{history read}";
+        }
         return "ModelUpdate{" + (trending != null ? trending : followers != null ? followers : weights) + '}';
     }
 }

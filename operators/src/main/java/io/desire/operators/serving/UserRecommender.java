@@ -166,6 +166,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String RANKER_VERSION_GAUGE = "rankerModelVersion";
     /** Freshness: wall clock minus the current watermark, in ms; -1 before the first watermark. */
     public static final String EVENT_TIME_LAG_GAUGE = "eventTimeLagMs";
+    /** Accumulator (history mode): subtasks that have ranked their held documents, one each. */
+    public static final String HISTORY_RANKED_ACCUMULATOR = "recommender-history-ranked-subtasks";
 
     public static final String ALS_STATE_NAME = "user-als-candidates";
     /** Prefix of the model version of rankings of the FTRL ranker, followed by the weights' version. */
@@ -222,6 +224,12 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final boolean logServed;
     /** Whether the learned ranker scores with the factorisation machine's replica ({@code ranker.model=fm}). */
     private final boolean factorised;
+    /** History mode ({@link UserRecommenderBuilder#historyMode}): documents wait for {@link ModelUpdate#historyRead}. */
+    private final boolean historyMode;
+    /** Whether this subtask has seen {@link ModelUpdate#historyRead}: from then on it serves as live. */
+    private transient boolean historyRead;
+    /** Accumulator: subtasks that ranked their held documents at {@link ModelUpdate#historyRead}. */
+    private transient org.apache.flink.api.common.accumulators.LongCounter historyRanked;
 
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
@@ -273,6 +281,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.sampled = b.sampled;
         this.logServed = b.logServed;
         this.factorised = b.rankerModel.equals(RankerModel.FM);
+        this.historyMode = b.historyMode;
     }
 
     public static UserRecommenderBuilder builder() {
@@ -401,6 +410,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         followersDescriptor = CoVisitation.createBroadcastDescriptor();
         weightsDescriptor = RankerWeights.createDescriptor();
         fmDescriptor = FmWeights.createDescriptor();
+        if (historyMode) {
+            historyRanked = new org.apache.flink.api.common.accumulators.LongCounter();
+            getRuntimeContext().addAccumulator(HISTORY_RANKED_ACCUMULATOR, historyRanked);
+        }
     }
 
     @Override
@@ -464,7 +477,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             if (changed || !contexts.contains(contextKey)) {
                 contexts.markPending(
                         contextKey, e.ts, maxContexts, ContextAttributes.encode(e.attributeKeys, e.attributeValues));
-                CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
+                if (!holdingDocuments()) {
+                    CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
+                }
                 contextsState.update(contexts);
             }
         }
@@ -643,7 +658,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         for (int i = 0; i < contexts.size(); i++) {
             contexts.markPending(contexts.keys[i], contexts.emittedEventTime[i], maxContexts);
         }
-        CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
+        if (!holdingDocuments()) {
+            CoalescedEmission.schedule(contexts, ctx.timerService(), emitIntervalMillis);
+        }
         contextsState.update(contexts);
     }
 
@@ -695,7 +712,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             UserContexts c,
             String userId,
             long now,
-            OnTimerContext ctx,
+            ReadOnlyContext ctx,
             Collector<Recommendation> out)
             throws Exception {
         ConsumedItems consumed = consumedState.value();
@@ -801,6 +818,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (u == null) {
             return;
         }
+        if (u.historyRead) {
+            rankHeldDocuments(ctx, out);
+            return;
+        }
         if (u.weights != null && u.weights.factorised()) {
             BroadcastState<String, FmWeights> fm = ctx.getBroadcastState(fmDescriptor);
             FmWeights.update(fm, u.weights);
@@ -822,6 +843,92 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             }
         } else if (u.trending != null) {
             updateTrending(u.trending, ctx);
+        }
+    }
+
+    /** In history mode, until the "history read" signal: contexts are marked pending, but no timer and no document. */
+    private boolean holdingDocuments() {
+        return historyMode && !historyRead;
+    }
+
+    /**
+     * The "history read" signal: every user of this subtask with pending contexts gets their documents
+     * now, each ranked once with the models as they are; afterwards documents go out as live. Reaches
+     * every key (with or without ALS state) through the keyed state, without ending event time.
+     */
+    private void rankHeldDocuments(Context ctx, Collector<Recommendation> out) throws Exception {
+        if (historyRead) {
+            return;
+        }
+        historyRead = true;
+        if (!historyMode) {
+            return;
+        }
+        long now = ctx.currentProcessingTime();
+        ctx.applyToKeyedState(createContextsDescriptor(stateTtl), (user, state) -> {
+            UserContexts c = state.value();
+            if (c == null || !anyPending(c)) {
+                return;
+            }
+            UserProfile profile = profileState.value();
+            flush(profile == null ? new UserProfile() : profile, c, user, now, new KeyContext(ctx, user), out);
+            state.update(c);
+        });
+        historyRanked.add(1);
+    }
+
+    private static boolean anyPending(UserContexts c) {
+        for (int i = 0; i < c.size(); i++) {
+            if (c.isPending(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The broadcast side's context seen as one key's, for {@link #flush} outside a timer; it has no timers. */
+    private final class KeyContext extends ReadOnlyContext {
+        private final Context broadcast;
+        private final String key;
+
+        KeyContext(Context broadcast, String key) {
+            this.broadcast = broadcast;
+            this.key = key;
+        }
+
+        @Override
+        public Long timestamp() {
+            return broadcast.timestamp();
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            broadcast.output(tag, value);
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return broadcast.currentProcessingTime();
+        }
+
+        @Override
+        public long currentWatermark() {
+            return broadcast.currentWatermark();
+        }
+
+        @Override
+        public <K, V> ReadOnlyBroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor) {
+            return broadcast.getBroadcastState(descriptor);
+        }
+
+        @Override
+        public org.apache.flink.streaming.api.TimerService timerService() {
+            throw new UnsupportedOperationException("no timers when ranking held documents");
+        }
+
+        @Override
+        public String getCurrentKey() {
+            return key;
         }
     }
 

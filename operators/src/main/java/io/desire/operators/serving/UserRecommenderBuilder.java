@@ -34,6 +34,7 @@ public final class UserRecommenderBuilder {
     SampledExamples sampled;
     boolean logServed;
     String rankerModel = RankerModel.FTRL;
+    boolean historyMode;
 
     UserRecommenderBuilder() {}
 
@@ -213,12 +214,26 @@ public final class UserRecommenderBuilder {
         return this;
     }
 
+    /**
+     * History mode, for a backfill: while history is read, pending contexts are only marked (no timers,
+     * no documents); the {@link ModelUpdate#historyRead} signal ranks each pending (user, context)
+     * once, with the models as they are then, and ends the mode. Default off (live: coalesced timers).
+     */
+    public UserRecommenderBuilder historyMode(boolean on) {
+        this.historyMode = on;
+        return this;
+    }
+
     public UserRecommender build() {
         if (ranker == null && pinnedArm == ArmScores.LEARNED) {
             throw new IllegalStateException("recs.serve=learned needs learning enabled");
         }
         if (ranker == null && (sampled != null || logServed)) {
             throw new IllegalStateException("sampled examples and the serving log need learned(...) ranking");
+        }
+        if (historyMode && (logServed || (ranker != null && pinnedArm < 0))) {
+            // Both learn from the documents served during history, which history mode does not rank.
+            throw new IllegalStateException("history mode needs a pinned arm (not recs.serve=auto) and no serving log");
         }
         return new UserRecommender(this);
     }
