@@ -14,6 +14,7 @@ import io.desire.sinks.elasticsearch.ElasticsearchSinkBuilder;
 import io.desire.sinks.elasticsearch.RecommendationDocuments;
 import io.desire.sinks.privacy.ErasureLogSink;
 import java.nio.file.Path;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Builds the job's real sinks from its configuration. */
@@ -34,12 +35,24 @@ public final class OutputSinks {
                 RecommendationDocuments.generationSinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), index, 0), cfg);
     }
 
+    /** {@code es.bulk-size} as a size ("5mb", "512kb", bytes). */
+    static MemorySize bulkSize(JobConfig cfg) {
+        String v = cfg.getString(ConfigKeys.ES_BULK_SIZE).trim();
+        try {
+            return MemorySize.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    ConfigKeys.ES_BULK_SIZE.name() + " is '" + v + "'; expected a size such as 5mb or 512kb", e);
+        }
+    }
+
     private static ElasticsearchSink<Recommendation> configured(
             ElasticsearchSinkBuilder<Recommendation> builder, JobConfig cfg) {
         ElasticsearchSinkBuilder<Recommendation> b = builder.setHosts(
                         cfg.getString(ConfigKeys.ES_HOSTS).split("\\s*,\\s*"))
                 .setBulkFlushInterval(cfg.getDuration(ConfigKeys.ES_FLUSH_INTERVAL))
-                .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000));
+                .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000))
+                .setBulkFlushMaxSize(bulkSize(cfg));
         String user = cfg.getOptional(ConfigKeys.ES_USERNAME);
         String apiKey = Secrets.read(cfg, ConfigKeys.ES_API_KEY, ConfigKeys.ES_API_KEY_FILE);
         if (user != null) {

@@ -73,6 +73,10 @@ public final class BackfillJob {
      * arriving after the "history read" signal) wait this long.
      */
     static final String DEFAULT_COALESCE_RANK_AT_END = "200ms";
+    /** Documents per bulk request of a backfill that was not given {@code es.bulk-actions}. */
+    static final String DEFAULT_BULK_ACTIONS = "5000";
+    /** Bulk request size of a backfill that was not given {@code es.bulk-size}. */
+    static final String DEFAULT_BULK_SIZE = "16mb";
 
     private BackfillJob() {}
 
@@ -292,6 +296,13 @@ public final class BackfillJob {
         JobConfig c = cfg;
         if (!cfg.isSet(ConfigKeys.CHECKPOINT_INTERVAL)) {
             c = c.with(ConfigKeys.CHECKPOINT_INTERVAL.name(), DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        // Bulks: the backfill writes its documents in a burst and nobody waits for a single one.
+        if (!cfg.isSet(ConfigKeys.ES_BULK_ACTIONS)) {
+            c = c.with(ConfigKeys.ES_BULK_ACTIONS.name(), DEFAULT_BULK_ACTIONS);
+        }
+        if (!cfg.isSet(ConfigKeys.ES_BULK_SIZE)) {
+            c = c.with(ConfigKeys.ES_BULK_SIZE.name(), DEFAULT_BULK_SIZE);
         }
         if (!cfg.isSet(ConfigKeys.COALESCE)) {
             c = c.with(

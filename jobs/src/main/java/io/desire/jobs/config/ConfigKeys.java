@@ -64,7 +64,12 @@ public final class ConfigKeys {
             key("es.index", "desire-recs", "read alias apps query; indices are `<alias>-NNNNNN`");
     public static final Key ES_FLUSH_INTERVAL =
             key("es.flush-interval", "200ms", "longest time a document waits in the bulk buffer");
-    public static final Key ES_BULK_ACTIONS = key("es.bulk-actions", "1000", "documents per bulk request");
+    public static final Key ES_BULK_ACTIONS =
+            key("es.bulk-actions", "1000", "documents per bulk request (the backfill's default: 5000)");
+    public static final Key ES_BULK_SIZE = key(
+            "es.bulk-size",
+            "5mb",
+            "a bulk request is sent when its documents reach this size (the backfill's default: 16mb)");
     public static final Key PARALLELISM = key(
             "parallelism",
             null,
@@ -121,7 +126,7 @@ public final class ConfigKeys {
     public static final Key COALESCE = key(
             "recs.coalesce",
             "200ms",
-            "a user's document updates are merged over this interval (the backfill's default: 30s)");
+            "a user's document updates are merged over this interval (a backfill that does not rank at the end: 30s)");
     public static final Key GEOHASH_PRECISION =
             key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
     public static final Key TIME_ZONE = key("context.default-tz", "UTC", "time zone of events without context.tz");
