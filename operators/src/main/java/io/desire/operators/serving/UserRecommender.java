@@ -107,6 +107,9 @@ import org.apache.flink.util.OutputTag;
  * and {@code updatedAt} = processing time. Since processing-time timers do not fire at the end of a
  * bounded input, each pending period also registers an event-time timer at {@link Long#MAX_VALUE}
  * that fires with the final watermark and flushes too; whichever fires first deletes the other.
+ * In history mode ({@link UserRecommenderBuilder#historyMode}, a backfill) no timer is registered:
+ * contexts stay pending until the broadcast {@link ModelUpdate#historyRead} signal ranks each of them
+ * once, for every key ({@code applyToKeyedState}); the subtask then serves as above.
  *
  * <p><b>Limitation.</b> Trending updates do not recompute all users: a user's documents refresh with
  * the trending lists current at the user's next event.
