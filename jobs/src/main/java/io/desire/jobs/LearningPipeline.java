@@ -168,6 +168,7 @@ public final class LearningPipeline {
                 .lambda(cfg.getDouble(ConfigKeys.ALS_LAMBDA))
                 .updateInterval(cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL))
                 .candidates(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000))
+                .candidatesInterval(cfg.getDuration(ConfigKeys.ALS_CANDIDATES_INTERVAL))
                 .maxRecentInteractions(cfg.getInt(ConfigKeys.ALS_MAX_INTERACTIONS, 1, AlsConfig.MAX_RECENT_LIMIT))
                 .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD));
         String mode = cfg.getString(ConfigKeys.ALS_MODE).trim().toLowerCase(Locale.ROOT);

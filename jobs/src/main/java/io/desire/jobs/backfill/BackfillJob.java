@@ -67,6 +67,11 @@ public final class BackfillJob {
     static final Duration BACKFILL_SAVEPOINT_TIMEOUT = Duration.ofHours(2);
     /** Document coalescing of a backfill that was not given one. */
     static final String DEFAULT_COALESCE = "30s";
+    /**
+     * ALS candidate coalescing of a backfill that was not given one: lists of the history's users
+     * are recomputed exactly by the final refresh, so the intermediate ones only need to be rare.
+     */
+    static final String DEFAULT_ALS_CANDIDATES_INTERVAL = "30s";
 
     private BackfillJob() {}
 
@@ -274,8 +279,9 @@ public final class BackfillJob {
 
     /**
      * The job's settings where the user gave none: no periodic checkpoints (a failed backfill is run
-     * again), and documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
-     * document of the history is read by anyone.
+     * again), documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
+     * document of the history is read by anyone, and ALS candidate lists over {@value
+     * #DEFAULT_ALS_CANDIDATES_INTERVAL}.
      */
     static JobConfig backfillConfig(JobConfig cfg) {
         JobConfig c = cfg;
@@ -284,6 +290,9 @@ public final class BackfillJob {
         }
         if (!cfg.isSet(ConfigKeys.COALESCE)) {
             c = c.with(ConfigKeys.COALESCE.name(), DEFAULT_COALESCE);
+        }
+        if (!cfg.isSet(ConfigKeys.ALS_CANDIDATES_INTERVAL)) {
+            c = c.with(ConfigKeys.ALS_CANDIDATES_INTERVAL.name(), DEFAULT_ALS_CANDIDATES_INTERVAL);
         }
         return c;
     }

@@ -149,6 +149,11 @@ public final class ConfigKeys {
             "1000",
             "most recent interactions per user the ALS fold-in solves over (at most 1000)");
     public static final Key ALS_CANDIDATES = key("als.candidates", "50", "ALS top-N candidates per user update");
+    public static final Key ALS_CANDIDATES_INTERVAL = key(
+            "als.candidates-interval",
+            "1s",
+            "a user's ALS top-N is computed and sent at most once per this processing time, after the period's last"
+                    + " event (0: on every event; the backfill's default: 30s)");
     public static final Key ALS_UPDATE_INTERVAL =
             key("als.update-interval", "1s", "an item vector is published at most this often");
     public static final Key RANKER_LABELS = key(

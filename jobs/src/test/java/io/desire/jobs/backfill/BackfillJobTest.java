@@ -23,6 +23,11 @@ class BackfillJobTest {
         assertThat(defaults.getString(ConfigKeys.CHECKPOINT_INTERVAL))
                 .isEqualTo(BackfillJob.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(BackfillJob.settle(defaults)).hasSeconds(31);
+        assertThat(defaults.getString(ConfigKeys.ALS_CANDIDATES_INTERVAL))
+                .isEqualTo(BackfillJob.DEFAULT_ALS_CANDIDATES_INTERVAL);
+        assertThat(BackfillJob.backfillConfig(JobConfig.fromArgs(new String[] {"--als.candidates-interval", "0ms"}))
+                        .getString(ConfigKeys.ALS_CANDIDATES_INTERVAL))
+                .isEqualTo("0ms");
 
         String[] args = {"--recs.coalesce", "200ms", "--checkpoint.interval=10s"};
         JobConfig chosen = BackfillJob.backfillConfig(JobConfig.fromArgs(args));
