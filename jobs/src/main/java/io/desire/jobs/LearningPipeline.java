@@ -104,6 +104,7 @@ public final class LearningPipeline {
                 .process(CoVisitation.builder()
                         .halfLife(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE))
                         .publishInterval(cfg.getDuration(ConfigKeys.COVISIT_PUBLISH_INTERVAL))
+                        .batch(cfg.getInt(ConfigKeys.COVISIT_BATCH, 1, CoVisitation.MAX_BATCH))
                         .build())
                 .uid(Uids.CO_VISITATION)
                 .name("co-visitation");

@@ -182,6 +182,11 @@ public final class ConfigKeys {
     public static final Key COVISIT_HALF_LIFE = key("covisit.half-life", "7d", "half-life of co-visitation counts");
     public static final Key COVISIT_PUBLISH_INTERVAL =
             key("covisit.publish-interval", "1s", "an item's co-visitation followers are published at most this often");
+    public static final Key COVISIT_BATCH = key(
+            "covisit.batch",
+            "256",
+            "co-visitation transitions of one item buffered (in memory and checkpoints) and applied in one state read"
+                    + " and write at the item's publication, or when this many wait; 1 applies each at once");
     public static final Key HISTORY_INPUT = key(
             "history.input",
             null,
