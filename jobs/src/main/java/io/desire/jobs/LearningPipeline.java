@@ -104,6 +104,7 @@ public final class LearningPipeline {
                 .process(CoVisitation.builder()
                         .halfLife(cfg.getDuration(ConfigKeys.COVISIT_HALF_LIFE))
                         .publishInterval(cfg.getDuration(ConfigKeys.COVISIT_PUBLISH_INTERVAL))
+                        .batch(cfg.getInt(ConfigKeys.COVISIT_BATCH, 1, CoVisitation.MAX_BATCH))
                         .build())
                 .uid(Uids.CO_VISITATION)
                 .name("co-visitation");
@@ -168,6 +169,7 @@ public final class LearningPipeline {
                 .lambda(cfg.getDouble(ConfigKeys.ALS_LAMBDA))
                 .updateInterval(cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL))
                 .candidates(cfg.getInt(ConfigKeys.ALS_CANDIDATES, 0, 1000))
+                .candidatesInterval(cfg.getDuration(ConfigKeys.ALS_CANDIDATES_INTERVAL))
                 .maxRecentInteractions(cfg.getInt(ConfigKeys.ALS_MAX_INTERACTIONS, 1, AlsConfig.MAX_RECENT_LIMIT))
                 .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD));
         String mode = cfg.getString(ConfigKeys.ALS_MODE).trim().toLowerCase(Locale.ROOT);

@@ -77,6 +77,11 @@ public final class BackfillJob {
     static final String DEFAULT_BULK_ACTIONS = "5000";
     /** Bulk request size of a backfill that was not given {@code es.bulk-size}. */
     static final String DEFAULT_BULK_SIZE = "16mb";
+    /**
+     * ALS candidate coalescing of a backfill that was not given one: lists of the history's users
+     * are recomputed exactly by the final refresh, so the intermediate ones only need to be rare.
+     */
+    static final String DEFAULT_ALS_CANDIDATES_INTERVAL = "30s";
 
     private BackfillJob() {}
 
@@ -287,10 +292,11 @@ public final class BackfillJob {
 
     /**
      * The job's settings where the user gave none: no periodic checkpoints (a failed backfill is run
-     * again), and documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
+     * again), documents coalesced over {@value #DEFAULT_COALESCE}, since only a user's last
      * document of the history is read by anyone — or, when documents are ranked once at the end of
      * history ({@code backfill.rank-at-end}), over {@value #DEFAULT_COALESCE_RANK_AT_END}, which then
-     * only delays the few documents that follow the "history read" signal.
+     * only delays the few documents that follow the "history read" signal — and ALS candidate lists
+     * over {@value #DEFAULT_ALS_CANDIDATES_INTERVAL}.
      */
     static JobConfig backfillConfig(JobConfig cfg) {
         JobConfig c = cfg;
@@ -308,6 +314,9 @@ public final class BackfillJob {
             c = c.with(
                     ConfigKeys.COALESCE.name(),
                     HistoryReadFeed.applies(cfg) ? DEFAULT_COALESCE_RANK_AT_END : DEFAULT_COALESCE);
+        }
+        if (!cfg.isSet(ConfigKeys.ALS_CANDIDATES_INTERVAL)) {
+            c = c.with(ConfigKeys.ALS_CANDIDATES_INTERVAL.name(), DEFAULT_ALS_CANDIDATES_INTERVAL);
         }
         return c;
     }

@@ -154,6 +154,11 @@ public final class ConfigKeys {
             "1000",
             "most recent interactions per user the ALS fold-in solves over (at most 1000)");
     public static final Key ALS_CANDIDATES = key("als.candidates", "50", "ALS top-N candidates per user update");
+    public static final Key ALS_CANDIDATES_INTERVAL = key(
+            "als.candidates-interval",
+            "1s",
+            "a user's ALS top-N is computed and sent at most once per this processing time, after the period's last"
+                    + " event (0: on every event; the backfill's default: 30s)");
     public static final Key ALS_UPDATE_INTERVAL =
             key("als.update-interval", "1s", "an item vector is published at most this often");
     public static final Key RANKER_LABELS = key(
@@ -182,6 +187,11 @@ public final class ConfigKeys {
     public static final Key COVISIT_HALF_LIFE = key("covisit.half-life", "7d", "half-life of co-visitation counts");
     public static final Key COVISIT_PUBLISH_INTERVAL =
             key("covisit.publish-interval", "1s", "an item's co-visitation followers are published at most this often");
+    public static final Key COVISIT_BATCH = key(
+            "covisit.batch",
+            "256",
+            "co-visitation transitions of one item buffered (in memory and checkpoints) and applied in one state read"
+                    + " and write at the item's publication, or when this many wait; 1 applies each at once");
     public static final Key HISTORY_INPUT = key(
             "history.input",
             null,

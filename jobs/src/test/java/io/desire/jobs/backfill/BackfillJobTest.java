@@ -31,6 +31,11 @@ class BackfillJobTest {
         JobConfig coalesced = BackfillJob.backfillConfig(JobConfig.fromArgs(new String[] {"--recs.serve", "auto"}));
         assertThat(coalesced.getString(ConfigKeys.COALESCE)).isEqualTo(BackfillJob.DEFAULT_COALESCE);
         assertThat(BackfillJob.settle(coalesced)).hasSeconds(31);
+        assertThat(defaults.getString(ConfigKeys.ALS_CANDIDATES_INTERVAL))
+                .isEqualTo(BackfillJob.DEFAULT_ALS_CANDIDATES_INTERVAL);
+        assertThat(BackfillJob.backfillConfig(JobConfig.fromArgs(new String[] {"--als.candidates-interval", "0ms"}))
+                        .getString(ConfigKeys.ALS_CANDIDATES_INTERVAL))
+                .isEqualTo("0ms");
 
         String[] args = {"--recs.coalesce", "200ms", "--checkpoint.interval=10s"};
         JobConfig chosen = BackfillJob.backfillConfig(JobConfig.fromArgs(args));

@@ -5,8 +5,10 @@ import java.util.Objects;
 
 /**
  * ALS candidates for one user: item ids best first with their scores {@code x_u · y_i}, computed
- * against the replicated item table right after the user's vector changed. {@code eventTime} is the
- * event time of the interaction that triggered it. A Flink POJO.
+ * against the replicated item table after the user's vector changed (at once, or at the end of a
+ * coalescing period: {@link AlsConfig#candidatesIntervalMillis()}). {@code eventTime} is the largest
+ * event time the user's vector learned from — the triggering interaction's, events arriving in order.
+ * A Flink POJO.
  */
 public class AlsCandidates {
     public String userId;

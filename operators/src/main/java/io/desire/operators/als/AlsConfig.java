@@ -32,7 +32,9 @@ import java.util.SplittableRandom;
  *       {@value #DEFAULT_INIT_SCALE}).
  *   <li>{@code userStateTtl}: processing-time TTL of a user's factors and interactions since their
  *       last write (default 90 days); {@code candidates}: top-N ALS candidates emitted per user
- *       update as a side output (default 0, off).
+ *       update as a side output (default 0, off); {@code candidatesInterval}: a user's candidates are
+ *       computed and sent at most once per this much processing time, after the user's last event
+ *       of the period (default 0: on every event).
  * </ul>
  */
 public final class AlsConfig implements Serializable {
@@ -49,6 +51,8 @@ public final class AlsConfig implements Serializable {
     public static final Duration DEFAULT_USER_STATE_TTL = Duration.ofDays(90);
     public static final Duration DEFAULT_FORGET_GUARD = Duration.ofHours(1);
     public static final int DEFAULT_CANDIDATES = 0;
+    /** Candidates on every event, as before coalescing existed. */
+    public static final Duration DEFAULT_CANDIDATES_INTERVAL = Duration.ZERO;
     /** Largest accepted rank: a k×k solve per event stays well under a millisecond up to here. */
     public static final int MAX_RANK = 256;
     /** Largest accepted interaction window: the whole window is read and written per event. */
@@ -69,6 +73,7 @@ public final class AlsConfig implements Serializable {
     private final Duration userStateTtl;
     private final Duration forgetGuard;
     private final int candidates;
+    private final long candidatesIntervalMillis;
 
     private AlsConfig(Builder b) {
         this.rank = b.rank;
@@ -86,6 +91,7 @@ public final class AlsConfig implements Serializable {
         this.userStateTtl = b.userStateTtl;
         this.forgetGuard = b.forgetGuard;
         this.candidates = b.candidates;
+        this.candidatesIntervalMillis = b.candidatesInterval.toMillis();
     }
 
     /** All defaults: implicit, rank 10, λ 0.1 weighted, α 1, 1 s interval, 50 recent interactions. */
@@ -158,6 +164,14 @@ public final class AlsConfig implements Serializable {
         return candidates;
     }
 
+    /**
+     * Processing time over which a user's candidate lists are coalesced into one, in milliseconds; 0
+     * computes and sends a list on every event.
+     */
+    public long candidatesIntervalMillis() {
+        return candidatesIntervalMillis;
+    }
+
     /** The {@link AlsParams} of the fold-in math (one thread; iterations unused online). */
     public AlsParams params() {
         return new AlsParams(rank, lambda, weightedLambda, implicit, alpha, 1, 1, seed);
@@ -200,7 +214,8 @@ public final class AlsConfig implements Serializable {
                 + (implicit ? ", implicit alpha=" + alpha : ", explicit") + ", interval=" + updateIntervalMillis
                 + "ms, maxRecent=" + maxRecentInteractions + ", itemLearningRate=" + itemLearningRate
                 + ", maxNorm=" + maxNorm + ", initScale=" + initScale + ", seed=" + seed
-                + ", userStateTtl=" + userStateTtl + ", candidates=" + candidates + '}';
+                + ", userStateTtl=" + userStateTtl + ", candidates=" + candidates + ", candidatesInterval="
+                + candidatesIntervalMillis + "ms}";
     }
 
     /** Validated builder of an {@link AlsConfig}. */
@@ -220,6 +235,7 @@ public final class AlsConfig implements Serializable {
         private Duration userStateTtl = DEFAULT_USER_STATE_TTL;
         private Duration forgetGuard = DEFAULT_FORGET_GUARD;
         private int candidates = DEFAULT_CANDIDATES;
+        private Duration candidatesInterval = DEFAULT_CANDIDATES_INTERVAL;
 
         private Builder() {}
 
@@ -364,6 +380,19 @@ public final class AlsConfig implements Serializable {
                 throw new IllegalArgumentException("candidates must be in [0, 1000], got " + n);
             }
             this.candidates = n;
+            return this;
+        }
+
+        /**
+         * Coalescing of candidate lists: a user's top-N is computed and sent at most once per this
+         * much processing time, from the user's vector after the last event of the period; zero (the
+         * default) sends one per event. Not negative.
+         */
+        public Builder candidatesInterval(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("candidatesInterval must be zero or positive, got " + d);
+            }
+            this.candidatesInterval = d;
             return this;
         }
 

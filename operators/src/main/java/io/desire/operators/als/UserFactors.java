@@ -20,6 +20,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -62,10 +64,22 @@ import org.apache.flink.util.OutputTag;
  * state is operator state: no TTL, no RocksDB). The Gram matrix and the scan index ({@link
  * ItemFactorTable}) are derived from it and rebuilt after a restore, not checkpointed.
  *
- * <p><b>Candidates.</b> With {@link AlsConfig#candidates()} n > 0, every user update also emits the
+ * <p><b>Candidates.</b> With {@link AlsConfig#candidates()} n > 0, user updates also emit the
  * user's top-n items from the table (recent interactions excluded), with the categories the item
  * side published, to {@link #CANDIDATES} — nothing while the table is empty: an exact scan,
- * O(catalogue·k) per event. The update sent to the item side carries the event's category, which
+ * O(catalogue·k) per list. With {@link AlsConfig#candidatesIntervalMillis()} 0 a list follows every
+ * update. With an interval T > 0 the lists are <b>coalesced</b>: an update registers the user's
+ * processing-time timer at the next multiple of T shifted by a per-user phase (the user id's hash
+ * modulo T, which spreads the users' timers over the interval), and an event-time timer at {@link
+ * Long#MAX_VALUE} that the final watermark of a bounded input fires; the timer service keeps one
+ * timer per (user, timestamp), so all updates of a period share them and nothing is read or written
+ * to know whether they are registered. When a timer fires, the user's stored vector (that of the
+ * last update) is scanned against the table as it is then, and one list is sent with the state's
+ * event time; the processing-time timer deletes the event-time one. So a list is at most T of
+ * processing time older than the user's last update, and a burst of events costs one scan instead
+ * of one per event. A user erased or expired before the timer gets no list. A processing-time timer
+ * left pending by a bounded run's final flush may send the same list once more after a restore.
+ * The final {@link ItemFactorUpdate#refreshAll} is exact either way. The update sent to the item side carries the event's category, which
  * {@link ItemFactors} publishes with the vector. Memory of the table: catalogue × rank × 8 B of vectors per
  * subtask plus ids, records and map entries — about 300 B per item at rank 10, so 1 M items ≈ 300 MB
  * of heap per subtask, and as much written per subtask into every checkpoint (see {@link
@@ -86,6 +100,7 @@ import org.apache.flink.util.OutputTag;
  * (aggregated, not attributable), as in any factor model.
  *
  * <p>Metrics: counters {@value #EVENTS_METRIC}, {@value #UPDATES_METRIC}, {@value #FORGETS_METRIC},
+ * {@value #CANDIDATE_LISTS_METRIC} (lists sent, refreshes included),
  * {@value #TABLE_UPDATES_METRIC}, {@value #STALE_METRIC}, {@value #REJECTED_METRIC}; gauges
  * {@value #TABLE_SIZE_METRIC} and {@value #TABLE_VERSION_METRIC} (the largest item version the
  * table has received: the replica side of {@link ItemFactors}' {@value ItemFactors#VERSION_METRIC}, so the two
@@ -119,6 +134,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String REJECTED_METRIC = "alsItemTableRejectedUpdates";
     public static final String TABLE_SIZE_METRIC = "alsItemTableSize";
     public static final String TABLE_VERSION_METRIC = "alsItemTableMaxVersion";
+    public static final String CANDIDATE_LISTS_METRIC = "alsCandidateLists";
 
     /** The state of the items each user consumed, which candidates never include. */
     public static final String CONSUMED_STATE_NAME = "als-user-consumed";
@@ -130,6 +146,9 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     public static final String SWEPT_SUBTASKS_ACCUMULATOR = "als-swept-subtasks";
 
     public static final String SWEEP_UPDATES_METRIC = "alsSweepUpdates";
+
+    /** Timestamp of the event-time timer that flushes a pending candidate list at the end of a bounded input. */
+    static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final AlsConfig config;
     private final ExclusionRule exclusion;
@@ -151,6 +170,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private transient Counter tableUpdates;
     private transient Counter stale;
     private transient Counter rejected;
+    private transient Counter candidateLists;
     private transient long maxItemVersion;
 
     /** With the default {@link ExclusionRule}: rated and purchased items are never candidates. */
@@ -238,6 +258,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         tableUpdates = metrics.counter(TABLE_UPDATES_METRIC);
         stale = metrics.counter(STALE_METRIC);
         rejected = metrics.counter(REJECTED_METRIC);
+        candidateLists = metrics.counter(CANDIDATE_LISTS_METRIC);
         refreshedUsers = metrics.counter(REFRESHED_USERS_METRIC);
         sweepUpdates = metrics.counter(SWEEP_UPDATES_METRIC);
         metrics.gauge(TABLE_SIZE_METRIC, () -> table == null ? 0 : table.size());
@@ -263,8 +284,11 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
             droppedAfterForget.inc();
             return;
         }
-        ConsumedItems used = consumed.value();
-        if (exclusion.consumes(e)) {
+        // Read only when it changes or a list is computed now: coalesced lists read it when they are due.
+        boolean listNow = config.candidates() > 0 && config.candidatesIntervalMillis() == 0;
+        boolean consumes = exclusion.consumes(e);
+        ConsumedItems used = consumes || listNow ? consumed.value() : null;
+        if (consumes) {
             // Recorded whatever the event's weight: a poor rating consumes the film as much as a good one.
             used = used == null ? new ConsumedItems() : used;
             if (used.add(e.itemId, ConsumedItems.DEFAULT_MAX)) {
@@ -320,12 +344,61 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         out.collect(update);
 
         if (config.candidates() > 0 && items.size() > 0) {
-            AlsCandidates c = candidates(items, x, s, used, ctx.getBroadcastState(tableDescriptor));
-            if (c.items.length > 0) {
-                c.userId = e.userId;
-                c.eventTime = e.ts;
-                ctx.output(CANDIDATES, c);
+            long interval = config.candidatesIntervalMillis();
+            if (interval > 0) {
+                scheduleCandidates(ctx.timerService(), e.userId, interval);
+            } else {
+                AlsCandidates c = candidates(items, x, s, used, ctx.getBroadcastState(tableDescriptor));
+                if (c.items.length > 0) {
+                    c.userId = e.userId;
+                    c.eventTime = e.ts;
+                    ctx.output(CANDIDATES, c);
+                    candidateLists.inc();
+                }
             }
+        }
+    }
+
+    /**
+     * Registers the timers of the user's pending candidate list. Registering a timer the service
+     * holds already is a no-op, so every update of a period lands on the same two timers.
+     */
+    private static void scheduleCandidates(TimerService timers, String user, long interval) {
+        timers.registerProcessingTimeTimer(nextDue(timers.currentProcessingTime(), interval, user));
+        timers.registerEventTimeTimer(END_OF_INPUT);
+    }
+
+    /**
+     * The first instant after {@code now} that is a multiple of {@code interval} shifted by the
+     * user's phase ({@code hash mod interval}): at most {@code interval} ahead, the same for every
+     * {@code now} of one period, and spread over the interval across users.
+     */
+    static long nextDue(long now, long interval, String user) {
+        long phase = Math.floorMod((long) user.hashCode(), interval);
+        return Math.floorDiv(now - phase, interval) * interval + phase + interval;
+    }
+
+    /** Sends the user's coalesced candidate list: the stored vector against the table as it is now. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserFactorUpdate> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+        }
+        UserFactorState s = state.value();
+        if (s == null || s.size() == 0 || s.factors == null || config.candidates() == 0) {
+            return;
+        }
+        ReadOnlyBroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);
+        ItemFactorTable items = table(broadcast);
+        if (items.size() == 0) {
+            return;
+        }
+        AlsCandidates c = candidates(items, s.factors, s, consumed.value(), broadcast);
+        if (c.items.length > 0) {
+            c.userId = ctx.getCurrentKey();
+            c.eventTime = s.eventTime;
+            ctx.output(CANDIDATES, c);
+            candidateLists.inc();
         }
     }
 
@@ -378,6 +451,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
                 c.eventTime = s.eventTime;
                 c.refresh = true;
                 ctx.output(CANDIDATES, c);
+                candidateLists.inc();
                 refreshedUsers.inc();
             });
         }

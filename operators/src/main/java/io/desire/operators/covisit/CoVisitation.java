@@ -5,8 +5,14 @@ import io.desire.features.profile.DecayedScores;
 import io.desire.operators.CoalescedEmission;
 import io.desire.operators.als.ItemTransition;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -14,6 +20,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,9 +56,24 @@ import org.apache.flink.util.Collector;
  * a bounded input, so each pending period also registers an event-time timer at {@link
  * Long#MAX_VALUE}, which the final watermark fires; whichever fires first deletes the other.
  *
+ * <p><b>Batches</b> (with {@link Builder#batch} n > 1; the job's default {@code covisit.batch}):
+ * transitions are not applied one by one but kept in memory per from-item, in arrival order, and
+ * applied together — one state read and one write per item and batch, in the order they arrived, so
+ * the scores are exactly those of one-by-one application — when the item's publish timer fires, or
+ * at once when an item holds n of them. The first transition of a batch registers the item's
+ * processing-time timer at the next multiple of {@code publishInterval} shifted by a per-item phase
+ * (the id's hash modulo the interval) and the end-of-input event-time timer; the timer service
+ * keeps one timer per (item, timestamp), so no state is read to know they exist. A batch is thus
+ * published at most {@code publishInterval} after its first transition, as before. <b>Exactly
+ * once:</b> what is buffered at a checkpoint is written into it as operator state ({@value
+ * #PENDING_STATE_NAME}, union list: after a restore, at any parallelism, each subtask keeps the
+ * transitions of the key groups it owns), together with the timers that will apply it. Timers and
+ * bookkeeping of a savepoint taken without batches are honoured and cleared when they fire.
+ *
  * <p><b>State</b> ({@value #STATE_NAME}): one {@link FollowerState} per item that ever had a
  * follower — at most {@code maxFollowers} (id, score) pairs plus ~40 B, about 1 KB per item at the
- * default with short ids, on RocksDB; every transition reads and writes its item's one value. <b>TTL:
+ * default with short ids, on RocksDB; every transition (every batch, with batches) reads and writes
+ * its item's one value. <b>TTL:
  * none</b>: the state is catalogue-sized and small, and the version must survive — an expired item
  * would restart at version 1 while every reader still holds its last, larger version, and would
  * ignore the item's new lists until the version caught up. The cost is that an item nobody starts
@@ -61,11 +88,15 @@ import org.apache.flink.util.Collector;
  * <p>Metrics: counters {@value #TRANSITIONS_METRIC} (transitions applied), {@value
  * #PUBLISHED_METRIC} (lists emitted), {@value #IGNORED_METRIC}.
  */
-public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, ItemFollowers> {
+public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, ItemFollowers>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final String STATE_NAME = "covisit-followers";
     public static final String BROADCAST_STATE_NAME = "item-followers";
+    /** Operator state: the transitions buffered in batches at a checkpoint. */
+    public static final String PENDING_STATE_NAME = "covisit-pending-transitions";
+
     public static final String TRANSITIONS_METRIC = "coVisitTransitions";
     public static final String PUBLISHED_METRIC = "coVisitPublished";
     public static final String IGNORED_METRIC = "coVisitIgnored";
@@ -76,12 +107,23 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
     public static final Duration DEFAULT_PUBLISH_INTERVAL = Duration.ofSeconds(1);
     /** Largest {@code maxFollowers} and {@code publishTop}: every transition reads and writes the whole list. */
     public static final int MAX_FOLLOWERS_LIMIT = 1000;
+    /** Transitions applied one by one: no batches. */
+    public static final int DEFAULT_BATCH = 1;
+    /** Largest batch per item: memory and checkpoint size stay bounded by it per item. */
+    public static final int MAX_BATCH = 10_000;
+    /** Timestamp of the event-time timer that flushes a pending batch at the end of a bounded input. */
+    static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final DecayPolicy decay;
     private final int publishTop;
     private final long publishIntervalMillis;
+    private final int batch;
 
     private transient ValueState<FollowerState> state;
+    /** Per from-item, its buffered transitions in arrival order; empty without batches. */
+    private transient Map<String, List<ItemTransition>> pending;
+
+    private transient ListState<ItemTransition> pendingState;
     private transient Counter transitions;
     private transient Counter published;
     private transient Counter ignored;
@@ -95,6 +137,7 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
         this.decay = new DecayPolicy(b.halfLife, b.maxFollowers);
         this.publishTop = b.publishTop;
         this.publishIntervalMillis = b.publishInterval.toMillis();
+        this.batch = b.batch;
     }
 
     public static Builder builder() {
@@ -112,6 +155,43 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
 
     public long publishIntervalMillis() {
         return publishIntervalMillis;
+    }
+
+    /** Transitions buffered per item before they are applied; 1: each at once. */
+    public int batch() {
+        return batch;
+    }
+
+    /** The descriptor of the transitions buffered at a checkpoint (union list operator state). */
+    public static ListStateDescriptor<ItemTransition> createPendingDescriptor() {
+        return new ListStateDescriptor<>(PENDING_STATE_NAME, TypeInformation.of(ItemTransition.class));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        pending = new HashMap<>();
+        pendingState = context.getOperatorStateStore().getUnionListState(createPendingDescriptor());
+        if (!context.isRestored()) {
+            return;
+        }
+        var task = getRuntimeContext().getTaskInfo();
+        for (ItemTransition t : pendingState.get()) {
+            // Union state: every subtask sees every buffer; keep those of the key groups owned here.
+            int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                    t.fromItem, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+            if (owner == task.getIndexOfThisSubtask()) {
+                pending.computeIfAbsent(t.fromItem, k -> new ArrayList<>()).add(t);
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<ItemTransition> all = new ArrayList<>();
+        for (List<ItemTransition> b : pending.values()) {
+            all.addAll(b);
+        }
+        pendingState.update(all);
     }
 
     /** The per-item state descriptor; no TTL (see the class comment). */
@@ -159,27 +239,79 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
             return;
         }
         transitions.inc();
-        FollowerState s = state.value();
+        String item = ctx.getCurrentKey();
+        if (batch > 1) {
+            List<ItemTransition> b = pending.get(item);
+            if (b == null) {
+                b = new ArrayList<>();
+                pending.put(item, b);
+                TimerService timers = ctx.timerService();
+                timers.registerProcessingTimeTimer(
+                        nextDue(timers.currentProcessingTime(), publishIntervalMillis, item));
+                timers.registerEventTimeTimer(END_OF_INPUT);
+            }
+            // A copy: with object reuse on, the runtime may recycle the incoming record.
+            b.add(new ItemTransition(t.fromItem, t.toItem, t.eventTime, t.weight).withCategory(t.toCategory));
+            if (b.size() >= batch) {
+                pending.remove(item);
+                FollowerState s = apply(state.value(), b);
+                state.update(s); // published by the timers the batch registered
+            }
+            return;
+        }
+        // One by one; a batch restored from a checkpoint taken with batches on goes first.
+        List<ItemTransition> restored = pending.remove(item);
+        FollowerState s = apply(state.value(), restored == null ? List.of() : restored);
+        s = apply(s, List.of(t));
+        CoalescedEmission.schedule(s, ctx.timerService(), publishIntervalMillis);
+        state.update(s);
+    }
+
+    /** Adds the transitions to the item's followers in order; returns the (new, if null) state. */
+    private FollowerState apply(FollowerState s, List<ItemTransition> steps) {
         if (s == null) {
             s = new FollowerState();
         }
         if (s.followers == null) {
             s.followers = new DecayedScores();
         }
-        s.followers.add(t.toItem, t.weight, t.toCategory, t.eventTime, decay);
-        s.eventTime = Math.max(s.eventTime, t.eventTime);
-        s.pendingUpdates++;
-        CoalescedEmission.schedule(s, ctx.timerService(), publishIntervalMillis);
-        state.update(s);
+        for (ItemTransition t : steps) {
+            s.followers.add(t.toItem, t.weight, t.toCategory, t.eventTime, decay);
+            s.eventTime = Math.max(s.eventTime, t.eventTime);
+            s.pendingUpdates++;
+        }
+        return s;
+    }
+
+    /**
+     * The first instant after {@code now} that is a multiple of {@code interval} shifted by the
+     * item's phase ({@code hash mod interval}): at most {@code interval} ahead, the same for every
+     * {@code now} of one period, and spread over the interval across items.
+     */
+    static long nextDue(long now, long interval, String item) {
+        long phase = Math.floorMod((long) item.hashCode(), interval);
+        return Math.floorDiv(now - phase, interval) * interval + phase + interval;
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemFollowers> out) throws Exception {
+        List<ItemTransition> b = pending.remove(ctx.getCurrentKey());
         FollowerState s = state.value();
-        if (s == null) {
+        if (s == null && b == null) {
             return;
         }
-        if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), ctx.timerService())) {
+        if (b != null) {
+            s = apply(s, b);
+        }
+        TimerService timers = ctx.timerService();
+        if (batch > 1) {
+            endBatchPeriod(s, timestamp, ctx.timeDomain(), timers);
+        } else if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), timers)) {
+            if (b != null) {
+                // A restored batch applied on a leftover timer: publish it within the interval.
+                CoalescedEmission.schedule(s, timers, publishIntervalMillis);
+                state.update(s);
+            }
             return;
         }
         if (s.nextVersion()) {
@@ -187,6 +319,29 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
             published.inc();
         }
         state.update(s);
+    }
+
+    /**
+     * With batches, any timer of the item publishes what is pending: the processing-time timer deletes
+     * the end-of-input one, and timers of a one-by-one period (from a savepoint taken without
+     * batches) end with it.
+     */
+    private static void endBatchPeriod(FollowerState s, long timestamp, TimeDomain domain, TimerService timers) {
+        if (domain == TimeDomain.PROCESSING_TIME) {
+            timers.deleteEventTimeTimer(END_OF_INPUT);
+        }
+        if (s.pendingTimer() != CoalescedEmission.NONE) {
+            if (domain != TimeDomain.PROCESSING_TIME || timestamp != s.pendingTimer()) {
+                timers.deleteProcessingTimeTimer(s.pendingTimer());
+            }
+            s.pendingTimer(CoalescedEmission.NONE);
+        }
+        s.flushArmed(false);
+    }
+
+    /** Transitions buffered on this subtask; for tests. */
+    int pendingForTesting() {
+        return pending.values().stream().mapToInt(List::size).sum();
     }
 
     /** The best {@code n} followers, score descending then id ascending (the reverse of eviction order). */
@@ -221,8 +376,22 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
         private int maxFollowers = DEFAULT_MAX_FOLLOWERS;
         private int publishTop = DEFAULT_PUBLISH_TOP;
         private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
+        private int batch = DEFAULT_BATCH;
 
         private Builder() {}
+
+        /**
+         * Transitions of one item buffered before they are applied in one state read and write, in
+         * [1, {@value #MAX_BATCH}]; 1 (the default) applies each at once. A batch is also applied when
+         * the item's publish timer fires.
+         */
+        public Builder batch(int n) {
+            if (n < 1 || n > MAX_BATCH) {
+                throw new IllegalArgumentException("batch must be in [1, " + MAX_BATCH + "], got " + n);
+            }
+            this.batch = n;
+            return this;
+        }
 
         /** Event time after which a transition's weight counts half; at least 1 ms, default 7 days. */
         public Builder halfLife(Duration d) {
