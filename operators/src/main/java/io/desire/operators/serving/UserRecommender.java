@@ -439,16 +439,19 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (profile == null) {
             profile = new UserProfile();
         }
-        ConsumedItems consumed = consumedState.value();
+        // Read only by the callbacks that need it: one RocksDB lookup saved on most events.
+        boolean examplesDue = sampled != null && SampledExamples.isPositive(e);
+        boolean consumes = exclusion.consumes(e);
+        ConsumedItems consumed = examplesDue || consumes ? consumedState.value() : null;
         if (e.type.isBehaviour()) {
             scoreArms(e, ctx);
         }
-        if (sampled != null && SampledExamples.isPositive(e)) {
-            emitExamples(e, profile, pool(profile, consumed, e.contextKey(), ctx), ctx);
+        if (examplesDue) {
+            emitExamples(e, profile, pool(profile, consumed, alsState.value(), null, e.contextKey(), ctx), ctx);
         }
         boolean changed = profile.apply(e, policy);
         profileState.update(profile);
-        if (exclusion.consumes(e)) {
+        if (consumes) {
             consumed = consumed == null ? new ConsumedItems() : consumed;
             if (consumed.add(e.itemId, ConsumedItems.DEFAULT_MAX)) {
                 consumedState.update(consumed);
@@ -499,14 +502,19 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (lists == null) {
             lists = new SessionLists();
         }
+        // Written only when the event moves it: a late event within the session changes nothing.
+        boolean changed = e.ts > lists.lastEventTime;
         if (lists.startsSession(e.ts, sessionGapMillis)) {
             lists.promote();
+            changed = true;
         }
         if (SampledExamples.isPositive(e) && heldBack(e) && lists.hasLists()) {
             arms.record(lists.ranksOf(e.itemId), topK(), armFading);
         }
-        lists.lastEventTime = Math.max(lists.lastEventTime, e.ts);
-        sessionState.update(lists);
+        if (changed) {
+            lists.lastEventTime = Math.max(lists.lastEventTime, e.ts);
+            sessionState.update(lists);
+        }
     }
 
     /**
@@ -581,24 +589,44 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         return factorised ? FM_MODEL_PREFIX : LEARNED_MODEL_PREFIX;
     }
 
-    /** The user's merged candidates in a context: every enabled source, consumed items excluded. */
-    private CandidatePool pool(UserProfile profile, ConsumedItems consumed, String contextKey, ReadOnlyContext ctx)
+    /**
+     * The user's merged candidates in a context: every enabled source, consumed items excluded.
+     * {@code userLists} are {@link #userLists} of the same user and inputs, reused across the
+     * contexts of one flush; null builds them for this pool alone.
+     */
+    private CandidatePool pool(
+            UserProfile profile,
+            ConsumedItems consumed,
+            AlsCandidates als,
+            Map<CandidateSource, SourceList> userLists,
+            String contextKey,
+            ReadOnlyContext ctx)
             throws Exception {
         ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
-        ReadOnlyBroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
-        Map<CandidateSource, SourceList> lists = sources.lists(
-                profile,
-                trending.get(contextKey),
-                trending.get(TrendingItems.POPULAR),
-                trending.get(TrendingItems.GLOBAL),
-                alsState.value(),
-                item -> followersOf(followers, item));
+        TrendingItems popular = trending.get(TrendingItems.POPULAR);
+        TrendingItems global = trending.get(TrendingItems.GLOBAL);
+        Map<CandidateSource, SourceList> shared = userLists != null ? userLists : userLists(profile, als, ctx);
+        Map<CandidateSource, SourceList> lists =
+                sources.withContext(shared, profile, trending.get(contextKey), popular, global);
         Set<String> purchased = profile == null || profile.purchased.length == 0 ? Set.of() : Set.of(profile.purchased);
         return CandidatePool.of(
                 lists,
                 enabled,
                 item -> purchased.contains(item) || (consumed != null && consumed.contains(item)),
                 sources.perSource());
+    }
+
+    /** The source lists of the user that no context changes (ALS, sequence, popular): once per flush. */
+    private Map<CandidateSource, SourceList> userLists(UserProfile profile, AlsCandidates als, ReadOnlyContext ctx)
+            throws Exception {
+        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
+        ReadOnlyBroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
+        return sources.userLists(
+                profile,
+                trending.get(TrendingItems.POPULAR),
+                trending.get(TrendingItems.GLOBAL),
+                als,
+                item -> followersOf(followers, item));
     }
 
     private static ItemFollowers followersOf(ReadOnlyBroadcastState<String, ItemFollowers> followers, String item) {
@@ -705,6 +733,18 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 : pinnedArm >= 0 ? pinnedArm : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
         servingArm = arm;
         UserSummary user = null;
+        boolean blended = ranker == null && pinnedArm < 0;
+        boolean learnedOn = learnedAvailable(weights);
+        // Read once per flush, not once per context; the user's lists likewise, built at the first pool.
+        AlsCandidates als = blended ? null : alsState.value();
+        Map<CandidateSource, SourceList> userLists = null;
+        // Each document overwrites the session's "next" lists, so only the last one's are recorded.
+        int lastPending = -1;
+        for (int i = 0; i < c.size(); i++) {
+            if (c.isPending(i)) {
+                lastPending = i;
+            }
+        }
         for (int i = 0; i < c.size(); i++) {
             if (!c.isPending(i)) {
                 continue;
@@ -719,11 +759,14 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             long eventTime = c.markEmitted(i);
             RankedItem[] items;
             String modelVersion;
-            boolean blended = ranker == null && pinnedArm < 0;
-            CandidatePool pool = blended ? null : pool(profile, consumed, key, ctx);
+            if (!blended && userLists == null) {
+                userLists = userLists(profile, als, ctx);
+            }
+            CandidatePool pool = blended ? null : pool(profile, consumed, als, userLists, key, ctx);
+            boolean recordArms = pool != null && ranker != null && i == lastPending;
             // The learned ranking of this pool, computed once: it serves (arm LEARNED) and/or is recorded as an arm.
             LearnedRanker.Ranking learned = null;
-            if (pool != null && ranker != null && (arm == ArmScores.LEARNED || learnedAvailable(weights))) {
+            if (pool != null && ranker != null && (arm == ArmScores.LEARNED || (recordArms && learnedOn))) {
                 if (user == null) {
                     user = UserSummary.of(profile);
                 }
@@ -740,8 +783,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                         null,
                         weights);
             }
-            if (pool != null && ranker != null) {
-                recordArmLists(pool, learnedAvailable(weights) ? learned : null);
+            if (recordArms) {
+                recordArmLists(pool, learnedOn ? learned : null);
             }
             if (blended) {
                 // Without learning: the blend of affinity, context trending and popularity.
