@@ -161,6 +161,11 @@ public final class ConfigKeys {
             "ranker.min-updates",
             "1000",
             "the learned ranker orders documents once it has learned from this many examples; before, the candidate sources' order");
+    public static final Key RANKER_CANDIDATES = key(
+            "ranker.candidates",
+            "50",
+            "the learned ranker scores at most this many candidates per document, those the sources rank highest (0: all;"
+                    + " else at least recs.top-k)");
     public static final Key RANKER_BITS =
             key("ranker.bits", "20", "hashed feature space 2^bits (must match between learner and ranker)");
     public static final Key RANKER_MODEL = key(
