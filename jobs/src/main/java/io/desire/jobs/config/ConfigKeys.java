@@ -122,6 +122,11 @@ public final class ConfigKeys {
             "recs.coalesce",
             "200ms",
             "a user's document updates are merged over this interval (the backfill's default: 30s)");
+    public static final Key UNCHANGED_REFRESH = key(
+            "recs.unchanged-refresh",
+            "0s",
+            "when > 0, a document whose ranked items (and model version) did not change is not rewritten until this long"
+                    + " after its last write, so its event_time and profile_events lag by at most this; 0s writes every document");
     public static final Key GEOHASH_PRECISION =
             key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
     public static final Key TIME_ZONE = key("context.default-tz", "UTC", "time zone of events without context.tz");

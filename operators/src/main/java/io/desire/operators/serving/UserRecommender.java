@@ -61,6 +61,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -108,6 +109,14 @@ import org.apache.flink.util.OutputTag;
  * bounded input, each pending period also registers an event-time timer at {@link Long#MAX_VALUE}
  * that fires with the final watermark and flushes too; whichever fires first deletes the other.
  *
+ * <p><b>Unchanged documents</b> ({@link UserRecommenderBuilder#unchangedRefresh}, off by default): a
+ * flush whose ranking of a context has the same model version and items, in the same order, as the
+ * context's last written document (a 64-bit {@link UserContexts#fingerprintOf fingerprint}), written
+ * less than the refresh interval ago, emits nothing for it (counter {@value #UNCHANGED_METRIC}); the
+ * context stays pending with a timer at the last write + the interval, so its document, with the
+ * newer {@code eventTime} and profile event count, is written then at the latest (and always at the
+ * end of a bounded input).
+ *
  * <p><b>Limitation.</b> Trending updates do not recompute all users: a user's documents refresh with
  * the trending lists current at the user's next event.
  *
@@ -130,7 +139,7 @@ import org.apache.flink.util.OutputTag;
  * (filter out {@code item} events and events without user) and have event-time watermarks (only for
  * the end-of-input flush), and {@code updates} hold {@link ContextTrending} and
  * {@link GlobalPopularity} lists, co-visitation lists and weight deltas. Metrics: counters
- * {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC}, {@value #FORGETS_METRIC},
+ * {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC}, {@value #UNCHANGED_METRIC}, {@value #FORGETS_METRIC},
  * {@value #EXAMPLES_METRIC}; gauges {@value #RANKER_VERSION_GAUGE} and {@value #EVENT_TIME_LAG_GAUGE}
  * (wall clock minus the watermark observed at the latest signal, timer or model update; see
  * {@link EventTimeLag}: how stale the documents this subtask writes are).
@@ -148,6 +157,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofMillis(200);
+    /** By default every document is written, changed or not. */
+    public static final Duration DEFAULT_UNCHANGED_REFRESH = Duration.ZERO;
+
     public static final Duration DEFAULT_STATE_TTL = Duration.ofDays(90);
     public static final Duration DEFAULT_TRENDING_STALE_AFTER = Duration.ofMinutes(15);
     public static final int DEFAULT_MAX_CONTEXTS = 32;
@@ -161,6 +173,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String TRENDING_STATE_NAME = "trending-by-context";
     public static final String EVENTS_METRIC = "eventsProcessed";
     public static final String DOCUMENTS_METRIC = "documentsEmitted";
+    /** Counter: documents left unwritten because they ranked as the last written one ({@code unchangedRefresh}). */
+    public static final String UNCHANGED_METRIC = "documentsUnchanged";
+
     public static final String FORGETS_METRIC = "usersForgotten";
     public static final String EXAMPLES_METRIC = "sampledExamples";
     public static final String RANKER_VERSION_GAUGE = "rankerModelVersion";
@@ -202,6 +217,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final ProfilePolicy policy;
     private final Blender blender;
     private final long emitIntervalMillis;
+    /** How long an unchanged document may stay unwritten; 0 writes every document. */
+    private final long unchangedRefreshMillis;
+
     private final Duration stateTtl;
     private final int maxContexts;
     private final long trendingStaleAfterMillis;
@@ -230,6 +248,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient MapStateDescriptor<String, TrendingItems> trendingDescriptor;
     private transient Counter events;
     private transient Counter documents;
+    private transient Counter unchanged;
     private transient Counter forgets;
     private transient Counter examples;
     private transient ValueState<AlsCandidates> alsState;
@@ -253,6 +272,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.policy = b.policy;
         this.blender = b.blender;
         this.emitIntervalMillis = b.emitInterval.toMillis();
+        this.unchangedRefreshMillis = b.unchangedRefresh.toMillis();
         this.stateTtl = b.stateTtl;
         this.maxContexts = b.maxContexts;
         this.trendingStaleAfterMillis = b.trendingStaleAfter.toMillis();
@@ -379,6 +399,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         trendingDescriptor = createTrendingDescriptor();
         events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
         documents = getRuntimeContext().getMetricGroup().counter(DOCUMENTS_METRIC);
+        unchanged = getRuntimeContext().getMetricGroup().counter(UNCHANGED_METRIC);
         forgets = getRuntimeContext().getMetricGroup().counter(FORGETS_METRIC);
         examples = getRuntimeContext().getMetricGroup().counter(EXAMPLES_METRIC);
         getRuntimeContext().getMetricGroup().gauge(RANKER_VERSION_GAUGE, () -> rankerVersion);
@@ -713,6 +734,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 c,
                 ctx.getCurrentKey(),
                 ctx.timerService().currentProcessingTime(),
+                // the end of a bounded input writes every document: nothing fires after it
+                ctx.timeDomain() == TimeDomain.EVENT_TIME,
                 ctx,
                 out);
         contextsState.update(c);
@@ -723,6 +746,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             UserContexts c,
             String userId,
             long now,
+            boolean endOfInput,
             OnTimerContext ctx,
             Collector<Recommendation> out)
             throws Exception {
@@ -740,6 +764,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         Map<CandidateSource, SourceList> userLists = null;
         // Each document overwrites the session's "next" lists, so only the last one's are recorded.
         int lastPending = -1;
+        long owedBy = Long.MAX_VALUE;
         for (int i = 0; i < c.size(); i++) {
             if (c.isPending(i)) {
                 lastPending = i;
@@ -830,12 +855,34 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     }
                 }
             }
+            if (unchangedRefreshMillis > 0) {
+                long fingerprint = UserContexts.fingerprintOf(modelVersion, itemIds(items));
+                if (!endOfInput && c.writtenRecently(i, fingerprint, now, unchangedRefreshMillis)) {
+                    // Same list as the document apps read: written later (at the latest after the
+                    // refresh interval) so that its event time and profile events still converge.
+                    owedBy = Math.min(owedBy, c.owe(i, unchangedRefreshMillis));
+                    unchanged.inc();
+                    continue;
+                }
+                c.markWritten(i, fingerprint, now);
+            }
             Recommendation rec =
                     Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion);
             rec.profileEvents = profile.events;
             out.collect(rec);
             documents.inc();
         }
+        if (owedBy != Long.MAX_VALUE) {
+            CoalescedEmission.scheduleBy(c, ctx.timerService(), owedBy);
+        }
+    }
+
+    private static String[] itemIds(RankedItem[] items) {
+        String[] ids = new String[items.length];
+        for (int i = 0; i < items.length; i++) {
+            ids[i] = items[i].item;
+        }
+        return ids;
     }
 
     @Override
