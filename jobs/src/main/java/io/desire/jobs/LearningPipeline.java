@@ -114,7 +114,8 @@ public final class LearningPipeline {
     /** The recommender with the learned ranker over the candidate pool, scoring with the model of {@code ranker.model}. */
     public static UserRecommenderBuilder learnedRecommender(UserRecommenderBuilder b, Blender blender, JobConfig cfg) {
         LearnedRanker ranker = new LearnedRanker(
-                features(cfg), blender.topK(), cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE));
+                        features(cfg), blender.topK(), cfg.getInt(ConfigKeys.RANKER_MIN_UPDATES, 1, Integer.MAX_VALUE))
+                .withShortlist(shortlist(cfg, blender.topK()));
         b.learned(ranker).rankerModel(rankerModel(cfg).name().toLowerCase(Locale.ROOT));
         Labels labels = labels(cfg);
         if (labels != Labels.IMPRESSIONS) {
@@ -122,6 +123,16 @@ public final class LearningPipeline {
                     new NegativeSampler(cfg.getInt(ConfigKeys.RANKER_NEGATIVES, 1, 100), NEGATIVE_SEED)));
         }
         return b.logServed(labels != Labels.SAMPLED);
+    }
+
+    /** {@code ranker.candidates}: 0 (score all) or at least the document's length. */
+    static int shortlist(JobConfig cfg, int topK) {
+        int m = cfg.getInt(ConfigKeys.RANKER_CANDIDATES, 0, 100_000);
+        if (m != 0 && m < topK) {
+            throw new IllegalArgumentException(ConfigKeys.RANKER_CANDIDATES.name() + " is " + m
+                    + "; expected 0 (score every candidate) or at least recs.top-k (" + topK + ")");
+        }
+        return m;
     }
 
     /**

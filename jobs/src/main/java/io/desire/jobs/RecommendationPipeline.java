@@ -167,6 +167,7 @@ public final class RecommendationPipeline {
                 .profilePolicy(new ProfilePolicy().withHalfLife(cfg.getDuration(ConfigKeys.PROFILE_HALF_LIFE)))
                 .blender(blender)
                 .emitInterval(cfg.getDuration(ConfigKeys.COALESCE))
+                .unchangedRefresh(cfg.getDuration(ConfigKeys.UNCHANGED_REFRESH))
                 .forgetGuard(cfg.getDuration(ConfigKeys.FORGET_GUARD))
                 .sources(sources(cfg))
                 .perSource(cfg.getInt(ConfigKeys.PER_SOURCE, 1, 1000))

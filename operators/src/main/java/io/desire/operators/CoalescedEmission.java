@@ -30,10 +30,25 @@ public interface CoalescedEmission {
 
     void flushArmed(boolean armed);
 
-    /** Registers the timers of a pending period, unless they are registered already. */
+    /**
+     * Registers the timers of a pending period, unless they are registered already; a processing-time
+     * timer registered by {@link #scheduleBy} for later than {@code now + intervalMillis} is moved to it.
+     */
     static void schedule(CoalescedEmission s, TimerService timers, long intervalMillis) {
+        scheduleBy(s, timers, timers.currentProcessingTime() + intervalMillis);
+    }
+
+    /**
+     * Registers the timers of a pending period that must be emitted by processing time {@code at}:
+     * the registered processing-time timer fires at {@code at} at the latest (an earlier one is kept).
+     */
+    static void scheduleBy(CoalescedEmission s, TimerService timers, long at) {
+        if (s.pendingTimer() != NONE && s.pendingTimer() > at) {
+            timers.deleteProcessingTimeTimer(s.pendingTimer());
+            s.pendingTimer(NONE);
+        }
         if (s.pendingTimer() == NONE) {
-            s.pendingTimer(timers.currentProcessingTime() + intervalMillis);
+            s.pendingTimer(at);
             timers.registerProcessingTimeTimer(s.pendingTimer());
         }
         if (!s.flushArmed()) {

@@ -1,6 +1,7 @@
 package io.desire.operators;
 
 import io.desire.features.event.ContextAttributes;
+import io.desire.features.serving.ConsumedItems;
 import java.util.Arrays;
 
 /**
@@ -13,6 +14,12 @@ import java.util.Arrays;
  * context attributes of the newest event seen in it ({@link ContextAttributes#encode encoded}; null
  * for none), which the document's ranking uses. State written before attributes were kept restores
  * with none: {@link #attributesAt} treats a missing entry as "no attributes".
+ *
+ * <p>Per context it also keeps a {@link #fingerprint} of the last document written (its model version
+ * and items in order) and the processing time it was written at, so that a flush which ranks the
+ * same list again can leave the document as it is ({@code recs.unchanged-refresh}). State written
+ * before they were kept restores with none ({@link #NO_FINGERPRINT}, {@link #NONE}): the next
+ * document is written.
  */
 public class UserContexts extends CoalescedState {
     /** Marks "no value": no pending event time, no emitted document, no timer. */
@@ -25,6 +32,13 @@ public class UserContexts extends CoalescedState {
     public long[] pendingEventTime = new long[0];
     /** The newest event's custom context attributes per context, {@link ContextAttributes#encode encoded}; null for none. */
     public String[] attributes = new String[0];
+    /** Fingerprint of the last document written per context ({@link #fingerprintOf}), or {@link #NO_FINGERPRINT}. */
+    public long[] fingerprint = new long[0];
+    /** Processing time the last document was written at per context, or {@link #NONE}. */
+    public long[] writtenAt = new long[0];
+
+    /** The fingerprint of "no document written": never equal to a document's. */
+    public static final long NO_FINGERPRINT = 0L;
 
     public UserContexts() {}
 
@@ -69,6 +83,7 @@ public class UserContexts extends CoalescedState {
 
     private void markPending(String key, long eventTime, int maxContexts, String encodedAttributes, boolean event) {
         alignAttributes();
+        alignWritten();
         int i = indexOf(key);
         if (i < 0) {
             if (keys.length >= maxContexts) {
@@ -79,6 +94,10 @@ public class UserContexts extends CoalescedState {
             emittedEventTime = Arrays.copyOf(emittedEventTime, n + 1);
             pendingEventTime = Arrays.copyOf(pendingEventTime, n + 1);
             attributes = Arrays.copyOf(attributes, n + 1);
+            fingerprint = Arrays.copyOf(fingerprint, n + 1);
+            writtenAt = Arrays.copyOf(writtenAt, n + 1);
+            fingerprint[n] = NO_FINGERPRINT;
+            writtenAt[n] = NONE;
             keys[n] = key;
             emittedEventTime[n] = NONE;
             pendingEventTime[n] = eventTime;
@@ -101,6 +120,73 @@ public class UserContexts extends CoalescedState {
         if (attributes == null || attributes.length != keys.length) {
             attributes = attributes == null ? new String[keys.length] : Arrays.copyOf(attributes, keys.length);
         }
+    }
+
+    /** State restored from before written documents were kept has none: the next document is written. */
+    private void alignWritten() {
+        int n = keys.length;
+        if (fingerprint == null || fingerprint.length != n) {
+            int had = fingerprint == null ? 0 : Math.min(fingerprint.length, n);
+            fingerprint = fingerprint == null ? new long[n] : Arrays.copyOf(fingerprint, n);
+            Arrays.fill(fingerprint, had, n, NO_FINGERPRINT);
+        }
+        if (writtenAt == null || writtenAt.length != n) {
+            int had = writtenAt == null ? 0 : Math.min(writtenAt.length, n);
+            writtenAt = writtenAt == null ? new long[n] : Arrays.copyOf(writtenAt, n);
+            Arrays.fill(writtenAt, had, n, NONE);
+        }
+    }
+
+    /**
+     * Whether context {@code i}'s last document, written less than {@code refreshMillis} before
+     * {@code now}, has fingerprint {@code documentFingerprint}: the document would not change but for
+     * its event time, profile event count and update time.
+     */
+    public boolean writtenRecently(int i, long documentFingerprint, long now, long refreshMillis) {
+        alignWritten();
+        return documentFingerprint != NO_FINGERPRINT
+                && fingerprint[i] == documentFingerprint
+                && writtenAt[i] != NONE
+                && now - writtenAt[i] < refreshMillis;
+    }
+
+    /** Records that context {@code i}'s document with {@code documentFingerprint} was written at {@code now}. */
+    public void markWritten(int i, long documentFingerprint, long now) {
+        alignWritten();
+        fingerprint[i] = documentFingerprint;
+        writtenAt[i] = now;
+    }
+
+    /**
+     * After {@link #markEmitted} of a document left unwritten: context {@code i} awaits emission again
+     * with the event time it reflects, and returns when it is due at the latest — {@code refreshMillis}
+     * after its last written document.
+     */
+    public long owe(int i, long refreshMillis) {
+        alignWritten();
+        pendingEventTime[i] = emittedEventTime[i];
+        return writtenAt[i] + refreshMillis;
+    }
+
+    /**
+     * The fingerprint of a document: 64 bits over its model version and item ids in order, never
+     * {@link #NO_FINGERPRINT}. Scores and reasons are left out: they move with every event while the
+     * list an app shows stays the same.
+     */
+    public static long fingerprintOf(String modelVersion, String[] items) {
+        long h = mix(0x9E3779B97F4A7C15L + (modelVersion == null ? -1 : ConsumedItems.hash(modelVersion)));
+        for (String item : items) {
+            // order matters: each step mixes the running value before adding the next item
+            h = mix(h * 0x9E3779B97F4A7C15L + (item == null ? -1 : ConsumedItems.hash(item)));
+        }
+        return h == NO_FINGERPRINT ? 1L : h;
+    }
+
+    /** The finaliser of SplitMix64: spreads every input bit over the word. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**
@@ -135,11 +221,16 @@ public class UserContexts extends CoalescedState {
 
     private void removeAt(int i) {
         alignAttributes();
+        alignWritten();
         int last = keys.length - 1;
         keys[i] = keys[last];
         emittedEventTime[i] = emittedEventTime[last];
         pendingEventTime[i] = pendingEventTime[last];
         attributes[i] = attributes[last];
+        fingerprint[i] = fingerprint[last];
+        writtenAt[i] = writtenAt[last];
+        fingerprint = Arrays.copyOf(fingerprint, last);
+        writtenAt = Arrays.copyOf(writtenAt, last);
         keys = Arrays.copyOf(keys, last);
         emittedEventTime = Arrays.copyOf(emittedEventTime, last);
         pendingEventTime = Arrays.copyOf(pendingEventTime, last);

@@ -12,12 +12,34 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link UserContexts} in the compact format: context keys and encoded attributes through one
  * {@link StringTable} (a user's keys share their geo cell prefix), and every time — emitted, pending,
  * the registered timer — as a small delta from the largest of them, one byte for "none".
+ *
+ * <p>Format versions: 1 ends with the timer and the flush flag; 2 ({@link #FORMAT}) adds per context
+ * the fingerprint of the last written document (8 bytes) and its write time (a delta like the other
+ * times). Savepoints in format 1 restore through {@link #V1}, which reads contexts without written
+ * documents, and are rewritten in format 2.
  */
 public final class UserContextsSerializer extends CompactSerializer<UserContexts> {
     private static final long serialVersionUID = 1L;
 
-    /** The one instance: the serializer has no state. */
-    public static final UserContextsSerializer INSTANCE = new UserContextsSerializer();
+    /** Version of the current format. */
+    public static final int FORMAT = 2;
+
+    /** The one instance of the current format: the serializer has no state. */
+    public static final UserContextsSerializer INSTANCE = new UserContextsSerializer(FORMAT);
+
+    /** Reads (and writes) format 1, for savepoints taken before written documents were kept. */
+    public static final UserContextsSerializer V1 = new UserContextsSerializer(1);
+
+    private final int format;
+
+    private UserContextsSerializer(int format) {
+        this.format = format;
+    }
+
+    /** The serializer of format {@code version}. */
+    static UserContextsSerializer ofFormat(int version) {
+        return version == 1 ? V1 : INSTANCE;
+    }
 
     @Override
     public UserContexts createInstance() {
@@ -38,6 +60,10 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
         writeTimes(out, c.pendingEventTime, base);
         CompactCodec.writeTime(out, c.timerAt, base);
         out.writeBoolean(c.flushArmed);
+        if (format >= 2) {
+            writeFingerprints(out, c.fingerprint);
+            writeTimes(out, c.writtenAt, base);
+        }
     }
 
     @Override
@@ -51,7 +77,34 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
         c.pendingEventTime = readTimes(in, base);
         c.timerAt = CompactCodec.readTime(in, base);
         c.flushArmed = in.readBoolean();
+        if (format >= 2) {
+            c.fingerprint = readFingerprints(in);
+            c.writtenAt = readTimes(in, base);
+        }
         return c;
+    }
+
+    private static void writeFingerprints(DataOutputView out, long[] a) throws IOException {
+        if (a == null) {
+            CompactCodec.writeLength(out, -1);
+            return;
+        }
+        CompactCodec.writeLength(out, a.length);
+        for (long f : a) {
+            out.writeLong(f);
+        }
+    }
+
+    private static long[] readFingerprints(DataInputView in) throws IOException {
+        int n = CompactCodec.readLength(in);
+        if (n < 0) {
+            return null;
+        }
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readLong();
+        }
+        return a;
     }
 
     private static long max(long[] a) {
@@ -92,10 +145,23 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
         return new Snapshot();
     }
 
-    /** Snapshot of {@link UserContextsSerializer}; restores savepoints of the POJO format too. */
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof UserContextsSerializer other && other.format == format;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * getClass().hashCode() + format;
+    }
+
+    /**
+     * Snapshot of {@link UserContextsSerializer}, version {@value #FORMAT}; restores savepoints of
+     * format 1 and of the POJO format too.
+     */
     public static final class Snapshot extends CompactSerializerSnapshot<UserContexts> {
         public Snapshot() {
-            super(UserContexts.class, () -> INSTANCE);
+            super(UserContexts.class, FORMAT, UserContextsSerializer::ofFormat);
         }
     }
 }

@@ -127,6 +127,11 @@ public final class ConfigKeys {
             "recs.coalesce",
             "200ms",
             "a user's document updates are merged over this interval (a backfill that does not rank at the end: 30s)");
+    public static final Key UNCHANGED_REFRESH = key(
+            "recs.unchanged-refresh",
+            "0s",
+            "when > 0, a document whose ranked items (and model version) did not change is not rewritten until this long"
+                    + " after its last write, so its event_time and profile_events lag by at most this; 0s writes every document");
     public static final Key GEOHASH_PRECISION =
             key("context.geohash-precision", "5", "geohash length of a geo cell (5 = about 5 km)");
     public static final Key TIME_ZONE = key("context.default-tz", "UTC", "time zone of events without context.tz");
@@ -171,6 +176,11 @@ public final class ConfigKeys {
             "ranker.min-updates",
             "1000",
             "the learned ranker orders documents once it has learned from this many examples; before, the candidate sources' order");
+    public static final Key RANKER_CANDIDATES = key(
+            "ranker.candidates",
+            "50",
+            "the learned ranker scores at most this many candidates per document, those the sources rank highest (0: all;"
+                    + " else at least recs.top-k)");
     public static final Key RANKER_BITS =
             key("ranker.bits", "20", "hashed feature space 2^bits (must match between learner and ranker)");
     public static final Key RANKER_MODEL = key(

@@ -82,8 +82,22 @@ public final class ServingSources implements Serializable {
             TrendingItems global,
             AlsCandidates als,
             Function<String, ItemFollowers> followersOf) {
+        return withContext(userLists(profile, popular, global, als, followersOf), profile, context, popular, global);
+    }
+
+    /**
+     * The lists that are the same in every context of the user — ALS, sequence, popular — so that a
+     * flush of several contexts builds them once; complete them per context with {@link #withContext}.
+     * Arguments as in {@link #lists}.
+     */
+    public Map<CandidateSource, SourceList> userLists(
+            UserProfile profile,
+            TrendingItems popular,
+            TrendingItems global,
+            AlsCandidates als,
+            Function<String, ItemFollowers> followersOf) {
         Map<CandidateSource, SourceList> out = new EnumMap<>(CandidateSource.class);
-        TrendingItems pop = popular != null && popular.size() > 0 ? popular : global;
+        TrendingItems pop = popularList(popular, global);
         if (als != null && als.items != null) {
             int n = Math.min(perSource, als.items.length);
             out.put(
@@ -94,14 +108,33 @@ public final class ServingSources implements Serializable {
                             als.categories == null ? null : head(als.categories, n)));
         }
         out.put(CandidateSource.SEQUENCE, sequence(profile, followersOf));
-        out.put(CandidateSource.AFFINITY, affinity(profile, context, pop));
-        if (context != null) {
-            out.put(CandidateSource.CONTEXT, trending(context));
-        }
         if (pop != null) {
             out.put(CandidateSource.POPULAR, trending(pop));
         }
         return out;
+    }
+
+    /**
+     * {@code userLists} (left unchanged) completed with the lists of one context — affinity, which
+     * picks favourite-category items among the context's and the popular ones, and the context's
+     * trending list: equal to {@link #lists} of the same inputs.
+     */
+    public Map<CandidateSource, SourceList> withContext(
+            Map<CandidateSource, SourceList> userLists,
+            UserProfile profile,
+            TrendingItems context,
+            TrendingItems popular,
+            TrendingItems global) {
+        Map<CandidateSource, SourceList> out = new EnumMap<>(userLists);
+        out.put(CandidateSource.AFFINITY, affinity(profile, context, popularList(popular, global)));
+        if (context != null) {
+            out.put(CandidateSource.CONTEXT, trending(context));
+        }
+        return out;
+    }
+
+    private static TrendingItems popularList(TrendingItems popular, TrendingItems global) {
+        return popular != null && popular.size() > 0 ? popular : global;
     }
 
     private SourceList affinity(UserProfile profile, TrendingItems context, TrendingItems popular) {

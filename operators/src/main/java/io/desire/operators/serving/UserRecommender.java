@@ -61,6 +61,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -111,6 +112,14 @@ import org.apache.flink.util.OutputTag;
  * contexts stay pending until the broadcast {@link ModelUpdate#historyRead} signal ranks each of them
  * once, for every key ({@code applyToKeyedState}); the subtask then serves as above.
  *
+ * <p><b>Unchanged documents</b> ({@link UserRecommenderBuilder#unchangedRefresh}, off by default): a
+ * flush whose ranking of a context has the same model version and items, in the same order, as the
+ * context's last written document (a 64-bit {@link UserContexts#fingerprintOf fingerprint}), written
+ * less than the refresh interval ago, emits nothing for it (counter {@value #UNCHANGED_METRIC}); the
+ * context stays pending with a timer at the last write + the interval, so its document, with the
+ * newer {@code eventTime} and profile event count, is written then at the latest (and always at the
+ * end of a bounded input).
+ *
  * <p><b>Limitation.</b> Trending updates do not recompute all users: a user's documents refresh with
  * the trending lists current at the user's next event.
  *
@@ -133,7 +142,7 @@ import org.apache.flink.util.OutputTag;
  * (filter out {@code item} events and events without user) and have event-time watermarks (only for
  * the end-of-input flush), and {@code updates} hold {@link ContextTrending} and
  * {@link GlobalPopularity} lists, co-visitation lists and weight deltas. Metrics: counters
- * {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC}, {@value #FORGETS_METRIC},
+ * {@value #EVENTS_METRIC}, {@value #DOCUMENTS_METRIC}, {@value #UNCHANGED_METRIC}, {@value #FORGETS_METRIC},
  * {@value #EXAMPLES_METRIC}; gauges {@value #RANKER_VERSION_GAUGE} and {@value #EVENT_TIME_LAG_GAUGE}
  * (wall clock minus the watermark observed at the latest signal, timer or model update; see
  * {@link EventTimeLag}: how stale the documents this subtask writes are).
@@ -151,6 +160,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofMillis(200);
+    /** By default every document is written, changed or not. */
+    public static final Duration DEFAULT_UNCHANGED_REFRESH = Duration.ZERO;
+
     public static final Duration DEFAULT_STATE_TTL = Duration.ofDays(90);
     public static final Duration DEFAULT_TRENDING_STALE_AFTER = Duration.ofMinutes(15);
     public static final int DEFAULT_MAX_CONTEXTS = 32;
@@ -164,6 +176,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String TRENDING_STATE_NAME = "trending-by-context";
     public static final String EVENTS_METRIC = "eventsProcessed";
     public static final String DOCUMENTS_METRIC = "documentsEmitted";
+    /** Counter: documents left unwritten because they ranked as the last written one ({@code unchangedRefresh}). */
+    public static final String UNCHANGED_METRIC = "documentsUnchanged";
+
     public static final String FORGETS_METRIC = "usersForgotten";
     public static final String EXAMPLES_METRIC = "sampledExamples";
     public static final String RANKER_VERSION_GAUGE = "rankerModelVersion";
@@ -207,6 +222,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final ProfilePolicy policy;
     private final Blender blender;
     private final long emitIntervalMillis;
+    /** How long an unchanged document may stay unwritten; 0 writes every document. */
+    private final long unchangedRefreshMillis;
+
     private final Duration stateTtl;
     private final int maxContexts;
     private final long trendingStaleAfterMillis;
@@ -241,6 +259,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient MapStateDescriptor<String, TrendingItems> trendingDescriptor;
     private transient Counter events;
     private transient Counter documents;
+    private transient Counter unchanged;
     private transient Counter forgets;
     private transient Counter examples;
     private transient ValueState<AlsCandidates> alsState;
@@ -264,6 +283,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.policy = b.policy;
         this.blender = b.blender;
         this.emitIntervalMillis = b.emitInterval.toMillis();
+        this.unchangedRefreshMillis = b.unchangedRefresh.toMillis();
         this.stateTtl = b.stateTtl;
         this.maxContexts = b.maxContexts;
         this.trendingStaleAfterMillis = b.trendingStaleAfter.toMillis();
@@ -391,6 +411,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         trendingDescriptor = createTrendingDescriptor();
         events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
         documents = getRuntimeContext().getMetricGroup().counter(DOCUMENTS_METRIC);
+        unchanged = getRuntimeContext().getMetricGroup().counter(UNCHANGED_METRIC);
         forgets = getRuntimeContext().getMetricGroup().counter(FORGETS_METRIC);
         examples = getRuntimeContext().getMetricGroup().counter(EXAMPLES_METRIC);
         getRuntimeContext().getMetricGroup().gauge(RANKER_VERSION_GAUGE, () -> rankerVersion);
@@ -455,16 +476,19 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (profile == null) {
             profile = new UserProfile();
         }
-        ConsumedItems consumed = consumedState.value();
+        // Read only by the callbacks that need it: one RocksDB lookup saved on most events.
+        boolean examplesDue = sampled != null && SampledExamples.isPositive(e);
+        boolean consumes = exclusion.consumes(e);
+        ConsumedItems consumed = examplesDue || consumes ? consumedState.value() : null;
         if (e.type.isBehaviour()) {
             scoreArms(e, ctx);
         }
-        if (sampled != null && SampledExamples.isPositive(e)) {
-            emitExamples(e, profile, pool(profile, consumed, e.contextKey(), ctx), ctx);
+        if (examplesDue) {
+            emitExamples(e, profile, pool(profile, consumed, alsState.value(), null, e.contextKey(), ctx), ctx);
         }
         boolean changed = profile.apply(e, policy);
         profileState.update(profile);
-        if (exclusion.consumes(e)) {
+        if (consumes) {
             consumed = consumed == null ? new ConsumedItems() : consumed;
             if (consumed.add(e.itemId, ConsumedItems.DEFAULT_MAX)) {
                 consumedState.update(consumed);
@@ -517,14 +541,19 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         if (lists == null) {
             lists = new SessionLists();
         }
+        // Written only when the event moves it: a late event within the session changes nothing.
+        boolean changed = e.ts > lists.lastEventTime;
         if (lists.startsSession(e.ts, sessionGapMillis)) {
             lists.promote();
+            changed = true;
         }
         if (SampledExamples.isPositive(e) && heldBack(e) && lists.hasLists()) {
             arms.record(lists.ranksOf(e.itemId), topK(), armFading);
         }
-        lists.lastEventTime = Math.max(lists.lastEventTime, e.ts);
-        sessionState.update(lists);
+        if (changed) {
+            lists.lastEventTime = Math.max(lists.lastEventTime, e.ts);
+            sessionState.update(lists);
+        }
     }
 
     /**
@@ -599,24 +628,44 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         return factorised ? FM_MODEL_PREFIX : LEARNED_MODEL_PREFIX;
     }
 
-    /** The user's merged candidates in a context: every enabled source, consumed items excluded. */
-    private CandidatePool pool(UserProfile profile, ConsumedItems consumed, String contextKey, ReadOnlyContext ctx)
+    /**
+     * The user's merged candidates in a context: every enabled source, consumed items excluded.
+     * {@code userLists} are {@link #userLists} of the same user and inputs, reused across the
+     * contexts of one flush; null builds them for this pool alone.
+     */
+    private CandidatePool pool(
+            UserProfile profile,
+            ConsumedItems consumed,
+            AlsCandidates als,
+            Map<CandidateSource, SourceList> userLists,
+            String contextKey,
+            ReadOnlyContext ctx)
             throws Exception {
         ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
-        ReadOnlyBroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
-        Map<CandidateSource, SourceList> lists = sources.lists(
-                profile,
-                trending.get(contextKey),
-                trending.get(TrendingItems.POPULAR),
-                trending.get(TrendingItems.GLOBAL),
-                alsState.value(),
-                item -> followersOf(followers, item));
+        TrendingItems popular = trending.get(TrendingItems.POPULAR);
+        TrendingItems global = trending.get(TrendingItems.GLOBAL);
+        Map<CandidateSource, SourceList> shared = userLists != null ? userLists : userLists(profile, als, ctx);
+        Map<CandidateSource, SourceList> lists =
+                sources.withContext(shared, profile, trending.get(contextKey), popular, global);
         Set<String> purchased = profile == null || profile.purchased.length == 0 ? Set.of() : Set.of(profile.purchased);
         return CandidatePool.of(
                 lists,
                 enabled,
                 item -> purchased.contains(item) || (consumed != null && consumed.contains(item)),
                 sources.perSource());
+    }
+
+    /** The source lists of the user that no context changes (ALS, sequence, popular): once per flush. */
+    private Map<CandidateSource, SourceList> userLists(UserProfile profile, AlsCandidates als, ReadOnlyContext ctx)
+            throws Exception {
+        ReadOnlyBroadcastState<String, TrendingItems> trending = ctx.getBroadcastState(trendingDescriptor);
+        ReadOnlyBroadcastState<String, ItemFollowers> followers = ctx.getBroadcastState(followersDescriptor);
+        return sources.userLists(
+                profile,
+                trending.get(TrendingItems.POPULAR),
+                trending.get(TrendingItems.GLOBAL),
+                als,
+                item -> followersOf(followers, item));
     }
 
     private static ItemFollowers followersOf(ReadOnlyBroadcastState<String, ItemFollowers> followers, String item) {
@@ -705,6 +754,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 c,
                 ctx.getCurrentKey(),
                 ctx.timerService().currentProcessingTime(),
+                // the end of a bounded input writes every document: nothing fires after it
+                ctx.timeDomain() == TimeDomain.EVENT_TIME,
                 ctx,
                 out);
         contextsState.update(c);
@@ -715,6 +766,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             UserContexts c,
             String userId,
             long now,
+            boolean endOfInput,
             ReadOnlyContext ctx,
             Collector<Recommendation> out)
             throws Exception {
@@ -725,6 +777,19 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 : pinnedArm >= 0 ? pinnedArm : arms.champion(enabled, learnedAvailable(weights), minOutcomes, fallback);
         servingArm = arm;
         UserSummary user = null;
+        boolean blended = ranker == null && pinnedArm < 0;
+        boolean learnedOn = learnedAvailable(weights);
+        // Read once per flush, not once per context; the user's lists likewise, built at the first pool.
+        AlsCandidates als = blended ? null : alsState.value();
+        Map<CandidateSource, SourceList> userLists = null;
+        // Each document overwrites the session's "next" lists, so only the last one's are recorded.
+        int lastPending = -1;
+        long owedBy = Long.MAX_VALUE;
+        for (int i = 0; i < c.size(); i++) {
+            if (c.isPending(i)) {
+                lastPending = i;
+            }
+        }
         for (int i = 0; i < c.size(); i++) {
             if (!c.isPending(i)) {
                 continue;
@@ -739,11 +804,14 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             long eventTime = c.markEmitted(i);
             RankedItem[] items;
             String modelVersion;
-            boolean blended = ranker == null && pinnedArm < 0;
-            CandidatePool pool = blended ? null : pool(profile, consumed, key, ctx);
+            if (!blended && userLists == null) {
+                userLists = userLists(profile, als, ctx);
+            }
+            CandidatePool pool = blended ? null : pool(profile, consumed, als, userLists, key, ctx);
+            boolean recordArms = pool != null && ranker != null && i == lastPending;
             // The learned ranking of this pool, computed once: it serves (arm LEARNED) and/or is recorded as an arm.
             LearnedRanker.Ranking learned = null;
-            if (pool != null && ranker != null && (arm == ArmScores.LEARNED || learnedAvailable(weights))) {
+            if (pool != null && ranker != null && (arm == ArmScores.LEARNED || (recordArms && learnedOn))) {
                 if (user == null) {
                     user = UserSummary.of(profile);
                 }
@@ -760,8 +828,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                         null,
                         weights);
             }
-            if (pool != null && ranker != null) {
-                recordArmLists(pool, learnedAvailable(weights) ? learned : null);
+            if (recordArms) {
+                recordArmLists(pool, learnedOn ? learned : null);
             }
             if (blended) {
                 // Without learning: the blend of affinity, context trending and popularity.
@@ -807,12 +875,34 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                     }
                 }
             }
+            if (unchangedRefreshMillis > 0) {
+                long fingerprint = UserContexts.fingerprintOf(modelVersion, itemIds(items));
+                if (!endOfInput && c.writtenRecently(i, fingerprint, now, unchangedRefreshMillis)) {
+                    // Same list as the document apps read: written later (at the latest after the
+                    // refresh interval) so that its event time and profile events still converge.
+                    owedBy = Math.min(owedBy, c.owe(i, unchangedRefreshMillis));
+                    unchanged.inc();
+                    continue;
+                }
+                c.markWritten(i, fingerprint, now);
+            }
             Recommendation rec =
                     Recommendation.upsert(userId, geo, bucket, device, items, eventTime, now, modelVersion);
             rec.profileEvents = profile.events;
             out.collect(rec);
             documents.inc();
         }
+        if (owedBy != Long.MAX_VALUE) {
+            CoalescedEmission.scheduleBy(c, ctx.timerService(), owedBy);
+        }
+    }
+
+    private static String[] itemIds(RankedItem[] items) {
+        String[] ids = new String[items.length];
+        for (int i = 0; i < items.length; i++) {
+            ids[i] = items[i].item;
+        }
+        return ids;
     }
 
     @Override
@@ -874,7 +964,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 return;
             }
             UserProfile profile = profileState.value();
-            flush(profile == null ? new UserProfile() : profile, c, user, now, new KeyContext(ctx, user), out);
+            // Ranked once at the end of history: always written, never deferred as unchanged (no timers here).
+            flush(profile == null ? new UserProfile() : profile, c, user, now, true, new KeyContext(ctx, user), out);
             state.update(c);
         });
         historyRanked.add(1);

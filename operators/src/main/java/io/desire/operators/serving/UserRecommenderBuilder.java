@@ -18,6 +18,7 @@ public final class UserRecommenderBuilder {
     ProfilePolicy policy = new ProfilePolicy();
     Blender blender = new Blender();
     Duration emitInterval = UserRecommender.DEFAULT_EMIT_INTERVAL;
+    Duration unchangedRefresh = UserRecommender.DEFAULT_UNCHANGED_REFRESH;
     Duration stateTtl = UserRecommender.DEFAULT_STATE_TTL;
     int maxContexts = UserRecommender.DEFAULT_MAX_CONTEXTS;
     Duration trendingStaleAfter = UserRecommender.DEFAULT_TRENDING_STALE_AFTER;
@@ -59,6 +60,22 @@ public final class UserRecommenderBuilder {
     /** Delay between a user's first pending change and its documents; positive, default 200 ms. */
     public UserRecommenderBuilder emitInterval(Duration d) {
         this.emitInterval = StateTtl.requirePositive("emitInterval", d);
+        return this;
+    }
+
+    /**
+     * How long a document whose ranking did not change may stay unwritten ({@code
+     * recs.unchanged-refresh}); ≥ 0, default 0 = write every document. With d > 0 a flush that ranks
+     * a context's list as its last written document (same model version, same items in the same
+     * order) and less than d after it writes nothing; that document is written at the context's next
+     * flush with a different list, d after the last write, or at the end of a bounded input, whichever
+     * comes first — so its {@code event_time} and {@code profile_events} lag by at most d.
+     */
+    public UserRecommenderBuilder unchangedRefresh(Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException("unchangedRefresh must be a duration ≥ 0 (0: never skip), got " + d);
+        }
+        this.unchangedRefresh = d;
         return this;
     }
 

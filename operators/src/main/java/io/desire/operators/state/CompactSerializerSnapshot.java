@@ -1,6 +1,7 @@
 package io.desire.operators.state;
 
 import java.io.IOException;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -23,24 +24,41 @@ import org.apache.flink.core.memory.DataOutputView;
  *   <li>anything else: incompatible.
  * </ul>
  *
- * Subclasses need a public no-argument constructor: Flink instantiates them by name on restore.
+ * A type whose format changed gives its snapshot a higher version and a serializer per version it
+ * still reads ({@link #CompactSerializerSnapshot(Class, int, IntFunction)}): an older snapshot then
+ * restores a serializer of the old format and resolves "compatible after migration", so Flink reads
+ * the old values with it and writes them in the current format.
+ *
+ * <p>Subclasses need a public no-argument constructor: Flink instantiates them by name on restore.
  */
 public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnapshot<T> {
     /** Version of the compact formats; bump it, and keep reading the old one, when a format changes. */
     public static final int VERSION = 1;
 
     private final Class<T> type;
-    private final Supplier<? extends TypeSerializer<T>> serializer;
-    private int readVersion = VERSION;
+    private final int currentVersion;
+    private final IntFunction<? extends TypeSerializer<T>> serializerOfVersion;
+    private int readVersion;
 
     protected CompactSerializerSnapshot(Class<T> type, Supplier<? extends TypeSerializer<T>> serializer) {
+        this(type, VERSION, version -> serializer.get());
+    }
+
+    /**
+     * @param currentVersion the version of the type's current format, ≥ {@link #VERSION}
+     * @param serializerOfVersion the serializer reading format {@code v}, for every v in 1..currentVersion
+     */
+    protected CompactSerializerSnapshot(
+            Class<T> type, int currentVersion, IntFunction<? extends TypeSerializer<T>> serializerOfVersion) {
         this.type = type;
-        this.serializer = serializer;
+        this.currentVersion = currentVersion;
+        this.serializerOfVersion = serializerOfVersion;
+        this.readVersion = currentVersion;
     }
 
     @Override
     public int getCurrentVersion() {
-        return VERSION;
+        return currentVersion;
     }
 
     @Override
@@ -48,7 +66,7 @@ public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnap
 
     @Override
     public void readSnapshot(int version, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
-        if (version < 1 || version > VERSION) {
+        if (version < 1 || version > currentVersion) {
             throw new IOException(getClass().getSimpleName() + ": unknown format version " + version);
         }
         readVersion = version;
@@ -56,13 +74,13 @@ public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnap
 
     @Override
     public TypeSerializer<T> restoreSerializer() {
-        return serializer.get();
+        return serializerOfVersion.apply(readVersion);
     }
 
     @Override
     public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
         if (old != null && old.getClass() == getClass()) {
-            return ((CompactSerializerSnapshot<T>) old).readVersion == VERSION
+            return ((CompactSerializerSnapshot<T>) old).readVersion == currentVersion
                     ? TypeSerializerSchemaCompatibility.compatibleAsIs()
                     : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }

@@ -130,6 +130,58 @@ class LearnedRankerTest {
         assertThat(r.modelVersion).isZero();
     }
 
+    /** 40 candidates, priors 1/(1 + rank) with pairs of equal priors, in no particular order. */
+    private static List<RankerCandidate> manyCandidates() {
+        List<RankerCandidate> out = new ArrayList<>();
+        for (int i = 39; i >= 0; i--) {
+            out.add(RankerCandidate.of("i" + (100 + i), i % 2 == 0 ? "shoes" : "books", Reasons.POPULAR)
+                    .withPrior(1.0 / (1 + i / 2)));
+        }
+        return out;
+    }
+
+    @Test
+    void aShortlistOfAtLeastTopKChangesNothingWithoutATrainedModel() {
+        LearnedRanker all = new LearnedRanker(FEATURES, 5);
+        LearnedRanker shortlisted = all.withShortlist(5);
+        LearnedRanker.Ranking full = all.rank(
+                "u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, manyCandidates(), Set.of("i100"), null);
+        LearnedRanker.Ranking cut = shortlisted.rank(
+                "u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, manyCandidates(), Set.of("i100"), null);
+        assertThat(ids(cut)).containsExactly(ids(full)).containsExactly("i101", "i102", "i103", "i104", "i105");
+        assertThat(cut.served)
+                .extracting(f -> f.features)
+                .containsExactly(Arrays.stream(full.served).map(f -> f.features).toArray(HashedFeatures[]::new));
+    }
+
+    @Test
+    void aTrainedModelOrdersOnlyTheShortlistOfHighestPriors() {
+        int cross = HASHER.cross("u", "shoes", "c", "shoes");
+        RankerWeights w = new RankerWeights();
+        w.apply(new WeightDelta(1, 4096, true, new int[] {cross}, new double[] {3.0}));
+        LearnedRanker all = new LearnedRanker(FEATURES, 5);
+
+        LearnedRanker.Ranking full =
+                all.rank("u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, manyCandidates(), null, w);
+        LearnedRanker.Ranking cut = all.withShortlist(6)
+                .rank("u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, manyCandidates(), null, w);
+
+        assertThat(ids(full))
+                .as("without a shortlist the model reaches shoes the sources ranked lower")
+                .contains("i100", "i102", "i104", "i106");
+        assertThat(ids(cut))
+                .as("the six best priors are i100..i105: their shoes first, then their books")
+                .containsExactly("i100", "i102", "i104", "i101", "i103");
+        assertThat(all.withShortlist(6).shortlist()).isEqualTo(6);
+        assertThatThrownBy(() -> all.withShortlist(4)).hasMessageContaining("topK");
+        assertThat(all.withShortlist(0)
+                        .rank("u1", SHOE_LOVER, "u4pruy", "weekday-evening", "mobile", T, manyCandidates(), null, w)
+                        .items)
+                .as("0 scores every candidate")
+                .extracting(i -> i.item)
+                .containsExactly(ids(full));
+    }
+
     @Test
     void mergesSourcesExcludesConsumedItemsAndLogsWhatItServed() throws Exception {
         LearnedRanker ranker = new LearnedRanker(FEATURES, 10);

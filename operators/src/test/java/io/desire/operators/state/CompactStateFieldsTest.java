@@ -43,7 +43,14 @@ class CompactStateFieldsTest {
         assertThat(fields(UserContexts.class))
                 .as("UserContextsSerializer")
                 .containsExactlyInAnyOrder(
-                        "keys", "emittedEventTime", "pendingEventTime", "attributes", "timerAt", "flushArmed");
+                        "keys",
+                        "emittedEventTime",
+                        "pendingEventTime",
+                        "attributes",
+                        "timerAt",
+                        "flushArmed",
+                        "fingerprint",
+                        "writtenAt");
         assertThat(fields(AlsCandidates.class))
                 .as("AlsCandidatesSerializer")
                 .containsExactlyInAnyOrder("userId", "items", "scores", "categories", "eventTime", "refresh");

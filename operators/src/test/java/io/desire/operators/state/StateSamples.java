@@ -109,6 +109,8 @@ final class StateSamples {
             built.markPending(key, T0 + i * 1000L, 6, r.nextBoolean() ? "weather\u0001rain" : null);
             if (r.nextInt(3) == 0) {
                 built.markEmitted(built.indexOf(key));
+                built.markWritten(
+                        built.indexOf(key), UserContexts.fingerprintOf("source-als", new String[] {key}), 5_000L + i);
             }
         }
         built.timerAt = 123_456L;
@@ -122,11 +124,15 @@ final class StateSamples {
         edge.pendingEventTime = new long[] {Long.MIN_VALUE + 1, Long.MIN_VALUE, T0, 1, Long.MAX_VALUE - 1};
         edge.attributes = new String[] {null, "", "k\u0001v", null, "\uD83D\uDE00"};
         edge.timerAt = Long.MIN_VALUE + 1;
+        edge.fingerprint = new long[] {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1};
+        edge.writtenAt = new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, T0};
         UserContexts nulls = new UserContexts();
         nulls.keys = null;
         nulls.emittedEventTime = null;
         nulls.pendingEventTime = null;
         nulls.attributes = null;
+        nulls.fingerprint = null;
+        nulls.writtenAt = null;
         return new UserContexts[] {new UserContexts(), built, old, edge, nulls};
     }
 

@@ -61,6 +61,7 @@ public class RankingBenchmark {
     private final Set<String> consumed = new HashSet<>();
     private List<RankerCandidate> rankerCandidates;
     private LearnedRanker ranker;
+    private LearnedRanker shortlisted;
     private RankerWeights weights;
     private UserSummary user;
 
@@ -93,6 +94,7 @@ public class RankingBenchmark {
 
         RankingFeatures features = new RankingFeatures(FeatureHasher.forParams(FtrlParams.defaults()));
         ranker = new LearnedRanker(features, LearnedRanker.DEFAULT_TOP_K);
+        shortlisted = ranker.withShortlist(LearnedRanker.DEFAULT_SHORTLIST);
         int dim = features.hasher().dimension();
         int[] indices = new int[dim];
         double[] w = new double[dim];
@@ -131,6 +133,28 @@ public class RankingBenchmark {
     @Benchmark
     public LearnedRanker.Ranking mergeAndLearnedRank() {
         return ranker.rank(
+                "u7",
+                user,
+                "u4pru",
+                "weekday-evening",
+                "mobile",
+                Corpus.START_MILLIS,
+                candidates(merge()),
+                null,
+                weights);
+    }
+
+    /** As {@link #learnedRank}, scoring only the job's default shortlist of the highest priors. */
+    @Benchmark
+    public LearnedRanker.Ranking learnedRankShortlisted() {
+        return shortlisted.rank(
+                "u7", user, "u4pru", "weekday-evening", "mobile", Corpus.START_MILLIS, rankerCandidates, null, weights);
+    }
+
+    /** As {@link #mergeAndLearnedRank}, scoring only the job's default shortlist of the highest priors. */
+    @Benchmark
+    public LearnedRanker.Ranking mergeAndLearnedRankShortlisted() {
+        return shortlisted.rank(
                 "u7",
                 user,
                 "u4pru",
