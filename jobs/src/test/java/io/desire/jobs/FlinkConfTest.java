@@ -32,7 +32,7 @@ class FlinkConfTest {
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("file:");
         assertThat(conf.get(ExecutionOptions.SNAPSHOT_COMPRESSION)).isTrue();
         assertThat(conf.get(PipelineOptions.OBJECT_REUSE)).isTrue();
-        assertThat(conf.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+        assertThat(conf.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
     }
 
     @Test
@@ -50,23 +50,27 @@ class FlinkConfTest {
     }
 
     @Test
-    void jobsPassRecordsWithoutCopiesAndReadRocksDbThroughBloomFiltersUnlessToldOtherwise() {
-        Configuration tuned = JobEnvironment.flinkConfiguration(
+    void jobsPassRecordsWithoutCopiesAndTuneRocksDbForPointReadsOnlyWhenAsked() {
+        Configuration defaults = JobEnvironment.flinkConfiguration(
                 new Configuration(), io.desire.jobs.config.JobConfig.of(java.util.Map.of()));
-        assertThat(tuned.get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(defaults.get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(defaults.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
+        assertThat(defaults.contains(RocksDBOptions.OPTIONS_FACTORY)).isFalse();
+
+        Configuration tuned = JobEnvironment.flinkConfiguration(
+                new Configuration(),
+                io.desire.jobs.config.JobConfig.of(java.util.Map.of("state.rocksdb.tuning", "point-lookups")));
         assertThat(tuned.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(tuned.get(RocksDBConfigurableOptions.BLOOM_FILTER_BLOCK_BASED_MODE))
                 .isFalse();
         assertThat(tuned.get(RocksDBOptions.OPTIONS_FACTORY)).isEqualTo(PointLookupRocksDbOptions.class.getName());
 
-        // the switches of a job that must behave as before: copies between operators, Flink's RocksDB
-        // defaults (no bloom filters) even on a cluster whose flink-conf turns them on
+        // a job that must behave as before: copies between operators, and Flink's RocksDB defaults
+        // even on a cluster whose flink-conf turns bloom filters on
         Configuration cluster = new Configuration();
         cluster.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         Configuration plain = JobEnvironment.flinkConfiguration(
-                cluster,
-                io.desire.jobs.config.JobConfig.of(
-                        java.util.Map.of("pipeline.object-reuse", "false", "state.rocksdb.tuning", "flink-defaults")));
+                cluster, io.desire.jobs.config.JobConfig.of(java.util.Map.of("pipeline.object-reuse", "false")));
         assertThat(plain.get(PipelineOptions.OBJECT_REUSE)).isFalse();
         assertThat(plain.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
         assertThat(plain.contains(RocksDBOptions.OPTIONS_FACTORY)).isFalse();

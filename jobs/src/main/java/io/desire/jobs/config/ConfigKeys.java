@@ -77,9 +77,9 @@ public final class ConfigKeys {
     public static final Key STATE_BACKEND = key("state.backend", "rocksdb", "rocksdb or hashmap");
     public static final Key ROCKSDB_TUNING = key(
             "state.rocksdb.tuning",
-            "point-lookups",
-            "point-lookups (bloom filters on RocksDB files and memtables: most reads look up one small value,"
-                    + " often absent) or flink-defaults");
+            "flink-defaults",
+            "flink-defaults, or point-lookups (bloom filters on RocksDB files and memtables; measured slower on"
+                    + " the pipeline benchmark, docs/performance.md §4)");
     public static final Key OBJECT_REUSE = key(
             "pipeline.object-reuse",
             "true",
