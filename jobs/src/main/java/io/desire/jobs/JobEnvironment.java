@@ -1,11 +1,12 @@
 package io.desire.jobs;
 
+import io.desire.features.event.Event;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.Uids;
 import io.desire.operators.event.EventTypeInfoFactory;
-import java.util.ArrayList;
-import java.util.List;
+import org.apache.flink.api.common.functions.InvalidTypesException;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -52,14 +53,7 @@ public final class JobEnvironment {
             conf.set(RocksDBConfigurableOptions.BLOOM_FILTER_BLOCK_BASED_MODE, false);
             conf.set(RocksDBOptions.OPTIONS_FACTORY, PointLookupRocksDbOptions.class.getName());
         }
-        // Event, the record of every keyed exchange, gets its own serializer (no reflection, nulls as
-        // bits) instead of the POJO serializer; it is never kept in state, so no savepoint holds it.
-        List<String> serialization = new ArrayList<>(
-                base.getOptional(PipelineOptions.SERIALIZATION_CONFIG).orElse(List.of()));
-        if (!serialization.contains(EventTypeInfoFactory.REGISTRATION)) {
-            serialization.add(EventTypeInfoFactory.REGISTRATION);
-        }
-        conf.set(PipelineOptions.SERIALIZATION_CONFIG, serialization);
+        registerEventType();
         // Chained operators hand records on without a defensive copy (a serializer round of the
         // 20-field Event per chained step otherwise). Safe because no operator keeps a reference to
         // its input, and none changes an input another operator also reads: catalog enrichment
@@ -84,6 +78,27 @@ public final class JobEnvironment {
         }
         return conf;
     }
+
+    /**
+     * Gives {@link Event}, the record of every keyed exchange, its own serializer (no reflection,
+     * nulls as bits) instead of the POJO serializer. Types are resolved where the job graph is built,
+     * so registering in this JVM is enough; Flink's registry is JVM-wide and refuses a second
+     * registration, which a second job built in the same JVM would attempt. Event is never kept in
+     * state, so no savepoint holds it.
+     */
+    static synchronized void registerEventType() {
+        if (eventTypeRegistered) {
+            return;
+        }
+        try {
+            TypeExtractor.registerFactory(Event.class, EventTypeInfoFactory.class);
+        } catch (InvalidTypesException alreadyRegistered) {
+            // by an earlier class loader's copy of this class: the same factory
+        }
+        eventTypeRegistered = true;
+    }
+
+    private static boolean eventTypeRegistered;
 
     /** The environment of the current context (cluster submission, or a local mini cluster). */
     public static StreamExecutionEnvironment create(JobConfig cfg) {

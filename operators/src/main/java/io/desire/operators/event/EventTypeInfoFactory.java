@@ -9,14 +9,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 /**
  * Gives {@link Event} its {@link EventTypeInfo} wherever Flink extracts a type (operator outputs,
  * fields of other POJOs such as {@code UserSignal.event}). {@code Event} lives in the Flink-free
- * {@code features} module, so it cannot carry {@code @TypeInfo}; the jobs register this factory
- * through {@code pipeline.serialization-config} instead ({@link #REGISTRATION}).
+ * {@code features} module, so it cannot carry {@code @TypeInfo}; the jobs register this factory with
+ * Flink's type extractor when they build their environment ({@code JobEnvironment}).
  */
 public class EventTypeInfoFactory extends TypeInfoFactory<Event> {
-
-    /** The {@code pipeline.serialization-config} entry that registers this factory. */
-    public static final String REGISTRATION =
-            Event.class.getName() + ": {type: typeinfo, class: " + EventTypeInfoFactory.class.getName() + "}";
 
     @Override
     public TypeInformation<Event> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
