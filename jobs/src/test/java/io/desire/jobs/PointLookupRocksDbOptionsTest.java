@@ -68,6 +68,8 @@ class PointLookupRocksDbOptionsTest {
     private static EmbeddedRocksDBStateBackend backend(String tuning) {
         Configuration conf = JobEnvironment.flinkConfiguration(
                 new Configuration(), JobConfig.of(Map.of("state.rocksdb.tuning", tuning)));
+        // full snapshots, as savepoints are (an incremental one refers to files of the previous)
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
         return new EmbeddedRocksDBStateBackend().configure(conf, PointLookupRocksDbOptionsTest.class.getClassLoader());
     }
 
