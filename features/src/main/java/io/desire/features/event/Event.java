@@ -135,7 +135,7 @@ public class Event {
 
     @Override
     public String toString() {
-        return "Event{" + eventId + ' ' + type.wireName() + " user=" + userId + " item=" + itemId + " ts=" + ts
-                + " ctx=" + contextKey() + '}';
+        return "Event{" + eventId + ' ' + (type == null ? null : type.wireName()) + " user=" + userId + " item="
+                + itemId + " ts=" + ts + " ctx=" + contextKey() + '}';
     }
 }

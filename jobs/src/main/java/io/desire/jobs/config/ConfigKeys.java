@@ -80,6 +80,16 @@ public final class ConfigKeys {
             null,
             "checkpoint storage URI (e.g. file:///data/checkpoints, s3://...); unset uses the cluster's");
     public static final Key STATE_BACKEND = key("state.backend", "rocksdb", "rocksdb or hashmap");
+    public static final Key ROCKSDB_TUNING = key(
+            "state.rocksdb.tuning",
+            "flink-defaults",
+            "flink-defaults, or point-lookups (bloom filters on RocksDB files and memtables; measured slower on"
+                    + " the pipeline benchmark, docs/performance.md §6)");
+    public static final Key OBJECT_REUSE = key(
+            "pipeline.object-reuse",
+            "true",
+            "pass records between chained operators without copying them (no operator of the job keeps or"
+                    + " changes its input); false copies each record at every chained step");
     public static final Key OUT_OF_ORDERNESS = key("watermark.out-of-orderness", "5s", "bound on event-time disorder");
     public static final Key IDLENESS =
             key("watermark.idleness", "30s", "a silent partition stops holding back the watermark after this");
