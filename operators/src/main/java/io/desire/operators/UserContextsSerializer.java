@@ -61,7 +61,7 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
         CompactCodec.writeTime(out, c.timerAt, base);
         out.writeBoolean(c.flushArmed);
         if (format >= 2) {
-            writeFingerprints(out, c.fingerprint);
+            CompactCodec.writeLongs(out, c.fingerprint);
             writeTimes(out, c.writtenAt, base);
         }
     }
@@ -78,33 +78,10 @@ public final class UserContextsSerializer extends CompactSerializer<UserContexts
         c.timerAt = CompactCodec.readTime(in, base);
         c.flushArmed = in.readBoolean();
         if (format >= 2) {
-            c.fingerprint = readFingerprints(in);
+            c.fingerprint = CompactCodec.readLongs(in);
             c.writtenAt = readTimes(in, base);
         }
         return c;
-    }
-
-    private static void writeFingerprints(DataOutputView out, long[] a) throws IOException {
-        if (a == null) {
-            CompactCodec.writeLength(out, -1);
-            return;
-        }
-        CompactCodec.writeLength(out, a.length);
-        for (long f : a) {
-            out.writeLong(f);
-        }
-    }
-
-    private static long[] readFingerprints(DataInputView in) throws IOException {
-        int n = CompactCodec.readLength(in);
-        if (n < 0) {
-            return null;
-        }
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readLong();
-        }
-        return a;
     }
 
     private static long max(long[] a) {

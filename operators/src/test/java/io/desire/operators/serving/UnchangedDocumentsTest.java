@@ -9,9 +9,6 @@ import io.desire.features.recs.Recommendation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -26,18 +23,8 @@ class UnchangedDocumentsTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             Duration refresh) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        UserRecommender.builder().unchangedRefresh(refresh).build(),
-                        List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(),
-                Types.STRING,
-                128,
-                1,
-                0);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        h.open();
-        return h;
+        return RecommenderHarness.open(
+                UserRecommender.builder().unchangedRefresh(refresh).build(), true);
     }
 
     private static void view(

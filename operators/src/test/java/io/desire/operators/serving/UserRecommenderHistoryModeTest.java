@@ -10,7 +10,6 @@ import io.desire.features.recs.Recommendation;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -23,20 +22,8 @@ class UserRecommenderHistoryModeTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean rocksDb) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        UserRecommender.builder().historyMode(true).build(),
-                        List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(),
-                Types.STRING,
-                128,
-                1,
-                0);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        h.open();
-        return h;
+        return RecommenderHarness.open(
+                UserRecommender.builder().historyMode(true).build(), rocksDb);
     }
 
     private static void send(

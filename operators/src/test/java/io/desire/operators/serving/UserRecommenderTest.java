@@ -17,9 +17,6 @@ import io.desire.operators.TestEvents;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -29,19 +26,7 @@ class UserRecommenderTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             boolean rocksDb) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        new UserRecommender(), List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(),
-                Types.STRING,
-                128,
-                1,
-                0);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        h.open();
-        return h;
+        return RecommenderHarness.open(new UserRecommender(), rocksDb);
     }
 
     private static void send(

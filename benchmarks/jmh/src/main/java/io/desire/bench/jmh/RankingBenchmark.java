@@ -125,45 +125,30 @@ public class RankingBenchmark {
     /** The learned ranker over the merged candidates (pool built in setup). */
     @Benchmark
     public LearnedRanker.Ranking learnedRank() {
-        return ranker.rank(
-                "u7", user, "u4pru", "weekday-evening", "mobile", Corpus.START_MILLIS, rankerCandidates, null, weights);
+        return rank(ranker, rankerCandidates);
     }
 
     /** Merge, conversion to ranker candidates and the learned ranker: a document's whole ranking. */
     @Benchmark
     public LearnedRanker.Ranking mergeAndLearnedRank() {
-        return ranker.rank(
-                "u7",
-                user,
-                "u4pru",
-                "weekday-evening",
-                "mobile",
-                Corpus.START_MILLIS,
-                candidates(merge()),
-                null,
-                weights);
+        return rank(ranker, candidates(merge()));
     }
 
     /** As {@link #learnedRank}, scoring only the job's default shortlist of the highest priors. */
     @Benchmark
     public LearnedRanker.Ranking learnedRankShortlisted() {
-        return shortlisted.rank(
-                "u7", user, "u4pru", "weekday-evening", "mobile", Corpus.START_MILLIS, rankerCandidates, null, weights);
+        return rank(shortlisted, rankerCandidates);
     }
 
     /** As {@link #mergeAndLearnedRank}, scoring only the job's default shortlist of the highest priors. */
     @Benchmark
     public LearnedRanker.Ranking mergeAndLearnedRankShortlisted() {
-        return shortlisted.rank(
-                "u7",
-                user,
-                "u4pru",
-                "weekday-evening",
-                "mobile",
-                Corpus.START_MILLIS,
-                candidates(merge()),
-                null,
-                weights);
+        return rank(shortlisted, candidates(merge()));
+    }
+
+    /** One document of user u7 in a fixed context, ranked by {@code r}. */
+    private LearnedRanker.Ranking rank(LearnedRanker r, List<RankerCandidate> candidates) {
+        return r.rank("u7", user, "u4pru", "weekday-evening", "mobile", Corpus.START_MILLIS, candidates, null, weights);
     }
 
     private static List<RankerCandidate> candidates(CandidatePool pool) {
