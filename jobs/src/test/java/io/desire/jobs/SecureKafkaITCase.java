@@ -152,6 +152,9 @@ class SecureKafkaITCase {
                     .isNotEmpty();
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
+            // Until the job is terminal its checkpoints may still be written into the temporary folder,
+            // which JUnit deletes when the test returns. The result completes (exceptionally) then.
+            job.getJobExecutionResult().handle((result, failure) -> null).get(60, TimeUnit.SECONDS);
         }
     }
 
