@@ -52,7 +52,9 @@ public final class OutputSinks {
                         cfg.getString(ConfigKeys.ES_HOSTS).split("\\s*,\\s*"))
                 .setBulkFlushInterval(cfg.getDuration(ConfigKeys.ES_FLUSH_INTERVAL))
                 .setBulkFlushMaxActions(cfg.getInt(ConfigKeys.ES_BULK_ACTIONS, 1, 100_000))
-                .setBulkFlushMaxSize(bulkSize(cfg));
+                .setBulkFlushMaxSize(bulkSize(cfg))
+                .setBulkConcurrency(
+                        cfg.getInt(ConfigKeys.ES_BULK_CONCURRENCY, 1, ElasticsearchSinkBuilder.MAX_BULK_CONCURRENCY));
         String user = cfg.getOptional(ConfigKeys.ES_USERNAME);
         String apiKey = Secrets.read(cfg, ConfigKeys.ES_API_KEY, ConfigKeys.ES_API_KEY_FILE);
         if (user != null) {

@@ -70,6 +70,11 @@ public final class ConfigKeys {
             "es.bulk-size",
             "5mb",
             "a bulk request is sent when its documents reach this size (the backfill's default: 16mb)");
+    public static final Key ES_BULK_CONCURRENCY = key(
+            "es.bulk-concurrency",
+            "2",
+            "bulk requests each sink subtask keeps in flight (1-16): the task ranks on while Elasticsearch indexes;"
+                    + " writes of one document stay in order; 1 sends one request at a time");
     public static final Key PARALLELISM = key(
             "parallelism",
             null,
@@ -83,8 +88,8 @@ public final class ConfigKeys {
     public static final Key ROCKSDB_TUNING = key(
             "state.rocksdb.tuning",
             "flink-defaults",
-            "flink-defaults, or point-lookups (bloom filters on RocksDB files and memtables; measured slower on"
-                    + " the pipeline benchmark, docs/performance.md §6)");
+            "flink-defaults, or point-lookups (full bloom filters on RocksDB's files, for reads of absent keys;"
+                    + " no gain measured on the pipeline benchmark, docs/performance.md §6)");
     public static final Key OBJECT_REUSE = key(
             "pipeline.object-reuse",
             "true",

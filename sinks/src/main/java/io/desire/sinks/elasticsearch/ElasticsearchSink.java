@@ -13,8 +13,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * operations emitted before them are acknowledged by Elasticsearch. After a failure, Flink replays
  * from the last checkpoint; with idempotent, externally versioned operations (as
  * {@link RecommendationDocuments} emits) the index converges to what a failure-free run produces.
- * Operations of one writer reach Elasticsearch in emission order; a delete-by-query runs only after
- * every operation emitted before it.
+ * Operations of one writer on one document reach Elasticsearch in emission order (with a bulk
+ * concurrency of 1, all its operations do); a delete-by-query runs only after every operation
+ * emitted before it is acknowledged.
  *
  * <p><b>Failures.</b> Only bulk items that failed retryably (HTTP 429, 5xx, rejected execution) are
  * re-sent, with exponential backoff; version conflicts (HTTP 409) count as success in the

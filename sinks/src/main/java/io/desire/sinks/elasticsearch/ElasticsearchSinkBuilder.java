@@ -37,6 +37,10 @@ public final class ElasticsearchSinkBuilder<T> {
     public static final MemorySize DEFAULT_BULK_FLUSH_MAX_SIZE = MemorySize.ofMebiBytes(5);
     /** Send what is buffered at the latest this long after the first operation was buffered. */
     public static final Duration DEFAULT_BULK_FLUSH_INTERVAL = Duration.ofMillis(200);
+    /** Bulk requests in flight per writer: one at a time, in emission order. */
+    public static final int DEFAULT_BULK_CONCURRENCY = 1;
+    /** Upper bound of {@link #setBulkConcurrency}: each request in flight holds a sender thread and a connection. */
+    public static final int MAX_BULK_CONCURRENCY = 16;
     /** Wait before the first retry of failed retryable items; doubles on each further retry. */
     public static final Duration DEFAULT_BACKOFF_INITIAL_DELAY = Duration.ofMillis(100);
     /** Upper bound of the wait between retries. */
@@ -65,6 +69,7 @@ public final class ElasticsearchSinkBuilder<T> {
     private int bulkFlushMaxActions = DEFAULT_BULK_FLUSH_MAX_ACTIONS;
     private MemorySize bulkFlushMaxSize = DEFAULT_BULK_FLUSH_MAX_SIZE;
     private Duration bulkFlushInterval = DEFAULT_BULK_FLUSH_INTERVAL;
+    private int bulkConcurrency = DEFAULT_BULK_CONCURRENCY;
     private Duration backoffInitialDelay = DEFAULT_BACKOFF_INITIAL_DELAY;
     private Duration backoffMaxDelay = DEFAULT_BACKOFF_MAX_DELAY;
     private int backoffMaxRetries = DEFAULT_BACKOFF_MAX_RETRIES;
@@ -229,6 +234,23 @@ public final class ElasticsearchSinkBuilder<T> {
         return this;
     }
 
+    /**
+     * Bulk requests one writer keeps in flight at once, 1 to {@value #MAX_BULK_CONCURRENCY}. Default
+     * {@link #DEFAULT_BULK_CONCURRENCY}: each request is sent once the previous one is acknowledged.
+     * With more, the task goes on ranking and buffering while Elasticsearch indexes; operations on
+     * one document are still sent in emission order (a request waits for an earlier one that holds
+     * the same document), operations on different documents may be applied in any order, and
+     * checkpoints, the end of input and delete-by-query still wait for every request in flight.
+     */
+    public ElasticsearchSinkBuilder<T> setBulkConcurrency(int concurrency) {
+        if (concurrency < 1 || concurrency > MAX_BULK_CONCURRENCY) {
+            throw new IllegalArgumentException("Bulk concurrency must be between 1 and " + MAX_BULK_CONCURRENCY
+                    + " (requests in flight per writer), got " + concurrency);
+        }
+        this.bulkConcurrency = concurrency;
+        return this;
+    }
+
     /** First wait before retrying failed retryable items, positive. Default {@link #DEFAULT_BACKOFF_INITIAL_DELAY}. */
     public ElasticsearchSinkBuilder<T> setBulkFlushBackoffInitialDelay(Duration delay) {
         this.backoffInitialDelay = positive(delay, "Backoff initial delay");
@@ -302,6 +324,7 @@ public final class ElasticsearchSinkBuilder<T> {
                 bulkFlushMaxActions,
                 bulkFlushMaxSize,
                 bulkFlushInterval,
+                bulkConcurrency,
                 backoffInitialDelay,
                 backoffMaxDelay,
                 backoffMaxRetries);

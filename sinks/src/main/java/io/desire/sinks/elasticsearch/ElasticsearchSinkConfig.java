@@ -32,6 +32,9 @@ final class ElasticsearchSinkConfig implements Serializable {
     final int bulkFlushMaxActions;
     final MemorySize bulkFlushMaxSize;
     final Duration bulkFlushInterval;
+    /** Bulk requests one writer keeps in flight at once; 1 sends them one after the other. */
+    final int bulkConcurrency;
+
     final Duration backoffInitialDelay;
     final Duration backoffMaxDelay;
     final int backoffMaxRetries;
@@ -51,6 +54,7 @@ final class ElasticsearchSinkConfig implements Serializable {
             int bulkFlushMaxActions,
             MemorySize bulkFlushMaxSize,
             Duration bulkFlushInterval,
+            int bulkConcurrency,
             Duration backoffInitialDelay,
             Duration backoffMaxDelay,
             int backoffMaxRetries) {
@@ -68,6 +72,7 @@ final class ElasticsearchSinkConfig implements Serializable {
         this.bulkFlushMaxActions = bulkFlushMaxActions;
         this.bulkFlushMaxSize = bulkFlushMaxSize;
         this.bulkFlushInterval = bulkFlushInterval;
+        this.bulkConcurrency = bulkConcurrency;
         this.backoffInitialDelay = backoffInitialDelay;
         this.backoffMaxDelay = backoffMaxDelay;
         this.backoffMaxRetries = backoffMaxRetries;
@@ -109,7 +114,8 @@ final class ElasticsearchSinkConfig implements Serializable {
                         : trustStore != null ? "trust-store" : insecureTrustAll ? "INSECURE-trust-all" : "jvm-default")
                 + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
                 + ", bulkFlushMaxActions=" + bulkFlushMaxActions + ", bulkFlushMaxSize=" + bulkFlushMaxSize
-                + ", bulkFlushInterval=" + bulkFlushInterval + ", backoff=" + backoffInitialDelay + ".."
+                + ", bulkFlushInterval=" + bulkFlushInterval + ", bulkConcurrency=" + bulkConcurrency
+                + ", backoff=" + backoffInitialDelay + ".."
                 + backoffMaxDelay + " x" + backoffMaxRetries + '}';
     }
 }

@@ -15,8 +15,10 @@ import co.elastic.clients.util.BinaryData;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -27,12 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers bulk operations and sends them synchronously on the task thread, so that
- * {@link #flush(boolean)} returns only once everything written before it is acknowledged by
- * Elasticsearch (at-least-once across checkpoints).
+ * Buffers bulk operations and sends them, so that {@link #flush(boolean)} returns only once
+ * everything written before it is acknowledged by Elasticsearch (at-least-once across checkpoints).
  *
  * <p>A batch is sent when it reaches the max actions or max size, when the flush interval elapses
  * (a processing-time timer, run on the task thread too), and at every checkpoint and end of input.
+ * With a bulk concurrency of 1 it is sent on the task thread; with more, on sender threads, up to
+ * that many at once ({@link BulkRequestsInFlight}: operations on one document stay in order).
  * Only items that failed retryably are re-sent, with exponential backoff; version conflicts of
  * externally versioned writes count as success.
  */
@@ -69,6 +72,9 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
     private final Counter retries;
     private final Counter deletesByQuery;
 
+    /** Null with a bulk concurrency of 1: each bulk is sent on the task thread. */
+    private final BulkRequestsInFlight inFlight;
+
     private List<Pending> pending = new ArrayList<>();
     private long pendingBytes;
     private ScheduledFuture<?> flushTimer;
@@ -96,6 +102,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
         this.versionConflicts = metrics.counter(METRIC_VERSION_CONFLICTS);
         this.retries = metrics.counter(METRIC_RETRIES);
         this.deletesByQuery = metrics.counter(METRIC_DELETES_BY_QUERY);
+        this.inFlight = config.bulkConcurrency > 1 ? new BulkRequestsInFlight(config.bulkConcurrency) : null;
         try {
             withRetries("Preparing Elasticsearch (index template, alias)", () -> {
                 bootstrap.ensure(client);
@@ -105,6 +112,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while preparing Elasticsearch", e);
         } catch (IOException | RuntimeException e) {
+            closeSenders();
             closeClient();
             throw e;
         }
@@ -119,6 +127,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         flushPending();
+        awaitInFlight();
     }
 
     @Override
@@ -127,16 +136,27 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
         if (flushTimer != null) {
             flushTimer.cancel(false);
         }
-        if (!pending.isEmpty()) {
+        int unacknowledged = inFlight == null ? 0 : inFlight.size();
+        if (!pending.isEmpty() || unacknowledged > 0) {
             // Not an error: after a failure Flink replays from the last checkpoint, which covers these.
-            LOG.info("Closing with {} unsent operations (they are replayed from the last checkpoint)", pending.size());
+            LOG.info(
+                    "Closing with {} unsent operations and {} unacknowledged bulk requests (they are replayed"
+                            + " from the last checkpoint)",
+                    pending.size(),
+                    unacknowledged);
         }
+        closeSenders();
         closeClient();
     }
 
-    /** Operations buffered and not yet acknowledged. */
+    /** Operations buffered and not yet sent. */
     int pendingOperations() {
         return pending.size();
+    }
+
+    /** Bulk requests sent and not yet completed on the task thread. */
+    int requestsInFlight() {
+        return inFlight == null ? 0 : inFlight.size();
     }
 
     private void add(BulkOperation operation) throws IOException, InterruptedException {
@@ -163,11 +183,60 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
         List<Pending> batch = pending;
         pending = new ArrayList<>();
         pendingBytes = 0;
-        send(batch);
+        BulkTally tally = new BulkTally();
+        if (inFlight == null) {
+            try {
+                send(batch, tally);
+            } finally {
+                record(tally);
+            }
+        } else {
+            inFlight.submit(documentsOf(batch), () -> send(batch, tally), () -> record(tally));
+        }
     }
 
-    /** Sends {@code batch}, re-sending only retryable failed items, until all are acknowledged. */
-    private void send(List<Pending> batch) throws IOException, InterruptedException {
+    private void awaitInFlight() throws IOException, InterruptedException {
+        if (inFlight != null) {
+            inFlight.awaitAll();
+        }
+    }
+
+    /** The documents {@code batch} writes, as index and id; operations without an id are left out. */
+    private static Set<String> documentsOf(List<Pending> batch) {
+        Set<String> documents = new HashSet<>(batch.size() * 2);
+        for (Pending p : batch) {
+            BulkOperation op = p.operation();
+            String index = null;
+            String id = null;
+            if (op.isIndex()) {
+                index = op.index().index();
+                id = op.index().id();
+            } else if (op.isUpdate()) {
+                index = op.update().index();
+                id = op.update().id();
+            } else if (op.isDelete()) {
+                index = op.delete().index();
+                id = op.delete().id();
+            } else if (op.isCreate()) {
+                index = op.create().index();
+                id = op.create().id();
+            }
+            if (id != null) {
+                documents.add(index + '/' + id);
+            }
+        }
+        return documents;
+    }
+
+    private void record(BulkTally tally) {
+        tally.addTo(numRecordsSend, numBytesSend, versionConflicts, retries, numRecordsOutErrors);
+    }
+
+    /**
+     * Sends {@code batch}, re-sending only retryable failed items, until all are acknowledged; counts
+     * into {@code tally} only (it may run on a sender thread).
+     */
+    private void send(List<Pending> batch, BulkTally tally) throws IOException, InterruptedException {
         List<Pending> toSend = batch;
         for (int attempt = 0; ; attempt++) {
             List<Pending> sending = toSend;
@@ -178,10 +247,13 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                 bytes += p.bytes();
             }
             final long requestBytes = bytes;
-            BulkResponse response = withRetries("Bulk request of " + ops.size() + " operations", () -> {
-                numBytesSend.inc(requestBytes);
-                return client.bulk(BulkRequest.of(b -> b.operations(ops)));
-            });
+            BulkResponse response = withRetries(
+                    "Bulk request of " + ops.size() + " operations",
+                    () -> {
+                        tally.bytesSent += requestBytes;
+                        return client.bulk(BulkRequest.of(b -> b.operations(ops)));
+                    },
+                    tally);
             List<Pending> retryable = new ArrayList<>();
             List<BulkResponseItem> rejected = new ArrayList<>();
             BulkResponseItem firstRetryable = null;
@@ -193,12 +265,12 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
                 if (item.error() == null) {
-                    numRecordsSend.inc();
+                    tally.recordsSent++;
                 } else if (ElasticsearchFailures.isVersionConflict(item)) {
                     // external_gte: a document with a newer event time is already there, which is
                     // exactly the state this write would have converged to.
-                    versionConflicts.inc();
-                    numRecordsSend.inc();
+                    tally.versionConflicts++;
+                    tally.recordsSent++;
                 } else if (ElasticsearchFailures.isRetryable(item)) {
                     retryable.add(sending.get(i));
                     if (firstRetryable == null) {
@@ -209,7 +281,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                 }
             }
             if (!rejected.isEmpty()) {
-                numRecordsOutErrors.inc(rejected.size() + retryable.size());
+                tally.recordErrors += rejected.size() + retryable.size();
                 throw new ElasticsearchSinkException("Elasticsearch rejected " + rejected.size()
                         + " operation(s) that cannot succeed on retry; first: "
                         + ElasticsearchFailures.describe(rejected.get(0)));
@@ -218,7 +290,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                 return;
             }
             if (attempt >= config.backoffMaxRetries) {
-                numRecordsOutErrors.inc(retryable.size());
+                tally.recordErrors += retryable.size();
                 throw new ElasticsearchSinkException("Giving up on " + retryable.size() + " operation(s) after "
                         + attempt + " retries; last failure: " + ElasticsearchFailures.describe(firstRetryable));
             }
@@ -231,7 +303,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                     attempt + 1,
                     config.backoffMaxRetries,
                     ElasticsearchFailures.describe(firstRetryable));
-            retries.inc(retryable.size());
+            tally.retries += retryable.size();
             sleeper.sleep(wait);
             toSend = retryable;
         }
@@ -239,6 +311,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
 
     private void deleteByQuery(String index, Query query) throws IOException, InterruptedException {
         flushPending();
+        awaitInFlight();
         // Delete-by-query only sees searchable documents: make the ones just written visible first.
         withRetries(
                 "Refresh of '" + index + "' before delete-by-query",
@@ -272,8 +345,18 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
         R call() throws IOException;
     }
 
-    /** Runs a whole request, retrying transient failures (429, 5xx, timeouts) with backoff. */
+    /** {@link #withRetries(String, Call, BulkTally)} on the task thread, counted at once. */
     private <R> R withRetries(String what, Call<R> call) throws IOException, InterruptedException {
+        BulkTally tally = new BulkTally();
+        try {
+            return withRetries(what, call, tally);
+        } finally {
+            record(tally);
+        }
+    }
+
+    /** Runs a whole request, retrying transient failures (429, 5xx, timeouts) with backoff. */
+    private <R> R withRetries(String what, Call<R> call, BulkTally tally) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
                 return call.call();
@@ -294,7 +377,7 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
                         attempt + 1,
                         config.backoffMaxRetries,
                         wait.toMillis());
-                retries.inc();
+                tally.retries++;
                 sleeper.sleep(wait);
             }
         }
@@ -313,6 +396,12 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
             }
         }
         return size;
+    }
+
+    private void closeSenders() {
+        if (inFlight != null) {
+            inFlight.close();
+        }
     }
 
     private void closeClient() {

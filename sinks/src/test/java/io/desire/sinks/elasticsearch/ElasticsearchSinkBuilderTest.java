@@ -119,6 +119,8 @@ class ElasticsearchSinkBuilderTest {
         assertThatThrownBy(() -> builder().setBulkFlushInterval(Duration.ZERO))
                 .hasMessageContaining("Bulk flush interval must be a positive duration");
         assertThatThrownBy(() -> builder().setBulkFlushMaxRetries(-1)).hasMessageContaining("0 (no retries) or more");
+        assertThatThrownBy(() -> builder().setBulkConcurrency(0)).hasMessageContaining("between 1 and 16");
+        assertThatThrownBy(() -> builder().setBulkConcurrency(17)).hasMessageContaining("got 17");
         assertThatThrownBy(() -> builder().setConnectTimeout(Duration.ofSeconds(-1)))
                 .hasMessageContaining("Connect timeout must be a positive");
         assertThatThrownBy(() -> builder()

@@ -16,8 +16,10 @@ import io.desire.sinks.elasticsearch.StubElasticsearch.Request;
 import io.desire.sinks.elasticsearch.StubElasticsearch.Response;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.MemorySize;
@@ -34,7 +36,7 @@ class ElasticsearchWriterTest {
     private StubElasticsearch stub;
     private final TestMetricGroup metrics = new TestMetricGroup();
     private final TestProcessingTimeService time = new TestProcessingTimeService();
-    private final List<Duration> waits = new ArrayList<>();
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startStub() throws Exception {
@@ -296,6 +298,83 @@ class ElasticsearchWriterTest {
     }
 
     @Test
+    void concurrentBulksAreInFlightTogetherAndAFlushWaitsForAll() throws Exception {
+        // Each bulk is answered only once both have arrived: with one request at a time the first
+        // would wait in vain and fail the flush.
+        CountDownLatch bothArrived = new CountDownLatch(2);
+        stub.respond(r -> {
+            bothArrived.countDown();
+            if (!await(bothArrived)) {
+                return new Response(500, error(500, "stub_timeout", "the second bulk never arrived"));
+            }
+            return new Response(
+                    200,
+                    bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new)));
+        });
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(b -> b.setBulkConcurrency(2).setBulkFlushMaxActions(1).setBulkFlushMaxRetries(0))) {
+            writer.write(rec("u1", T0), null);
+            writer.write(rec("u2", T0), null);
+            assertThat(writer.pendingOperations()).isZero();
+
+            writer.flush(false);
+
+            assertThat(writer.requestsInFlight()).isZero();
+        }
+        assertThat(stub.requests("/_bulk")).hasSize(2);
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(2);
+        assertThat(metrics.count("numBytesSend"))
+                .isEqualTo(stub.requests("/_bulk").stream()
+                        .mapToLong(r -> r.body().length())
+                        .sum());
+    }
+
+    @Test
+    void writesOfOneDocumentAreNeverInFlightTogether() throws Exception {
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger mostActive = new AtomicInteger();
+        List<String> versions = new CopyOnWriteArrayList<>();
+        stub.respond(r -> {
+            mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+            versions.add(r.lines().get(0).replaceAll(".*\"version\":(\\d+).*", "$1"));
+            // The first write lingers: a second one of the same document must not overtake it.
+            if (versions.size() == 1) {
+                await(new CountDownLatch(1), Duration.ofMillis(300));
+            }
+            active.decrementAndGet();
+            return new Response(
+                    200,
+                    bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new)));
+        });
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(b -> b.setBulkConcurrency(4).setBulkFlushMaxActions(1))) {
+            writer.write(rec("u1", T0), null);
+            writer.write(rec("u1", T0 + 1), null);
+            writer.write(rec("u1", T0 + 2), null);
+            writer.flush(false);
+        }
+        assertThat(mostActive).hasValue(1);
+        assertThat(versions).containsExactly(Long.toString(T0), Long.toString(T0 + 1), Long.toString(T0 + 2));
+    }
+
+    @Test
+    void aFailedBulkInFlightFailsTheNextFlushAndIsCounted() throws Exception {
+        stub.respond(r -> new Response(
+                200,
+                bulkResponse(failed(bulkIds(r).get(0), 400, "mapper_parsing_exception", "failed to parse field"))));
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(b -> b.setBulkConcurrency(2).setBulkFlushMaxActions(1))) {
+            writer.write(rec("u1", T0), null);
+            assertThatThrownBy(() -> writer.flush(false))
+                    .isInstanceOf(ElasticsearchSinkException.class)
+                    .hasMessageContaining("u1:g:evening:mobile")
+                    .hasMessageContaining("mapper_parsing_exception");
+        }
+        assertThat(metrics.count("numRecordsOutErrors")).isEqualTo(1);
+        assertThat(metrics.count("numRecordsSend")).isZero();
+    }
+
+    @Test
     void forgetFlushesWhatCameBeforeThenDeletesByQueryOnTheUser() throws Exception {
         stub.respond(r -> {
             if (r.path().endsWith("/_bulk")) {
@@ -504,6 +583,19 @@ class ElasticsearchWriterTest {
                 t,
                 t,
                 "m-1");
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        return await(latch, Duration.ofSeconds(10));
+    }
+
+    private static boolean await(CountDownLatch latch, Duration timeout) {
+        try {
+            return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String fullText(Throwable e) {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
@@ -46,6 +48,7 @@ final class StubElasticsearch implements AutoCloseable {
     record Response(int status, String body) {}
 
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Response> handler = r -> new Response(200, "{}");
 
@@ -67,6 +70,9 @@ final class StubElasticsearch implements AutoCloseable {
             server = HttpServer.create(address, 0);
         }
         server.createContext("/", this::handle);
+        // Requests are answered concurrently, as Elasticsearch does, so a handler may hold one
+        // request while others arrive.
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -181,5 +187,6 @@ final class StubElasticsearch implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

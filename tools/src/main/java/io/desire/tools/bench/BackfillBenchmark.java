@@ -50,7 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * operator. The backfill runs first, so JIT warm-up favours the live replay.
  *
  * <p>Prints events/s of each, their ratio, and the bootstrap savepoint's size per user and per item.
- * {@code bin/desire backfill-bench [--events N] [--users U] [--items I] [--parallelism P] [--history FILE]}.
+ * {@code bin/desire backfill-bench [--events N] [--users U] [--items I] [--parallelism P] [--history FILE]}
+ * [--key value]: any job configuration key, for both runs.
  */
 public final class BackfillBenchmark {
     private final Map<String, String> options;
@@ -162,7 +163,7 @@ public final class BackfillBenchmark {
 
     private JobConfig config(String name, String parallelism) {
         String id = run + "-" + name;
-        return JobConfig.of(Map.ofEntries(
+        JobConfig cfg = JobConfig.of(Map.ofEntries(
                 Map.entry(ConfigKeys.KAFKA_BOOTSTRAP.name(), options.get("kafka-bootstrap")),
                 Map.entry(ConfigKeys.ES_HOSTS.name(), options.get("es-url")),
                 Map.entry(ConfigKeys.KAFKA_TOPIC.name(), id + ".events"),
@@ -173,6 +174,13 @@ public final class BackfillBenchmark {
                 Map.entry(ConfigKeys.TOPIC_RANKER_WEIGHTS.name(), id + ".ranker-weights"),
                 Map.entry(ConfigKeys.ES_INDEX.name(), id),
                 Map.entry(ConfigKeys.PARALLELISM.name(), parallelism)));
+        // Any job configuration key may be given too (e.g. --es.bulk-concurrency 1), for both runs.
+        for (Map.Entry<String, String> o : options.entrySet()) {
+            if (ConfigKeys.byName(o.getKey()) != null) {
+                cfg = cfg.with(o.getKey(), o.getValue());
+            }
+        }
+        return cfg;
     }
 
     private void produce(JobConfig cfg, List<String> lines) throws Exception {

@@ -60,7 +60,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Options: {@code --kafka-bootstrap}, {@code --es-url}, {@code --events 2000000},
  * {@code --parallelism 2}, {@code --rate 1000} (freshness), {@code --freshness-seconds 30},
- * {@code --only full} (the full pipeline alone), {@code --profile cpu|itimer|wall|alloc|lock} (an
+ * {@code --only full|full-es} (the full pipeline alone, into a discarding sink or the local
+ * Elasticsearch), {@code --profile cpu|itimer|wall|alloc|lock} (an
  * async-profiler flame graph of each measured run, see {@link BenchProfiler}) and {@code
  * --profile-dir DIR} (where they go; default {@code profile/} in the run's folder).
  */
@@ -112,11 +113,26 @@ public final class PipelineBenchmark {
                 cfg.getString(ConfigKeys.STATE_BACKEND),
                 cfg.getString(ConfigKeys.CHECKPOINT_INTERVAL),
                 Runtime.getRuntime().availableProcessors());
-        if (o.getOrDefault("only", "").equals("full")) {
+        String only = o.getOrDefault("only", "");
+        if (only.equals("full")) {
             // For profiling the full pipeline alone.
             double full = profiled(profiler, "full", () -> runFull(cfg, events, null));
             System.out.printf("full pipeline, discarding sink                %,10.0f events/s%n", full);
             System.exit(0);
+        }
+        if (only.equals("full-es")) {
+            // The full pipeline into the local Elasticsearch alone, e.g. to compare sink settings.
+            if (esUrl == null) {
+                throw new IllegalArgumentException(
+                        "--only full-es needs --es-url (bin/desire bench passes the local one)");
+            }
+            JobConfig esCfg = cfg.with(ConfigKeys.ES_INDEX.name(), "bench-" + runId);
+            double withEs = profiled(profiler, "full-es", () -> runFull(esCfg, events, esCfg));
+            System.out.printf("full pipeline, Elasticsearch sink             %,10.0f events/s%n", withEs);
+            System.exit(0);
+        }
+        if (!only.isEmpty()) {
+            throw new IllegalArgumentException("--only is '" + only + "'; expected full or full-es");
         }
         System.out.println("warm-up ...");
         runBare(cfg, Math.min(events, 200_000));
