@@ -45,13 +45,13 @@ public final class JobEnvironment {
         boolean pointLookups = cfg.getChoice(ConfigKeys.ROCKSDB_TUNING, "point-lookups", "flink-defaults")
                 .equals("point-lookups");
         // Opt-in (state.rocksdb.tuning=point-lookups): nearly every state access is a point read by
-        // exact key and many miss (new event ids, new users), which bloom filters on SST files and
-        // memtables are for; yet on the pipeline benchmark the memtable filters made it slower and
-        // the SST filters changed nothing (docs/performance.md §6), so Flink's defaults stay the default.
+        // exact key and many miss (new event ids, new users), which bloom filters on SST files are
+        // for; on the pipeline benchmark they changed nothing measurable, so Flink's defaults stay the
+        // default. Memtable bloom filters were tried too and made the pipeline several times slower
+        // (docs/performance.md §6, §9).
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, pointLookups);
         if (pointLookups) {
             conf.set(RocksDBConfigurableOptions.BLOOM_FILTER_BLOCK_BASED_MODE, false);
-            conf.set(RocksDBOptions.OPTIONS_FACTORY, PointLookupRocksDbOptions.class.getName());
         }
         registerEventType();
         // Chained operators hand records on without a defensive copy (a serializer round of the

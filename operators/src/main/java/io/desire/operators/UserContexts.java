@@ -63,6 +63,16 @@ public class UserContexts extends CoalescedState {
         return pendingEventTime[i] != NONE;
     }
 
+    /** The index of the last context awaiting emission, or -1 when none is. */
+    public int lastPending() {
+        for (int i = size() - 1; i >= 0; i--) {
+            if (isPending(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Marks {@code key} as awaiting emission, remembering the largest event time. A new context beyond
      * {@code maxContexts} evicts the least recently emitted clean context (or, if all are pending, the

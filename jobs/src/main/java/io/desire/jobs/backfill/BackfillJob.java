@@ -249,11 +249,21 @@ public final class BackfillJob {
                     running.settle(settle);
                     String dir = trimSlash(bootstrapDir);
                     out.println("backfill: history read; stopping with a savepoint");
+                    long stopping = System.nanoTime();
                     String raw = job.stopWithSavepoint(false, work + "/savepoint", SavepointFormatType.CANONICAL)
                             .get();
                     counts = HistoryCounts.of(job.getJobExecutionResult().get().getAllAccumulatorResults());
                     bootstrap = dir + "/bootstrap-" + index;
+                    long rewriting = System.nanoTime();
+                    out.printf(
+                            Locale.ROOT,
+                            "backfill: stopped with a savepoint (%.1fs); writing the bootstrap savepoint%n",
+                            (rewriting - stopping) / 1e9);
                     BootstrapSavepoint.write(raw, bootstrap, HistoryReadFeed.applies(jobCfg));
+                    out.printf(
+                            Locale.ROOT,
+                            "backfill: bootstrap savepoint written (%.1fs)%n",
+                            (System.nanoTime() - rewriting) / 1e9);
                     // The bootstrap holds copies of the state files: the backfill's own savepoint can go.
                     deleteQuietly(work);
                     BootstrapManifest.of(bootstrap, cutover, index, alias, counts)

@@ -47,6 +47,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -250,7 +251,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     /** Whether this subtask has seen {@link ModelUpdate#historyRead}: from then on it serves as live. */
     private transient boolean historyRead;
     /** Accumulator: subtasks that ranked their held documents at {@link ModelUpdate#historyRead}. */
-    private transient org.apache.flink.api.common.accumulators.LongCounter historyRanked;
+    private transient LongCounter historyRanked;
 
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
@@ -435,7 +436,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         weightsDescriptor = RankerWeights.createDescriptor();
         fmDescriptor = FmWeights.createDescriptor();
         if (historyMode) {
-            historyRanked = new org.apache.flink.api.common.accumulators.LongCounter();
+            historyRanked = new LongCounter();
             getRuntimeContext().addAccumulator(HISTORY_RANKED_ACCUMULATOR, historyRanked);
         }
     }
@@ -783,13 +784,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         AlsCandidates als = blended ? null : alsState.value();
         Map<CandidateSource, SourceList> userLists = null;
         // Each document overwrites the session's "next" lists, so only the last one's are recorded.
-        int lastPending = -1;
+        int lastPending = c.lastPending();
         long owedBy = Long.MAX_VALUE;
-        for (int i = 0; i < c.size(); i++) {
-            if (c.isPending(i)) {
-                lastPending = i;
-            }
-        }
         for (int i = 0; i < c.size(); i++) {
             if (!c.isPending(i)) {
                 continue;
@@ -960,7 +956,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         long now = ctx.currentProcessingTime();
         ctx.applyToKeyedState(createContextsDescriptor(stateTtl), (user, state) -> {
             UserContexts c = state.value();
-            if (c == null || !anyPending(c)) {
+            if (c == null || c.lastPending() < 0) {
                 return;
             }
             UserProfile profile = profileState.value();
@@ -969,15 +965,6 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             state.update(c);
         });
         historyRanked.add(1);
-    }
-
-    private static boolean anyPending(UserContexts c) {
-        for (int i = 0; i < c.size(); i++) {
-            if (c.isPending(i)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The broadcast side's context seen as one key's, for {@link #flush} outside a timer; it has no timers. */

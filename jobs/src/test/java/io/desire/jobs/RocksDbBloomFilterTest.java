@@ -6,7 +6,6 @@ import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.DeduplicateEvents;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -16,24 +15,13 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-import org.rocksdb.ColumnFamilyOptions;
 
 /**
- * The RocksDB tuning of {@code state.rocksdb.tuning=point-lookups} keeps reads correct (present and
- * absent keys) and changes nothing in what snapshots hold: state written with it restores without it
- * and the other way round, so the setting may change between restores.
+ * The bloom filters of {@code state.rocksdb.tuning=point-lookups} keep reads correct (present and
+ * absent keys) and change nothing in what snapshots hold: state written with them restores without
+ * them and the other way round, so the setting may change between restores.
  */
-class PointLookupRocksDbOptionsTest {
-
-    @Test
-    void addsWholeKeyBloomFiltersToMemtables() {
-        try (ColumnFamilyOptions options = new ColumnFamilyOptions()) {
-            new PointLookupRocksDbOptions().createColumnOptions(options, new ArrayList<>());
-            assertThat(options.memtableWholeKeyFiltering()).isTrue();
-            assertThat(options.memtablePrefixBloomSizeRatio())
-                    .isEqualTo(PointLookupRocksDbOptions.MEMTABLE_BLOOM_RATIO);
-        }
-    }
+class RocksDbBloomFilterTest {
 
     @Test
     void snapshotsMoveFreelyBetweenTunedAndDefaultBackends() throws Exception {
@@ -70,7 +58,7 @@ class PointLookupRocksDbOptionsTest {
                 new Configuration(), JobConfig.of(Map.of("state.rocksdb.tuning", tuning)));
         // full snapshots, as savepoints are (an incremental one refers to files of the previous)
         conf.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
-        return new EmbeddedRocksDBStateBackend().configure(conf, PointLookupRocksDbOptionsTest.class.getClassLoader());
+        return new EmbeddedRocksDBStateBackend().configure(conf, RocksDbBloomFilterTest.class.getClassLoader());
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> deduplication(
