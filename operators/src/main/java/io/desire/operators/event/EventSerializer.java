@@ -2,8 +2,8 @@ package io.desire.operators.event;
 
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
+import io.desire.operators.state.CompactSerializer;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -22,7 +22,7 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Stateless and thread-safe: one instance serves every task.
  */
-public final class EventSerializer extends TypeSerializer<Event> {
+public final class EventSerializer extends CompactSerializer<Event> {
     private static final long serialVersionUID = 1L;
 
     /** The single instance. */
@@ -56,33 +56,14 @@ public final class EventSerializer extends TypeSerializer<Event> {
     private EventSerializer() {}
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<Event> duplicate() {
-        return this;
-    }
-
-    @Override
     public Event createInstance() {
         return new Event();
     }
 
+    /** A field-by-field copy: cheaper than the base class's round trip through the format. */
     @Override
     public Event copy(Event from) {
         return from == null ? null : from.copy();
-    }
-
-    @Override
-    public Event copy(Event from, Event reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -170,26 +151,6 @@ public final class EventSerializer extends TypeSerializer<Event> {
         e.locale = has(mask, 17) ? StringValue.readString(in) : null;
         e.interests = has(mask, 18) ? readStrings(in) : null;
         return e;
-    }
-
-    @Override
-    public Event deserialize(Event reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof EventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return EventSerializer.class.hashCode();
     }
 
     @Override

@@ -8,11 +8,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Base of the hand-written serializers of per-user state: stateless (one instance serves every
- * thread), variable length, values mutable. A copy is a round trip through the format, so it is as
- * deep as the format and cannot drift from it.
+ * Base of the hand-written serializers of per-user state (and of the {@code Event} record):
+ * stateless (one instance serves every thread), variable length, values mutable. A copy is a round
+ * trip through the format, so it is as deep as the format and cannot drift from it.
  *
- * <p>Each subclass writes every field of its type; a field added to a state type must be added to
+ * <p>Each state serializer writes every field of its type; a field added to a state type must be added to
  * its serializer, under a new snapshot version that still reads the old format ({@code
  * CompactStateFieldsTest} fails until then).
  */
