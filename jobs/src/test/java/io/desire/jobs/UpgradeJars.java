@@ -17,13 +17,13 @@ import javax.tools.ToolProvider;
 
 /**
  * The two job jars of the upgrade test. Version 1 is the shipped shaded jar. Version 2 is a copy
- * with {@link UpgradedStreamingJob} (an operator added) and an {@code ItemPanes} compiled from
+ * with {@link UpgradedStreamingJob} (an operator added) and a {@code PaneTotals} compiled from
  * today's source with one more field, so the context windows' POJO schema evolves on restore. (The
  * per-user state types have serializers of their own, whose formats evolve by snapshot version, not
  * by POJO schema evolution; the context windows are still Flink POJOs.)
  */
 final class UpgradeJars {
-    static final String EVOLVED_CLASS = "io/desire/operators/ItemPanes.class";
+    static final String EVOLVED_CLASS = "io/desire/operators/PaneTotals.class";
     static final String ADDED_FIELD = "lastDevice";
 
     private UpgradeJars() {}
@@ -71,17 +71,17 @@ final class UpgradeJars {
         return v2;
     }
 
-    /** Today's ItemPanes source with {@code public String lastDevice;} added, compiled against v1. */
+    /** Today's PaneTotals source with {@code public String lastDevice;} added, compiled against v1. */
     private static byte[] compileWithAddedField(Path v1, Path out) throws IOException {
-        Path source = Path.of("..", "operators", "src", "main", "java", "io", "desire", "operators", "ItemPanes.java");
+        Path source = Path.of("..", "operators", "src", "main", "java", "io", "desire", "operators", "PaneTotals.java");
         String text = Files.readString(source);
-        String anchor = "    public ItemPanes() {}";
+        String anchor = "    public PaneTotals() {}";
         if (!text.contains(anchor)) {
-            throw new IllegalStateException("ItemPanes.java has no no-arg constructor line to add a field before");
+            throw new IllegalStateException("PaneTotals.java has no no-arg constructor line to add a field before");
         }
         text = text.replace(
                 anchor, "    /** Added in version 2. */\n    public String " + ADDED_FIELD + ";\n\n" + anchor);
-        Path src = out.resolve("src/io/desire/operators/ItemPanes.java");
+        Path src = out.resolve("src/io/desire/operators/PaneTotals.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, text);
         Path classes = out.resolve("classes");
@@ -97,7 +97,7 @@ final class UpgradeJars {
                         javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile()))
                 .call();
         if (!ok) {
-            throw new IllegalStateException("compiling the version 2 ItemPanes failed:\n" + errors);
+            throw new IllegalStateException("compiling the version 2 PaneTotals failed:\n" + errors);
         }
         return Files.readAllBytes(classes.resolve(EVOLVED_CLASS));
     }

@@ -16,7 +16,7 @@ import org.apache.flink.util.Collector;
 /**
  * Version 2 of the streaming job in the savepoint-upgrade test: the shipped job plus an operator
  * that version 1 did not have (a stateful audit of input records per Kafka source split, with new
- * uids). The test packs it, with an {@code ItemPanes} (context windows) that has one more field, into a copy of the
+ * uids). The test packs it, with a {@code PaneTotals} (context windows) that has one more field, into a copy of the
  * shipped jar: what a team's next release looks like to Flink.
  */
 public final class UpgradedStreamingJob {

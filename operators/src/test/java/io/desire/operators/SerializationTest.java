@@ -48,6 +48,8 @@ class SerializationTest {
                 UserContexts.class,
                 CatalogItem.class,
                 ItemPanes.class,
+                PaneTotals.class,
+                PendingPane.class,
                 UserPanes.class,
                 io.desire.features.privacy.Erasure.class,
                 UserSignal.class,

@@ -12,7 +12,6 @@ import io.desire.features.ftrl.FtrlState;
 import io.desire.jobs.LearningPipeline;
 import io.desire.jobs.config.JobConfig;
 import io.desire.operators.CoalescedState;
-import io.desire.operators.ContextTrending;
 import io.desire.operators.PublishedState;
 import io.desire.operators.Uids;
 import io.desire.operators.als.ItemFactors;
@@ -116,9 +115,7 @@ public final class EngineState {
                             CONTEXTS, UserRecommender.createContextsDescriptor(ttl)))));
         }
         if (uids.contains(Uids.CONTEXT_TRENDING)) {
-            reads.add(savepoint.readKeyedState(
-                    OperatorIdentifier.forUid(Uids.CONTEXT_TRENDING),
-                    new Dump(Map.of(TRENDING, ContextTrending.createStateDescriptor()))));
+            reads.add(ContextWindowsReader.read(savepoint));
         }
         if (uids.contains(Uids.ALS_USER_FACTORS)) {
             reads.add(savepoint.readKeyedState(
@@ -147,13 +144,21 @@ public final class EngineState {
         // One batch job for all of them: each read is an operator of it, not a cluster start of its own.
         Queue<String[]> received = CollectedRows.collect(env, reads, "read savepoint " + path);
         Map<String, Map<String, String>> states = new TreeMap<>();
+        List<String[]> windowParts = new ArrayList<>();
         for (String[] row : received) {
+            if (ContextWindowsReader.PART.equals(row[0])) {
+                windowParts.add(row);
+                continue;
+            }
             String previous =
                     states.computeIfAbsent(row[0], k -> new TreeMap<>()).put(row[1], row[2]);
             if (previous != null) {
                 throw new IllegalStateException(row[0] + " holds key " + row[1] + " twice");
             }
         }
+        ContextWindowsReader.merge(windowParts)
+                .forEach((context, windows) ->
+                        states.computeIfAbsent(TRENDING, k -> new TreeMap<>()).put(context, canonical(windows)));
         return states;
     }
 
