@@ -30,6 +30,11 @@ public interface CoalescedEmission {
 
     void flushArmed(boolean armed);
 
+    /** Whether a period is pending: changes wait for a timer to be emitted. */
+    static boolean pending(CoalescedEmission s) {
+        return s.pendingTimer() != NONE || s.flushArmed();
+    }
+
     /**
      * Registers the timers of a pending period, unless they are registered already; a processing-time
      * timer registered by {@link #scheduleBy} for later than {@code now + intervalMillis} is moved to it.

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -61,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackfillJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillJob.class);
+    /** Heartbeat interval of a backfill run in this JVM: how often its accumulators reach the client. */
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     /** Checkpoint interval of a backfill that was not given one: in effect none. */
     static final String DEFAULT_CHECKPOINT_INTERVAL = "365d";
     /** How long the final savepoint may take. */
@@ -203,12 +206,9 @@ public final class BackfillJob {
                         java.nio.file.Files.size(sorted.file())));
                 format = HistoryFormat.SORTED;
             }
-            JobClient job;
-            int parallelism;
+            Submitted submitted;
             try {
-                Submitted submitted = submit(jobCfg, input, format, cutover, index, started);
-                job = submitted.job();
-                parallelism = submitted.parallelism();
+                submitted = submit(jobCfg, input, format, cutover, index, started);
             } catch (Exception e) {
                 throw new BackfillFailedException(
                         "the job did not start; the alias '" + alias + "' still points where it"
@@ -218,7 +218,9 @@ public final class BackfillJob {
             BackfillProgress progress = new BackfillProgress(
                     input.size(), input.stream().mapToLong(HistoryFile::size).sum());
             long jobStarted = System.nanoTime();
-            RunningBackfill running = new RunningBackfill(job);
+            JobClient job = submitted.job();
+            int parallelism = submitted.parallelism();
+            RunningBackfill running = new RunningBackfill(job, submitted.accumulatorReports());
             HistoryCounts counts;
             String bootstrap = null;
             double readSeconds;
@@ -338,15 +340,18 @@ public final class BackfillJob {
                 : cfg.getDuration(ConfigKeys.COALESCE).plusSeconds(1);
     }
 
-    /** A started backfill job and its parallelism. */
-    private record Submitted(JobClient job, int parallelism) {}
+    /**
+     * A started backfill job, its parallelism, and how often its accumulators reach the client
+     * ({@code null} when not known: the job runs on a cluster, under the cluster's heartbeats).
+     */
+    private record Submitted(JobClient job, int parallelism, Duration accumulatorReports) {}
 
     private static Submitted submit(
             JobConfig cfg, List<HistoryFile> files, HistoryFormat format, long cutover, String index, long loopStart)
             throws Exception {
         Configuration conf = JobEnvironment.flinkConfiguration(new Configuration(), cfg);
         // Accumulators (the progress) reach the client with the task managers' heartbeats.
-        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL);
         // A failure fails the backfill (the alias stays): with no checkpoint to restart from, a
         // restart would read everything again into the same index and loops.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -373,7 +378,9 @@ public final class BackfillJob {
                         dead -> OutputSinks.attachDeadLetters(dead, cfg),
                         null),
                 loops);
-        return new Submitted(env.executeAsync("desire-backfill " + index), env.getParallelism());
+        boolean local = "local".equals(env.getConfiguration().get(DeploymentOptions.TARGET));
+        return new Submitted(
+                env.executeAsync("desire-backfill " + index), env.getParallelism(), local ? HEARTBEAT_INTERVAL : null);
     }
 
     /** Where a backfill without a bootstrap keeps its files: {@code state.savepoints.dir} is not required. */

@@ -2,6 +2,7 @@ package io.desire.jobs.backfill;
 
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.operators.als.AlsLoopCounts;
 import io.desire.operators.als.ItemFactorUpdate;
 import io.desire.operators.als.UserFactors;
 import io.desire.operators.serving.UserRecommender;
@@ -24,9 +25,12 @@ final class RunningBackfill {
     private static final Logger LOG = LoggerFactory.getLogger(RunningBackfill.class);
 
     private final JobClient job;
+    /** How often accumulators reach the client; null: not known, so the ALS loop gets fixed waits. */
+    private final Duration accumulatorReports;
 
-    RunningBackfill(JobClient job) {
+    RunningBackfill(JobClient job, Duration accumulatorReports) {
         this.job = job;
+        this.accumulatorReports = accumulatorReports;
     }
 
     /**
@@ -34,28 +38,73 @@ final class RunningBackfill {
      * {@code backfill.als-sweeps} more epochs over the interactions read ({@link
      * ItemFactorUpdate#sweepAll}), then every user is folded in again and ranked once more with the
      * final models ({@link ItemFactorUpdate#refreshAll}); each step waits until every ALS subtask has
-     * done it and the vectors it moved have gone round the loop. The documents follow within the
-     * coalescing interval, which the settle (or the drain) waits for.
+     * done it and the vectors it moved have gone round the loop ({@link #awaitLoopQuiet}). The
+     * documents follow within the coalescing interval, which the settle (or the drain) waits for.
      */
     void refreshAll(JobConfig cfg, long cutover, int parallelism, PrintStream out) throws Exception {
+        // What the loop took at most before it was measured: a vector's coalescing, then Kafka.
         Duration loop = cfg.getDuration(ConfigKeys.ALS_UPDATE_INTERVAL).plusSeconds(2);
         int sweeps = cfg.getInt(ConfigKeys.BACKFILL_ALS_SWEEPS, 0, 100);
         for (int i = 1; i <= sweeps; i++) {
-            settle(loop);
+            String quiet = awaitLoopQuiet(loop, parallelism);
             long started = System.nanoTime();
             RefreshSignal.send(cfg, ItemFactorUpdate.sweepAll(cutover));
             awaitSubtasks(UserFactors.SWEPT_SUBTASKS_ACCUMULATOR, (long) parallelism * i, "ALS sweep " + i);
             out.printf(
                     Locale.ROOT,
-                    "backfill: history read; ALS sweep %d of %d over the interactions read (%.1fs)%n",
+                    "backfill: history read; ALS sweep %d of %d over the interactions read (%.1fs; before it, %s)%n",
                     i,
                     sweeps,
-                    elapsed(started));
+                    elapsed(started),
+                    quiet);
         }
-        settle(loop);
-        out.println("backfill: history read; ranking every user once more with the final models");
+        String quiet = awaitLoopQuiet(loop, parallelism);
+        out.printf(
+                Locale.ROOT,
+                "backfill: history read; ranking every user once more with the final models (%s)%n",
+                quiet);
         RefreshSignal.send(cfg, ItemFactorUpdate.refreshAll(cutover));
         awaitSubtasks(UserFactors.REFRESHED_SUBTASKS_ACCUMULATOR, parallelism, "the final ranking of every user");
+    }
+
+    /**
+     * Waits until nothing travels the ALS loop: {@link AlsLoopCounts#balanced} for the {@code
+     * userSubtasks}, with the same counts seen twice at least one report interval apart
+     * (accumulators reach the client with the task managers' heartbeats, so one balanced report may
+     * predate the last sends). Waits {@code atMost} when the counts do not balance (another writer
+     * on the topic, say) or the report interval is not known, as the fixed wait did before. Returns
+     * what happened, for the progress line.
+     */
+    String awaitLoopQuiet(Duration atMost, int userSubtasks) throws Exception {
+        long started = System.nanoTime();
+        if (accumulatorReports == null) {
+            settle(atMost);
+            return String.format(Locale.ROOT, "a fixed %.1fs for the ALS loop", elapsed(started));
+        }
+        long deadline = started + atMost.toNanos();
+        AlsLoopCounts seen = null;
+        long seenAt = 0;
+        AlsLoopCounts now = null;
+        while (System.nanoTime() < deadline) {
+            if (job.getJobStatus().get() != JobStatus.RUNNING) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("the backfill job stopped before its ALS sweeps were done");
+            }
+            now = AlsLoopCounts.of(job.getAccumulators().get());
+            long at = System.nanoTime();
+            if (!now.balanced(userSubtasks)) {
+                seen = null;
+            } else if (!now.equals(seen)) {
+                seen = now;
+                seenAt = at;
+            } else if (at - seenAt >= accumulatorReports.toNanos()) {
+                return String.format(Locale.ROOT, "the ALS loop was quiet after %.1fs", elapsed(started));
+            }
+            Thread.sleep(100);
+        }
+        LOG.info("The ALS loop's counts did not balance within {}: {}", atMost, now);
+        return String.format(
+                Locale.ROOT, "%.1fs for the ALS loop, whose counts did not balance: %s", elapsed(started), now);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.desire.operators.als;
 
 import io.desire.features.als.FoldIn;
 import io.desire.operators.CoalescedEmission;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -47,6 +48,8 @@ import org.apache.flink.util.Collector;
  * <p>Metrics: counters {@value #INTERACTIONS_METRIC}, {@value #PUBLISHED_METRIC}, {@value
  * #REJECTED_METRIC} (updates without user vector or of the wrong rank); gauge {@value
  * #VERSION_METRIC}: the largest item version this subtask has published since it started.
+ * Accumulators for {@link AlsLoopCounts}: updates received, items with a period pending, vectors
+ * published.
  */
 public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, ItemFactorUpdate> {
     private static final long serialVersionUID = 1L;
@@ -65,6 +68,9 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
     private transient Counter published;
     private transient Counter rejected;
     private transient long maxVersion;
+    private transient LongCounter updatesReceived;
+    private transient LongCounter vectorsPending;
+    private transient LongCounter vectorsPublished;
 
     public ItemFactors(AlsConfig config) {
         if (config == null) {
@@ -90,12 +96,19 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         var metrics = getRuntimeContext().getMetricGroup();
         interactions = metrics.counter(INTERACTIONS_METRIC);
         published = metrics.counter(PUBLISHED_METRIC);
+        updatesReceived = new LongCounter();
+        getRuntimeContext().addAccumulator(AlsLoopCounts.UPDATES_RECEIVED_ACCUMULATOR, updatesReceived);
+        vectorsPending = new LongCounter();
+        getRuntimeContext().addAccumulator(AlsLoopCounts.VECTORS_PENDING_ACCUMULATOR, vectorsPending);
+        vectorsPublished = new LongCounter();
+        getRuntimeContext().addAccumulator(AlsLoopCounts.VECTORS_PUBLISHED_ACCUMULATOR, vectorsPublished);
         rejected = metrics.counter(REJECTED_METRIC);
         metrics.gauge(VERSION_METRIC, () -> maxVersion);
     }
 
     @Override
     public void processElement(UserFactorUpdate u, Context ctx, Collector<ItemFactorUpdate> out) throws Exception {
+        updatesReceived.add(1);
         int k = config.rank();
         if (u == null || u.itemId == null || u.userFactors == null || u.userFactors.length != k) {
             rejected.inc();
@@ -103,6 +116,7 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         }
         interactions.inc();
         ItemFactorState s = state.value();
+        boolean wasPending = s != null && CoalescedEmission.pending(s);
         if (s == null) {
             s = new ItemFactorState();
             s.factors = u.itemFactors != null && u.itemFactors.length == k
@@ -122,6 +136,9 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
             s.category = u.category;
             s.pendingUpdates++;
             CoalescedEmission.schedule(s, ctx.timerService(), config.updateIntervalMillis());
+        }
+        if (!wasPending && CoalescedEmission.pending(s)) {
+            vectorsPending.add(1);
         }
         state.update(s);
     }
@@ -152,10 +169,12 @@ public class ItemFactors extends KeyedProcessFunction<String, UserFactorUpdate, 
         if (!CoalescedEmission.fire(s, timestamp, ctx.timeDomain(), ctx.timerService())) {
             return;
         }
+        vectorsPending.add(-1);
         if (s.nextVersion()) {
             out.collect(new ItemFactorUpdate(ctx.getCurrentKey(), s.factors.clone(), s.version, s.eventTime)
                     .withCategory(s.category));
             published.inc();
+            vectorsPublished.add(1);
             maxVersion = Math.max(maxVersion, s.version);
         }
         state.update(s);

@@ -53,7 +53,8 @@ import org.apache.flink.util.OutputTag;
  * user and send the item side one more epoch of its interactions) and {@link
  * ItemFactorUpdate#refreshAll} (re-fold every user and send fresh candidates); each adds one to its
  * accumulator ({@value #SWEPT_SUBTASKS_ACCUMULATOR}, {@value #REFRESHED_SUBTASKS_ACCUMULATOR}) per
- * subtask when done, which the backfill waits for.
+ * subtask when done, which the backfill waits for. The updates sent and the vectors received are
+ * counted for {@link AlsLoopCounts}.
  *
  * <p><b>State.</b> Keyed ({@value #STATE_NAME}): one {@link UserFactorState} per user — the vector
  * (k doubles) and up to {@code maxRecentInteractions} (item id, evidence) pairs. TTL: processing
@@ -158,6 +159,8 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private transient LongCounter refreshedSubtasks;
     private transient Counter refreshedUsers;
     private transient LongCounter sweptSubtasks;
+    private transient LongCounter updatesSent;
+    private transient LongCounter vectorsReceived;
     private transient Counter sweepUpdates;
     private transient ValueState<Long> forgottenAt;
     private transient MapStateDescriptor<String, ItemFactorUpdate> tableDescriptor;
@@ -248,6 +251,10 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         getRuntimeContext().addAccumulator(REFRESHED_SUBTASKS_ACCUMULATOR, refreshedSubtasks);
         sweptSubtasks = new LongCounter();
         getRuntimeContext().addAccumulator(SWEPT_SUBTASKS_ACCUMULATOR, sweptSubtasks);
+        updatesSent = new LongCounter();
+        getRuntimeContext().addAccumulator(AlsLoopCounts.UPDATES_SENT_ACCUMULATOR, updatesSent);
+        vectorsReceived = new LongCounter();
+        getRuntimeContext().addAccumulator(AlsLoopCounts.VECTORS_RECEIVED_ACCUMULATOR, vectorsReceived);
         tableDescriptor = createTableDescriptor();
         foldIn = config.foldIn();
         var metrics = getRuntimeContext().getMetricGroup();
@@ -342,6 +349,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
                 touchedInit == null ? null : touchedInit.clone());
         update.category = e.category;
         out.collect(update);
+        updatesSent.add(1);
 
         if (config.candidates() > 0 && items.size() > 0) {
             long interval = config.candidatesIntervalMillis();
@@ -474,6 +482,7 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
                 double[] init = items.get(s.items[j]) == null ? config.initialItemVector(s.items[j]) : null;
                 out.collect(new UserFactorUpdate(
                         user, s.items[j], s.factors.clone(), confidence, preference, s.eventTime, init));
+                updatesSent.add(1);
                 sweepUpdates.inc();
             }
         });
@@ -512,6 +521,9 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
         if (u.isSweepAll()) {
             sweepAll(ctx, out);
             return;
+        }
+        if (u.factors != null) {
+            vectorsReceived.add(1); // what the item side publishes; signals carry no vector
         }
         BroadcastState<String, ItemFactorUpdate> broadcast = ctx.getBroadcastState(tableDescriptor);
         ItemFactorTable items = table(broadcast);

@@ -4,7 +4,10 @@ import static io.desire.operators.als.AlsHarnesses.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.Accumulator;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -53,6 +56,49 @@ class ItemFactorsTest {
             assertThat(out.itemId).isEqualTo("i");
             assertThat(out.version).isEqualTo(1L);
             assertThat(out.eventTime).isEqualTo(7L);
+        }
+    }
+
+    /** Accumulator values as a job client reports them. */
+    private static Map<String, Object> values(Map<String, Accumulator<?, ?>> accumulators) {
+        Map<String, Object> values = new HashMap<>();
+        accumulators.forEach((name, a) -> values.put(name, a.getLocalValue()));
+        return values;
+    }
+
+    @Test
+    void countsWhatTheLoopCarriesUntilEveryPendingVectorIsPublished() throws Exception {
+        try (var h = harness(CONFIG)) {
+            h.processElement(interaction("u", "i", 2.0, 1L, 1, 1), 1L);
+            h.processElement(interaction("v", "i", 2.0, 2L, 1, 0), 2L);
+            h.processElement(interaction("u", "j", 2.0, 3L, 0, 1), 3L);
+            h.processElement(new UserFactorUpdate("u", "k", null, 2.0, 1.0, 4L, null), 4L); // rejected
+            var accumulators = h.getEnvironment().getAccumulatorRegistry().getUserMap();
+            AlsLoopCounts counts = AlsLoopCounts.of(values(accumulators));
+            assertThat(counts.updatesReceived()).isEqualTo(4);
+            assertThat(counts.vectorsPending())
+                    .as("i and j wait for their timers")
+                    .isEqualTo(2);
+            assertThat(counts.vectorsPublished()).isZero();
+
+            h.setProcessingTime(1_000L);
+            counts = AlsLoopCounts.of(values(accumulators));
+            assertThat(drain(h)).hasSize(2);
+            assertThat(counts.vectorsPending()).isZero();
+            assertThat(counts.vectorsPublished()).isEqualTo(2);
+            AlsLoopCounts arrived = new AlsLoopCounts(4, counts.updatesReceived(), 0, 2, 2 * 2);
+            assertThat(arrived.balanced(2))
+                    .as("both user subtasks got both vectors")
+                    .isTrue();
+            assertThat(new AlsLoopCounts(4, 4, 0, 2, 3).balanced(2))
+                    .as("a vector in flight")
+                    .isFalse();
+            assertThat(new AlsLoopCounts(5, 4, 0, 2, 4).balanced(2))
+                    .as("an update in flight")
+                    .isFalse();
+            assertThat(new AlsLoopCounts(4, 4, 1, 2, 4).balanced(2))
+                    .as("a vector to publish")
+                    .isFalse();
         }
     }
 

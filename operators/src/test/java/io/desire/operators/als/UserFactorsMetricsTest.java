@@ -38,4 +38,23 @@ class UserFactorsMetricsTest {
             assertThat(restored.tableMaxVersionForTesting()).isEqualTo(5L);
         }
     }
+
+    /** The user side's half of {@link AlsLoopCounts}: updates it sent, vectors it received (not signals). */
+    @Test
+    void countsTheUpdatesItSendsAndTheVectorsItReceives() throws Exception {
+        try (var h = AlsHarnesses.users(new UserFactors(CONFIG), false, null)) {
+            h.processBroadcastElement(item("a", 1, 1, 0), 0);
+            h.processBroadcastElement(item("c", 2, 1, 2, 3), 0); // wrong rank: rejected, but it travelled
+            h.processElement(event(EventType.VIEW, "u", "a", 10L), 10L);
+            h.processElement(event(EventType.VIEW, "u", "b", 11L), 11L);
+            h.processBroadcastElement(ItemFactorUpdate.sweepAll(12L), 12L); // sends u's two interactions again
+            var accumulators = h.getEnvironment().getAccumulatorRegistry().getUserMap();
+            assertThat(accumulators.get(AlsLoopCounts.UPDATES_SENT_ACCUMULATOR).getLocalValue())
+                    .isEqualTo(4L);
+            assertThat(accumulators
+                            .get(AlsLoopCounts.VECTORS_RECEIVED_ACCUMULATOR)
+                            .getLocalValue())
+                    .isEqualTo(2L);
+        }
+    }
 }
