@@ -120,7 +120,8 @@ public final class ItemFactorTable {
 
     /**
      * The {@code n} items with the largest {@code query · y_i}, best first (ties by table position),
-     * skipping ids in {@code exclude} (may be null). Exact; O(catalogue·k) per call. The result's
+     * skipping ids in {@code exclude} (may be null). Exact, the scores rounded to float precision
+     * afterwards (the order is that of the exact scores); O(catalogue·k) per call. The result's
      * {@code userId} and {@code eventTime} are left for the caller to fill in.
      */
     public AlsCandidates topN(double[] query, int n, Collection<String> exclude) {
@@ -155,10 +156,13 @@ public final class ItemFactorTable {
                         || (excluded.length > 0 && Arrays.binarySearch(excluded, i) >= 0)
                         || (anyConsumed && consumed.containsHash(hashes[i])));
         String[] items = new String[best.size()];
+        double[] scores = new double[items.length];
         for (int r = 0; r < items.length; r++) {
             items[r] = ids[best.items()[r]];
+            // Float precision is ample for ranking, and the serving state then keeps 4 bytes a score.
+            scores[r] = (float) best.scores()[r];
         }
-        return new AlsCandidates(null, items, best.scores(), Long.MIN_VALUE);
+        return new AlsCandidates(null, items, scores, Long.MIN_VALUE);
     }
 
     private void append(String itemId, double[] vector) {
