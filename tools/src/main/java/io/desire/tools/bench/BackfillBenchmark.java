@@ -50,8 +50,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * operator. The backfill runs first, so JIT warm-up favours the live replay.
  *
  * <p>Prints events/s of each, their ratio, and the bootstrap savepoint's size per user and per item.
- * {@code bin/desire backfill-bench [--events N] [--users U] [--items I] [--parallelism P] [--history FILE]}
- * [--key value]: any job configuration key, for both runs.
+ * {@code bin/desire backfill-bench [--events N] [--users U] [--items I] [--parallelism P] [--history FILE]
+ * [--keep true]} [--key value]: any job configuration key, for both runs. Its working folder (the
+ * generated events, both savepoints, the live job's checkpoints) is deleted at the end unless {@code
+ * --keep true}, which prints where it is.
  */
 public final class BackfillBenchmark {
     private final Map<String, String> options;
@@ -72,6 +74,26 @@ public final class BackfillBenchmark {
 
     private void run(PrintStream out) throws Exception {
         Path work = Files.createTempDirectory("desire-backfill-bench");
+        try {
+            run(work, out);
+        } finally {
+            if (Boolean.parseBoolean(options.getOrDefault("keep", "false"))) {
+                out.println("kept the working folder " + work);
+            } else {
+                deleteRecursively(work);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private void run(Path work, PrintStream out) throws Exception {
         Path history = options.containsKey("history")
                 ? Path.of(options.get("history"))
                 : generate(work.resolve("events.jsonl"));
