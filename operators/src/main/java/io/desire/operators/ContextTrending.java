@@ -27,7 +27,6 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -192,10 +191,7 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         }
         var task = getRuntimeContext().getTaskInfo();
         for (PendingPane p : pendingState.get()) {
-            // Union state: every subtask sees every buffer; keep those of the key groups owned here.
-            int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                    p.contextKey, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
-            if (owner == task.getIndexOfThisSubtask()) {
+            if (KeyOwnership.ownedHere(p.contextKey, task)) {
                 pending.restore(p);
             }
         }

@@ -3,6 +3,7 @@ package io.desire.operators.covisit;
 import io.desire.features.profile.DecayPolicy;
 import io.desire.features.profile.DecayedScores;
 import io.desire.operators.CoalescedEmission;
+import io.desire.operators.KeyOwnership;
 import io.desire.operators.als.ItemTransition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -176,10 +176,7 @@ public class CoVisitation extends KeyedProcessFunction<String, ItemTransition, I
         }
         var task = getRuntimeContext().getTaskInfo();
         for (ItemTransition t : pendingState.get()) {
-            // Union state: every subtask sees every buffer; keep those of the key groups owned here.
-            int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                    t.fromItem, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
-            if (owner == task.getIndexOfThisSubtask()) {
+            if (KeyOwnership.ownedHere(t.fromItem, task)) {
                 pending.computeIfAbsent(t.fromItem, k -> new ArrayList<>()).add(t);
             }
         }

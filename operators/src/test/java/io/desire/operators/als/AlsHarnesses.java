@@ -2,6 +2,7 @@ package io.desire.operators.als;
 
 import io.desire.features.event.Event;
 import io.desire.features.event.EventType;
+import io.desire.operators.Harnesses;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -13,7 +14,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -36,28 +36,14 @@ final class AlsHarnesses {
                 MAX_PARALLELISM,
                 1,
                 0);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
+        return Harnesses.opened(h, rocksDb, restoreFrom);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, UserFactorUpdate, ItemFactorUpdate> items(
             ItemFactors fn, boolean rocksDb, OperatorSubtaskState restoreFrom) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(fn), ItemFactors.keySelector(), Types.STRING, MAX_PARALLELISM, 1, 0);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
+        return Harnesses.opened(h, rocksDb, restoreFrom);
     }
 
     static Event event(EventType type, String user, String item, long ts) {

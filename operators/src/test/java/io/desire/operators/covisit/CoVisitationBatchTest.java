@@ -2,6 +2,7 @@ package io.desire.operators.covisit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.desire.operators.Harnesses;
 import io.desire.operators.als.ItemTransition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -59,14 +59,7 @@ class CoVisitationBatchTest {
                 MAX_PARALLELISM,
                 parallelism,
                 subtask);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
+        return Harnesses.opened(h, rocksDb, restoreFrom);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ItemTransition, ItemFollowers> harness(

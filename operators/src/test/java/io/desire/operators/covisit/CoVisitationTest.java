@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.desire.operators.Harnesses;
 import io.desire.operators.als.ItemTransition;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,6 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -40,14 +40,7 @@ class CoVisitationTest {
             CoVisitation fn, boolean rocksDb, OperatorSubtaskState restoreFrom) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(fn), CoVisitation.keySelector(), Types.STRING, MAX_PARALLELISM, 1, 0);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
+        return Harnesses.opened(h, rocksDb, restoreFrom);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ItemTransition, ItemFollowers> harness(

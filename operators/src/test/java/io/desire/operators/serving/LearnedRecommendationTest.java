@@ -15,6 +15,7 @@ import io.desire.features.ranking.Reasons;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.recs.Recommendation;
+import io.desire.operators.Harnesses;
 import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.covisit.ItemFollowers;
 import io.desire.operators.feedback.NegativeSampler;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -64,14 +64,7 @@ class LearnedRecommendationTest {
                 128,
                 1,
                 0);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return Harnesses.opened(h, rocksDb, restore);
     }
 
     private static void send(
