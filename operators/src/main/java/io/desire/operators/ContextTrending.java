@@ -64,9 +64,11 @@ import org.apache.flink.util.Collector;
  * counting for at most {@code k} items per window (the first {@code k} distinct items they touched in
  * it; contributions clamped to 1), released by {@link DpCounts}: published only when the noisy count
  * reaches the threshold derived from (ε, δ, k), with fresh discrete Laplace noise from
- * {@code SecureRandom}. Events without a user do not count. The extra state is map user →
- * {@link UserPanes} ({@value #USER_STATE_NAME}), cleaned like the item panes; it is empty when the
- * mode is off; this map is read whole at every firing, so the private mode costs more per window. What the guarantee covers is in docs/privacy.md (one window list of one context;
+ * {@code SecureRandom}. Events without a user do not count. The extra state is map pane start →
+ * {@link PaneUsers} (each user's distinct items in the pane, {@value #USER_STATE_NAME}), buffered,
+ * written, read and removed with the item panes; it is empty when the mode is off. Earlier versions'
+ * map user → {@link UserPanes} ({@value #LEGACY_USER_STATE_NAME}) is moved into it like the item
+ * state. What the guarantee covers is in docs/privacy.md (one window list of one context;
  * overlapping windows and several contexts compose). Metric {@value #SUPPRESSED_METRIC}: items with
  * interactions that a window did not publish.
  *
@@ -90,7 +92,10 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
 
     public static final String LATE_METRIC = "lateEventsDropped";
     public static final String WINDOWS_METRIC = "windowsEmitted";
-    public static final String USER_STATE_NAME = "trending-user-panes";
+    public static final String USER_STATE_NAME = "trending-pane-users";
+    /** Map user → {@link UserPanes} of earlier versions' private mode; moved into panes like {@link #LEGACY_STATE_NAME}. */
+    public static final String LEGACY_USER_STATE_NAME = "trending-user-panes";
+
     public static final String SUPPRESSED_METRIC = "dpItemsSuppressed";
 
     private final long size;
@@ -102,7 +107,8 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
 
     private transient MapState<Long, PaneTotals> panes;
     private transient MapState<String, ItemPanes> legacy;
-    private transient MapState<String, UserPanes> userPanes;
+    private transient MapState<Long, PaneUsers> paneUsers;
+    private transient MapState<String, UserPanes> legacyUsers;
     private transient PendingPanes pending;
     private transient ListState<PendingPane> pendingState;
     /** Contexts whose legacy state this run has already moved or found empty. */
@@ -167,9 +173,14 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         return new ListStateDescriptor<>(PENDING_STATE_NAME, TypeInformation.of(PendingPane.class));
     }
 
-    /** Map (pseudonymous) user id → the items they touched per pane; used only in the private mode. */
-    public static MapStateDescriptor<String, UserPanes> createUserStateDescriptor() {
-        return new MapStateDescriptor<>(USER_STATE_NAME, Types.STRING, TypeInformation.of(UserPanes.class));
+    /** Map pane start → the items each (pseudonymous) user touched in it; used only in the private mode. */
+    public static MapStateDescriptor<Long, PaneUsers> createUserStateDescriptor() {
+        return new MapStateDescriptor<>(USER_STATE_NAME, Types.LONG, TypeInformation.of(PaneUsers.class));
+    }
+
+    /** The private mode's state of earlier versions, map user → their panes; only read to move it into panes. */
+    public static MapStateDescriptor<String, UserPanes> createLegacyUserStateDescriptor() {
+        return new MapStateDescriptor<>(LEGACY_USER_STATE_NAME, Types.STRING, TypeInformation.of(UserPanes.class));
     }
 
     /** Keys by {@link Event#contextKey()}. */
@@ -184,7 +195,8 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        pending = new PendingPanes();
+        // 2k items per user and pane: enough to find a window's first k distinct items.
+        pending = new PendingPanes(dp == null ? 0 : 2 * dp.maxContributions());
         pendingState = context.getOperatorStateStore().getUnionListState(createPendingDescriptor());
         if (!context.isRestored()) {
             return;
@@ -210,7 +222,8 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         late = getRuntimeContext().getMetricGroup().counter(LATE_METRIC);
         windows = getRuntimeContext().getMetricGroup().counter(WINDOWS_METRIC);
         suppressed = getRuntimeContext().getMetricGroup().counter(SUPPRESSED_METRIC);
-        userPanes = getRuntimeContext().getMapState(createUserStateDescriptor());
+        paneUsers = getRuntimeContext().getMapState(createUserStateDescriptor());
+        legacyUsers = getRuntimeContext().getMapState(createLegacyUserStateDescriptor());
         release = dp == null ? null : new DpCounts(dp, new DiscreteLaplace());
     }
 
@@ -229,17 +242,8 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
             late.inc();
             return;
         }
-        boolean firstOfPane = pending.add(ctx.getCurrentKey(), paneStart, e.itemId, w, e.category);
-        if (dp != null && e.userId != null) {
-            // panes whose last window fired at or before the watermark are no longer needed
-            long dropBefore = wm == Long.MIN_VALUE ? Long.MIN_VALUE : wm + 1 - size;
-            UserPanes user = userPanes.get(e.userId);
-            if (user == null) {
-                user = new UserPanes();
-            }
-            user.add(paneStart, e.itemId, dropBefore, 2 * dp.maxContributions());
-            userPanes.put(e.userId, user);
-        }
+        boolean firstOfPane =
+                pending.add(ctx.getCurrentKey(), paneStart, e.itemId, w, e.category, dp == null ? null : e.userId);
         if (firstOfPane) {
             // Later events of the pane need no timer: this one fires first and writes them all.
             long end = paneStart + slide;
@@ -256,19 +260,28 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         long start = end - size;
         long keepFrom = start + slide; // first pane of the next window
         String context = ctx.getCurrentKey();
-        Map<Long, PaneTotals> written = writePending(context, start);
+        Map<Long, Written> written = writePending(context, start);
         PaneSums window = new PaneSums();
+        List<PaneUsers> windowUsers = new ArrayList<>();
         boolean nextWindowHasData = false;
         for (long pane = start; pane < end; pane += slide) {
-            PaneTotals totals = written.containsKey(pane) ? written.get(pane) : panes.get(pane);
+            Written w = written.get(pane);
+            PaneTotals totals = w != null ? w.totals() : panes.get(pane);
             if (totals == null) {
                 continue;
             }
             window.addAll(totals);
+            if (dp != null) {
+                PaneUsers users = w != null ? w.users() : paneUsers.get(pane);
+                if (users != null) {
+                    windowUsers.add(users);
+                }
+            }
             if (pane >= keepFrom) {
                 nextWindowHasData = true;
-            } else {
-                panes.remove(pane); // in no later window
+            } else { // in no later window
+                panes.remove(pane);
+                paneUsers.remove(pane);
             }
         }
         TopItems top;
@@ -284,7 +297,7 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
                     categories.put(item, sum.category);
                 }
             });
-            top = privateTop(start, end, keepFrom, categories);
+            top = privateTop(windowUsers, categories);
         }
         if (top.size() > 0) {
             out.collect(top.toTrending(context, end));
@@ -295,51 +308,82 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         }
     }
 
+    /** A pane as written at a firing: its totals, and its users' items in the private mode (else null). */
+    private record Written(PaneTotals totals, PaneUsers users) {}
+
     /**
      * Writes the context's buffered increments (and, once per run, state of earlier versions) into
      * their panes; returns the panes written, by start. Panes before {@code start} are in no window
      * still to fire and are dropped.
      */
-    private Map<Long, PaneTotals> writePending(String context, long start) throws Exception {
-        NavigableMap<Long, PaneSums> arrived = pending.take(context);
-        if (legacyChecked.add(context) && !legacy.isEmpty()) {
+    private Map<Long, Written> writePending(String context, long start) throws Exception {
+        NavigableMap<Long, PendingPanes.Pane> arrived = pending.take(context);
+        if (legacyChecked.add(context) && !(legacy.isEmpty() && legacyUsers.isEmpty())) {
             arrived = withLegacy(arrived);
         }
         if (arrived == null) {
             return Map.of();
         }
-        Map<Long, PaneTotals> written = new HashMap<>();
-        for (Map.Entry<Long, PaneSums> e : arrived.tailMap(start, true).entrySet()) {
-            PaneTotals stored = panes.get(e.getKey());
-            PaneSums merged = new PaneSums();
+        Map<Long, Written> written = new HashMap<>();
+        for (Map.Entry<Long, PendingPanes.Pane> e : arrived.tailMap(start, true).entrySet()) {
+            long pane = e.getKey();
+            PendingPanes.Pane merged = pending.newPane();
+            PaneTotals stored = panes.get(pane);
             if (stored != null) {
-                merged.addAll(stored);
+                merged.sums.addAll(stored);
             }
-            merged.addAll(e.getValue());
-            PaneTotals totals = merged.toTotals();
-            panes.put(e.getKey(), totals);
-            written.put(e.getKey(), totals);
+            merged.sums.addAll(e.getValue().sums);
+            PaneTotals totals = merged.sums.toTotals();
+            panes.put(pane, totals);
+            PaneUsers users = null;
+            if (merged.users != null) {
+                PaneUsers storedUsers = paneUsers.get(pane);
+                if (storedUsers != null) {
+                    merged.users.addAll(storedUsers);
+                }
+                merged.users.addAll(e.getValue().users);
+                users = merged.users.toPaneUsers();
+                paneUsers.put(pane, users);
+            }
+            written.put(pane, new Written(totals, users));
         }
         return written;
     }
 
     /**
      * {@code arrived} (may be null) plus the context's state of earlier versions, which is cleared:
-     * each item's panes, each with the item's category.
+     * each item's panes, each with the item's category, and in the private mode each user's items.
      */
-    private NavigableMap<Long, PaneSums> withLegacy(NavigableMap<Long, PaneSums> arrived) throws Exception {
-        NavigableMap<Long, PaneSums> all = new TreeMap<>();
+    private NavigableMap<Long, PendingPanes.Pane> withLegacy(NavigableMap<Long, PendingPanes.Pane> arrived)
+            throws Exception {
+        NavigableMap<Long, PendingPanes.Pane> all = new TreeMap<>();
         for (Map.Entry<String, ItemPanes> entry : legacy.entries()) {
             ItemPanes item = entry.getValue();
             for (int i = 0; i < item.paneStarts.length; i++) {
-                all.computeIfAbsent(item.paneStarts[i], k -> new PaneSums())
+                all.computeIfAbsent(item.paneStarts[i], k -> pending.newPane())
+                        .sums
                         .add(entry.getKey(), item.weights[i], item.category);
             }
         }
+        for (Map.Entry<String, UserPanes> entry : legacyUsers.entries()) {
+            UserPanes user = entry.getValue();
+            for (int i = 0; i < user.paneStarts.length; i++) {
+                PendingPanes.Pane pane = all.computeIfAbsent(user.paneStarts[i], k -> pending.newPane());
+                if (pane.users != null) {
+                    pane.users.add(entry.getKey(), user.items[i]);
+                }
+            }
+        }
         legacy.clear();
+        legacyUsers.clear();
         if (arrived != null) {
-            arrived.forEach((pane, sums) ->
-                    all.computeIfAbsent(pane, k -> new PaneSums()).addAll(sums));
+            arrived.forEach((start, pane) -> {
+                PendingPanes.Pane into = all.computeIfAbsent(start, k -> pending.newPane());
+                into.sums.addAll(pane.sums);
+                if (into.users != null) {
+                    into.users.addAll(pane.users);
+                }
+            });
         }
         return all;
     }
@@ -350,32 +394,11 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
     }
 
     /**
-     * The private mode's list of the window {@code [start, end)}: each user's first k distinct items
-     * count 1 each, released through {@link DpCounts}; user entries with no pane from
-     * {@code keepFrom} on are removed.
+     * The private mode's list of a window whose panes' users are {@code windowUsers} (in pane order):
+     * each user's first k distinct items count 1 each, released through {@link DpCounts}.
      */
-    private TopItems privateTop(long start, long end, long keepFrom, Map<String, String> categories) throws Exception {
-        Map<String, Long> counts = new HashMap<>();
-        int k = dp.maxContributions();
-        List<String> finishedUsers = new ArrayList<>();
-        for (Map.Entry<String, UserPanes> entry : userPanes.entries()) {
-            UserPanes user = entry.getValue();
-            Set<String> counted = new HashSet<>();
-            for (int i = 0; i < user.paneStarts.length && counted.size() < k; i++) {
-                long s = user.paneStarts[i];
-                if (s >= start && s < end && counted.add(user.items[i])) {
-                    counts.merge(user.items[i], 1L, Long::sum);
-                }
-            }
-            if (!user.retainFrom(keepFrom)) {
-                finishedUsers.add(entry.getKey());
-            } else {
-                userPanes.put(entry.getKey(), user);
-            }
-        }
-        for (String u : finishedUsers) {
-            userPanes.remove(u);
-        }
+    private TopItems privateTop(List<PaneUsers> windowUsers, Map<String, String> categories) {
+        Map<String, Long> counts = distinctUserCounts(windowUsers, dp.maxContributions());
         List<String> items = new ArrayList<>(counts.keySet());
         long[] values = new long[items.size()];
         for (int i = 0; i < values.length; i++) {
@@ -388,5 +411,27 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
             top.offer(r.item(), r.count(), categories.get(r.item()));
         }
         return top;
+    }
+
+    /**
+     * Per item, the number of users who count it in a window made of {@code panes} (in pane order):
+     * each user counts for their first {@code k} distinct items, by pane, then arrival.
+     */
+    static Map<String, Long> distinctUserCounts(List<PaneUsers> panes, int k) {
+        Map<String, Long> counts = new HashMap<>();
+        Map<String, Set<String>> counted = new HashMap<>();
+        for (PaneUsers pane : panes) {
+            int from = 0;
+            for (int u = 0; u < pane.users.length; u++) {
+                Set<String> mine = counted.computeIfAbsent(pane.users[u], x -> new HashSet<>());
+                for (int i = from; i < pane.itemEnds[u] && mine.size() < k; i++) {
+                    if (mine.add(pane.items[i])) {
+                        counts.merge(pane.items[i], 1L, Long::sum);
+                    }
+                }
+                from = pane.itemEnds[u];
+            }
+        }
+        return counts;
     }
 }

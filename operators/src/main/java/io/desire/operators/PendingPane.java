@@ -12,12 +12,15 @@ public class PendingPane {
     public long paneStart;
     /** The buffered totals per item. */
     public PaneTotals totals;
+    /** The users' items buffered in the private mode; null when it is off. */
+    public PaneUsers users;
 
     public PendingPane() {}
 
-    public PendingPane(String contextKey, long paneStart, PaneTotals totals) {
+    public PendingPane(String contextKey, long paneStart, PaneTotals totals, PaneUsers users) {
         this.contextKey = contextKey;
         this.paneStart = paneStart;
         this.totals = totals;
+        this.users = users;
     }
 }

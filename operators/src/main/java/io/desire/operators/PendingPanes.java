@@ -14,49 +14,78 @@ import java.util.TreeMap;
  * thread owns it.
  */
 final class PendingPanes {
-    private final Map<String, NavigableMap<Long, PaneSums>> byContext = new HashMap<>();
+    /** What one (context, pane) has buffered: item totals, and the users' items in the private mode. */
+    static final class Pane {
+        final PaneSums sums = new PaneSums();
+        /** Null unless users are tracked. */
+        final PaneUserItems users;
+
+        Pane(int maxItemsPerUser) {
+            this.users = maxItemsPerUser > 0 ? new PaneUserItems(maxItemsPerUser) : null;
+        }
+    }
+
+    private final int maxItemsPerUser;
+    private final Map<String, NavigableMap<Long, Pane>> byContext = new HashMap<>();
+
+    /** @param maxItemsPerUser items kept per user and pane; 0: users are not tracked */
+    PendingPanes(int maxItemsPerUser) {
+        this.maxItemsPerUser = maxItemsPerUser;
+    }
 
     /**
-     * Buffers {@code weight} for {@code item} in the context's pane; returns whether that (context,
-     * pane) had nothing buffered before.
+     * Buffers {@code weight} for {@code item} in the context's pane, and the item for {@code user}
+     * when users are tracked and it is not null; returns whether that (context, pane) had nothing
+     * buffered before.
      */
-    boolean add(String context, long paneStart, String item, double weight, String category) {
-        NavigableMap<Long, PaneSums> panes = byContext.computeIfAbsent(context, k -> new TreeMap<>());
-        PaneSums sums = panes.get(paneStart);
-        boolean fresh = sums == null;
+    boolean add(String context, long paneStart, String item, double weight, String category, String user) {
+        NavigableMap<Long, Pane> panes = byContext.computeIfAbsent(context, k -> new TreeMap<>());
+        Pane pane = panes.get(paneStart);
+        boolean fresh = pane == null;
         if (fresh) {
-            sums = new PaneSums();
-            panes.put(paneStart, sums);
+            pane = new Pane(maxItemsPerUser);
+            panes.put(paneStart, pane);
         }
-        sums.add(item, weight, category);
+        pane.sums.add(item, weight, category);
+        if (pane.users != null && user != null) {
+            pane.users.add(user, item);
+        }
         return fresh;
     }
 
     /** Removes and returns the context's buffered panes by start, or {@code null} when none. */
-    NavigableMap<Long, PaneSums> take(String context) {
+    NavigableMap<Long, Pane> take(String context) {
         return byContext.remove(context);
+    }
+
+    /** An empty pane of this buffer's kind, to merge into. */
+    Pane newPane() {
+        return new Pane(maxItemsPerUser);
     }
 
     /** Every buffered pane, for a checkpoint. */
     List<PendingPane> snapshot() {
         List<PendingPane> all = new ArrayList<>();
-        byContext.forEach((context, panes) ->
-                panes.forEach((start, sums) -> all.add(new PendingPane(context, start, sums.toTotals()))));
+        byContext.forEach((context, panes) -> panes.forEach((start, pane) -> all.add(new PendingPane(
+                context, start, pane.sums.toTotals(), pane.users == null ? null : pane.users.toPaneUsers()))));
         return all;
     }
 
     /** Buffers a pane restored from a checkpoint, merging with what is buffered already. */
     void restore(PendingPane p) {
-        PaneSums sums = byContext
+        Pane pane = byContext
                 .computeIfAbsent(p.contextKey, k -> new TreeMap<>())
-                .computeIfAbsent(p.paneStart, k -> new PaneSums());
-        sums.addAll(p.totals);
+                .computeIfAbsent(p.paneStart, k -> newPane());
+        pane.sums.addAll(p.totals);
+        if (pane.users != null && p.users != null) {
+            pane.users.addAll(p.users);
+        }
     }
 
     /** Number of buffered (context, pane) pairs. */
     int panes() {
         int n = 0;
-        for (NavigableMap<Long, PaneSums> panes : byContext.values()) {
+        for (NavigableMap<Long, Pane> panes : byContext.values()) {
             n += panes.size();
         }
         return n;

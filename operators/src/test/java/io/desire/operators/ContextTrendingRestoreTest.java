@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -26,7 +24,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -211,7 +208,7 @@ class ContextTrendingRestoreTest {
         List<Step> steps = history(200);
         int cut = 200; // no watermark yet: the earlier version has only written its per-item state
         OperatorSubtaskState snapshot;
-        try (var h = harness(new EarlierVersion(), rocksDb, null, 1, 0)) {
+        try (var h = harness(new EarlierContextTrending(SLIDE, WEIGHTS, false), rocksDb, null, 1, 0)) {
             feed(h, steps.subList(0, cut));
             assertThat(TestEvents.keyedStateEntries(h, ContextTrending.LEGACY_STATE_NAME))
                     .isPositive();
@@ -238,47 +235,5 @@ class ContextTrendingRestoreTest {
             }
         }
         return mine;
-    }
-
-    /**
-     * What earlier versions wrote before any window fired: map item → {@link ItemPanes} under {@value
-     * ContextTrending#LEGACY_STATE_NAME} and a timer at the end of each pane.
-     */
-    private static final class EarlierVersion extends KeyedProcessFunction<String, Event, TrendingItems> {
-        private transient MapState<String, ItemPanes> panes;
-
-        @Override
-        public void open(OpenContext openContext) {
-            panes = getRuntimeContext().getMapState(ContextTrending.createLegacyStateDescriptor());
-        }
-
-        @Override
-        public void processElement(Event e, Context ctx, Collector<TrendingItems> out) throws Exception {
-            long pane = Math.floorDiv(e.ts, SLIDE) * SLIDE;
-            ItemPanes item = panes.get(e.itemId);
-            if (item == null) {
-                item = new ItemPanes();
-            }
-            int i = Arrays.binarySearch(item.paneStarts, pane);
-            if (i < 0) {
-                int at = -i - 1;
-                long[] starts = new long[item.paneStarts.length + 1];
-                double[] weights = new double[starts.length];
-                System.arraycopy(item.paneStarts, 0, starts, 0, at);
-                System.arraycopy(item.weights, 0, weights, 0, at);
-                System.arraycopy(item.paneStarts, at, starts, at + 1, item.paneStarts.length - at);
-                System.arraycopy(item.weights, at, weights, at + 1, item.weights.length - at);
-                starts[at] = pane;
-                item.paneStarts = starts;
-                item.weights = weights;
-                i = at;
-            }
-            item.weights[i] += WEIGHTS.weight(e.type, e.value);
-            if (e.category != null) {
-                item.category = e.category;
-            }
-            panes.put(e.itemId, item);
-            ctx.timerService().registerEventTimeTimer(pane + SLIDE - 1);
-        }
     }
 }

@@ -51,6 +51,7 @@ class SerializationTest {
                 PaneTotals.class,
                 PendingPane.class,
                 UserPanes.class,
+                PaneUsers.class,
                 io.desire.features.privacy.Erasure.class,
                 UserSignal.class,
                 ModelUpdate.class
