@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class BackfillJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillJob.class);
     /** Heartbeat interval of a backfill run in this JVM: how often its accumulators reach the client. */
-    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(250);
     /** Checkpoint interval of a backfill that was not given one: in effect none. */
     static final String DEFAULT_CHECKPOINT_INTERVAL = "365d";
     /** How long the final savepoint may take. */
