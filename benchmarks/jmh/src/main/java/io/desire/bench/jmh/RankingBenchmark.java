@@ -18,6 +18,7 @@ import io.desire.operators.ranker.RankerWeights;
 import io.desire.operators.ranker.WeightDelta;
 import io.desire.tools.generator.World;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -37,6 +38,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The serving path's per-document work: merging the five candidate sources' lists into a {@link
@@ -60,6 +62,8 @@ public class RankingBenchmark {
     private final Set<CandidateSource> enabled = EnumSet.allOf(CandidateSource.class);
     private final Set<String> consumed = new HashSet<>();
     private List<RankerCandidate> rankerCandidates;
+    private CandidatePool pool;
+    private CandidatePool poolWithShortSources;
     private LearnedRanker ranker;
     private LearnedRanker shortlisted;
     private RankerWeights weights;
@@ -104,8 +108,20 @@ public class RankingBenchmark {
         }
         weights = new RankerWeights();
         weights.apply(new WeightDelta(1, dim, true, indices, w));
-        CandidatePool pool = merge();
+        pool = merge();
         rankerCandidates = candidates(pool);
+        // As a user's pool often is: some sources (co-visitation, affinity, trending) propose only a few.
+        Map<CandidateSource, SourceList> shortLists = new EnumMap<>(lists);
+        for (CandidateSource s : List.of(CandidateSource.values()).subList(2, CandidateSource.values().length)) {
+            SourceList l = lists.get(s);
+            shortLists.put(
+                    s,
+                    SourceList.of(
+                            Arrays.copyOf(l.items(), 3),
+                            Arrays.copyOf(l.scores(), 3),
+                            Arrays.copyOf(l.categories(), 3)));
+        }
+        poolWithShortSources = CandidatePool.of(shortLists, enabled, consumed::contains, perSource);
         // JMH shows a fork's output: the pool size is what a ranking scores.
         System.out.println(perSource + " per source: " + pool.size() + " candidates after the merge");
     }
@@ -120,6 +136,25 @@ public class RankingBenchmark {
     @Benchmark
     public RankedItem[] mergeAndSourceOrder() {
         return SourceOrder.rank(merge(), CandidateSource.ALS, LearnedRanker.DEFAULT_TOP_K);
+    }
+
+    /**
+     * What every document records for the serving arms: the pool (built in setup) ordered by each
+     * source, back-filled to a full list.
+     */
+    @Benchmark
+    public void armLists(Blackhole out) {
+        for (CandidateSource s : enabled) {
+            out.consume(SourceOrder.order(pool, s, LearnedRanker.DEFAULT_TOP_K));
+        }
+    }
+
+    /** As {@link #armLists}, for a pool where three sources propose 3 items each: their lists back-fill. */
+    @Benchmark
+    public void armListsShortSources(Blackhole out) {
+        for (CandidateSource s : enabled) {
+            out.consume(SourceOrder.order(poolWithShortSources, s, LearnedRanker.DEFAULT_TOP_K));
+        }
     }
 
     /** The learned ranker over the merged candidates (pool built in setup). */
