@@ -84,6 +84,13 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
     public static final Duration DEFAULT_SIZE = Duration.ofHours(1);
     public static final Duration DEFAULT_SLIDE = Duration.ofMinutes(5);
     public static final int DEFAULT_TOP_K = 50;
+    /**
+     * Buffered (context, pane, item) entries per subtask above which each event writes its own
+     * context's buffer to state: memory (and the operator state of a checkpoint) stays bounded while
+     * the watermark stands still, as it does until an idle input is declared idle.
+     */
+    public static final int DEFAULT_BUFFER_LIMIT = 100_000;
+
     public static final String STATE_NAME = "trending-panes";
     /** Operator state: the increments buffered on the heap at a checkpoint. */
     public static final String PENDING_STATE_NAME = "trending-pending-panes";
@@ -104,6 +111,8 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
     private final EventWeights weights;
     /** Null: exact weighted totals; else distinct-user counts released with differential privacy. */
     private final DpParams dp;
+    /** Items buffered on the heap (over all contexts and panes) above which an event writes its context's. */
+    private final int bufferLimit;
 
     private transient MapState<Long, PaneTotals> panes;
     private transient MapState<String, ItemPanes> legacy;
@@ -139,6 +148,11 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
      * differential-privacy budget instead of exact weighted totals.
      */
     public ContextTrending(Duration size, Duration slide, int topK, EventWeights weights, DpParams dp) {
+        this(size, slide, topK, weights, dp, DEFAULT_BUFFER_LIMIT);
+    }
+
+    /** As above, with the bound of the heap buffer; for tests. */
+    ContextTrending(Duration size, Duration slide, int topK, EventWeights weights, DpParams dp, int bufferLimit) {
         StateTtl.requirePositive("size", size);
         StateTtl.requirePositive("slide", slide);
         if (size.toMillis() % slide.toMillis() != 0) {
@@ -156,6 +170,7 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         this.topK = topK;
         this.weights = weights;
         this.dp = dp;
+        this.bufferLimit = bufferLimit;
     }
 
     /** Map pane start → the context's totals in that pane. */
@@ -244,6 +259,9 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
         }
         boolean firstOfPane =
                 pending.add(ctx.getCurrentKey(), paneStart, e.itemId, w, e.category, dp == null ? null : e.userId);
+        if (pending.entries() > bufferLimit) {
+            writePending(ctx.getCurrentKey(), Long.MIN_VALUE); // its timers stay: they fire the windows
+        }
         if (firstOfPane) {
             // Later events of the pane need no timer: this one fires first and writes them all.
             long end = paneStart + slide;
@@ -391,6 +409,11 @@ public class ContextTrending extends KeyedProcessFunction<String, Event, Trendin
     /** (Context, pane) pairs buffered on this subtask; for tests. */
     int pendingPanesForTesting() {
         return pending.panes();
+    }
+
+    /** (Context, pane, item) entries buffered on this subtask; for tests. */
+    int pendingEntriesForTesting() {
+        return pending.entries();
     }
 
     /**

@@ -17,10 +17,14 @@ final class PaneSums {
 
     private final Map<String, ItemSum> items = new LinkedHashMap<>();
 
-    /** Adds {@code weight} to {@code item}; a non-null {@code category} replaces the one known. */
-    void add(String item, double weight, String category) {
+    /**
+     * Adds {@code weight} to {@code item}; a non-null {@code category} replaces the one known.
+     * Returns whether the item was new here.
+     */
+    boolean add(String item, double weight, String category) {
         ItemSum s = items.get(item);
-        if (s == null) {
+        boolean added = s == null;
+        if (added) {
             s = new ItemSum();
             items.put(item, s);
         }
@@ -28,6 +32,7 @@ final class PaneSums {
         if (category != null) {
             s.category = category;
         }
+        return added;
     }
 
     /** Adds every item of {@code totals}, in its order. */

@@ -27,6 +27,8 @@ final class PendingPanes {
 
     private final int maxItemsPerUser;
     private final Map<String, NavigableMap<Long, Pane>> byContext = new HashMap<>();
+    /** Distinct (context, pane, item) entries buffered. */
+    private int entries;
 
     /** @param maxItemsPerUser items kept per user and pane; 0: users are not tracked */
     PendingPanes(int maxItemsPerUser) {
@@ -46,7 +48,9 @@ final class PendingPanes {
             pane = new Pane(maxItemsPerUser);
             panes.put(paneStart, pane);
         }
-        pane.sums.add(item, weight, category);
+        if (pane.sums.add(item, weight, category)) {
+            entries++;
+        }
         if (pane.users != null && user != null) {
             pane.users.add(user, item);
         }
@@ -55,7 +59,18 @@ final class PendingPanes {
 
     /** Removes and returns the context's buffered panes by start, or {@code null} when none. */
     NavigableMap<Long, Pane> take(String context) {
-        return byContext.remove(context);
+        NavigableMap<Long, Pane> taken = byContext.remove(context);
+        if (taken != null) {
+            for (Pane pane : taken.values()) {
+                entries -= pane.sums.items().size();
+            }
+        }
+        return taken;
+    }
+
+    /** Distinct (context, pane, item) entries buffered: what the buffer's memory grows with. */
+    int entries() {
+        return entries;
     }
 
     /** An empty pane of this buffer's kind, to merge into. */
@@ -76,7 +91,9 @@ final class PendingPanes {
         Pane pane = byContext
                 .computeIfAbsent(p.contextKey, k -> new TreeMap<>())
                 .computeIfAbsent(p.paneStart, k -> newPane());
+        entries -= pane.sums.items().size();
         pane.sums.addAll(p.totals);
+        entries += pane.sums.items().size();
         if (pane.users != null && p.users != null) {
             pane.users.addAll(p.users);
         }

@@ -223,6 +223,32 @@ class ContextTrendingRestoreTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void whileTheWatermarkStandsStillTheBufferStaysBoundedAndNothingIsLost(boolean rocksDb) throws Exception {
+        List<Step> steps = history(200); // 200 events before the first watermark
+        int limit = 20;
+        ContextTrending fn =
+                new ContextTrending(Duration.ofMillis(SIZE), Duration.ofMillis(SLIDE), TOP, WEIGHTS, null, limit);
+        try (var h = harness(fn, rocksDb, null, 1, 0)) {
+            for (int i = 0; i < steps.size(); i++) {
+                feed(h, steps.subList(i, i + 1));
+                assertThat(fn.pendingEntriesForTesting()).as("after step %d", i).isLessThanOrEqualTo(limit + 1);
+                if (i == 199) {
+                    assertThat(h.extractOutputValues())
+                            .as("no window fired yet")
+                            .isEmpty();
+                    assertThat(TestEvents.keyedStateEntries(h, ContextTrending.STATE_NAME))
+                            .as("written to state instead")
+                            .isPositive();
+                }
+            }
+            assertThat(described(h.extractOutputValues())).isEqualTo(reference(steps));
+            assertThat(TestEvents.keyedStateEntries(h, ContextTrending.STATE_NAME))
+                    .isZero();
+        }
+    }
+
     /** The events of the contexts whose key groups the subtask (of 2) owns, and every watermark. */
     private static List<Step> ownedBy(List<Step> steps, int subtask) {
         List<Step> mine = new ArrayList<>();
