@@ -52,7 +52,10 @@ import org.apache.flink.util.Collector;
  * items, so windows fired back to back over a sorted history stay cheap on RocksDB. <b>Exactly
  * once:</b> what is buffered at a checkpoint is written into it as operator state ({@value
  * #PENDING_STATE_NAME}, union list: after a restore, at any parallelism, each subtask keeps the panes
- * of the key groups it owns), together with the timers that will write it. State written by earlier
+ * of the key groups it owns), together with the timers that will write it. The buffer is bounded
+ * ({@link #DEFAULT_BUFFER_LIMIT} entries a subtask): while the watermark stands still — an idle input
+ * holds it until declared idle — events beyond the bound write their context's buffer to state at
+ * once. State written by earlier
  * versions (map item → {@link ItemPanes}, {@value #LEGACY_STATE_NAME}) is moved into panes at the
  * context's first firing after a restore. <b>TTL:</b> none; cleanup is event-time driven, and when no
  * data is left no timer remains, so the state of a quiet context is empty once its last window has
