@@ -86,10 +86,7 @@ final class RunningBackfill {
         long seenAt = 0;
         AlsLoopCounts now = null;
         while (System.nanoTime() < deadline) {
-            if (job.getJobStatus().get() != JobStatus.RUNNING) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the backfill job stopped before its ALS sweeps were done");
-            }
+            requireRunning("its ALS sweeps were done");
             now = AlsLoopCounts.of(job.getAccumulators().get());
             long at = System.nanoTime();
             if (!now.balanced(userSubtasks)) {
@@ -127,11 +124,7 @@ final class RunningBackfill {
     private void awaitSubtasks(String name, long target, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (true) {
-            JobStatus status = job.getJobStatus().get();
-            if (status != JobStatus.RUNNING) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the backfill job stopped before " + what + " was done");
-            }
+            requireRunning(what + " was done");
             Object done = job.getAccumulators().get().get(name);
             if (done instanceof Number n && n.longValue() >= target) {
                 return;
@@ -176,11 +169,16 @@ final class RunningBackfill {
     void settle(Duration settle) throws Exception {
         long until = System.nanoTime() + settle.toNanos();
         while (System.nanoTime() < until) {
-            if (job.getJobStatus().get() != JobStatus.RUNNING) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the backfill job stopped before its savepoint");
-            }
+            requireRunning("its savepoint");
             Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    /** Returns while the job runs; else throws with the job's own cause, or that it stopped before {@code what}. */
+    private void requireRunning(String what) throws Exception {
+        if (job.getJobStatus().get() != JobStatus.RUNNING) {
+            job.getJobExecutionResult().get();
+            throw new IllegalStateException("the backfill job stopped before " + what);
         }
     }
 

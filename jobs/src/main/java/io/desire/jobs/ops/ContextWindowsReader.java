@@ -4,7 +4,6 @@ import io.desire.operators.ContextTrending;
 import io.desire.operators.PaneTotals;
 import io.desire.operators.PendingPane;
 import io.desire.operators.Uids;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +79,7 @@ final class ContextWindowsReader {
 
         @Override
         public void readKey(String key, Context ctx, Collector<String[]> out) throws Exception {
-            List<Map.Entry<Long, PaneTotals>> entries = new ArrayList<>();
-            panes.entries().forEach(entries::add);
-            for (Map.Entry<Long, PaneTotals> e : entries) {
+            for (Map.Entry<Long, PaneTotals> e : panes.entries()) {
                 rows(key, e.getKey(), e.getValue(), out);
             }
         }
