@@ -85,7 +85,8 @@ final class BulkRequestsInFlight implements AutoCloseable {
         requests.clear();
     }
 
-    private void completeFinished() throws IOException, InterruptedException {
+    /** Completes, oldest first, the requests that are over; throws the first failure. Never blocks. */
+    void completeFinished() throws IOException, InterruptedException {
         while (!requests.isEmpty() && requests.peekFirst().done().isDone()) {
             completeOldest();
         }

@@ -43,6 +43,9 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchWriter.class);
 
     static final String METRIC_VERSION_CONFLICTS = "versionConflicts";
+    /** How often finished bulks in flight are completed when no write or flush does it first. */
+    static final long COMPLETION_POLL_MILLIS = 50;
+
     static final String METRIC_RETRIES = "retries";
     static final String METRIC_DELETES_BY_QUERY = "deletesByQuery";
 
@@ -78,6 +81,9 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
     private List<Pending> pending = new ArrayList<>();
     private long pendingBytes;
     private ScheduledFuture<?> flushTimer;
+    /** Completes finished bulks on the task thread, so their metrics and failures show without a next write. */
+    private ScheduledFuture<?> completionTimer;
+
     private boolean closed;
 
     ElasticsearchWriter(
@@ -136,6 +142,9 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
         if (flushTimer != null) {
             flushTimer.cancel(false);
         }
+        if (completionTimer != null) {
+            completionTimer.cancel(false);
+        }
         int unacknowledged = inFlight == null ? 0 : inFlight.size();
         if (!pending.isEmpty() || unacknowledged > 0) {
             // Not an error: after a failure Flink replays from the last checkpoint, which covers these.
@@ -192,7 +201,23 @@ class ElasticsearchWriter<T> implements SinkWriter<T> {
             }
         } else {
             inFlight.submit(documentsOf(batch), () -> send(batch, tally), () -> record(tally));
+            scheduleCompletion();
         }
+    }
+
+    /** While bulks are in flight, looks for finished ones every {@value #COMPLETION_POLL_MILLIS} ms. */
+    private void scheduleCompletion() {
+        if (completionTimer != null || inFlight.size() == 0) {
+            return;
+        }
+        long due = timeService.getCurrentProcessingTime() + COMPLETION_POLL_MILLIS;
+        completionTimer = timeService.registerTimer(due, time -> {
+            completionTimer = null;
+            if (!closed) {
+                inFlight.completeFinished();
+                scheduleCompletion();
+            }
+        });
     }
 
     private void awaitInFlight() throws IOException, InterruptedException {

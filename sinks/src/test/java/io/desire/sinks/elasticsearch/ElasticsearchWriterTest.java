@@ -330,6 +330,32 @@ class ElasticsearchWriterTest {
     }
 
     @Test
+    void aFinishedBulkIsCountedWithoutAnotherWriteOrFlush() throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
+        stub.respond(r -> {
+            answered.countDown();
+            return new Response(
+                    200,
+                    bulkResponse(bulkIds(r).stream().map(StubElasticsearch::ok).toArray(String[]::new)));
+        });
+        try (ElasticsearchWriter<Recommendation> writer =
+                writer(b -> b.setBulkConcurrency(2).setBulkFlushMaxActions(1))) {
+            writer.write(rec("u1", T0), null);
+            assertThat(await(answered)).isTrue();
+            // The sender thread finishes shortly after the stub answered; each poll completes what is over.
+            long now = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (writer.requestsInFlight() > 0 && System.nanoTime() < deadline) {
+                now += ElasticsearchWriter.COMPLETION_POLL_MILLIS;
+                time.advanceTo(now);
+                Thread.onSpinWait();
+            }
+            assertThat(writer.requestsInFlight()).isZero();
+            assertThat(metrics.count("numRecordsSend")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void writesOfOneDocumentAreNeverInFlightTogether() throws Exception {
         AtomicInteger active = new AtomicInteger();
         AtomicInteger mostActive = new AtomicInteger();
