@@ -198,6 +198,10 @@ public final class RecommendationPipeline {
             LearningPipeline.learnedRecommender(recommender, blender, cfg);
             // Without learning there is no ALS and no learned arm: the blend serves (recs.serve is not used).
             recommender.serve(cfg.getString(ConfigKeys.SERVE));
+            Double armSample = armSample(cfg);
+            if (armSample != null) {
+                recommender.armSample(armSample);
+            }
         } else {
             signals = LearningPipeline.signals(userEvents, null);
         }
@@ -223,6 +227,24 @@ public final class RecommendationPipeline {
     /** The candidate sources of {@code recs.sources}. */
     public static Set<CandidateSource> sources(JobConfig cfg) {
         return CandidateSource.parseList(cfg.getString(ConfigKeys.SOURCES));
+    }
+
+    /** {@code recs.arm-sample}: the share of users judging the arms, or null for {@code auto} (by {@code recs.serve}). */
+    public static Double armSample(JobConfig cfg) {
+        String raw = cfg.getString(ConfigKeys.ARM_SAMPLE).trim();
+        if (raw.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            double share = Double.parseDouble(raw);
+            if (share >= 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the key's name
+        }
+        throw new IllegalArgumentException(
+                ConfigKeys.ARM_SAMPLE.name() + " is '" + raw + "'; expected auto or a share of users in [0, 1]");
     }
 
     /** The consumption rule of {@code recs.exclude}. */

@@ -126,6 +126,10 @@ public final class ConfigKeys {
             "recs.prequential-fraction",
             "1.0",
             "recs.serve=auto: share of positive events scored against what every arm (each source alone, the learned ranker) would have shown in the user's document before the session");
+    public static final Key ARM_SAMPLE = key(
+            "recs.arm-sample",
+            "auto",
+            "share of users (a fixed sample by user id) whose documents and sessions judge the arms; auto: all with recs.serve=auto, 0.1 while an arm is pinned (the scores then only feed the arms' gauges)");
     public static final Key SESSION_GAP = key(
             "recs.session-gap",
             "30min",

@@ -138,6 +138,23 @@ class JobConfigTest {
     }
 
     @Test
+    void theArmSampleIsAutoOrAShareOfUsers() {
+        assertThat(io.desire.jobs.RecommendationPipeline.armSample(JobConfig.defaults()))
+                .as("auto: decided by recs.serve")
+                .isNull();
+        assertThat(io.desire.jobs.RecommendationPipeline.armSample(JobConfig.of(Map.of("recs.arm-sample", " 0.25"))))
+                .isEqualTo(0.25);
+        for (String bad : new String[] {"1.5", "-0.1", "some", "NaN"}) {
+            assertThatThrownBy(() -> io.desire.jobs.RecommendationPipeline.armSample(
+                            JobConfig.of(Map.of("recs.arm-sample", bad))))
+                    .as(bad)
+                    .hasMessageContaining("recs.arm-sample")
+                    .hasMessageContaining(bad)
+                    .hasMessageContaining("auto or a share of users in [0, 1]");
+        }
+    }
+
+    @Test
     void theReadmeTableListsEveryKeyOnceWithItsDefault() {
         String table = ConfigKeys.markdownTable();
         for (ConfigKeys.Key k : ConfigKeys.ALL) {

@@ -79,7 +79,10 @@ import org.apache.flink.util.OutputTag;
  * {@code source-<name>}), or the learned ranker ({@link LearnedRanker}) with the replica of the model
  * the job trains ({@link UserRecommenderBuilder#rankerModel}: FTRL {@link RankerWeights} or factorisation machine
  * {@link FmWeights}, both {@link RankerModel}s from the broadcast side); a learned document's model
- * version is {@code ftrl-<version>} or {@code fm-<version>} and only grows. The features
+ * version is {@code ftrl-<version>} or {@code fm-<version>} and only grows. The arms are judged on a fixed
+ * sample of users ({@link UserRecommenderBuilder#armSample}: all of them while the champion serves, a
+ * tenth while an arm is pinned): only those users' events read and write their session lists and
+ * only their documents record what every arm would have shown. The features
  * of every served item go to {@link #SERVED} when {@link UserRecommenderBuilder#logServed} is on (for
  * {@code ExampleAssembler}), and with {@link UserRecommenderBuilder#sampledExamples} each positive event (click,
  * cart, purchase, good rating) yields training examples to {@link #EXAMPLES}, built from the profile
@@ -207,6 +210,9 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public static final String ARM_NDCG_GAUGE = "prequentialNdcg";
 
     public static final double DEFAULT_PREQUENTIAL_FRACTION = 1.0;
+    /** Share of users judging the arms while an arm is pinned ({@link UserRecommenderBuilder#armSample}). */
+    public static final double DEFAULT_PINNED_ARM_SAMPLE = 0.1;
+
     public static final double DEFAULT_ARM_FADING = 0.999;
     public static final long DEFAULT_MIN_OUTCOMES = 100;
     public static final int DEFAULT_PER_SOURCE = 50;
@@ -241,6 +247,8 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private final long sessionGapMillis;
     /** The arm that always serves, or −1 for the champion of the prequential scores. */
     private final int pinnedArm;
+    /** Share of users whose documents and sessions judge the arms ({@link #judgesArms}). */
+    private final double armSample;
 
     private final SampledExamples sampled;
     private final boolean logServed;
@@ -302,6 +310,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         this.minOutcomes = b.minOutcomes;
         this.sessionGapMillis = b.sessionGap.toMillis();
         this.pinnedArm = b.pinnedArm;
+        this.armSample = b.armSample != null ? b.armSample : b.pinnedArm < 0 ? 1.0 : DEFAULT_PINNED_ARM_SAMPLE;
         this.sampled = b.sampled;
         this.logServed = b.logServed;
         this.factorised = b.rankerModel.equals(RankerModel.FM);
@@ -481,7 +490,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         boolean examplesDue = sampled != null && SampledExamples.isPositive(e);
         boolean consumes = exclusion.consumes(e);
         ConsumedItems consumed = examplesDue || consumes ? consumedState.value() : null;
-        if (e.type.isBehaviour()) {
+        if (e.type.isBehaviour() && judgesArms(e.userId)) {
             scoreArms(e, ctx);
         }
         if (examplesDue) {
@@ -519,6 +528,21 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             ctx.output(EXAMPLES, x);
             examples.inc();
         }
+    }
+
+    /**
+     * Whether the user is in the arms' sample: a fixed share of users by a hash of the id (salted, so
+     * that the sample is independent of the key groups), the same on every subtask and after restores.
+     */
+    boolean judgesArms(String userId) {
+        if (armSample >= 1.0) {
+            return true;
+        }
+        if (armSample <= 0.0 || userId == null) {
+            return false;
+        }
+        long h = ConsumedItems.hash("arm-sample\u0000" + userId);
+        return (h >>> 11) * 0x1.0p-53 < armSample;
     }
 
     /** Whether a positive event is in the prequential slice: a fixed share, by a hash of the event. */
@@ -804,7 +828,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
                 userLists = userLists(profile, als, ctx);
             }
             CandidatePool pool = blended ? null : pool(profile, consumed, als, userLists, key, ctx);
-            boolean recordArms = pool != null && ranker != null && i == lastPending;
+            boolean recordArms = pool != null && ranker != null && i == lastPending && judgesArms(userId);
             // The learned ranking of this pool, computed once: it serves (arm LEARNED) and/or is recorded as an arm.
             LearnedRanker.Ranking learned = null;
             if (pool != null && ranker != null && (arm == ArmScores.LEARNED || (recordArms && learnedOn))) {

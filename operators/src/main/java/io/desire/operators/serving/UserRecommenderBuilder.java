@@ -32,6 +32,9 @@ public final class UserRecommenderBuilder {
     long minOutcomes = UserRecommender.DEFAULT_MIN_OUTCOMES;
     Duration sessionGap = UserRecommender.DEFAULT_SESSION_GAP;
     int pinnedArm = -1;
+    /** Share of users whose documents judge the arms; null: by {@link #serve} (see {@link #armSample}). */
+    Double armSample;
+
     SampledExamples sampled;
     boolean logServed;
     String rankerModel = RankerModel.FTRL;
@@ -187,6 +190,21 @@ public final class UserRecommenderBuilder {
         this.prequentialFraction = fraction;
         this.armFading = fading;
         this.minOutcomes = minOutcomes;
+        return this;
+    }
+
+    /**
+     * The share of users, in [0, 1], whose documents and sessions judge the arms ({@code
+     * recs.arm-sample}): a fixed sample by a hash of the user id, so a user is always in it or never.
+     * Default: every user while the arms choose what serves ({@code serve("auto")}), and {@value
+     * UserRecommender#DEFAULT_PINNED_ARM_SAMPLE} of them while an arm is pinned, where the scores feed
+     * only the arms' gauges. Users outside the sample keep no session lists and cost no arms' lists.
+     */
+    public UserRecommenderBuilder armSample(double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("the arm sample must be in [0, 1], got " + share);
+        }
+        this.armSample = share;
         return this;
     }
 
