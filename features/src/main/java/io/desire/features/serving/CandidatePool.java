@@ -97,7 +97,9 @@ public final class CandidatePool {
             throw new IllegalArgumentException("perSource must be ≥ 1, got " + perSource);
         }
         CandidatePool pool = new CandidatePool();
-        Map<String, Boolean> verdicts = new java.util.HashMap<>();
+        // An item already in the pool passed the test; only items seen excluded are remembered, so
+        // a proposal costs one lookup in the pool and the test runs once per distinct item.
+        Set<String> refused = null;
         for (CandidateSource s : CandidateSource.values()) {
             SourceList list = lists.get(s);
             if (list == null || !enabled.contains(s) || list.size() == 0) {
@@ -110,11 +112,21 @@ public final class CandidatePool {
             int rank = 0;
             for (int i = 0; i < list.size() && rank < perSource; i++) {
                 String item = list.items()[i];
-                if (item == null || verdicts.computeIfAbsent(item, excluded::test)) {
+                if (item == null) {
                     continue;
                 }
                 Candidate c = pool.byItem.get(item);
                 if (c == null) {
+                    if (refused != null && refused.contains(item)) {
+                        continue;
+                    }
+                    if (excluded.test(item)) {
+                        if (refused == null) {
+                            refused = new java.util.HashSet<>();
+                        }
+                        refused.add(item);
+                        continue;
+                    }
                     c = new Candidate(item);
                     pool.byItem.put(item, c);
                 }

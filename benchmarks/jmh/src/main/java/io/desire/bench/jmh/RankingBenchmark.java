@@ -7,6 +7,7 @@ import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ftrl.UserSummary;
 import io.desire.features.profile.ProfilePolicy;
 import io.desire.features.profile.UserProfile;
+import io.desire.features.ranking.ScoreTally;
 import io.desire.features.recs.RankedItem;
 import io.desire.features.serving.CandidatePool;
 import io.desire.features.serving.CandidateSource;
@@ -61,6 +62,9 @@ public class RankingBenchmark {
     private final Map<CandidateSource, SourceList> lists = new EnumMap<>(CandidateSource.class);
     private final Set<CandidateSource> enabled = EnumSet.allOf(CandidateSource.class);
     private final Set<String> consumed = new HashSet<>();
+    /** Three co-visitation lists, as the sequence source reads for a user's three recent items. */
+    private final List<SourceList> followerLists = new ArrayList<>();
+
     private List<RankerCandidate> rankerCandidates;
     private CandidatePool pool;
     private CandidatePool poolWithShortSources;
@@ -88,6 +92,18 @@ public class RankingBenchmark {
         }
         for (int i = 0; i < 100; i++) {
             consumed.add(World.itemId(random.nextInt(Corpus.ITEMS)));
+        }
+        for (int f = 0; f < 3; f++) {
+            String[] items = new String[perSource];
+            double[] scores = new double[perSource];
+            String[] categories = new String[perSource];
+            for (int i = 0; i < perSource; i++) {
+                int item = random.nextInt(Corpus.ITEMS);
+                items[i] = World.itemId(item);
+                scores[i] = 1.0 - i / (double) perSource;
+                categories[i] = world.categoryOf(item);
+            }
+            followerLists.add(SourceList.of(items, scores, categories));
         }
         UserProfile profile = new UserProfile();
         ProfilePolicy policy = new ProfilePolicy();
@@ -130,6 +146,21 @@ public class RankingBenchmark {
     @Benchmark
     public CandidatePool merge() {
         return CandidatePool.of(lists, enabled, consumed::contains, perSource);
+    }
+
+    /**
+     * The sequence source's tally: the followers of three recent items summed per item, the best
+     * {@code perSource} kept (once per document, and once per positive event for training examples).
+     */
+    @Benchmark
+    public ScoreTally.Top sequenceTally() {
+        ScoreTally tally = new ScoreTally();
+        for (SourceList l : followerLists) {
+            for (int i = 0; i < l.size(); i++) {
+                tally.add(l.items()[i], l.scores()[i], l.categories()[i]);
+            }
+        }
+        return tally.top(perSource);
     }
 
     /** Merge, then the source order (the blend without a learned model). */
