@@ -23,6 +23,7 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -91,9 +92,28 @@ public final class HistoryInput {
             long cutoverMillis,
             boolean keepAlive) {
         FileSource<RawRecord> source = HistorySource.files(files, formatOrNull, contextColumns(cfg), keepAlive);
-        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files")
+        SingleOutputStreamOperator<RawRecord> raw = env.fromSource(
+                        source, WatermarkStrategy.noWatermarks(), "history files")
                 .uid(Uids.HISTORY_SOURCE);
+        int readers = readers(env.getParallelism(), files.size());
+        if (readers > 0) {
+            raw.setParallelism(readers);
+        }
         return counted(raw, cfg, cutoverMillis);
+    }
+
+    /**
+     * How many subtasks read the history: no more than there are files (a file is one split), so
+     * that no reader, and no watermark generator chained to it, is left without input. An idle one
+     * would hold event time back until {@code watermark.idleness}, and with it every window. A
+     * sorted history is one file: one reader, whose records keep their order per user. 0 leaves the
+     * job's default ({@code parallelism} not known).
+     */
+    static int readers(int parallelism, int files) {
+        if (parallelism <= 0) {
+            return files == 1 ? 1 : 0;
+        }
+        return Math.max(1, Math.min(parallelism, files));
     }
 
     /** The one-job alternative's input: the history files, then Kafka from the cut-over on. */
@@ -118,6 +138,7 @@ public final class HistoryInput {
 
     private static DataStream<RawRecord> counted(DataStream<RawRecord> raw, JobConfig cfg, long cutoverMillis) {
         return raw.flatMap(new HistoryRecords(RecommendationPipeline.parserConfig(cfg), cutoverMillis))
+                .setParallelism(raw.getParallelism())
                 .uid(Uids.HISTORY_RECORDS)
                 .name("history: count, cut over");
     }

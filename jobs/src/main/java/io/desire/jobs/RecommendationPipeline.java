@@ -88,7 +88,11 @@ public final class RecommendationPipeline {
 
     public static Outputs build(DataStream<RawRecord> raw, JobConfig cfg, ModelLoops loops) {
         PrivacySettings privacy = PrivacySettings.of(cfg);
+        // Parsing, pseudonyms and watermarks run where the records are read (same parallelism,
+        // chained): a user's records keep their order, and no watermark generator is without input.
+        int readers = raw.getParallelism();
         SingleOutputStreamOperator<Event> parsed = raw.process(new ParseEvents(parserConfig(cfg)))
+                .setParallelism(readers)
                 .uid(Uids.PARSE_EVENTS)
                 .name("parse and validate");
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEvents.DEAD_LETTERS);
@@ -107,6 +111,7 @@ public final class RecommendationPipeline {
         DataStream<Event> identified = parsed;
         if (privacy.pseudonyms()) {
             identified = parsed.map(new PseudonymizeUsers(privacy.pseudonymKey()))
+                    .setParallelism(readers)
                     .uid(Uids.PSEUDONYMIZE_USERS)
                     .name("pseudonymise user ids");
         }
@@ -117,6 +122,7 @@ public final class RecommendationPipeline {
                         WatermarkStrategy.<Event>forBoundedOutOfOrderness(cfg.getDuration(ConfigKeys.OUT_OF_ORDERNESS))
                                 .withTimestampAssigner((e, previous) -> e.ts)
                                 .withIdleness(cfg.getDuration(ConfigKeys.IDLENESS)))
+                .setParallelism(readers)
                 .name("event-time watermarks");
 
         // De-duplication and catalog enrichment share one key (the item, or the user for events

@@ -137,6 +137,9 @@ public final class BackfillBenchmark {
         double liveRate = lines.size() / liveSeconds;
 
         long bootstrapBytes = SavepointBytes.of(backfill.bootstrapSavepoint());
+        // Keyed by user: what grows with the users (the rest is per item, or one model whatever the users).
+        long userKeyedBytes = SavepointBytes.ofOperators(
+                backfill.bootstrapSavepoint(), Set.of(Uids.USER_RECOMMENDER, Uids.ALS_USER_FACTORS));
         out.println();
         out.println("Figures (one run, one JVM; the machine is shared, so compare the ratio, not the absolute times):");
         out.printf(
@@ -164,6 +167,11 @@ public final class BackfillBenchmark {
                 bootstrapBytes / Math.max(1, items.size()),
                 users.size(),
                 items.size());
+        out.printf(
+                Locale.ROOT,
+                "  %-58s %,d B per user (the user recommender's and the ALS user factors' state)%n",
+                "  of which keyed by user",
+                userKeyedBytes / Math.max(1, users.size()));
     }
 
     private Path generate(Path file) throws IOException {

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.state.api.runtime.SavepointLoader;
 
-/** The size on disk of a local savepoint: every file under its folder. */
+/** The size on disk of a local savepoint (every file under its folder), and its state by operator. */
 final class SavepointBytes {
     private SavepointBytes() {}
 
@@ -20,5 +23,16 @@ final class SavepointBytes {
             }
             return sum;
         }
+    }
+
+    /** The state size the savepoint's metadata records for the operators of {@code uids}, summed. */
+    static long ofOperators(String savepoint, Set<String> uids) throws IOException {
+        long sum = 0;
+        for (OperatorState op : SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
+            if (op.getOperatorUid().map(uids::contains).orElse(false)) {
+                sum += op.getStateSize();
+            }
+        }
+        return sum;
     }
 }
