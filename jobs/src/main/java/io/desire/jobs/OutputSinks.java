@@ -23,7 +23,8 @@ public final class OutputSinks {
 
     /** The Elasticsearch sink of recommendation documents behind the configured alias. */
     public static ElasticsearchSink<Recommendation> recommendations(JobConfig cfg) {
-        return configured(RecommendationDocuments.sinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), 0), cfg);
+        return configured(
+                RecommendationDocuments.sinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), 0, searchableItems(cfg)), cfg);
     }
 
     /**
@@ -32,7 +33,14 @@ public final class OutputSinks {
      */
     public static ElasticsearchSink<Recommendation> recommendationsInto(JobConfig cfg, String index) {
         return configured(
-                RecommendationDocuments.generationSinkBuilder(cfg.getString(ConfigKeys.ES_INDEX), index, 0), cfg);
+                RecommendationDocuments.generationSinkBuilder(
+                        cfg.getString(ConfigKeys.ES_INDEX), index, 0, searchableItems(cfg)),
+                cfg);
+    }
+
+    /** {@code es.searchable-items}: whether the documents' items are indexed for search. */
+    public static boolean searchableItems(JobConfig cfg) {
+        return cfg.getBoolean(ConfigKeys.ES_SEARCHABLE_ITEMS);
     }
 
     /** {@code es.bulk-size} as a size ("5mb", "512kb", bytes). */

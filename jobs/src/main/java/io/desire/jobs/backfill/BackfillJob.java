@@ -171,7 +171,7 @@ public final class BackfillJob {
         Duration every = cfg.getDuration(ConfigKeys.BACKFILL_PROGRESS_INTERVAL);
         JobConfig jobCfg = backfillConfig(cfg);
         String alias = jobCfg.getString(ConfigKeys.ES_INDEX);
-        IndexGenerations generations = new IndexGenerations(alias, 0);
+        IndexGenerations generations = new IndexGenerations(alias, 0, OutputSinks.searchableItems(jobCfg));
         ElasticsearchClient es = OutputSinks.recommendations(jobCfg).createClient();
         try {
             String index = generations.createNext(es);

@@ -70,6 +70,10 @@ public final class ConfigKeys {
             "es.bulk-size",
             "5mb",
             "a bulk request is sent when its documents reach this size (the backfill's default: 16mb)");
+    public static final Key ES_SEARCHABLE_ITEMS = key(
+            "es.searchable-items",
+            "false",
+            "index the documents' items (item, rank, score, category, reasons) so queries can match them; false keeps them in _source, returned with every document as written, and spares Elasticsearch indexing them (apps read documents by id or by user and context)");
     public static final Key ES_BULK_CONCURRENCY = key(
             "es.bulk-concurrency",
             "2",

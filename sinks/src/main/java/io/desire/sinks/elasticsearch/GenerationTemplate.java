@@ -15,8 +15,8 @@ final class GenerationTemplate implements IndexBootstrap {
 
     private final RecommendationIndex template;
 
-    GenerationTemplate(String alias, int replicas) {
-        this.template = new RecommendationIndex(alias, replicas);
+    GenerationTemplate(String alias, int replicas, boolean searchableItems) {
+        this.template = new RecommendationIndex(alias, replicas, searchableItems);
     }
 
     @Override

@@ -67,7 +67,12 @@ public final class IndexGenerations {
      * @param replicas replicas per shard of the generations' template, 0 or more
      */
     public IndexGenerations(String alias, int replicas) {
-        this.template = new RecommendationIndex(alias, replicas);
+        this(alias, replicas, false);
+    }
+
+    /** As above; {@code searchableItems} as in {@link RecommendationIndex#RecommendationIndex(String, int, boolean)}. */
+    public IndexGenerations(String alias, int replicas, boolean searchableItems) {
+        this.template = new RecommendationIndex(alias, replicas, searchableItems);
         this.generationName = Pattern.compile(Pattern.quote(alias) + "-(\\d{6})");
     }
 

@@ -66,9 +66,15 @@ public final class RecommendationDocuments implements ElasticsearchEmitter<Recom
 
     /** As {@link #sinkBuilder()} with another alias and replica count. */
     public static ElasticsearchSinkBuilder<Recommendation> sinkBuilder(String alias, int replicas) {
+        return sinkBuilder(alias, replicas, false);
+    }
+
+    /** As above; {@code searchableItems} as in {@link RecommendationIndex#RecommendationIndex(String, int, boolean)}. */
+    public static ElasticsearchSinkBuilder<Recommendation> sinkBuilder(
+            String alias, int replicas, boolean searchableItems) {
         return ElasticsearchSink.<Recommendation>builder()
                 .setEmitter(new RecommendationDocuments(alias))
-                .setIndexBootstrap(new RecommendationIndex(alias, replicas));
+                .setIndexBootstrap(new RecommendationIndex(alias, replicas, searchableItems));
     }
 
     /**
@@ -82,14 +88,20 @@ public final class RecommendationDocuments implements ElasticsearchEmitter<Recom
      */
     public static ElasticsearchSinkBuilder<Recommendation> generationSinkBuilder(
             String alias, String index, int replicas) {
-        IndexGenerations generations = new IndexGenerations(alias, replicas);
+        return generationSinkBuilder(alias, index, replicas, false);
+    }
+
+    /** As above; {@code searchableItems} as in {@link RecommendationIndex#RecommendationIndex(String, int, boolean)}. */
+    public static ElasticsearchSinkBuilder<Recommendation> generationSinkBuilder(
+            String alias, String index, int replicas, boolean searchableItems) {
+        IndexGenerations generations = new IndexGenerations(alias, replicas, searchableItems);
         if (!generations.isGeneration(index)) {
             throw new IllegalArgumentException("Index '" + index + "' is not a generation of alias '" + alias
                     + "': expected " + alias + "-NNNNNN with six digits, as IndexGenerations.createNext names them");
         }
         return ElasticsearchSink.<Recommendation>builder()
                 .setEmitter(new RecommendationDocuments(index)) // the "alias" it writes to is the concrete index
-                .setIndexBootstrap(new GenerationTemplate(alias, replicas));
+                .setIndexBootstrap(new GenerationTemplate(alias, replicas, searchableItems));
     }
 
     public String alias() {

@@ -39,13 +39,27 @@ public final class RecommendationIndex implements IndexBootstrap {
 
     private final String alias;
     private final int replicas;
+    private final boolean searchableItems;
 
+    /** Items stored with each document, not indexed for search (see {@link #RecommendationIndex(String, int, boolean)}). */
     public RecommendationIndex(String alias, int replicas) {
+        this(alias, replicas, false);
+    }
+
+    /**
+     * @param searchableItems whether the documents' items (item, rank, score, category, reasons) are
+     *     indexed, so that queries can match them; without, they are kept in {@code _source} and
+     *     returned with every document as they were written, but Elasticsearch does not parse them:
+     *     fewer fields to index per document, for apps that read documents by id or by user and
+     *     context
+     */
+    public RecommendationIndex(String alias, int replicas, boolean searchableItems) {
         this.alias = validAlias(alias);
         if (replicas < 0) {
             throw new IllegalArgumentException("Replicas must be 0 or more, got " + replicas);
         }
         this.replicas = replicas;
+        this.searchableItems = searchableItems;
     }
 
     public static RecommendationIndex defaults() {
@@ -89,12 +103,16 @@ public final class RecommendationIndex implements IndexBootstrap {
         keyword(context, "key");
         ObjectNode items = props.putObject("items");
         items.put("type", "object");
-        ObjectNode itemProps = items.putObject("properties");
-        keyword(itemProps, "item");
-        itemProps.putObject("rank").put("type", "integer");
-        itemProps.putObject("score").put("type", "float");
-        keyword(itemProps, "category");
-        keyword(itemProps, "reasons");
+        if (searchableItems) {
+            ObjectNode itemProps = items.putObject("properties");
+            keyword(itemProps, "item");
+            itemProps.putObject("rank").put("type", "integer");
+            itemProps.putObject("score").put("type", "float");
+            keyword(itemProps, "category");
+            keyword(itemProps, "reasons");
+        } else {
+            items.put("enabled", false);
+        }
         keyword(props, "model_version");
         props.putObject("profile_events").put("type", "long");
         props.putObject("event_time").put("type", "date");

@@ -95,8 +95,9 @@ class ElasticsearchSinkITCase {
         JsonNode props = template.at("/template/mappings/properties");
         assertThat(props.at("/user/type").asText()).isEqualTo("keyword");
         assertThat(props.at("/context/properties/geo_cell/type").asText()).isEqualTo("keyword");
-        assertThat(props.at("/items/properties/rank/type").asText()).isEqualTo("integer");
-        assertThat(props.at("/items/properties/score/type").asText()).isEqualTo("float");
+        assertThat(props.at("/items/enabled").asBoolean(true))
+                .as("items are kept in _source, not indexed")
+                .isFalse();
         assertThat(props.at("/event_time/type").asText()).isEqualTo("date");
 
         JsonNode aliases = http("GET", "/_alias/" + alias, null);
@@ -154,6 +155,41 @@ class ElasticsearchSinkITCase {
         JsonNode hits =
                 http("POST", "/" + alias + "/_search", "{\"query\":{\"term\":{\"context.device\":\"desktop\"}}}");
         assertThat(hits.at("/hits/hits/0/_id").asText()).isEqualTo(b.documentId());
+    }
+
+    /**
+     * By default a document's items come back exactly as written but queries cannot match them;
+     * with searchable items (a second alias, its own template) the same document is found by item.
+     */
+    @Test
+    void itemsAreReturnedAsWrittenAndMatchQueriesOnlyWhenSearchable() throws Exception {
+        String searchableAlias = alias.replace("it-recs-", "it-searchable-"); // patterns must not overlap
+        Recommendation doc = recommendation("u1", "g1", "evening", "mobile", T0, "i1", "i2");
+        try {
+            for (RecommendationIndex index :
+                    List.of(new RecommendationIndex(alias, 0), new RecommendationIndex(searchableAlias, 0, true))) {
+                try (ElasticsearchWriter<Recommendation> writer =
+                        writer(sinkBuilder().build().config(), index.alias(), index, new TestMetricGroup())) {
+                    writer.write(doc, null);
+                    writer.flush(true);
+                }
+                http("POST", "/" + index.alias() + "/_refresh", null);
+                JsonNode src = http("GET", "/" + index.alias() + "/_doc/" + doc.documentId(), null)
+                        .path("_source");
+                assertThat(src.at("/items/1/item").asText()).isEqualTo("i2");
+                assertThat(src.at("/items/1/rank").asInt()).isEqualTo(2);
+                assertThat(src.at("/items/1/reasons/0").asText()).isEqualTo("popular");
+            }
+            String byItem = "{\"term\":{\"items.item\":\"i2\"}}";
+            assertThat(count(alias, byItem)).as("not searchable by default").isZero();
+            assertThat(count(searchableAlias, byItem)).isEqualTo(1);
+            assertThat(count(alias, "{\"term\":{\"user\":\"u1\"}}"))
+                    .as("user and context stay searchable")
+                    .isEqualTo(1);
+        } finally {
+            http("DELETE", "/" + searchableAlias + "-*", null);
+            http("DELETE", "/_index_template/" + searchableAlias, null);
+        }
     }
 
     @Test
@@ -239,9 +275,15 @@ class ElasticsearchSinkITCase {
 
     private ElasticsearchWriter<Recommendation> writer(
             ElasticsearchSinkConfig config, IndexBootstrap bootstrap, TestMetricGroup metrics) throws IOException {
+        return writer(config, alias, bootstrap, metrics);
+    }
+
+    private ElasticsearchWriter<Recommendation> writer(
+            ElasticsearchSinkConfig config, String writeAlias, IndexBootstrap bootstrap, TestMetricGroup metrics)
+            throws IOException {
         return new ElasticsearchWriter<>(
                 config,
-                new RecommendationDocuments(alias),
+                new RecommendationDocuments(writeAlias),
                 bootstrap,
                 ElasticsearchClients.create(config),
                 metrics,
@@ -250,6 +292,10 @@ class ElasticsearchSinkITCase {
     }
 
     private long count(String query) throws Exception {
+        return count(alias, query);
+    }
+
+    private static long count(String alias, String query) throws Exception {
         http("POST", "/" + alias + "/_refresh", null);
         return http("POST", "/" + alias + "/_count", "{\"query\":" + query + "}")
                 .path("count")

@@ -279,12 +279,12 @@ class IndexGenerationsTest {
 
     @Test
     void generationSinkBootstrapOnlyPutsTheTemplate() throws Exception {
-        new GenerationTemplate("recs", 2).ensure(client);
+        new GenerationTemplate("recs", 2, true).ensure(client);
 
         assertThat(stub.requests())
                 .extracting(r -> r.method() + " " + r.path())
                 .containsExactly("PUT /_index_template/recs");
-        assertSameTemplate(stub.requests().get(0).body(), new RecommendationIndex("recs", 2));
+        assertSameTemplate(stub.requests().get(0).body(), new RecommendationIndex("recs", 2, true));
         assertThat(es.indices).isEmpty();
         assertThat(es.holders).isEmpty();
     }

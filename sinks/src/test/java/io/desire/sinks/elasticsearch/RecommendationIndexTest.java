@@ -26,18 +26,32 @@ class RecommendationIndexTest {
             "/context/properties/time_bucket",
             "/context/properties/device",
             "/context/properties/key",
-            "/items/properties/item",
-            "/items/properties/category",
-            "/items/properties/reasons",
             "/model_version"
         }) {
             assertThat(p.at(keyword + "/type").asText()).as(keyword).isEqualTo("keyword");
         }
         assertThat(p.at("/items/type").asText()).isEqualTo("object");
-        assertThat(p.at("/items/properties/rank/type").asText()).isEqualTo("integer");
-        assertThat(p.at("/items/properties/score/type").asText()).isEqualTo("float");
+        assertThat(p.at("/items/enabled").asBoolean(true))
+                .as("items kept in _source only")
+                .isFalse();
+        assertThat(p.at("/items/properties").isMissingNode()).isTrue();
         assertThat(p.at("/event_time/type").asText()).isEqualTo("date");
         assertThat(p.at("/updated_at/type").asText()).isEqualTo("date");
+    }
+
+    @Test
+    void searchableItemsAreIndexedWithTheirTypes() throws Exception {
+        JsonNode p = new ObjectMapper()
+                .readTree(new RecommendationIndex("desire-recs", 0, true).templateJson())
+                .at("/template/mappings/properties/items");
+        assertThat(p.path("enabled").isMissingNode()).isTrue();
+        for (String keyword : new String[] {"item", "category", "reasons"}) {
+            assertThat(p.at("/properties/" + keyword + "/type").asText())
+                    .as(keyword)
+                    .isEqualTo("keyword");
+        }
+        assertThat(p.at("/properties/rank/type").asText()).isEqualTo("integer");
+        assertThat(p.at("/properties/score/type").asText()).isEqualTo("float");
     }
 
     @Test
