@@ -11,7 +11,6 @@ import io.desire.features.ftrl.FtrlParams;
 import io.desire.features.ftrl.RankingFeatures;
 import io.desire.features.ranking.TrendingItems;
 import io.desire.features.recs.Recommendation;
-import io.desire.operators.Harnesses;
 import io.desire.operators.ranker.LearnedRanker;
 import java.util.Arrays;
 import java.util.List;
@@ -19,9 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,14 +37,7 @@ class ArmSampleTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, UserSignal, ModelUpdate, Recommendation> harness(
             UserRecommenderBuilder b, boolean rocksDb) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(b.build(), List.of(UserRecommender.broadcastDescriptors())),
-                UserRecommender.keySelector(),
-                Types.STRING,
-                128,
-                1,
-                0);
-        return Harnesses.opened(h, rocksDb, null);
+        return RecommenderHarness.open(b.build(), rocksDb);
     }
 
     /**

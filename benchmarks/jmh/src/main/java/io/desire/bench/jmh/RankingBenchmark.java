@@ -79,31 +79,13 @@ public class RankingBenchmark {
         Random random = new Random(42);
         World world = new World(Corpus.USERS, Corpus.ITEMS, Corpus.SEED);
         for (CandidateSource s : CandidateSource.values()) {
-            String[] items = new String[perSource];
-            double[] scores = new double[perSource];
-            String[] categories = new String[perSource];
-            for (int i = 0; i < perSource; i++) {
-                int item = random.nextInt(Corpus.ITEMS);
-                items[i] = World.itemId(item);
-                scores[i] = 1.0 - i / (double) perSource;
-                categories[i] = world.categoryOf(item);
-            }
-            lists.put(s, SourceList.of(items, scores, categories));
+            lists.put(s, randomList(random, world));
         }
         for (int i = 0; i < 100; i++) {
             consumed.add(World.itemId(random.nextInt(Corpus.ITEMS)));
         }
         for (int f = 0; f < 3; f++) {
-            String[] items = new String[perSource];
-            double[] scores = new double[perSource];
-            String[] categories = new String[perSource];
-            for (int i = 0; i < perSource; i++) {
-                int item = random.nextInt(Corpus.ITEMS);
-                items[i] = World.itemId(item);
-                scores[i] = 1.0 - i / (double) perSource;
-                categories[i] = world.categoryOf(item);
-            }
-            followerLists.add(SourceList.of(items, scores, categories));
+            followerLists.add(randomList(random, world));
         }
         UserProfile profile = new UserProfile();
         ProfilePolicy policy = new ProfilePolicy();
@@ -140,6 +122,20 @@ public class RankingBenchmark {
         poolWithShortSources = CandidatePool.of(shortLists, enabled, consumed::contains, perSource);
         // JMH shows a fork's output: the pool size is what a ranking scores.
         System.out.println(perSource + " per source: " + pool.size() + " candidates after the merge");
+    }
+
+    /** {@code perSource} random catalogue items with decreasing scores and their categories. */
+    private SourceList randomList(Random random, World world) {
+        String[] items = new String[perSource];
+        double[] scores = new double[perSource];
+        String[] categories = new String[perSource];
+        for (int i = 0; i < perSource; i++) {
+            int item = random.nextInt(Corpus.ITEMS);
+            items[i] = World.itemId(item);
+            scores[i] = 1.0 - i / (double) perSource;
+            categories[i] = world.categoryOf(item);
+        }
+        return SourceList.of(items, scores, categories);
     }
 
     /** Merge of the five lists into a pool, consumed items excluded. */
