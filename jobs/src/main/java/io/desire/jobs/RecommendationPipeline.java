@@ -188,6 +188,8 @@ public final class RecommendationPipeline {
                 .map(ModelUpdate::of)
                 .returns(TypeInformation.of(ModelUpdate.class))
                 .name("trending updates");
+        // Checked whether or not learning runs: a bad value fails the job, never passes unnoticed.
+        Double armSample = armSample(cfg);
         boolean learning = LearningPipeline.enabled(cfg);
         DataStream<UserSignal> signals;
         if (learning) {
@@ -204,7 +206,6 @@ public final class RecommendationPipeline {
             LearningPipeline.learnedRecommender(recommender, blender, cfg);
             // Without learning there is no ALS and no learned arm: the blend serves (recs.serve is not used).
             recommender.serve(cfg.getString(ConfigKeys.SERVE));
-            Double armSample = armSample(cfg);
             if (armSample != null) {
                 recommender.armSample(armSample);
             }

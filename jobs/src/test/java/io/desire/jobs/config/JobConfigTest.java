@@ -152,6 +152,13 @@ class JobConfigTest {
                     .hasMessageContaining(bad)
                     .hasMessageContaining("auto or a share of users in [0, 1]");
         }
+        // Refused when the job is built, with or without learning (without it there are no arms).
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        var raw = env.fromData(new io.desire.features.event.RawRecord());
+        assertThatThrownBy(() -> io.desire.jobs.RecommendationPipeline.build(
+                        raw, JobConfig.of(Map.of("recs.arm-sample", "half", "learning.enabled", "false"))))
+                .hasMessageContaining("recs.arm-sample");
     }
 
     @Test
