@@ -14,6 +14,7 @@ import io.desire.jobs.history.Cutover;
 import io.desire.jobs.history.HistoryFile;
 import io.desire.jobs.history.HistoryFormat;
 import io.desire.jobs.history.HistorySorter;
+import io.desire.jobs.io.LocalFolders;
 import io.desire.jobs.io.ModelLoops;
 import io.desire.operators.Uids;
 import io.desire.sinks.elasticsearch.IndexGenerations;
@@ -173,6 +174,8 @@ public final class BackfillJob {
         String alias = jobCfg.getString(ConfigKeys.ES_INDEX);
         IndexGenerations generations = new IndexGenerations(alias, 0, OutputSinks.searchableItems(jobCfg));
         ElasticsearchClient es = OutputSinks.recommendations(jobCfg).createClient();
+        // The sorted copy of the history, when backfill.sort is on: removed however the run ends.
+        java.nio.file.Path sortDir = null;
         try {
             String index = generations.createNext(es);
             out.printf(
@@ -193,7 +196,6 @@ public final class BackfillJob {
             }
             boolean sort = Boolean.parseBoolean(
                     jobCfg.getString(ConfigKeys.BACKFILL_SORT).trim());
-            java.nio.file.Path sortDir = null;
             List<HistoryFile> input = files;
             HistoryFormat format = HistoryInput.format(jobCfg);
             if (sort) {
@@ -279,9 +281,6 @@ public final class BackfillJob {
                                 + " was left for inspection (" + rootMessage(e) + ")",
                         e);
             }
-            if (sortDir != null) {
-                deleteQuietly(sortDir.toUri().toString());
-            }
             double seconds = (System.nanoTime() - jobStarted) / 1e9;
             IndexGenerations.Promotion promotion = generations.promote(es, index, keep);
             Summary summary = new Summary(
@@ -299,6 +298,13 @@ public final class BackfillJob {
             return summary;
         } finally {
             es._transport().close();
+            if (sortDir != null) {
+                try {
+                    LocalFolders.deleteTree(sortDir);
+                } catch (java.io.IOException e) {
+                    LOG.warn("Could not delete the sorted history {}: {}", sortDir, e.toString());
+                }
+            }
         }
     }
 

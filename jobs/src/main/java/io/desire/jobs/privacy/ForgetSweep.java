@@ -3,17 +3,15 @@ package io.desire.jobs.privacy;
 import io.desire.features.privacy.Erasure;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.LocalFolders;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +136,7 @@ public final class ForgetSweep {
                     for (Erasure e : due) {
                         audit.record(e, "snapshot", target.toString(), "removed", System.currentTimeMillis());
                     }
-                    delete(s.dir());
+                    LocalFolders.deleteTree(s.dir());
                     out.printf(
                             "%s: %d state rows of %d users removed; rewritten and verified as %s; old one deleted%n",
                             s.dir(), removed, users.size(), target);
@@ -147,7 +145,7 @@ public final class ForgetSweep {
                     deleteQuietly(target);
                     long oldest = due.stream().mapToLong(e -> e.loggedAt).min().orElse(now);
                     if (now - oldest > retention.toMillis()) {
-                        delete(s.dir());
+                        LocalFolders.deleteTree(s.dir());
                         for (Erasure e : due) {
                             audit.record(e, "snapshot", s.dir().toString(), "deleted", System.currentTimeMillis());
                         }
@@ -164,19 +162,9 @@ public final class ForgetSweep {
         return ok;
     }
 
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     private static void deleteQuietly(Path dir) {
         try {
-            if (Files.exists(dir)) {
-                delete(dir);
-            }
+            LocalFolders.deleteTree(dir);
         } catch (IOException e) {
             LOG.warn("could not remove the partial rewrite {}", dir, e);
         }

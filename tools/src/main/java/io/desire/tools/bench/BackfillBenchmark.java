@@ -6,6 +6,7 @@ import io.desire.jobs.StreamingJob;
 import io.desire.jobs.backfill.BackfillJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.LocalFolders;
 import io.desire.jobs.io.ModelLoops;
 import io.desire.jobs.io.Topics;
 import io.desire.operators.Uids;
@@ -80,15 +81,7 @@ public final class BackfillBenchmark {
             if (Boolean.parseBoolean(options.getOrDefault("keep", "false"))) {
                 out.println("kept the working folder " + work);
             } else {
-                deleteRecursively(work);
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                LocalFolders.deleteTree(work);
             }
         }
     }

@@ -12,6 +12,7 @@ import io.desire.jobs.RecommendationPipeline;
 import io.desire.jobs.StreamingJob;
 import io.desire.jobs.config.ConfigKeys;
 import io.desire.jobs.config.JobConfig;
+import io.desire.jobs.io.LocalFolders;
 import io.desire.operators.ParseEvents;
 import io.desire.tools.demo.TrafficProducer;
 import io.desire.tools.generator.EventGenerator;
@@ -84,6 +85,8 @@ public final class PipelineBenchmark {
         BenchProfiler profiler = BenchProfiler.create(
                 o.get("profile"),
                 Path.of(o.getOrDefault("profile-dir", home.resolve("profile").toString())));
+        // Every run ends in System.exit: the checkpoints go then, and the folder unless it holds flame graphs.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeWorkFolder(home), "remove-bench-folder"));
 
         Map<String, String> base = new LinkedHashMap<>();
         base.put(ConfigKeys.PARALLELISM.name(), Integer.toString(parallelism));
@@ -167,6 +170,18 @@ public final class PipelineBenchmark {
                 "Targets: full ≥ 0.5x bare and ≥ 50,000 events/s with the discarding sink; freshness p99 ≤ 1 s."
                         + " Figures vary with the machine's load: compare ratios from one run.");
         System.exit(0);
+    }
+
+    /** Deletes the run's checkpoints, and its folder when no flame graph was written into it. */
+    private static void removeWorkFolder(Path home) {
+        try {
+            LocalFolders.deleteTree(home.resolve("checkpoints"));
+            if (!Files.exists(home.resolve("profile"))) {
+                LocalFolders.deleteTree(home);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove the benchmark's folder " + home + ": " + e);
+        }
     }
 
     /** A measured run, under the profiler when one is given; prints where its flame graph went. */
