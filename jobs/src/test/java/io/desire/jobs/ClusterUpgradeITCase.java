@@ -192,7 +192,11 @@ class ClusterUpgradeITCase {
                     .containsPattern("profiles +" + USERS + "\\n")
                     .containsPattern("FTRL learner [0-9,]+ examples")
                     .contains("user u-07:")
-                    .containsPattern("\"events\":" + produced.get("u-07") + "[,}]");
+                    .containsPattern("\"events\":" + produced.get("u-07") + "[,}]")
+                    // where the bytes per user go: every user holds a profile and ALS factors
+                    .containsPattern(io.desire.operators.Uids.USER_RECOMMENDER + " +user-profile +" + USERS + " +[1-9]")
+                    .containsPattern(
+                            io.desire.operators.Uids.ALS_USER_FACTORS + " +als-user-factors +" + USERS + " +[1-9]");
 
             // 4. removing operators (learning off) is refused unless non-restored state is allowed
             List<String> withoutLearning = new ArrayList<>(List.of(ClusterJobs.command(

@@ -20,7 +20,8 @@ import org.apache.flink.state.api.runtime.SavepointLoader;
  * {@code bin/desire inspect SAVEPOINT [--user ID]}: what a savepoint (or retained checkpoint) of the
  * streaming job holds, read offline with Flink's State Processor API — its operators with uid,
  * parallelism, max parallelism and state size; how many keys each engine state has; the model
- * versions; and one user's profile and ALS factors (the given user, else the first). Prints to
+ * versions; one user's profile and ALS factors (the given user, else the first); and the bytes of each
+ * user-keyed state ({@link UserStateBytes}). Prints to
  * standard output; exits 1 when the path holds no savepoint.
  */
 public final class InspectSavepoint {
@@ -65,7 +66,10 @@ public final class InspectSavepoint {
             return 1;
         }
         printOperators(out, path, metadata);
-        printStates(out, EngineState.read(path, JobConfig.of(Map.of())), user);
+        Map<String, Map<String, String>> states = EngineState.read(path, JobConfig.of(Map.of()));
+        printStates(out, states, user);
+        long users = states.getOrDefault(EngineState.PROFILES, Map.of()).size();
+        UserStateBytes.print(out, UserStateBytes.read(path, JobConfig.of(Map.of())), users);
         return 0;
     }
 
