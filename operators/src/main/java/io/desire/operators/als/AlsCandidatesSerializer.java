@@ -19,6 +19,12 @@ public final class AlsCandidatesSerializer extends CompactSerializer<AlsCandidat
     /** The one instance: the serializer has no state. */
     public static final AlsCandidatesSerializer INSTANCE = new AlsCandidatesSerializer();
 
+    /**
+     * Version of the format: 2 writes doubles as small integers where they are multiples of 1/4
+     * ({@link CompactCodec#writeDoubles}); format 1 is read as is.
+     */
+    public static final int FORMAT = 2;
+
     @Override
     public AlsCandidates createInstance() {
         return new AlsCandidates();
@@ -60,7 +66,7 @@ public final class AlsCandidatesSerializer extends CompactSerializer<AlsCandidat
     /** Snapshot of {@link AlsCandidatesSerializer}; restores savepoints of the POJO format too. */
     public static final class Snapshot extends CompactSerializerSnapshot<AlsCandidates> {
         public Snapshot() {
-            super(AlsCandidates.class, () -> INSTANCE);
+            super(AlsCandidates.class, FORMAT, () -> INSTANCE);
         }
     }
 }

@@ -19,6 +19,12 @@ public final class UserFactorStateSerializer extends CompactSerializer<UserFacto
     /** The one instance: the serializer has no state. */
     public static final UserFactorStateSerializer INSTANCE = new UserFactorStateSerializer();
 
+    /**
+     * Version of the format: 2 writes doubles as small integers where they are multiples of 1/4
+     * ({@link CompactCodec#writeDoubles}); format 1 is read as is.
+     */
+    public static final int FORMAT = 2;
+
     @Override
     public UserFactorState createInstance() {
         return new UserFactorState();
@@ -54,7 +60,7 @@ public final class UserFactorStateSerializer extends CompactSerializer<UserFacto
     /** Snapshot of {@link UserFactorStateSerializer}; restores savepoints of the POJO format too. */
     public static final class Snapshot extends CompactSerializerSnapshot<UserFactorState> {
         public Snapshot() {
-            super(UserFactorState.class, () -> INSTANCE);
+            super(UserFactorState.class, FORMAT, () -> INSTANCE);
         }
     }
 }

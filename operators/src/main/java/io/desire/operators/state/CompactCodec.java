@@ -7,7 +7,8 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * The primitives of the compact state formats: unsigned varints (7 bits a byte, low groups first),
  * zig-zag for signed values, lengths that also say "null", event times as small deltas from a base
- * the reader already knows, and double arrays stored as floats when every value is one exactly.
+ * the reader already knows, and double arrays stored as small integers when every value is a
+ * multiple of 1/4 (event weights, ratings, their sums), else as floats when every value is one exactly.
  * Every encoding is lossless: what is read back equals, bit for bit, what was written.
  */
 public final class CompactCodec {
@@ -18,6 +19,11 @@ public final class CompactCodec {
 
     private static final byte DOUBLES = 0;
     private static final byte FLOATS = 1;
+    /** Every value is k/4 with |k| < 2^26: zig-zag varints of k, at most 4 bytes and mostly 1. */
+    private static final byte QUARTERS = 2;
+
+    private static final double QUARTERS_BOUND = 1 << 26;
+    private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
     private CompactCodec() {}
 
@@ -128,8 +134,11 @@ public final class CompactCodec {
     }
 
     /**
-     * Writes a double array (null allowed): as 4-byte floats when every value converts to a float and
-     * back to the same bits (event weights, counts, ratings), else as 8-byte doubles.
+     * Writes a double array (null allowed): as zig-zag varints of 4·v when every value is a multiple
+     * of 1/4 below 2^24 in magnitude (event weights, counts, ratings, their sums: a byte or two each),
+     * else as 4-byte floats when every value converts to a float and back to the same bits, else as
+     * 8-byte doubles. The reader takes all three modes (formats before the varint mode hold only the
+     * other two).
      */
     public static void writeDoubles(DataOutputView out, double[] a) throws IOException {
         if (a == null) {
@@ -140,7 +149,12 @@ public final class CompactCodec {
         if (a.length == 0) {
             return;
         }
-        if (allFloats(a)) {
+        if (allQuarters(a)) {
+            out.writeByte(QUARTERS);
+            for (double v : a) {
+                writeSignedVarLong(out, (long) (v * 4));
+            }
+        } else if (allFloats(a)) {
             out.writeByte(FLOATS);
             for (double v : a) {
                 out.writeFloat((float) v);
@@ -163,7 +177,11 @@ public final class CompactCodec {
             return a;
         }
         byte mode = in.readByte();
-        if (mode == FLOATS) {
+        if (mode == QUARTERS) {
+            for (int i = 0; i < n; i++) {
+                a[i] = readSignedVarLong(in) / 4.0;
+            }
+        } else if (mode == FLOATS) {
             for (int i = 0; i < n; i++) {
                 a[i] = in.readFloat();
             }
@@ -175,6 +193,19 @@ public final class CompactCodec {
             throw new IOException("unknown double array mode " + mode);
         }
         return a;
+    }
+
+    /** Whether every value is k/4 for an integer |k| < 2^26 (−0.0 and NaN are not: they would not read back). */
+    private static boolean allQuarters(double[] a) {
+        for (double v : a) {
+            double k = v * 4;
+            if (!(Math.abs(k) < QUARTERS_BOUND)
+                    || k != Math.rint(k)
+                    || Double.doubleToRawLongBits(v) == NEGATIVE_ZERO) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFloats(double[] a) {

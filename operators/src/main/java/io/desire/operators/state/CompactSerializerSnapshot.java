@@ -27,7 +27,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * A type whose format changed gives its snapshot a higher version and a serializer per version it
  * still reads ({@link #CompactSerializerSnapshot(Class, int, IntFunction)}): an older snapshot then
  * restores a serializer of the old format and resolves "compatible after migration", so Flink reads
- * the old values with it and writes them in the current format.
+ * the old values with it and writes them in the current format. A type whose format only gained
+ * encodings that the current serializer reads next to the old ones ({@link
+ * #CompactSerializerSnapshot(Class, int, Supplier)}) restores older versions as is, without
+ * rewriting the state; its higher version makes an older build refuse the newer savepoint instead of
+ * failing on its first unknown value.
  *
  * <p>Subclasses need a public no-argument constructor: Flink instantiates them by name on restore.
  */
@@ -38,6 +42,7 @@ public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnap
     private final Class<T> type;
     private final int currentVersion;
     private final IntFunction<? extends TypeSerializer<T>> serializerOfVersion;
+    private final boolean readsOlderAsIs;
     private int readVersion;
 
     protected CompactSerializerSnapshot(Class<T> type, Supplier<? extends TypeSerializer<T>> serializer) {
@@ -46,11 +51,29 @@ public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnap
 
     /**
      * @param currentVersion the version of the type's current format, ≥ {@link #VERSION}
+     * @param serializer the current serializer, which reads every format 1..currentVersion as is
+     */
+    protected CompactSerializerSnapshot(
+            Class<T> type, int currentVersion, Supplier<? extends TypeSerializer<T>> serializer) {
+        this(type, currentVersion, version -> serializer.get(), true);
+    }
+
+    /**
+     * @param currentVersion the version of the type's current format, ≥ {@link #VERSION}
      * @param serializerOfVersion the serializer reading format {@code v}, for every v in 1..currentVersion
      */
     protected CompactSerializerSnapshot(
             Class<T> type, int currentVersion, IntFunction<? extends TypeSerializer<T>> serializerOfVersion) {
+        this(type, currentVersion, serializerOfVersion, false);
+    }
+
+    private CompactSerializerSnapshot(
+            Class<T> type,
+            int currentVersion,
+            IntFunction<? extends TypeSerializer<T>> serializerOfVersion,
+            boolean readsOlderAsIs) {
         this.type = type;
+        this.readsOlderAsIs = readsOlderAsIs;
         this.currentVersion = currentVersion;
         this.serializerOfVersion = serializerOfVersion;
         this.readVersion = currentVersion;
@@ -80,7 +103,7 @@ public abstract class CompactSerializerSnapshot<T> implements TypeSerializerSnap
     @Override
     public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
         if (old != null && old.getClass() == getClass()) {
-            return ((CompactSerializerSnapshot<T>) old).readVersion == currentVersion
+            return ((CompactSerializerSnapshot<T>) old).readVersion == currentVersion || readsOlderAsIs
                     ? TypeSerializerSchemaCompatibility.compatibleAsIs()
                     : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }

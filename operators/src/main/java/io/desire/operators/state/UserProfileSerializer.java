@@ -18,6 +18,12 @@ public final class UserProfileSerializer extends CompactSerializer<UserProfile> 
     /** The one instance: the serializer has no state. */
     public static final UserProfileSerializer INSTANCE = new UserProfileSerializer();
 
+    /**
+     * Version of the format: 2 writes doubles as small integers where they are multiples of 1/4
+     * ({@link CompactCodec#writeDoubles}); format 1 is read as is.
+     */
+    public static final int FORMAT = 2;
+
     private static final int HAS_ITEMS = 1;
     private static final int HAS_CATEGORIES = 2;
 
@@ -104,7 +110,7 @@ public final class UserProfileSerializer extends CompactSerializer<UserProfile> 
     /** Snapshot of {@link UserProfileSerializer}; restores savepoints of the POJO format too. */
     public static final class Snapshot extends CompactSerializerSnapshot<UserProfile> {
         public Snapshot() {
-            super(UserProfile.class, () -> INSTANCE);
+            super(UserProfile.class, FORMAT, () -> INSTANCE);
         }
     }
 }
