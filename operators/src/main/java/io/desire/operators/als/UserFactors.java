@@ -6,6 +6,7 @@ import io.desire.features.event.EventType;
 import io.desire.features.serving.ConsumedItems;
 import io.desire.features.serving.ExclusionRule;
 import io.desire.operators.StateTtl;
+import io.desire.operators.privacy.ForgetMarkers;
 import io.desire.operators.state.ConsumedItemsSerializer;
 import java.util.Arrays;
 import java.util.Map;
@@ -20,8 +21,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -114,7 +118,8 @@ import org.apache.flink.util.OutputTag;
  * ({@link ItemFactorTable}), the settings ({@link AlsConfig}) and the state formats
  * ({@link UserFactorStateSerializer}).
  */
-public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, ItemFactorUpdate, UserFactorUpdate> {
+public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, ItemFactorUpdate, UserFactorUpdate>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final String STATE_NAME = "als-user-factors";
@@ -163,6 +168,11 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
     private transient LongCounter vectorsReceived;
     private transient Counter sweepUpdates;
     private transient ValueState<Long> forgottenAt;
+    /** Whether a user's forgotten-at marker can be live at all: read only then. */
+    private transient ForgetMarkers forgetMarkers;
+    /** How the subtask started (restored or not), set by initializeState; null in plain function use. */
+    private transient Boolean restored;
+
     private transient MapStateDescriptor<String, ItemFactorUpdate> tableDescriptor;
     private transient FoldIn foldIn;
     private transient ItemFactorTable table;
@@ -242,10 +252,23 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
                 && (e.type == EventType.FORGET_USER || (e.type.isBehaviour() && e.itemId != null));
     }
 
+    /** No operator state of its own: only whether the subtask was restored, for the forget markers. */
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {}
+
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(createStateDescriptor(config));
         forgottenAt = getRuntimeContext().getState(createForgottenDescriptor(config));
+        forgetMarkers = new ForgetMarkers(config.forgetGuard());
+        if (restored != null) {
+            forgetMarkers.started(restored);
+        }
         consumed = getRuntimeContext().getState(createConsumedDescriptor(config));
         refreshedSubtasks = new LongCounter();
         getRuntimeContext().addAccumulator(REFRESHED_SUBTASKS_ACCUMULATOR, refreshedSubtasks);
@@ -283,10 +306,11 @@ public class UserFactors extends KeyedBroadcastProcessFunction<String, Event, It
             consumed.clear();
             Long previous = forgottenAt.value();
             forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
+            forgetMarkers.written();
             forgets.inc();
             return;
         }
-        Long forgotten = forgottenAt.value();
+        Long forgotten = forgetMarkers.mayBeLive() ? forgottenAt.value() : null;
         if (forgotten != null && e.ts <= forgotten) {
             droppedAfterForget.inc();
             return;

@@ -30,6 +30,7 @@ import io.desire.operators.als.AlsCandidates;
 import io.desire.operators.als.AlsCandidatesSerializer;
 import io.desire.operators.covisit.CoVisitation;
 import io.desire.operators.covisit.ItemFollowers;
+import io.desire.operators.privacy.ForgetMarkers;
 import io.desire.operators.ranker.FmWeights;
 import io.desire.operators.ranker.LearnedRanker;
 import io.desire.operators.ranker.RankerCandidate;
@@ -264,6 +265,11 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     private transient ValueState<UserProfile> profileState;
     private transient ValueState<UserContexts> contextsState;
     private transient ValueState<Long> forgottenAt;
+    /** Whether a user's forgotten-at marker can be live at all: read only then. */
+    private transient ForgetMarkers forgetMarkers;
+    /** How the subtask started (restored or not), set by initializeState; null in plain function use. */
+    private transient Boolean restored;
+
     private transient Counter droppedAfterForget;
     private transient MapStateDescriptor<String, TrendingItems> trendingDescriptor;
     private transient Counter events;
@@ -385,6 +391,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         armScoresState = context.getOperatorStateStore().getUnionListState(createArmScoresDescriptor());
         // After a rescale every subtask sees every entry: each continues from the best informed one.
         arms = context.isRestored() ? ArmScores.mostInformed(armScoresState.get()) : new ArmScores();
+        restored = context.isRestored();
     }
 
     @Override
@@ -417,6 +424,10 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         profileState = getRuntimeContext().getState(createProfileDescriptor(stateTtl));
         contextsState = getRuntimeContext().getState(createContextsDescriptor(stateTtl));
         forgottenAt = getRuntimeContext().getState(createForgottenDescriptor(forgetGuard));
+        forgetMarkers = new ForgetMarkers(forgetGuard);
+        if (restored != null) {
+            forgetMarkers.started(restored);
+        }
         droppedAfterForget = getRuntimeContext().getMetricGroup().counter(DROPPED_AFTER_FORGET_METRIC);
         trendingDescriptor = createTrendingDescriptor();
         events = getRuntimeContext().getMetricGroup().counter(EVENTS_METRIC);
@@ -454,7 +465,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
     public void processElement(UserSignal signal, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
         eventTimeLag.observe(ctx.timerService().currentWatermark());
         if (signal.als != null) {
-            Long forgotten = forgottenAt.value();
+            Long forgotten = forgetMarkers.mayBeLive() ? forgottenAt.value() : null;
             if (forgotten != null && signal.als.eventTime <= forgotten) {
                 droppedAfterForget.inc(); // candidates of events the erasure already covered
                 return;
@@ -477,7 +488,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
             forget(e, ctx, out);
             return;
         }
-        Long forgotten = forgottenAt.value();
+        Long forgotten = forgetMarkers.mayBeLive() ? forgottenAt.value() : null;
         if (forgotten != null && e.ts <= forgotten) {
             droppedAfterForget.inc();
             return;
@@ -758,6 +769,7 @@ public class UserRecommender extends KeyedBroadcastProcessFunction<String, UserS
         sessionState.clear();
         Long previous = forgottenAt.value();
         forgottenAt.update(previous == null ? e.ts : Math.max(previous, e.ts));
+        forgetMarkers.written();
         out.collect(Recommendation.forgetUser(
                 ctx.getCurrentKey(), e.ts, ctx.timerService().currentProcessingTime()));
         forgets.inc();

@@ -206,6 +206,25 @@ class UserFactorsTest {
         }
     }
 
+    /** The guard read is skipped while no marker can be live: a restored marker still guards. */
+    @Test
+    void aForgottenUserStaysForgottenAcrossARestore() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness(IMPLICIT)) {
+            h.processElement(event(EventType.VIEW, "u", "a", 1L), 1L);
+            h.processElement(forget("u", 2L), 2L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = AlsHarnesses.users(new UserFactors(IMPLICIT), false, snapshot)) {
+            h.processElement(event(EventType.CLICK, "u", "late", 2L), 2L);
+            assertThat(userState(h, IMPLICIT, "u"))
+                    .as("a late event from before the erasure is dropped after the restore")
+                    .isNull();
+            h.processElement(event(EventType.CLICK, "u", "b", 3L), 3L);
+            assertThat(userState(h, IMPLICIT, "u").items).containsExactly("b");
+        }
+    }
+
     @Test
     void candidatesAreTheBestUnseenItemsByDotProduct() throws Exception {
         AlsConfig c = AlsConfig.builder().rank(2).candidates(2).build();

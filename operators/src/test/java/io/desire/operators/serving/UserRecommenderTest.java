@@ -187,6 +187,30 @@ class UserRecommenderTest {
         }
     }
 
+    /** The guard read is skipped while no marker can be live: a restored marker still guards. */
+    @Test
+    void aForgottenUserStaysForgottenAcrossARestore() throws Exception {
+        for (boolean rocksDb : new boolean[] {false, true}) {
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+            try (var h = harness(rocksDb)) {
+                send(h, EventType.VIEW, "s1", "shoes", 1_000L, CTX_X);
+                h.processElement(UserSignal.of(forget(U, 3_000L)), 3_000L);
+                snapshot = h.snapshot(1L, 1L);
+            }
+            try (var h = RecommenderHarness.open(new UserRecommender(), rocksDb, snapshot)) {
+                send(h, EventType.VIEW, "s3", "shoes", 2_500L, CTX_X);
+                assertThat(TestEvents.keyedStateEntries(
+                                h,
+                                UserRecommender.FORGOTTEN_STATE_NAME,
+                                UserRecommender.PROFILE_STATE_NAME,
+                                UserRecommender.CONTEXTS_STATE_NAME))
+                        .as("only the erasure time, rocksDb=" + rocksDb)
+                        .isEqualTo(1);
+                assertThat(h.numProcessingTimeTimers()).isZero();
+            }
+        }
+    }
+
     @Test
     void afterTheGuardNothingOfAForgottenUserRemains() throws Exception {
         try (var h = harness(false)) {
