@@ -24,14 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -39,12 +37,9 @@ import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
-import org.apache.flink.state.api.runtime.SavepointLoader;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
@@ -96,16 +91,11 @@ public final class EngineState {
 
     /** Reads the engine's state of the savepoint at {@code path} (RocksDB, as the job writes it). */
     public static Map<String, Map<String, String>> read(String path, JobConfig cfg) throws Exception {
-        Set<String> uids = new HashSet<>();
-        for (OperatorState op : SavepointLoader.loadSavepointMetadata(path).getOperatorStates()) {
-            op.getOperatorUid().ifPresent(uids::add);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.setParallelism(1);
-        SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
-        // TTL durations only decide what reads as expired; state written minutes ago never is.
-        Duration ttl = Duration.ofDays(3650);
+        OfflineSavepoint opened = OfflineSavepoint.open(path);
+        Set<String> uids = opened.uids();
+        StreamExecutionEnvironment env = opened.env();
+        SavepointReader savepoint = opened.reader();
+        Duration ttl = OfflineSavepoint.NO_EXPIRY;
         List<DataStream<String[]>> reads = new ArrayList<>();
         if (uids.contains(Uids.USER_RECOMMENDER)) {
             reads.add(savepoint.readKeyedState(

@@ -9,27 +9,19 @@ import io.desire.operators.serving.UserRecommender;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.state.api.OperatorIdentifier;
-import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
-import org.apache.flink.state.api.runtime.SavepointLoader;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 
 /**
@@ -47,42 +39,30 @@ public final class UserStateBytes {
 
     /** Reads every user-keyed value state of the savepoint at {@code path}; rows by operator and state name. */
     public static List<Row> read(String path, JobConfig cfg) throws Exception {
-        Set<String> uids = new HashSet<>();
-        for (OperatorState op : SavepointLoader.loadSavepointMetadata(path).getOperatorStates()) {
-            op.getOperatorUid().ifPresent(uids::add);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.setParallelism(1);
-        SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
-        // TTL durations only decide what reads as expired; state written minutes ago never is.
-        Duration ttl = Duration.ofDays(3650);
+        OfflineSavepoint savepoint = OfflineSavepoint.open(path);
+        Duration ttl = OfflineSavepoint.NO_EXPIRY;
+        AlsConfig als = LearningPipeline.alsConfig(cfg);
         List<DataStream<String[]>> reads = new ArrayList<>();
-        if (uids.contains(Uids.USER_RECOMMENDER)) {
-            reads.add(savepoint.readKeyedState(
-                    OperatorIdentifier.forUid(Uids.USER_RECOMMENDER),
-                    new Sizes(
-                            Uids.USER_RECOMMENDER,
-                            List.of(
-                                    UserRecommender.createProfileDescriptor(ttl),
-                                    UserRecommender.createContextsDescriptor(ttl),
-                                    UserRecommender.createAlsDescriptor(ttl),
-                                    UserRecommender.createConsumedDescriptor(ttl),
-                                    UserRecommender.createSessionListsDescriptor(ttl),
-                                    UserRecommender.createForgottenDescriptor(ttl)))));
-        }
-        if (uids.contains(Uids.ALS_USER_FACTORS)) {
-            AlsConfig als = LearningPipeline.alsConfig(cfg);
-            reads.add(savepoint.readKeyedState(
-                    OperatorIdentifier.forUid(Uids.ALS_USER_FACTORS),
-                    new Sizes(
-                            Uids.ALS_USER_FACTORS,
-                            List.of(
-                                    UserFactors.createStateDescriptor(als),
-                                    UserFactors.createConsumedDescriptor(als),
-                                    UserFactors.createForgottenDescriptor(als)))));
-        }
-        Queue<String[]> received = CollectedRows.collect(env, reads, "state bytes of " + path);
+        addSizes(
+                savepoint,
+                reads,
+                Uids.USER_RECOMMENDER,
+                List.of(
+                        UserRecommender.createProfileDescriptor(ttl),
+                        UserRecommender.createContextsDescriptor(ttl),
+                        UserRecommender.createAlsDescriptor(ttl),
+                        UserRecommender.createConsumedDescriptor(ttl),
+                        UserRecommender.createSessionListsDescriptor(ttl),
+                        UserRecommender.createForgottenDescriptor(ttl)));
+        addSizes(
+                savepoint,
+                reads,
+                Uids.ALS_USER_FACTORS,
+                List.of(
+                        UserFactors.createStateDescriptor(als),
+                        UserFactors.createConsumedDescriptor(als),
+                        UserFactors.createForgottenDescriptor(als)));
+        Queue<String[]> received = CollectedRows.collect(savepoint.env(), reads, "state bytes of " + path);
         Map<String, long[]> totals = new TreeMap<>();
         for (String[] row : received) {
             long[] t = totals.computeIfAbsent(row[0] + "\t" + row[1], k -> new long[2]);
@@ -95,6 +75,18 @@ public final class UserStateBytes {
             rows.add(new Row(parts[0], parts[1], t[0], t[1]));
         });
         return rows;
+    }
+
+    /** Adds the read of {@code states}' sizes in operator {@code uid}, when the savepoint holds it. */
+    private static void addSizes(
+            OfflineSavepoint savepoint,
+            List<DataStream<String[]>> reads,
+            String uid,
+            List<ValueStateDescriptor<?>> states)
+            throws Exception {
+        if (savepoint.uids().contains(uid)) {
+            reads.add(savepoint.reader().readKeyedState(OperatorIdentifier.forUid(uid), new Sizes(uid, states)));
+        }
     }
 
     /** Prints the rows with bytes per holding user and per user of the savepoint. */
