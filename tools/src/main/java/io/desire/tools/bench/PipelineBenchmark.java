@@ -121,7 +121,7 @@ public final class PipelineBenchmark {
             // For profiling the full pipeline alone.
             double full = profiled(profiler, "full", () -> runFull(cfg, events, null));
             System.out.printf("full pipeline, discarding sink                %,10.0f events/s%n", full);
-            System.exit(0);
+            exit(home);
         }
         if (only.equals("full-es")) {
             // The full pipeline into the local Elasticsearch alone, e.g. to compare sink settings.
@@ -132,7 +132,7 @@ public final class PipelineBenchmark {
             JobConfig esCfg = cfg.with(ConfigKeys.ES_INDEX.name(), "bench-" + runId);
             double withEs = profiled(profiler, "full-es", () -> runFull(esCfg, events, esCfg));
             System.out.printf("full pipeline, Elasticsearch sink             %,10.0f events/s%n", withEs);
-            System.exit(0);
+            exit(home);
         }
         if (!only.isEmpty()) {
             throw new IllegalArgumentException("--only is '" + only + "'; expected full or full-es");
@@ -169,6 +169,31 @@ public final class PipelineBenchmark {
         System.out.println(
                 "Targets: full ≥ 0.5x bare and ≥ 50,000 events/s with the discarding sink; freshness p99 ≤ 1 s."
                         + " Figures vary with the machine's load: compare ratios from one run.");
+        exit(home);
+    }
+
+    /**
+     * Exits with status 0, within a minute. After the freshness runs cancel their live jobs, the JVM
+     * was seen not to exit at all once every figure was printed (its jobs' tasks still cancelling,
+     * {@link System#exit} not returning), which left the command waiting and Kafka and Elasticsearch
+     * running. The watchdog removes the work folder and halts the JVM if the exit has not completed
+     * by then.
+     */
+    private static void exit(Path home) {
+        Thread watchdog = new Thread(
+                () -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                        LockSupport.parkNanos(left);
+                    }
+                    System.err.println("the benchmark did not exit within 60 s (a cancelled job's task still"
+                            + " cancelling); halting");
+                    removeWorkFolder(home);
+                    Runtime.getRuntime().halt(0);
+                },
+                "bench-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         System.exit(0);
     }
 
