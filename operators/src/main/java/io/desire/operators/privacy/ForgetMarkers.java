@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * the forget guard, measured from its write on the wall clock (the clock of Flink's state TTL); so
  * no marker is live once that guard has passed since the subtask last wrote one, or since it was
  * restored (a snapshot, rescaled or not, may hold markers written up to the moment it was taken).
- * A fresh start holds none. Until told how it started, a window assumes a restore: it never skips a
- * read that could find a marker.
+ * A fresh start holds none. Until told how it started, an instance says a marker may always be live:
+ * it never skips a read that could find one.
  *
  * <p>One instance per subtask, used from its task thread.
  */
