@@ -10,13 +10,7 @@ import java.util.Arrays;
  * time {@code t ≥ asOf} first decays every value to {@code t} and then adds {@code w}:
  * {@code value(t) = value(asOf)·2^(−(t−asOf)/halfLife) + w}. An out-of-order addition ({@code t <
  * asOf}) adds {@code w·2^(−(asOf−t)/halfLife)}, which is what it would be worth by now, so the result
- * does not depend on arrival order (up to rounding).
- *
- * <p>Values are kept at float precision ({@link #stored}): a relative error below 6e-8, far below
- * any difference a ranking acts on, and 4 bytes a value in the compact state formats instead of 8.
- * So that decay is not lost to that rounding, values are re-expressed at a later time only once it
- * shrinks them by at least {@link #MIN_DECAY} (about 0.8 s of a 7-day half-life); until then a later
- * addition is scaled up to {@link #asOf} instead, as an earlier one is scaled down.
+ * does not depend on arrival order (up to floating-point rounding).
  *
  * <p>Bounded: when a new key would make the size exceed {@link DecayPolicy#maxEntries()}, the entry
  * with the smallest value is evicted (it may be the new one); among equal values the key that sorts
@@ -29,9 +23,6 @@ import java.util.Arrays;
 public class DecayedScores {
     /** Values below this are dropped when the set is decayed: they no longer influence any ranking. */
     public static final double NEGLIGIBLE = 1e-9;
-
-    /** The least relative shrink that moves {@link #asOf}: 2^-20, sixteen times a float's precision. */
-    static final double MIN_DECAY = 0x1p-20;
 
     private static final String[] NO_KEYS = new String[0];
     private static final double[] NO_VALUES = new double[0];
@@ -119,16 +110,12 @@ public class DecayedScores {
             asOf = t;
         } else if (t > asOf) {
             decayTo(t, policy);
-            if (t > asOf) {
-                // too soon to decay: the weight is expressed as of asOf, a little larger
-                contribution = weight / policy.factor(t - asOf);
-            }
         } else if (t < asOf) {
             contribution = weight * policy.factor(asOf - t);
         }
         int i = indexOf(key);
         if (i >= 0) {
-            values[i] = stored(values[i] + contribution);
+            values[i] += contribution;
             if (label != null) {
                 setLabel(i, label);
             }
@@ -141,7 +128,7 @@ public class DecayedScores {
         keys = Arrays.copyOf(keys, n + 1);
         values = Arrays.copyOf(values, n + 1);
         keys[n] = key;
-        values[n] = stored(contribution);
+        values[n] = contribution;
         if (labels != null) {
             labels = Arrays.copyOf(labels, n + 1);
         }
@@ -153,23 +140,16 @@ public class DecayedScores {
         }
     }
 
-    /**
-     * Decays every value to time {@code t} and drops negligible entries; a no-op for {@code t ≤ asOf},
-     * and while the decay to {@code t} would shrink values by less than {@link #MIN_DECAY} ({@link
-     * #asOf} then stays where it is).
-     */
+    /** Decays every value to time {@code t} (no-op for {@code t ≤ asOf}) and drops negligible entries. */
     public void decayTo(long t, DecayPolicy policy) {
         if (asOf == Long.MIN_VALUE || t <= asOf) {
             return;
         }
         double f = policy.factor(t - asOf);
-        if (f > 1 - MIN_DECAY) {
-            return;
-        }
         asOf = t;
         int dropped = 0;
         for (int i = 0; i < values.length; i++) {
-            values[i] = stored(values[i] * f);
+            values[i] *= f;
             if (values[i] < NEGLIGIBLE) {
                 dropped++;
             }
@@ -177,11 +157,6 @@ public class DecayedScores {
         if (dropped > 0) {
             compactNegligible(dropped);
         }
-    }
-
-    /** A value as the set keeps it: rounded to float precision. */
-    static double stored(double v) {
-        return (float) v;
     }
 
     /** Removes {@code key}; returns whether it was present. */

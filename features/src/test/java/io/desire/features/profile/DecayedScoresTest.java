@@ -126,39 +126,4 @@ class DecayedScoresTest {
         assertThatThrownBy(() -> new DecayPolicy(Duration.ZERO, 1)).hasMessageContaining("halfLife");
         assertThatThrownBy(() -> new DecayPolicy(Duration.ofDays(1), 0)).hasMessageContaining("maxEntries");
     }
-
-    @Test
-    void valuesAreKeptAtFloatPrecision() {
-        DecayedScores s = new DecayedScores();
-        s.add("a", 1.0, null, T0, WEEK);
-        s.add("b", 0.3, null, T0 + 1_000, WEEK);
-        s.add("a", 2.0, null, T0 + DAY / 3, WEEK);
-        s.decayTo(T0 + 2 * DAY + 17, WEEK);
-
-        for (double v : s.values) {
-            assertThat((double) (float) v).as("float-exact").isEqualTo(v);
-        }
-        double a = (1.0 * Math.pow(2, -(DAY / 3.0) / (7 * DAY)) + 2.0)
-                * Math.pow(2, -(2 * DAY + 17 - DAY / 3.0) / (7 * DAY));
-        assertThat(s.valueAsOf("a")).isCloseTo(a, org.assertj.core.api.Assertions.within(a * 1e-6));
-    }
-
-    /** Additions milliseconds apart each decay the set by less than a float can hold: the decay still happens. */
-    @Test
-    void frequentAdditionsDecayAsTheExactSumDoes() {
-        DecayPolicy day = new DecayPolicy(Duration.ofDays(1), 10);
-        DecayedScores s = new DecayedScores();
-        int n = 200_000;
-        long step = 10;
-        for (int k = 0; k < n; k++) {
-            s.add("a", 1.0, null, T0 + k * step, day);
-        }
-        long end = T0 + (n - 1) * step;
-        double exact = 0;
-        for (int k = 0; k < n; k++) {
-            exact += Math.pow(2, -((double) (end - (T0 + k * step))) / DAY);
-        }
-        assertThat(exact).as("the sum has decayed by more than 0.5 %").isLessThan(0.995 * n);
-        assertThat(s.valueAt("a", end, day)).isCloseTo(exact, org.assertj.core.api.Assertions.within(exact * 1e-5));
-    }
 }
